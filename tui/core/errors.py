@@ -1,0 +1,45 @@
+"""One exception hierarchy whose messages are fit to show a user as they are.
+
+Every message names what failed and where (a feed URL, a file path), on one
+line, so the CLI and the UI can print ``str(exc)`` and nothing else.
+"""
+
+from __future__ import annotations
+
+
+class GazetteError(Exception):
+    """Base of every error Gazette expects; never shown with a traceback."""
+
+
+class FetchError(GazetteError):
+    """A feed could not be downloaded (network, HTTP status, size cap...)."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+class FeedGone(FetchError):
+    """The server answered 410 Gone: the feed should not be fetched again."""
+
+
+class ParseError(GazetteError):
+    """A document is not a feed Gazette can read."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class StoreError(GazetteError):
+    """The database could not be opened, read or written."""
+
+
+class NotFound(GazetteError):
+    """A feed or article the user named does not exist."""
+
+
+class InputError(GazetteError):
+    """A file or argument from the user is malformed (OPML, config, query)."""

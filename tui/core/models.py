@@ -1,0 +1,161 @@
+"""Plain, frozen records passed between the core modules.
+
+They hold no behaviour and no I/O so that they can cross thread and process
+boundaries (the parser runs in a process pool) and be compared in tests.
+Times are integer seconds since the epoch, UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A media attachment (podcast audio, video) of an entry."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One entry as read from a feed document, before it is stored.
+
+    ``key`` is the entry's identity inside its feed: the guid or Atom id, else
+    the link, else a hash of title, date and summary.  ``content`` is the best
+    HTML body (full content over summary); ``base`` is the URL relative links
+    in it are resolved against.
+    """
+
+    key: str
+    guid: str | None
+    url: str | None
+    title: str
+    author: str | None
+    published: int | None
+    updated: int | None
+    summary: str | None
+    content: str | None
+    base: str | None
+    enclosures: tuple[Enclosure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole feed document.  ``warning`` records a recoverable problem (bozo)."""
+
+    kind: str
+    title: str | None
+    link: str | None
+    entries: tuple[ParsedEntry, ...]
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one HTTP (or local file) fetch produced.
+
+    ``body`` is ``None`` for a 304.  ``permanent_url`` is set when every hop
+    of a redirect chain was permanent (301/308): the stored feed URL moves.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    body: bytes | None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscription as stored."""
+
+    id: int
+    url: str
+    title: str
+    site_url: str | None
+    folder: str | None
+    tags: tuple[str, ...]
+    etag: str | None
+    last_modified: str | None
+    last_fetched: int | None
+    last_changed: int | None
+    last_status: int | None
+    error: str | None
+    gone: bool
+    total: int = 0
+    unread: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as stored; ``content_md`` may be ``None`` until first converted."""
+
+    id: str
+    feed_id: int
+    feed_title: str
+    feed_url: str
+    guid: str | None
+    url: str | None
+    title: str
+    author: str | None
+    published: int
+    updated: int | None
+    summary: str | None
+    read: bool
+    starred: bool
+    first_seen: int
+    tags: tuple[str, ...] = ()
+    has_note: bool = False
+    enclosures: tuple[Enclosure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """Outcome of refreshing one feed, for progress reports and the summary."""
+
+    feed_id: int
+    url: str
+    title: str
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    warning: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    """All feed results of one refresh."""
+
+    results: tuple[FeedResult, ...]
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def updated(self) -> int:
+        return sum(r.updated for r in self.results)
+
+    @property
+    def not_modified(self) -> int:
+        return sum(1 for r in self.results if r.not_modified)
+
+    @property
+    def failed(self) -> tuple[FeedResult, ...]:
+        return tuple(r for r in self.results if r.failed)
