@@ -1,0 +1,204 @@
+"""The cache: schema, ingest that keeps user state, counts and migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tui.core.errors import NotFound, StoreError
+from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
+from tui.core.store import SCHEMA_VERSION, Store
+
+NOW = 1_790_000_000
+
+
+def entry(key: str, title: str = "T", content: str = "<p>body words</p>", **kw) -> ParsedEntry:
+    base = dict(
+        key=key,
+        guid=key,
+        url=f"https://example.org/{key}",
+        title=title,
+        author="Ann",
+        published=NOW - 3600,
+        updated=None,
+        summary=None,
+        content=content,
+        base="https://example.org/",
+        enclosures=(),
+    )
+    base.update(kw)
+    return ParsedEntry(**base)  # type: ignore[arg-type]
+
+
+def doc(*entries: ParsedEntry, title: str = "Example") -> ParsedFeed:
+    return ParsedFeed(kind="rss20", title=title, link="https://example.org/", entries=entries)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "g.db")
+    yield s
+    s.close()
+
+
+def test_new_database_has_current_schema_wal_and_foreign_keys(store: Store) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    tables = set(store.db.table_names())
+    assert {"feeds", "articles", "tags", "article_tags", "feed_tags", "notes"} <= tables
+    assert "saved_searches" in tables and "articles_fts" in tables
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    Store(tmp_path / "g.db").close()
+    s = Store(tmp_path / "g.db")
+    assert s.schema_version == SCHEMA_VERSION
+    s.close()
+
+
+def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "g.db")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this Gazette"):
+        Store(tmp_path / "g.db")
+
+
+def test_corrupt_file_gives_store_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 200)
+    with pytest.raises(StoreError, match=str(bad)):
+        Store(bad)
+
+
+def test_ingest_counts_and_second_identical_ingest_changes_nothing(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    assert store.store_entries(fid, doc(entry("a"), entry("b")), now=NOW) == (2, 0)
+    before = store.conn.execute("SELECT * FROM articles ORDER BY id").fetchall()
+    assert store.store_entries(fid, doc(entry("a"), entry("b")), now=NOW + 60) == (0, 0)
+    assert store.conn.execute("SELECT * FROM articles ORDER BY id").fetchall() == before
+    f = store.feed(fid)
+    assert (f.total, f.unread, f.title) == (2, 2, "Example")
+
+
+def test_updated_article_keeps_user_state_and_drops_stale_markdown(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a")), now=NOW)
+    (aid,) = [a.id for a in store.articles()]
+    store.set_read([aid], True)
+    store.set_starred([aid], True)
+    store.conn.execute("INSERT INTO tags(name) VALUES ('Keep')")
+    store.conn.execute("INSERT INTO article_tags VALUES (?, 1)", (aid,))
+    store.conn.execute("INSERT INTO notes VALUES (?, 'my note', 1, 1)", (aid,))
+    store.save_markdown([(aid, "old markdown")])
+
+    new, updated = store.store_entries(fid, doc(entry("a", title="New title")), now=NOW + 60)
+    assert (new, updated) == (0, 1)
+    a = store.article(aid)
+    assert a.title == "New title"
+    assert a.read and a.starred and a.has_note and a.tags == ("Keep",)
+    assert store.article_body(aid)[0] is None  # converted again on next open
+
+
+def test_future_and_missing_dates_fall_back_to_first_seen(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(
+        fid,
+        doc(entry("future", published=NOW + 10 * 365 * 86400), entry("none", published=None)),
+        now=NOW,
+    )
+    assert {a.published for a in store.articles()} == {NOW}
+
+
+def test_articles_are_newest_first_paged_and_filtered(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(
+        fid, doc(*(entry(str(i), title=f"n{i}", published=NOW - i) for i in range(10))), now=NOW
+    )
+    page = store.articles(limit=3, offset=2)
+    assert [a.title for a in page] == ["n2", "n3", "n4"]
+    assert [a.title for a in store.articles(newest_first=False, limit=2)] == ["n9", "n8"]
+    store.set_read([page[0].id], True)
+    assert store.count_articles(unread_only=True) == 9
+    assert store.count_articles(feed_id=fid) == 10
+
+
+def test_enclosures_round_trip(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    enc = (Enclosure("https://example.org/a.mp3", "audio/mpeg", 1234),)
+    store.store_entries(fid, doc(entry("a", enclosures=enc)), now=NOW)
+    assert store.articles()[0].enclosures == enc
+
+
+def test_fts_index_follows_inserts_updates_and_deletes(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a", content="<p>zebra <b>crossing</b></p>")), now=NOW)
+    assert len(store.search_ids('"zebra"')) == 1
+    assert store.search_ids('"b"') == []  # markup is not indexed
+    store.store_entries(fid, doc(entry("a", content="<p>giraffe</p>")), now=NOW + 1)
+    assert store.search_ids('"zebra"') == []
+    assert len(store.search_ids('"giraffe"')) == 1
+    store.remove_feed(fid)
+    assert store.search_ids('"giraffe"') == []
+    ok = store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    assert ok is not None
+
+
+def test_remove_feed_reports_what_went(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a"), entry("b")), now=NOW)
+    aid = store.articles()[0].id
+    store.conn.execute("INSERT INTO notes VALUES (?, 'n', 1, 1)", (aid,))
+    assert store.remove_feed(fid) == (2, 1)
+    assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    with pytest.raises(NotFound):
+        store.remove_feed(fid)
+
+
+def test_duplicate_subscription_and_find_feed(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed", title="Example", tags=["News"])
+    with pytest.raises(StoreError, match="already subscribed"):
+        store.add_feed("https://example.org/feed")
+    assert store.find_feed(str(fid)).id == fid
+    assert store.find_feed("example").id == fid
+    assert store.find_feed("https://example.org/feed").tags == ("News",)
+    with pytest.raises(NotFound):
+        store.find_feed("nope")
+
+
+def test_same_guid_in_two_feeds_is_two_articles(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    store.store_entries(a, doc(entry("same")), now=NOW)
+    store.store_entries(b, doc(entry("same")), now=NOW)
+    assert store.count_articles() == 2
+
+
+def test_a_store_belongs_to_its_thread(store: Store) -> None:
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            store.feeds()
+        except BaseException as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert errors and isinstance(errors[0], sqlite3.ProgrammingError)
+
+
+def test_failed_write_rolls_back(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    bad = replace(entry("a"), title=None)  # NOT NULL violation mid-transaction
+    with pytest.raises(sqlite3.IntegrityError):
+        store.store_entries(fid, doc(entry("ok"), bad), now=NOW)
+    assert store.count_articles() == 0
+    assert store.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 0

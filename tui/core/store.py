@@ -1,0 +1,674 @@
+"""The SQLite cache: schema, migrations and every query.
+
+One ``Store`` wraps one connection and must stay on the thread that opened it
+(``Library`` keeps one per thread).  Refresh writes go through
+``store_entries``, which touches only feed-owned columns: read, starred, tags
+and notes are user state and no refresh ever rewrites them.  Hot paths use
+plain SQL with ``executemany``; sqlite-utils builds and migrates the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from tui.core.errors import NotFound, StoreError
+from tui.core.models import Article, Enclosure, Feed, ParsedEntry, ParsedFeed
+from tui.core.text import html_text
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+# An article dated further ahead than this is treated as undated, so that a
+# broken clock on a server cannot pin it to the top of every list.
+FUTURE_SLACK_S = 24 * 3600
+
+
+def _schema_v1(db: sqlite_utils.Database) -> None:
+    """The first schema: feeds, articles, tags, notes, saved searches and the index."""
+    db.execute(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            site_url TEXT,
+            folder TEXT,
+            kind TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_fetched INTEGER,
+            last_changed INTEGER,
+            last_status INTEGER,
+            error TEXT,
+            warning TEXT,
+            gone INTEGER NOT NULL DEFAULT 0,
+            settings TEXT NOT NULL DEFAULT '{}',
+            added INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            guid TEXT,
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published INTEGER NOT NULL,
+            updated INTEGER,
+            summary TEXT,
+            content_html TEXT,
+            content_md TEXT,
+            base_url TEXT,
+            enclosures TEXT,
+            version TEXT NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            first_seen INTEGER NOT NULL,
+            UNIQUE (feed_id, key)
+        )"""
+    )
+    db.execute("CREATE INDEX articles_published ON articles(published DESC, id DESC)")
+    db.execute("CREATE INDEX articles_feed_published ON articles(feed_id, published DESC, id DESC)")
+    db.execute("CREATE INDEX articles_unread ON articles(feed_id) WHERE read = 0")
+    db.execute("CREATE INDEX articles_starred ON articles(published DESC) WHERE starred = 1")
+    db.execute("CREATE INDEX articles_unconverted ON articles(id) WHERE content_md IS NULL")
+    db.execute(
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE)"
+    )
+    db.execute(
+        """
+        CREATE TABLE article_tags (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (article_id, tag_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX article_tags_tag ON article_tags(tag_id)")
+    db.execute(
+        """
+        CREATE TABLE feed_tags (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (feed_id, tag_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+        CREATE TABLE notes (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE saved_searches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            query TEXT NOT NULL
+        )"""
+    )
+    # A normal (not external-content) FTS5 table keyed by article id: its body
+    # is the article's words, not its HTML, which a trigger could not compute.
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5("
+        "title, author, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
+        "DELETE FROM articles_fts WHERE rowid = old.id; END"
+    )
+
+
+# Forward migrations: MIGRATIONS[n] upgrades a database at version n to n + 1.
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_v1,)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+_ARTICLE_COLUMNS = (
+    "a.id, a.feed_id, f.title, f.url, a.guid, a.url, a.title, a.author, a.published, "
+    "a.updated, a.summary, a.read, a.starred, a.first_seen, a.enclosures, "
+    "EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id)"
+)
+
+
+def _version(entry: ParsedEntry) -> str:
+    """A fingerprint of the feed-owned fields: a change means a new article version."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for part in (entry.title, entry.url, entry.author, entry.summary, entry.content):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    for enc in entry.enclosures:
+        h.update(enc.url.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:20]
+
+
+def _uid(feed_url: str, key: str) -> str:
+    """A portable article identity (used by exported notes), fixed at first sight."""
+    return hashlib.sha1(f"{feed_url}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _enclosures_json(entry: ParsedEntry) -> str | None:
+    if not entry.enclosures:
+        return None
+    return json.dumps([[e.url, e.type, e.length] for e in entry.enclosures])
+
+
+def _enclosures(raw: str | None) -> tuple[Enclosure, ...]:
+    if not raw:
+        return ()
+    try:
+        return tuple(Enclosure(u, t, n) for u, t, n in json.loads(raw))
+    except (ValueError, TypeError):
+        return ()
+
+
+class Store:
+    """One connection to the cache, opened (and migrated) on construction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.conn = conn
+            self.db = sqlite_utils.Database(conn)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc.strerror})") from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- plumbing ---------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken up front (IMMEDIATE) so it cannot deadlock later."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write ({exc})") from exc
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema {version} is newer than this Gazette "
+                f"understands ({SCHEMA_VERSION}); upgrade Gazette"
+            )
+        while version < SCHEMA_VERSION:
+            with self.transaction():
+                MIGRATIONS[version](self.db)
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _tag_id(self, name: str) -> int:
+        self.conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
+        row = self.conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    # -- feeds ------------------------------------------------------------
+
+    def add_feed(
+        self,
+        url: str,
+        *,
+        title: str | None = None,
+        site_url: str | None = None,
+        folder: str | None = None,
+        tags: Sequence[str] = (),
+    ) -> int:
+        """Subscribe; returns the new feed id.  Raises StoreError if the URL is known."""
+        with self.transaction() as conn:
+            try:
+                cur = conn.execute(
+                    "INSERT INTO feeds(url, title, site_url, folder, added) VALUES (?, ?, ?, ?, ?)",
+                    (url, title or "", site_url, folder, int(time.time())),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"{url}: already subscribed") from exc
+            feed_id = int(cur.lastrowid or 0)
+            for tag in tags:
+                conn.execute(
+                    "INSERT OR IGNORE INTO feed_tags(feed_id, tag_id) VALUES (?, ?)",
+                    (feed_id, self._tag_id(tag)),
+                )
+        return feed_id
+
+    def feed_id_for_url(self, url: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        return int(row[0]) if row else None
+
+    def feeds(self) -> list[Feed]:
+        """Every feed with its article and unread counts, ordered by folder then title."""
+        totals = dict(
+            self.conn.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id").fetchall()
+        )
+        unread = dict(
+            self.conn.execute(
+                "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
+            ).fetchall()
+        )
+        tags: dict[int, list[str]] = {}
+        for feed_id, name in self.conn.execute(
+            "SELECT ft.feed_id, t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id "
+            "ORDER BY t.name"
+        ):
+            tags.setdefault(feed_id, []).append(name)
+        rows = self.conn.execute(
+            "SELECT id, url, title, site_url, folder, etag, last_modified, last_fetched, "
+            "last_changed, last_status, error, gone FROM feeds "
+            "ORDER BY coalesce(folder, '') COLLATE NOCASE, "
+            "coalesce(nullif(title, ''), url) COLLATE NOCASE"
+        ).fetchall()
+        return [
+            Feed(
+                id=r[0],
+                url=r[1],
+                title=r[2] or r[1],
+                site_url=r[3],
+                folder=r[4],
+                tags=tuple(tags.get(r[0], ())),
+                etag=r[5],
+                last_modified=r[6],
+                last_fetched=r[7],
+                last_changed=r[8],
+                last_status=r[9],
+                error=r[10],
+                gone=bool(r[11]),
+                total=totals.get(r[0], 0),
+                unread=unread.get(r[0], 0),
+            )
+            for r in rows
+        ]
+
+    def feed(self, feed_id: int) -> Feed:
+        for f in self.feeds():
+            if f.id == feed_id:
+                return f
+        raise NotFound(f"no feed with id {feed_id}")
+
+    def find_feed(self, ref: str) -> Feed:
+        """A feed by id, exact URL, or unambiguous title (case-insensitive)."""
+        feeds = self.feeds()
+        if ref.isdigit():
+            for f in feeds:
+                if f.id == int(ref):
+                    return f
+        for f in feeds:
+            if f.url == ref:
+                return f
+        by_title = [f for f in feeds if f.title.casefold() == ref.casefold()]
+        if len(by_title) == 1:
+            return by_title[0]
+        if len(by_title) > 1:
+            raise NotFound(f"{ref}: several feeds have this title; use the id or URL")
+        raise NotFound(f"{ref}: no such feed (give an id, URL or title from `gazette feeds`)")
+
+    def remove_feed(self, feed_id: int) -> tuple[int, int]:
+        """Unsubscribe; returns how many articles and notes went with the feed."""
+        with self.transaction() as conn:
+            articles = conn.execute(
+                "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)
+            ).fetchone()[0]
+            notes = conn.execute(
+                "SELECT count(*) FROM notes n JOIN articles a ON a.id = n.article_id "
+                "WHERE a.feed_id = ?",
+                (feed_id,),
+            ).fetchone()[0]
+            cur = conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            if cur.rowcount == 0:
+                raise NotFound(f"no feed with id {feed_id}")
+        return int(articles), int(notes)
+
+    def feed_fetch_state(self, feed_id: int) -> tuple[str, str | None, str | None]:
+        """(url, etag, last-modified) for a conditional GET."""
+        row = self.conn.execute(
+            "SELECT url, etag, last_modified FROM feeds WHERE id = ?", (feed_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no feed with id {feed_id}")
+        return row[0], row[1], row[2]
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        status: int | None,
+        error: str | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        keep_validators: bool = True,
+        gone: bool = False,
+        now: int | None = None,
+    ) -> None:
+        """Remember how the last fetch went (status, error, validators)."""
+        now = int(time.time()) if now is None else now
+        with self.transaction() as conn:
+            if keep_validators:
+                conn.execute(
+                    "UPDATE feeds SET last_fetched = ?, last_status = ?, error = ?, "
+                    "gone = ? WHERE id = ?",
+                    (now, status, error, int(gone), feed_id),
+                )
+            else:
+                conn.execute(
+                    "UPDATE feeds SET last_fetched = ?, last_status = ?, error = ?, gone = ?, "
+                    "etag = ?, last_modified = ? WHERE id = ?",
+                    (now, status, error, int(gone), etag, last_modified, feed_id),
+                )
+
+    def move_feed(self, feed_id: int, new_url: str) -> bool:
+        """Follow a permanent redirect; False when another feed already has that URL."""
+        try:
+            with self.transaction() as conn:
+                conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    # -- ingest -----------------------------------------------------------
+
+    def store_entries(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        status: int = 200,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        now: int | None = None,
+    ) -> tuple[int, int]:
+        """Write one fetched document in one transaction; returns (new, updated).
+
+        New entries are inserted; known entries whose feed-owned fields changed
+        are updated in place (their Markdown is dropped, to be made again);
+        user state is never written here.
+        """
+        now = int(time.time()) if now is None else now
+        with self.transaction() as conn:
+            feed_url = conn.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            if feed_url is None:
+                raise NotFound(f"no feed with id {feed_id}")
+            known = {
+                key: (aid, version)
+                for aid, key, version in conn.execute(
+                    "SELECT id, key, version FROM articles WHERE feed_id = ?", (feed_id,)
+                )
+            }
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            fts_new: list[tuple[Any, ...]] = []
+            fts_changed: list[tuple[Any, ...]] = []
+            for entry in parsed.entries:
+                version = _version(entry)
+                published = entry.published or entry.updated
+                if published is None or published > now + FUTURE_SLACK_S:
+                    published = now
+                body_html = entry.content or entry.summary
+                old = known.get(entry.key)
+                if old is None:
+                    inserts.append(
+                        (
+                            _uid(feed_url[0], entry.key),
+                            feed_id,
+                            entry.key,
+                            entry.guid,
+                            entry.url,
+                            entry.title,
+                            entry.author,
+                            published,
+                            entry.updated,
+                            entry.summary,
+                            entry.content,
+                            entry.base,
+                            _enclosures_json(entry),
+                            version,
+                            now,
+                        )
+                    )
+                    fts_new.append((entry.key, entry.title, entry.author, html_text(body_html)))
+                    known[entry.key] = (-1, version)
+                elif old[1] != version:
+                    updates.append(
+                        (
+                            entry.guid,
+                            entry.url,
+                            entry.title,
+                            entry.author,
+                            entry.updated,
+                            entry.summary,
+                            entry.content,
+                            entry.base,
+                            _enclosures_json(entry),
+                            version,
+                            old[0],
+                        )
+                    )
+                    fts_changed.append((entry.title, entry.author, html_text(body_html), old[0]))
+                    known[entry.key] = (old[0], version)
+            if inserts:
+                conn.executemany(
+                    "INSERT INTO articles(uid, feed_id, key, guid, url, title, author, "
+                    "published, updated, summary, content_html, base_url, enclosures, version, "
+                    "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    inserts,
+                )
+                ids = dict(
+                    conn.execute(
+                        "SELECT key, id FROM articles WHERE feed_id = ? AND first_seen = ?",
+                        (feed_id, now),
+                    ).fetchall()
+                )
+                conn.executemany(
+                    "INSERT INTO articles_fts(rowid, title, author, body) VALUES (?, ?, ?, ?)",
+                    [(ids[k], t, a, b) for k, t, a, b in fts_new],
+                )
+            if updates:
+                conn.executemany(
+                    "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "
+                    "summary = ?, content_html = ?, content_md = NULL, base_url = ?, "
+                    "enclosures = ?, version = ? WHERE id = ?",
+                    updates,
+                )
+                conn.executemany(
+                    "DELETE FROM articles_fts WHERE rowid = ?", [(r[3],) for r in fts_changed]
+                )
+                conn.executemany(
+                    "INSERT INTO articles_fts(title, author, body, rowid) VALUES (?, ?, ?, ?)",
+                    fts_changed,
+                )
+            changed = bool(inserts or updates)
+            conn.execute(
+                "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
+                "site_url = coalesce(?, site_url), kind = ?, warning = ?, etag = ?, "
+                "last_modified = ?, last_fetched = ?, last_status = ?, error = NULL, gone = 0, "
+                "last_changed = CASE WHEN ? THEN ? ELSE last_changed END WHERE id = ?",
+                (
+                    parsed.title or "",
+                    parsed.title or "",
+                    parsed.link,
+                    parsed.kind,
+                    parsed.warning,
+                    etag,
+                    last_modified,
+                    now,
+                    status,
+                    int(changed),
+                    now,
+                    feed_id,
+                ),
+            )
+        return len(inserts), len(updates)
+
+    # -- articles ---------------------------------------------------------
+
+    def _article(self, r: Sequence[Any], tags: Iterable[str] = ()) -> Article:
+        return Article(
+            id=r[0],
+            feed_id=r[1],
+            feed_title=r[2] or r[3],
+            feed_url=r[3],
+            guid=r[4],
+            url=r[5],
+            title=r[6],
+            author=r[7],
+            published=r[8],
+            updated=r[9],
+            summary=r[10],
+            read=bool(r[11]),
+            starred=bool(r[12]),
+            first_seen=r[13],
+            enclosures=_enclosures(r[14]),
+            has_note=bool(r[15]),
+            tags=tuple(tags),
+        )
+
+    def _tags_for(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        if not ids:
+            return out
+        marks = ",".join("?" * len(ids))
+        for aid, name in self.conn.execute(
+            f"SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+            f"WHERE at.article_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+            list(ids),
+        ):
+            out.setdefault(aid, []).append(name)
+        return out
+
+    @staticmethod
+    def _where(feed_id: int | None, unread_only: bool, starred_only: bool) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(feed_id)
+        if unread_only:
+            clauses.append("a.read = 0")
+        if starred_only:
+            clauses.append("a.starred = 1")
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def articles(
+        self,
+        *,
+        feed_id: int | None = None,
+        unread_only: bool = False,
+        starred_only: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[Article]:
+        """A page of articles, newest first by default (ties broken by id)."""
+        where, params = self._where(feed_id, unread_only, starred_only)
+        order = "DESC" if newest_first else "ASC"
+        sql = (
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
+            f"ORDER BY a.published {order}, a.id {order} LIMIT ? OFFSET ?"
+        )
+        rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
+        tags = self._tags_for([r[0] for r in rows])
+        return [self._article(r, tags.get(r[0], ())) for r in rows]
+
+    def count_articles(
+        self, *, feed_id: int | None = None, unread_only: bool = False, starred_only: bool = False
+    ) -> int:
+        where, params = self._where(feed_id, unread_only, starred_only)
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
+        )
+
+    def article(self, article_id: int) -> Article:
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id}")
+        return self._article(row, self._tags_for([article_id]).get(article_id, ()))
+
+    def article_body(self, article_id: int) -> tuple[str | None, str | None, str | None]:
+        """(stored Markdown or None, HTML, base URL) of one article."""
+        row = self.conn.execute(
+            "SELECT content_md, coalesce(content_html, summary), base_url FROM articles "
+            "WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id}")
+        return row[0], row[1], row[2]
+
+    def save_markdown(self, items: Iterable[tuple[int, str]]) -> None:
+        """Store converted Markdown (article id, markdown) in one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET content_md = ? WHERE id = ?", [(md, aid) for aid, md in items]
+            )
+
+    def unconverted(self, limit: int) -> list[tuple[int, str | None, str | None]]:
+        """Articles whose current version has no Markdown yet: (id, HTML, base URL)."""
+        return self.conn.execute(
+            "SELECT id, coalesce(content_html, summary), base_url FROM articles "
+            "WHERE content_md IS NULL ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    def set_read(self, ids: Sequence[int], read: bool) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in ids]
+            )
+
+    def set_starred(self, ids: Sequence[int], starred: bool) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids]
+            )
+
+    def search_ids(self, match: str, limit: int = 50) -> list[int]:
+        """Article ids for an already-escaped FTS5 MATCH string, best first (bm25)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "ORDER BY bm25(articles_fts, 10.0, 3.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
+        ]

@@ -1,0 +1,35 @@
+"""Where Gazette keeps its files, per platform (platformdirs).
+
+Every location can be moved with an environment variable so that tests, CI and
+users with unusual set-ups never touch the real home directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+_DIRS = PlatformDirs("gazette", appauthor=False)
+
+
+def database_path() -> Path:
+    """The SQLite cache: ``$GAZETTE_DB`` or ``<user data dir>/gazette.db``."""
+    env = os.environ.get("GAZETTE_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(_DIRS.user_data_dir) / "gazette.db"
+
+
+def config_dir() -> Path:
+    """The config directory (config.toml, user themes): ``$GAZETTE_CONFIG_DIR`` overrides."""
+    env = os.environ.get("GAZETTE_CONFIG_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(_DIRS.user_config_dir)
+
+
+def demo_database_path() -> Path:
+    """The demo database, built on first use next to the user's cache."""
+    return Path(_DIRS.user_cache_dir) / "demo.db"
