@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from tui.core.errors import InputError
+from tui.core.text import clean_line
 
 __all__ = ["OpmlFeed", "parse_opml", "write_opml"]
 
@@ -58,7 +59,6 @@ class OpmlFeed:
 
 # Control characters (C0 except tab/newline, DEL, C1) and bidi overrides: they
 # drive terminals or reorder text on screen, and never belong in a title.
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # The DOCTYPE with its optional internal subset (where entities are declared).
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S)
@@ -83,10 +83,7 @@ class _Reject(Exception):
 
 def _clean(value: str | None) -> str | None:
     """Text fit to store: control characters gone, whitespace collapsed, ``None`` if empty."""
-    if not value:
-        return None
-    text = " ".join(_CTRL.sub("", value).split())
-    return text or None
+    return clean_line(value) or None
 
 
 def _clean_folder(path: str | None) -> str | None:
