@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import NotFound, StoreError
-from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
+from tui.core.models import Enclosure, ParsedEntry, ParsedFeed, View
 from tui.core.store import SCHEMA_VERSION, Store
 
 NOW = 1_790_000_000
@@ -125,8 +125,8 @@ def test_articles_are_newest_first_paged_and_filtered(store: Store) -> None:
     assert [a.title for a in page] == ["n2", "n3", "n4"]
     assert [a.title for a in store.articles(newest_first=False, limit=2)] == ["n9", "n8"]
     store.set_read([page[0].id], True)
-    assert store.count_articles(unread_only=True) == 9
-    assert store.count_articles(feed_id=fid) == 10
+    assert store.count_articles(View(unread=True)) == 9
+    assert store.count_articles(View(feed_id=fid)) == 10
 
 
 def test_enclosures_round_trip(store: Store) -> None:
@@ -202,3 +202,46 @@ def test_failed_write_rolls_back(store: Store) -> None:
         store.store_entries(fid, doc(entry("ok"), bad), now=NOW)
     assert store.count_articles() == 0
     assert store.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 0
+
+
+def test_views_by_folder_include_subfolders_and_smart_counts(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed", folder="Tech")
+    b = store.add_feed("https://b.example/feed", folder="Tech/Python")
+    c = store.add_feed("https://c.example/feed", folder="Technology")
+    for fid in (a, b, c):
+        store.store_entries(fid, doc(entry("x"), entry("y")), now=NOW)
+    assert store.count_articles(View(folder="tech")) == 4
+    assert store.count_articles(View(folder="Tech/Python")) == 2
+    first = store.articles(View(feed_id=c))[0]
+    store.set_starred([first.id], True)
+    store.save_note(first.id, "thoughts", NOW)
+    assert store.smart_counts() == {"all": 6, "unread": 6, "starred": 1, "noted": 1}
+    assert [x.id for x in store.articles(View(noted=True))] == [first.id]
+
+
+def test_mark_view_read_returns_ids_for_undo(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed")
+    b = store.add_feed("https://b.example/feed")
+    store.store_entries(a, doc(entry("x"), entry("y")), now=NOW)
+    store.store_entries(b, doc(entry("z")), now=NOW)
+    already = store.articles(View(feed_id=a))[0].id
+    store.set_read([already], True)
+    ids = store.mark_view_read(View(feed_id=a))
+    assert len(ids) == 1 and already not in ids
+    assert store.count_articles(View(unread=True)) == 1
+    store.set_read(ids, False)
+    assert store.count_articles(View(unread=True)) == 2
+
+
+def test_notes_save_update_and_blank_deletes(store: Store) -> None:
+    fid = store.add_feed("https://a.example/feed")
+    store.store_entries(fid, doc(entry("x")), now=NOW)
+    aid = store.articles()[0].id
+    assert store.note(aid) is None
+    store.save_note(aid, "first", NOW)
+    store.save_note(aid, "second", NOW + 5)
+    note = store.note(aid)
+    assert note is not None and (note.body, note.created, note.updated) == ("second", NOW, NOW + 5)
+    assert store.article(aid).has_note
+    store.save_note(aid, "   \n", NOW + 9)
+    assert store.note(aid) is None

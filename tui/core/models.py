@@ -159,3 +159,27 @@ class RefreshSummary:
     @property
     def failed(self) -> tuple[FeedResult, ...]:
         return tuple(r for r in self.results if r.failed)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Which articles a list shows: all conditions given must hold.
+
+    ``View()`` is every article; ``folder`` includes its sub-folders.
+    """
+
+    feed_id: int | None = None
+    folder: str | None = None
+    unread: bool = False
+    starred: bool = False
+    noted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A user's Markdown note on one article."""
+
+    article_id: int
+    body: str
+    created: int
+    updated: int

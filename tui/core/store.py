@@ -15,13 +15,14 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from tui.core.errors import NotFound, StoreError
-from tui.core.models import Article, Enclosure, Feed, ParsedEntry, ParsedFeed
+from tui.core.models import Article, Enclosure, Feed, Note, ParsedEntry, ParsedFeed, View
 from tui.core.text import html_text
 
 SCHEMA_VERSION = 1
@@ -573,30 +574,35 @@ class Store:
         return out
 
     @staticmethod
-    def _where(feed_id: int | None, unread_only: bool, starred_only: bool) -> tuple[str, list[Any]]:
+    def _where(view: View) -> tuple[str, list[Any]]:
+        """SQL conditions (on ``articles a`` joined to ``feeds f``) selecting a view."""
         clauses: list[str] = []
         params: list[Any] = []
-        if feed_id is not None:
+        if view.feed_id is not None:
             clauses.append("a.feed_id = ?")
-            params.append(feed_id)
-        if unread_only:
+            params.append(view.feed_id)
+        if view.folder is not None:
+            clauses.append("(f.folder = ? COLLATE NOCASE OR f.folder LIKE ? ESCAPE '\\')")
+            escaped = view.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.extend([view.folder, escaped + "/%"])
+        if view.unread:
             clauses.append("a.read = 0")
-        if starred_only:
+        if view.starred:
             clauses.append("a.starred = 1")
+        if view.noted:
+            clauses.append("a.id IN (SELECT article_id FROM notes)")
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def articles(
         self,
+        view: View = View(),
         *,
-        feed_id: int | None = None,
-        unread_only: bool = False,
-        starred_only: bool = False,
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = True,
     ) -> list[Article]:
-        """A page of articles, newest first by default (ties broken by id)."""
-        where, params = self._where(feed_id, unread_only, starred_only)
+        """A page of a view's articles, newest first by default (ties broken by id)."""
+        where, params = self._where(view)
         order = "DESC" if newest_first else "ASC"
         sql = (
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
@@ -606,13 +612,53 @@ class Store:
         tags = self._tags_for([r[0] for r in rows])
         return [self._article(r, tags.get(r[0], ())) for r in rows]
 
-    def count_articles(
-        self, *, feed_id: int | None = None, unread_only: bool = False, starred_only: bool = False
-    ) -> int:
-        where, params = self._where(feed_id, unread_only, starred_only)
-        return int(
-            self.conn.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
-        )
+    def count_articles(self, view: View = View()) -> int:
+        where, params = self._where(view)
+        join = " JOIN feeds f ON f.id = a.feed_id" if view.folder is not None else ""
+        sql = f"SELECT count(*) FROM articles a{join}{where}"
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def mark_view_read(self, view: View) -> list[int]:
+        """Mark every unread article of a view read; returns their ids (for undo)."""
+        where, params = self._where(replace(view, unread=True))
+        with self.transaction() as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id{where}", params
+                )
+            ]
+            conn.executemany("UPDATE articles SET read = 1 WHERE id = ?", [(i,) for i in ids])
+        return ids
+
+    def smart_counts(self) -> dict[str, int]:
+        """Counts for the smart views: all, unread, starred, noted."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0), "
+            "(SELECT count(*) FROM notes) FROM articles"
+        ).fetchone()
+        return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
+
+    # -- notes ------------------------------------------------------------
+
+    def note(self, article_id: int) -> Note | None:
+        row = self.conn.execute(
+            "SELECT body, created, updated FROM notes WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else Note(article_id, row[0], row[1], row[2])
+
+    def save_note(self, article_id: int, body: str, now: int) -> None:
+        """Write a note in one transaction; a blank note is deleted, not stored."""
+        with self.transaction() as conn:
+            if not body.strip():
+                conn.execute("DELETE FROM notes WHERE article_id = ?", (article_id,))
+                return
+            conn.execute(
+                "INSERT INTO notes(article_id, body, created, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET body = excluded.body, "
+                "updated = excluded.updated WHERE body != excluded.body",
+                (article_id, body, now, now),
+            )
 
     def article(self, article_id: int) -> Article:
         row = self.conn.execute(
