@@ -15,7 +15,7 @@ _DROP_BLOCKS = re.compile(
     r"[^>]*>.*?</\1\s*>",
     re.I | re.S,
 )
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")
 _BLOCK_BREAK = re.compile(r"<(?:/?p|br|/?div|/?li|/?h[1-6]|/?tr|/?blockquote)\b[^>]*>", re.I)
 
 

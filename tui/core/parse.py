@@ -1,0 +1,793 @@
+"""Feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed) -> :class:`ParsedFeed`.
+
+Pure and I/O free: the refresh runs :func:`parse_feed` in a process pool, so it
+takes bytes and returns picklable frozen records, and the only exception that
+leaves it is :class:`ParseError`, whatever the bytes.
+
+Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
+
+* XML goes through feedparser with ``sanitize_html=False`` and
+  ``resolve_relative_uris=False``.  Sanitising and link resolution happen once,
+  in ``convert.py``, against :attr:`ParsedEntry.base`; feedparser's own pass
+  makes parsing 1.7-5x slower (measured on the corpus) and would be redone.
+* feedparser is NOT given the document URL (``content-location``): with it,
+  it "resolves" every permalink guid and Atom id as a relative URL
+  (``<id>entry-1</id>`` becomes ``https://host/entry-1``), so keys would
+  change whenever a feed moves (http -> https, new host).  Without it,
+  feedparser applies only the document's own xml:base, and links,
+  enclosures and bases are made absolute here with :func:`urljoin`.
+* The DOCTYPE is stripped before feedparser sees the document: an internal
+  entity referenced many times is expanded by feedparser's loose fallback
+  parser into gigabytes (STACK-NOTES pitfall 2).
+* The encoding is settled before feedparser when the bytes say more than the
+  HTTP header: a byte-order mark wins over any charset (RFC 7303), UTF-16
+  without a BOM is recognised, and a legacy HTTP charset on a body that is
+  valid UTF-8 is ignored (servers default to ISO-8859-1).  feedparser then
+  always gets ``application/xml``, so a ``text/*`` type does not mean US-ASCII
+  and does not raise a ``NonXMLContentType`` warning.
+* JSON Feed (which feedparser 6 does not read) is parsed with :mod:`json`,
+  trusting no field's type.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import hashlib
+import html
+import io
+import json
+import math
+import re
+import xml.sax
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from tui.core.errors import ParseError
+from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
+from tui.core.text import clean_line
+
+__all__ = ["parse_feed"]
+
+#: Longest title or feed title kept; longer ones are cut with an ellipsis.
+#: Real titles stay far below; a hostile feed can send megabytes.
+_MAX_TITLE = 1000
+#: Longest author line kept.
+_MAX_AUTHOR = 300
+#: Longest warning kept (it is shown on one line).
+_MAX_WARNING = 160
+#: URLs longer than this are dropped: nothing real is that long, ``data:`` is.
+_MAX_URL = 8192
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+_JSON_TYPES = frozenset({"application/feed+json", "application/json", "text/json"})
+_WS = b" \t\r\n"
+_NOT_BLANK = re.compile(rb"[^ \t\r\n\x00]")
+
+# A tag must start with a letter, "/", "!" or "?", so "x < y" survives.  "[^<>]"
+# (not "[^>]") keeps the scan linear on hostile input such as "<a<a<a...".
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
+# NUL and lone surrogates: valid in a Python str, refused by SQLite/UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+_DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.I)
+# The regex from STACK-NOTES, with an internal subset; matched only where a
+# DOCTYPE starts, so it costs one linear scan at most.
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S | re.I)
+# Where feedparser's own replace_doctype() ends the prolog.
+_ELEMENT_START = re.compile(rb"<\w")
+_ROOT_NAME = re.compile(rb"<([A-Za-z_][\w:.-]{0,40})")
+# RSS <author>: "joe@example.com (Joe Bloggs)" or "Joe Bloggs <joe@example.com>".
+_EMAIL_NAME = re.compile(r"\s*[^\s()<>@]+@[^\s()<>]+\s*\((?P<name>[^()]*)\)\s*\Z")
+_NAME_EMAIL = re.compile(r"\s*(?P<name>[^<>@]*?)\s*<[^\s<>@]+@[^\s<>]+>\s*\Z")
+_JSONFEED_VERSION = re.compile(r"jsonfeed\.org/version/(\d+)(?:\.(\d+))?")
+
+# Byte-order marks, longest first (the UTF-32 LE mark starts with UTF-16 LE's).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
+
+# Bozo exceptions that say nothing a reader needs to hear: the text was
+# decoded fine (we pick the encoding), or the HTTP type was odd.
+_HARMLESS_BOZO: tuple[type[BaseException], ...] = (
+    feedparser.CharacterEncodingOverride,
+    feedparser.NonXMLContentType,
+)
+
+
+def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Read one feed document.
+
+    ``url`` is the final URL the body came from: relative links resolve
+    against it.  ``content_type`` is the HTTP Content-Type, if any; it only
+    helps to tell JSON from XML and to pick a charset.
+
+    Raises :class:`ParseError` (and nothing else) when the bytes are not a
+    feed: empty, an HTML page, plain text, JSON that is not a JSON Feed, or
+    something the parser could not survive.  A feed that is merely broken
+    (bad XML, truncated) is returned with what could be read and
+    :attr:`ParsedFeed.warning` set.
+    """
+    try:
+        return _parse(bytes(body), url or "", content_type)
+    except ParseError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        # "from None": the traceback of a MemoryError can pin the huge objects.
+        raise ParseError(
+            f"feed too large or too deeply nested to parse ({type(exc).__name__})"
+        ) from None
+    except Exception as exc:  # whatever feedparser or a hostile body throws
+        raise ParseError(f"unreadable feed: {_one_line(f'{type(exc).__name__}: {exc}')}") from exc
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    start = _content_start(body)
+    if not start:
+        raise ParseError("not a feed: empty document")
+    if _looks_like_json(start, content_type):
+        return _parse_json(body, url)
+    return _parse_xml(body, url, content_type)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _plain(value: object, *, markup: bool = True, limit: int = _MAX_TITLE) -> str:
+    """Untrusted one-line text (titles, authors): tags and entities resolved.
+
+    ``markup=False`` is for text the document itself declares plain (Atom
+    ``type="text"``), where ``<template>`` is a literal word, not a tag.  The
+    input is cut first so the regexes never see megabytes.
+    """
+    if not isinstance(value, str) or not value:
+        return ""
+    text = value[: limit * 8]
+    if markup:
+        if "<" in text:
+            text = _TAG.sub("", text)
+        if "&" in text:
+            text = html.unescape(text)
+    text = clean_line(_UNSTORABLE.sub("", text))
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _scrub(value: object) -> str | None:
+    """A stored string with NUL and lone surrogates removed; blank -> None."""
+    if not isinstance(value, str):
+        return None
+    value = _UNSTORABLE.sub("", value)
+    return value if value.strip() else None
+
+
+def _text_to_html(text: object) -> str | None:
+    """Plain text as HTML paragraphs, so every body the store sees is HTML."""
+    clean = _scrub(text)
+    if clean is None:
+        return None
+    paragraphs = _PARAGRAPH_BREAK.split(clean.strip().replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(
+        "<p>" + html.escape(p.strip()).replace("\n", "<br>\n") + "</p>"
+        for p in paragraphs
+        if p.strip()
+    )
+
+
+def _one_line(text: str, limit: int = _MAX_WARNING) -> str:
+    text = clean_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- urls
+
+
+def _absolute(base: str | None, href: object) -> str | None:
+    """``href`` made absolute against ``base``; None when missing or unusable.
+
+    Tabs, newlines and control characters are removed and inner spaces
+    percent-encoded (as browsers do): feeds wrap long URLs across lines.
+    """
+    if not isinstance(href, str):
+        return None
+    href = _URL_JUNK.sub("", _UNSTORABLE.sub("", href)).strip().replace(" ", "%20")
+    if not href or len(href) > _MAX_URL:
+        return None
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:  # e.g. "http://[::1" (bad IPv6 literal)
+        return None
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme.lower() in ("http", "https")
+    except ValueError:
+        return False
+
+
+def _web_url(url: str | None) -> str | None:
+    """Only http(s) links are kept as article and site links.
+
+    Nothing else can be opened from the reader, and ``javascript:`` or
+    ``data:`` links have no business in the store.
+    """
+    return url if url is not None and _is_web_url(url) else None
+
+
+def _length(value: object) -> int | None:
+    """An enclosure size in bytes; 0, negative and junk mean "unknown"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = int(value) if math.isfinite(value) else None
+    elif isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or len(value) > 18:
+            return None
+        value = int(value)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _enclosure(url: str | None, mime: object, length: object) -> Enclosure | None:
+    """Only http(s): an enclosure is something to download or play."""
+    if url is None or not _is_web_url(url):
+        return None
+    kind = _plain(mime, markup=False, limit=100) or None
+    return Enclosure(url=url, type=kind, length=_length(length))
+
+
+def _dedupe(enclosures: Iterable[Enclosure | None]) -> tuple[Enclosure, ...]:
+    seen: dict[str, Enclosure] = {}
+    for enc in enclosures:
+        if enc is not None and enc.url not in seen:
+            seen[enc.url] = enc
+    return tuple(seen.values())
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def _entry_key(
+    guid: str | None,
+    link: str | None,
+    title: str,
+    date: int | None,
+    body: str | None,
+    enclosures: tuple[Enclosure, ...],
+) -> str:
+    """Identity inside the feed: guid/id, else link, else a content hash.
+
+    The hash only uses what the document says, so two parses of the same
+    bytes give the same key.  It includes the first enclosure URL: podcast
+    items without guid or link often share a boilerplate description.
+    """
+    if guid:
+        return guid
+    if link:
+        return link
+    media = enclosures[0].url if enclosures else ""
+    raw = "\x1f".join((title, "" if date is None else str(date), body or "", media))
+    return hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()
+
+
+def _collapse(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
+    """Drop later entries whose key was already seen (the first one wins)."""
+    seen: dict[str, ParsedEntry] = {}
+    for entry in entries:
+        seen.setdefault(entry.key, entry)
+    return tuple(seen.values())
+
+
+# --------------------------------------------------------------------------- XML
+
+
+def _content_start(data: bytes, size: int = 4096) -> bytes:
+    """The first ``size`` bytes after any BOM, whitespace and NUL padding."""
+    offset = next((len(bom) for bom, _ in _BOMS if data.startswith(bom)), 0)
+    found = _NOT_BLANK.search(data, offset)
+    return b"" if found is None else data[found.start() : found.start() + size]
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    """(media type, charset) from a Content-Type header, both lowercase."""
+    if not content_type:
+        return "", None
+    mime, *params = content_type.split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'").lower() or None
+    return mime.strip().lower(), charset
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 with no BOM: an XML prolog is ASCII, so every other byte is NUL."""
+    head = data[:64]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if even.count(0) == len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    if odd.count(0) == len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    return None
+
+
+def _settle_encoding(data: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """Return (bytes, charset to announce to feedparser).
+
+    feedparser follows RFC 3023: the HTTP charset wins even over a BOM, and
+    text/* without a charset means US-ASCII.  Both garble real feeds, so the
+    cases the bytes prove are handled here; the rest is left to feedparser
+    (XML declaration, then its own fallbacks).
+    """
+    _, charset = _media_type(content_type)
+    codec = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            codec, data = name, data[len(bom) :]
+            break
+    else:
+        codec = _sniff_utf16(data)
+    if codec is not None:
+        if codec != "utf-8" or not _is_utf8(data):
+            data = data.decode(codec, errors="replace").encode("utf-8")
+        return data, "utf-8"
+    if charset and charset not in _UTF8_NAMES and not data.isascii() and _is_utf8(data):
+        # Valid multi-byte UTF-8 is next to impossible in a legacy charset:
+        # the header is wrong (a server default), the document is right.
+        charset = None
+    return data, charset
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _strip_doctype(data: bytes) -> tuple[bytes, bool]:
+    """Remove DOCTYPE declarations from the prolog; say if one was Netscape's.
+
+    Each is replaced by as many newlines as it held, so line numbers in
+    warnings still point at the right place.  A DOCTYPE whose internal subset
+    never closes is cut at its first ``>``: feedparser only keeps entities
+    when exactly one DOCTYPE remains, so none survive either way.
+    """
+    netscape = False
+    for _ in range(16):
+        prolog_end = _ELEMENT_START.search(data)
+        end = prolog_end.start() if prolog_end else len(data)
+        found = _DOCTYPE_START.search(data, 0, end)
+        if found is None:
+            return data, netscape
+        start = found.start()
+        whole = _DOCTYPE.match(data, start)
+        if whole is not None:
+            stop = whole.end()
+        else:
+            gt = data.find(b">", start)
+            stop = gt + 1 if gt >= 0 else len(data)
+        removed = data[start:stop]
+        netscape = netscape or b"netscape" in removed.lower()
+        data = data[:start] + b"\n" * removed.count(b"\n") + data[stop:]
+    raise ParseError("not a feed: too many DOCTYPE declarations")
+
+
+def _not_a_feed_reason(data: bytes) -> str:
+    head = _content_start(data)
+    lower = head.lower()
+    if not head:
+        return "empty document"
+    if lower.startswith(b"<!doctype html") or b"<html" in lower:
+        return "an HTML page"
+    if not head.startswith(b"<"):
+        return "plain text (neither XML nor JSON)"
+    root = _ROOT_NAME.search(head)
+    if root is None:
+        return "XML document without a root element"
+    name = clean_line(root.group(1).decode("ascii", "replace"))
+    return f"XML document with root <{name}>, not RSS, RDF or Atom"
+
+
+def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    data, charset = _settle_encoding(body, content_type)
+    # A blank line before "<?xml" makes expat give up and feedparser fall
+    # back to its slow loose parser; it is harmless to drop.
+    stripped = data.lstrip(_WS)
+    lines_dropped = 0
+    if len(stripped) != len(data) and stripped.startswith(b"<?xml"):
+        lines_dropped = data[: len(data) - len(stripped)].count(b"\n")
+        data = stripped
+    data, netscape = _strip_doctype(data)
+    # No "content-location" on purpose (see the module docstring): guids stay
+    # as written and URLs are resolved below.
+    headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    version = parsed.get("version")
+    if not version:
+        raise ParseError("not a feed: " + _not_a_feed_reason(data))
+    kind = "rss091n" if netscape and version.startswith("rss091") else str(version)
+    atom = kind.startswith("atom")
+
+    feed = parsed.get("feed") or {}
+    title_detail = feed.get("title_detail") or {}
+    feed_title = _plain(feed.get("title"), markup=not (atom and _is_plain(title_detail)))
+    feed_link = _web_url(_absolute(url, feed.get("link")))
+    # Atom says entries inherit the feed's authors; RSS's managingEditor is not
+    # an author of each item, so the inheritance is Atom-only.
+    feed_author = _xml_author(feed) if atom else None
+
+    entries: list[ParsedEntry] = []
+    skipped = 0
+    for raw in parsed.get("entries") or []:
+        try:
+            entries.append(_xml_entry(raw, url, feed_link, feed_author, atom))
+        except (MemoryError, RecursionError):
+            raise
+        except Exception:
+            skipped += 1
+    warning = _bozo_warning(parsed, data, lines_dropped)
+    if skipped:
+        warning = warning or f"skipped {skipped} unreadable entr{'y' if skipped == 1 else 'ies'}"
+    return ParsedFeed(
+        kind=kind,
+        title=feed_title or None,
+        link=feed_link,
+        entries=_collapse(entries),
+        warning=warning,
+    )
+
+
+def _is_plain(detail: Mapping[str, Any]) -> bool:
+    return detail.get("type") == "text/plain"
+
+
+def _xml_author(node: Mapping[str, Any]) -> str | None:
+    """All author names, joined; feedparser's ``author`` alone keeps the last.
+
+    RSS ``<author>`` is "email (Name)", which feedparser splits with an email
+    regex that only knows TLDs of 2-4 letters ("jonas@insanity.industries
+    (Jonas)" gives the name "ries (Jonas"), so that form is split here.
+    """
+    raw = node.get("author")
+    if isinstance(raw, str) and "@" in raw:
+        raw = raw[: _MAX_AUTHOR * 4]  # bounds the regexes on hostile input
+        match = _EMAIL_NAME.match(raw) or _NAME_EMAIL.match(raw)
+        if match is not None:
+            return _plain(match.group("name"), limit=_MAX_AUTHOR) or None
+    names: list[str] = []
+    for person in node.get("authors") or []:
+        if isinstance(person, Mapping):
+            name = _plain(person.get("name"), limit=_MAX_AUTHOR)
+            if name and name not in names:
+                names.append(name)
+    if not names:
+        name = _plain(node.get("author"), limit=_MAX_AUTHOR)
+        if name:
+            names.append(name)
+    return _plain(", ".join(names), markup=False, limit=_MAX_AUTHOR) or None
+
+
+def _epoch(value: object) -> int | None:
+    """feedparser's UTC struct_time -> epoch seconds (never mktime: local time)."""
+    if value is None:
+        return None
+    try:
+        return int(calendar.timegm(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _detail_html(detail: object) -> str | None:
+    """A content/summary value as HTML (plain text gets escaped)."""
+    if not isinstance(detail, Mapping):
+        return None
+    value = _scrub(detail.get("value"))
+    if value is None:
+        return None
+    if detail.get("type") == "text/plain":
+        return _text_to_html(value)
+    return value
+
+
+def _explicit_base(entry: Mapping[str, Any], url: str) -> str | None:
+    """The xml:base in force for the entry's body, if the document set one.
+
+    feedparser records the base on every content and summary; as it is not
+    told the document URL, that is "" unless the document has an xml:base
+    (possibly relative, so it is resolved against ``url``).  A base that is
+    not http(s) (``xml:base="javascript:..."``) is ignored.
+    """
+    details = [*(entry.get("content") or []), entry.get("summary_detail")]
+    for detail in details:
+        if isinstance(detail, Mapping):
+            base = detail.get("base")
+            if isinstance(base, str) and base.strip():
+                return _web_url(_absolute(url, base))
+    return None
+
+
+def _xml_entry(
+    entry: Mapping[str, Any],
+    url: str,
+    feed_link: str | None,
+    feed_author: str | None,
+    atom: bool,
+) -> ParsedEntry:
+    # dict.get, not FeedParserDict.get: the latter maps "updated_parsed" to
+    # "published_parsed" (with a DeprecationWarning) when the first is absent.
+    guid = _scrub(dict.get(entry, "id"))
+    guid = guid.strip() if guid else None
+    xml_base = _explicit_base(entry, url)
+    # feedparser has already applied xml:base to <link>; only the document
+    # URL is left to apply.  The key keeps the link as the document wrote it,
+    # so it does not change when the feed moves.
+    raw_link = _absolute(None, entry.get("link"))
+    link = _web_url(_absolute(url, raw_link))
+
+    title_detail = entry.get("title_detail") or {}
+    title = _plain(entry.get("title"), markup=not (atom and _is_plain(title_detail)))
+    author = _xml_author(entry) or feed_author
+
+    updated = _epoch(dict.get(entry, "updated_parsed"))
+    published = _epoch(dict.get(entry, "published_parsed"))
+    if published is None:
+        published = updated
+
+    contents = [
+        c for c in entry.get("content") or [] if isinstance(c, Mapping) and _scrub(c.get("value"))
+    ]
+    best = next(
+        (c for c in contents if c.get("type") in _HTML_TYPES), contents[0] if contents else None
+    )
+    content = _detail_html(best)
+    summary = _detail_html(entry.get("summary_detail"))
+    key_body = summary or content
+    if content is None:
+        content, summary = summary, None
+    elif summary == content:
+        summary = None
+
+    enclosure_base = xml_base or url
+    found: list[Enclosure | None] = []
+    for enc in entry.get("enclosures") or []:
+        if isinstance(enc, Mapping):
+            found.append(
+                _enclosure(
+                    _absolute(enclosure_base, enc.get("href")), enc.get("type"), enc.get("length")
+                )
+            )
+    for media in dict.get(entry, "media_content") or []:
+        if isinstance(media, Mapping) and _is_playable(media):
+            found.append(
+                _enclosure(
+                    _absolute(enclosure_base, media.get("url")),
+                    media.get("type"),
+                    media.get("filesize"),
+                )
+            )
+
+    enclosures = _dedupe(found)
+    return ParsedEntry(
+        key=_entry_key(guid, raw_link, title, published, key_body, enclosures),
+        guid=guid,
+        url=link,
+        title=title,
+        author=author,
+        published=published,
+        updated=updated,
+        summary=summary,
+        content=content,
+        base=xml_base or link or feed_link or url or None,
+        enclosures=enclosures,
+    )
+
+
+def _is_playable(media: Mapping[str, Any]) -> bool:
+    """media:content is often just the article's picture; keep audio and video."""
+    medium = media.get("medium")
+    mime = media.get("type")
+    return medium in ("audio", "video") or (
+        isinstance(mime, str) and mime.startswith(("audio/", "video/"))
+    )
+
+
+def _bozo_warning(parsed: Mapping[str, Any], data: bytes, lines_dropped: int) -> str | None:
+    """One line about what was wrong with the document, or None if nothing mattered."""
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    if exc is None or isinstance(exc, _HARMLESS_BOZO):
+        return None
+    if isinstance(exc, xml.sax.SAXParseException):
+        line = exc.getLineNumber()
+        if isinstance(line, int) and line > 0:
+            # feedparser adds an XML declaration line when there was none.
+            line += lines_dropped - (0 if data.startswith(b"<?xml") else 1)
+            return _one_line(f"malformed XML at line {max(line, 1)}: {exc.getMessage()}")
+        return _one_line(f"malformed XML: {exc.getMessage()}")
+    if isinstance(exc, feedparser.CharacterEncodingUnknown):
+        return "unknown character encoding: some text may be garbled"
+    return _one_line(f"{type(exc).__name__}: {exc}")
+
+
+# --------------------------------------------------------------------------- JSON Feed
+
+
+def _looks_like_json(start: bytes, content_type: str | None) -> bool:
+    """JSON by its first byte, else by its type or a JSON Feed version URL."""
+    if start.startswith(b"<"):
+        return False
+    if start.startswith((b"{", b"[")):
+        return True
+    mime, _ = _media_type(content_type)
+    return mime in _JSON_TYPES or mime.endswith("+json") or b"jsonfeed.org/version" in start
+
+
+def _parse_json(body: bytes, url: str) -> ParsedFeed:
+    try:
+        text = body.decode(json.detect_encoding(body), errors="replace")
+        doc = json.loads(text)
+    except RecursionError:
+        raise ParseError("not a feed: JSON nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"not a feed: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except ValueError as exc:  # e.g. an integer with more than 4300 digits
+        raise ParseError(f"not a feed: invalid JSON ({_one_line(str(exc), 80)})") from None
+    if not isinstance(doc, dict):
+        raise ParseError("not a feed: JSON document is not a JSON Feed")
+    version = doc.get("version")
+    items = doc.get("items")
+    match = _JSONFEED_VERSION.search(version) if isinstance(version, str) else None
+    if match is None and not (version is None and isinstance(items, list)):
+        raise ParseError("not a feed: JSON document is not a JSON Feed")
+    kind = f"json{match.group(1)}{match.group(2) or 0}" if match else "json10"
+
+    feed_link = _web_url(_absolute(url, doc.get("home_page_url")))
+    feed_author = _json_author(doc)
+    entries: list[ParsedEntry] = []
+    skipped = 0
+    problems: list[str] = []
+    if not isinstance(items, list):
+        problems.append("no items list")
+        items = []
+    for item in items:
+        if not isinstance(item, dict):
+            skipped += 1
+            continue
+        try:
+            entries.append(_json_entry(item, url, feed_link, feed_author))
+        except (MemoryError, RecursionError):
+            raise
+        except Exception:
+            skipped += 1
+    if skipped:
+        problems.append(f"skipped {skipped} invalid item{'' if skipped == 1 else 's'}")
+    return ParsedFeed(
+        kind=kind,
+        title=_plain(doc.get("title")) or None,
+        link=feed_link,
+        entries=_collapse(entries),
+        warning="; ".join(problems) or None,
+    )
+
+
+def _json_id(value: object) -> str | None:
+    """The spec says string; 1.1 says a number should be read as one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    value = _scrub(value)
+    return value.strip() if value else None
+
+
+def _json_author(node: Mapping[str, Any]) -> str | None:
+    """``authors`` (1.1) first, then ``author`` (1.0); nameless ones skipped."""
+    names: list[str] = []
+    people = node.get("authors")
+    if isinstance(people, list):
+        for person in people:
+            if isinstance(person, dict):
+                name = _plain(person.get("name"), limit=_MAX_AUTHOR)
+                if name and name not in names:
+                    names.append(name)
+    if not names:
+        person = node.get("author")
+        if isinstance(person, dict):
+            name = _plain(person.get("name"), limit=_MAX_AUTHOR)
+            if name:
+                names.append(name)
+    return _plain(", ".join(names), markup=False, limit=_MAX_AUTHOR) or None
+
+
+def _rfc3339(value: object) -> int | None:
+    """RFC 3339 (as the spec says), else RFC 822 (as some feeds do); naive = UTC."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        return None
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text.upper())
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        return int(when.timestamp())
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _json_entry(
+    item: Mapping[str, Any], url: str, feed_link: str | None, feed_author: str | None
+) -> ParsedEntry:
+    guid = _json_id(item.get("id"))
+    link = _web_url(_absolute(url, item.get("url"))) or _web_url(
+        _absolute(url, item.get("external_url"))
+    )
+    title = _plain(item.get("title"))
+    content_html = _scrub(item.get("content_html"))
+    content = content_html or _text_to_html(item.get("content_text"))
+    summary = _text_to_html(item.get("summary"))  # plain text in JSON Feed
+    published_at = _rfc3339(item.get("date_published"))
+    updated = _rfc3339(item.get("date_modified"))
+    published = published_at if published_at is not None else updated
+    key_body = summary or content
+    if content is None:
+        content, summary = summary, None
+    elif summary == content:
+        summary = None
+
+    found: list[Enclosure | None] = []
+    attachments = item.get("attachments")
+    if isinstance(attachments, list):
+        for att in attachments:
+            if isinstance(att, dict):
+                found.append(
+                    _enclosure(
+                        _absolute(url, att.get("url")),
+                        att.get("mime_type"),
+                        att.get("size_in_bytes"),
+                    )
+                )
+
+    enclosures = _dedupe(found)
+    return ParsedEntry(
+        key=_entry_key(guid, link, title, published, key_body, enclosures),
+        guid=guid,
+        url=link,
+        title=title,
+        author=_json_author(item) or feed_author,
+        published=published,
+        updated=updated,
+        summary=summary,
+        content=content,
+        base=link or feed_link or url or None,
+        enclosures=enclosures,
+    )
