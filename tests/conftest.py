@@ -1,0 +1,32 @@
+"""Shared pytest fixtures.
+
+``feed_server`` gives each test its own loopback HTTP server (see
+``tests/feedserver.py``) serving ``tests/fixtures/``, so no test touches the
+internet and tests cannot see each other's routes or request logs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LOOPBACK = "127.0.0.1,localhost,::1"
+
+
+@pytest.fixture
+def feed_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
+    """A started :class:`FeedServer` on 127.0.0.1 (free port) rooted at ``tests/fixtures``.
+
+    ``feed_server.url("/feeds/x.xml")`` is the URL of ``tests/fixtures/feeds/x.xml``.
+    Loopback is added to ``NO_PROXY`` because the Fetcher honours proxy
+    variables, and a developer's ``HTTP_PROXY`` must not swallow test traffic.
+    """
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), LOOPBACK])))
+    with FeedServer(FIXTURES) as server:
+        yield server
