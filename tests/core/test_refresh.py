@@ -1,0 +1,213 @@
+"""Refresh end to end: Library -> fetch -> parse -> store, against a loopback server."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+
+from tui.core.errors import InputError
+from tui.core.library import FetchSettings, Library
+from tui.core.models import View
+from tui.core.parse import parse_feed
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CORPUS = FIXTURES / "corpus"
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Changing</title><link>https://example.org/</link>
+{items}</channel></rss>"""
+ITEM = """<item><title>{title}</title><link>https://example.org/{key}</link>
+<guid>{key}</guid><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>
+<description><![CDATA[<p>{body}</p>]]></description></item>"""
+
+
+def rss(*items: tuple[str, str, str]) -> str:
+    return RSS.format(items="".join(ITEM.format(key=k, title=t, body=b) for k, t, b in items))
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    library = Library(
+        tmp_path / "g.db", fetch=FetchSettings(total_timeout=2.0, connect_timeout=1.0)
+    )
+    yield library
+    library.close()
+
+
+def subscribe(lib: Library, server: FeedServer, *paths: str) -> list[int]:
+    return [lib.store.add_feed(server.url(p)) for p in paths]
+
+
+def articles_table(lib: Library) -> list[tuple]:
+    return lib.store.conn.execute("SELECT * FROM articles ORDER BY id").fetchall()
+
+
+def test_every_corpus_file_refreshes_and_stores_its_entries(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8") as f:
+        names = [row["file"] for row in csv.DictReader(f, delimiter="\t")]
+    assert len(names) == 69
+    ids = subscribe(lib, feed_server, *(f"/corpus/{n}" for n in names))
+    summary = lib.refresh()
+    assert len(summary.results) == len(ids)
+    by_url = {r.url: r for r in summary.results}
+    for name in names:
+        result = by_url[feed_server.url(f"/corpus/{name}")]
+        assert result.error is None or "internal error" not in result.error, name
+        try:
+            expected = len(parse_feed((CORPUS / name).read_bytes(), result.url).entries)
+        except Exception:
+            expected = 0
+            assert result.error and result.error.startswith("not a feed"), name
+        stored = lib.count_articles(View(feed_id=result.feed_id))
+        assert stored == expected, name
+        if expected:
+            assert result.new == expected
+    assert sum(r.new for r in summary.results) > 1000
+
+
+def test_second_refresh_is_conditional_and_changes_nothing(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    paths = ["/feeds/rss2-seed-article.xml", "/feeds/atom-numist-content-xmlbase.xml"]
+    subscribe(lib, feed_server, *paths)
+    first = lib.refresh()
+    assert first.new > 0 and not first.failed
+    before = articles_table(lib)
+    second = lib.refresh()
+    assert second.not_modified == 2 and second.new == 0 and second.updated == 0
+    assert articles_table(lib) == before
+    for p in paths:
+        req = feed_server.last_request(p)
+        assert "if-none-match" in req.headers and req.status == 304
+
+
+def test_changed_article_updates_in_place_and_keeps_user_state(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    feed_server.page("/c.xml", rss(("a", "First", "old body"), ("b", "Other", "x")))
+    (fid,) = subscribe(lib, feed_server, "/c.xml")
+    lib.refresh()
+    art = next(a for a in lib.articles() if a.title == "First")
+    lib.mark_read([art.id])
+    lib.star([art.id])
+    lib.save_note(art.id, "keep me")
+    assert "old body" in lib.markdown(art.id)
+
+    feed_server.page("/c.xml", rss(("a", "First, revised", "new body"), ("b", "Other", "x")))
+    summary = lib.refresh()
+    assert (summary.new, summary.updated) == (0, 1)
+    again = lib.article(art.id)
+    assert again.title == "First, revised"
+    assert again.read and again.starred and again.has_note
+    assert lib.note(art.id).body == "keep me"
+    assert "new body" in lib.markdown(art.id)
+    assert lib.count_articles(View(feed_id=fid)) == 2
+
+
+@pytest.mark.parametrize(("code", "moves"), [(301, True), (308, True), (302, False), (307, False)])
+def test_redirects_move_the_feed_only_when_permanent(
+    lib: Library, feed_server: FeedServer, code: int, moves: bool
+) -> None:
+    feed_server.redirect("/old.xml", "/feeds/rss2-seed-article.xml", code)
+    (fid,) = subscribe(lib, feed_server, "/old.xml")
+    summary = lib.refresh()
+    assert summary.new == 1 and not summary.failed
+    expected = "/feeds/rss2-seed-article.xml" if moves else "/old.xml"
+    assert lib.store.feed(fid).url == feed_server.url(expected)
+
+
+def test_failures_are_recorded_per_feed_and_others_still_refresh(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    feed_server.status("/missing.xml", 404)
+    feed_server.status("/broken.xml", 500)
+    feed_server.redirect_loop("/loop-a", "/loop-b")
+    feed_server.slow("/slow.xml", rss(("a", "t", "b")), interval=0.5, chunk=10)
+    feed_server.big("/huge.xml", 3 * 1024 * 1024, chunked=True)
+    feed_server.page("/page.html", "<html><body>hi</body></html>", content_type="text/html")
+    lib.fetch_settings = FetchSettings(total_timeout=1.5, max_bytes=1024 * 1024)
+    bad = ["/missing.xml", "/broken.xml", "/loop-a", "/slow.xml", "/huge.xml", "/page.html"]
+    subscribe(lib, feed_server, *bad, "/feeds/rss2-seed-article.xml")
+    summary = lib.refresh()
+    errors = {Path(r.url).name: r.error for r in summary.results}
+    assert errors["rss2-seed-article.xml"] is None
+    assert "404" in errors["missing.xml"]
+    assert "500" in errors["broken.xml"]
+    assert "redirect" in errors["loop-a"]
+    assert "timed out" in errors["slow.xml"]
+    assert "larger than" in errors["huge.xml"]
+    assert errors["page.html"].startswith("not a feed")
+    assert summary.new == 1 and len(summary.failed) == 6
+    stored = {Path(f.url).name: f for f in lib.feeds()}
+    assert stored["missing.xml"].error and stored["missing.xml"].last_status == 404
+    for reason in errors.values():
+        assert reason is None or "\n" not in reason
+
+
+def test_a_gone_feed_is_marked_and_skipped_afterwards(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    feed_server.status("/gone.xml", 410)
+    (fid,) = subscribe(lib, feed_server, "/gone.xml")
+    summary = lib.refresh()
+    assert summary.failed and "410" in summary.failed[0].error
+    assert lib.store.feed(fid).gone
+    assert lib.refresh().results == ()
+    assert feed_server.hits("/gone.xml") == 1
+
+
+def test_failure_keeps_stored_articles(lib: Library, feed_server: FeedServer) -> None:
+    feed_server.page("/f.xml", rss(("a", "One", "b")))
+    (fid,) = subscribe(lib, feed_server, "/f.xml")
+    lib.refresh()
+    feed_server.status("/f.xml", 500)
+    assert lib.refresh().failed
+    assert lib.count_articles(View(feed_id=fid)) == 1
+
+
+def test_add_feed_discovers_through_an_html_page(lib: Library, feed_server: FeedServer) -> None:
+    feed_server.feed_page("/site/", "/feeds/rss2-seed-article.xml")
+    found = lib.discover(feed_server.url("/site/"))
+    assert found == [feed_server.url("/feeds/rss2-seed-article.xml")]
+    feed, result = lib.add_feed(found[0], tags=["News"])
+    assert feed.title == "Seed article feed" and feed.tags == ("News",)
+    assert result.new == 1
+    with pytest.raises(InputError, match="already subscribed"):
+        lib.add_feed(found[0])
+
+
+def test_add_feed_refuses_what_is_not_a_feed(lib: Library, feed_server: FeedServer) -> None:
+    feed_server.page("/page.html", "<html><body>no feed</body></html>", content_type="text/html")
+    with pytest.raises(Exception, match="not a feed"):
+        lib.add_feed(feed_server.url("/page.html"))
+    assert lib.feeds() == []
+
+
+def test_a_local_file_is_a_feed(lib: Library) -> None:
+    feed, result = lib.add_feed(str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    assert result.new == 1 and feed.total == 1
+
+
+def test_many_feeds_parse_in_a_process_pool_and_report_progress(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    for i in range(12):
+        feed_server.page(f"/f{i}.xml", rss((f"k{i}", f"Title {i}", "body")))
+    subscribe(lib, feed_server, *(f"/f{i}.xml" for i in range(12)))
+    seen: list[tuple[int, int]] = []
+    summary = lib.refresh(progress=lambda done, total, r: seen.append((done, total)))
+    assert summary.new == 12
+    assert seen == [(i, 12) for i in range(1, 13)]
+
+
+def test_convert_pending_stores_markdown_once(lib: Library) -> None:
+    lib.add_feed(str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    assert lib.convert_pending() == 1
+    assert lib.convert_pending() == 0
+    art = lib.articles()[0]
+    assert "Qatar" in lib.markdown(art.id)

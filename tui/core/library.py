@@ -1,0 +1,381 @@
+"""Library: the one facade the command line and the UI call.
+
+Verbs here combine the pure pieces (fetch, parse, convert, opml) with the
+store.  A Library may be used from several threads: each thread gets its own
+SQLite connection.  ``refresh`` runs its own event loop, so the UI calls it
+from a thread worker and gets progress through a callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core import opml
+from tui.core.convert import html_to_markdown
+from tui.core.errors import FeedGone, FetchError, GazetteError, InputError, ParseError
+from tui.core.fetch import Fetcher, discover, normalise_url
+from tui.core.models import (
+    Article,
+    Feed,
+    FeedResult,
+    FetchResult,
+    Note,
+    ParsedFeed,
+    RefreshSummary,
+    View,
+)
+from tui.core.parse import parse_feed
+from tui.core.store import Store
+
+Progress = Callable[[int, int, FeedResult], None]
+
+# Below this many feeds a process pool costs more to start than it saves.
+POOL_THRESHOLD = 8
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Politeness and safety limits for fetching (configurable later)."""
+
+    max_connections: int = 8
+    per_host: int = 2
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_redirects: int = 5
+    max_bytes: int = 20 * 1024 * 1024
+    user_agent: str | None = None
+
+    def fetcher(self) -> Fetcher:
+        return Fetcher(
+            max_connections=self.max_connections,
+            per_host=self.per_host,
+            connect_timeout=self.connect_timeout,
+            total_timeout=self.total_timeout,
+            max_redirects=self.max_redirects,
+            max_bytes=self.max_bytes,
+            user_agent=self.user_agent,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an OPML import did."""
+
+    added: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+class Library:
+    """Everything Gazette can do to a cache, by verb."""
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        fetch: FetchSettings | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.fetch_settings = fetch or FetchSettings()
+        self.clock = clock
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self.store  # noqa: B018 - open (and migrate) now so errors surface early
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection, opened on first use."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.db_path)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+        self._local = threading.local()
+
+    def _now(self) -> int:
+        return int(self.clock())
+
+    # -- feeds ------------------------------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        return self.store.feeds()
+
+    def find_feed(self, ref: str) -> Feed:
+        return self.store.find_feed(ref)
+
+    def discover(self, url: str) -> list[str]:
+        """Feed URLs reachable from ``url`` (itself when it is a feed)."""
+        url = normalise_url(url)
+
+        async def run() -> list[str]:
+            async with self.fetch_settings.fetcher() as fetcher:
+                return await discover(fetcher, url)
+
+        return asyncio.run(run())
+
+    def add_feed(
+        self, url: str, *, tags: Sequence[str] = (), folder: str | None = None
+    ) -> tuple[Feed, FeedResult]:
+        """Subscribe to a feed URL after fetching it once to prove it is a feed."""
+        url = normalise_url(url)
+        if self.store.feed_id_for_url(url) is not None:
+            raise InputError(f"{url}: already subscribed")
+
+        async def run() -> tuple[FetchResult, ParsedFeed]:
+            async with self.fetch_settings.fetcher() as fetcher:
+                result = await fetcher.fetch(url)
+            return result, parse_feed(result.body or b"", result.final_url, result.content_type)
+
+        result, parsed = asyncio.run(run())
+        store_url = result.permanent_url or url
+        if store_url != url and self.store.feed_id_for_url(store_url) is not None:
+            raise InputError(f"{url}: already subscribed as {store_url}")
+        feed_id = self.store.add_feed(
+            store_url, title=parsed.title, site_url=parsed.link, folder=folder, tags=tags
+        )
+        new, updated = self.store.store_entries(
+            feed_id,
+            parsed,
+            status=result.status,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            now=self._now(),
+        )
+        feed = self.store.feed(feed_id)
+        return feed, FeedResult(
+            feed_id, feed.url, feed.title, new=new, updated=updated, warning=parsed.warning
+        )
+
+    def remove_feed(self, ref: str) -> tuple[Feed, int, int]:
+        """Unsubscribe; returns the feed and how many articles and notes went with it."""
+        feed = self.store.find_feed(ref)
+        articles, notes = self.store.remove_feed(feed.id)
+        return feed, articles, notes
+
+    # -- refresh ----------------------------------------------------------
+
+    def refresh(
+        self, feed_ids: Iterable[int] | None = None, *, progress: Progress | None = None
+    ) -> RefreshSummary:
+        """Fetch, parse and store feeds concurrently; returns one result per feed.
+
+        With no ids, every feed not marked gone.  Failures are recorded on the
+        feed and returned, never raised: one bad feed never stops the others.
+        """
+        feeds = self.store.feeds()
+        if feed_ids is None:
+            targets = [f for f in feeds if not f.gone]
+        else:
+            wanted = set(feed_ids)
+            targets = [f for f in feeds if f.id in wanted]
+        if not targets:
+            return RefreshSummary(())
+        return asyncio.run(self._refresh(targets, progress))
+
+    def _executor(self, n: int) -> Executor:
+        if n >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            # spawn, not fork: the UI calls this from a thread, and forking a
+            # threaded process can copy held locks into the child.
+            ctx = multiprocessing.get_context("spawn")
+            return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx)
+        return ThreadPoolExecutor(max_workers=1)
+
+    async def _refresh(self, targets: list[Feed], progress: Progress | None) -> RefreshSummary:
+        loop = asyncio.get_running_loop()
+        results: list[FeedResult] = []
+        total = len(targets)
+        store = self.store
+        with self._executor(total) as pool:
+            async with self.fetch_settings.fetcher() as fetcher:
+
+                async def one(feed: Feed) -> FeedResult:
+                    try:
+                        res = await fetcher.fetch(
+                            feed.url, etag=feed.etag, last_modified=feed.last_modified
+                        )
+                    except FeedGone as exc:
+                        store.record_fetch(
+                            feed.id, status=410, error=exc.reason, gone=True, now=self._now()
+                        )
+                        return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
+                    except FetchError as exc:
+                        store.record_fetch(
+                            feed.id, status=exc.status, error=exc.reason, now=self._now()
+                        )
+                        return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
+                    url = feed.url
+                    moved = res.permanent_url and res.permanent_url != feed.url
+                    if moved and store.move_feed(feed.id, res.permanent_url or url):
+                        url = res.permanent_url or url
+                    if res.not_modified or res.body is None:
+                        store.record_fetch(feed.id, status=304, error=None, now=self._now())
+                        return FeedResult(feed.id, url, feed.title, not_modified=True)
+                    try:
+                        parsed = await loop.run_in_executor(
+                            pool, parse_feed, res.body, res.final_url, res.content_type
+                        )
+                    except ParseError as exc:
+                        store.record_fetch(
+                            feed.id, status=res.status, error=exc.reason, now=self._now()
+                        )
+                        return FeedResult(feed.id, url, feed.title, error=exc.reason)
+                    new, updated = store.store_entries(
+                        feed.id,
+                        parsed,
+                        status=res.status,
+                        etag=res.etag,
+                        last_modified=res.last_modified,
+                        now=self._now(),
+                    )
+                    return FeedResult(
+                        feed.id,
+                        url,
+                        parsed.title or feed.title,
+                        new=new,
+                        updated=updated,
+                        warning=parsed.warning,
+                    )
+
+                async def guarded(feed: Feed) -> FeedResult:
+                    try:
+                        result = await one(feed)
+                    except GazetteError as exc:
+                        result = FeedResult(feed.id, feed.url, feed.title, error=str(exc))
+                    except Exception as exc:  # a bug must not sink the other feeds
+                        result = FeedResult(
+                            feed.id, feed.url, feed.title, error=f"internal error: {exc!r}"
+                        )
+                    results.append(result)
+                    if progress is not None:
+                        progress(len(results), total, result)
+                    return result
+
+                await asyncio.gather(*(guarded(f) for f in targets))
+        order = {f.id: i for i, f in enumerate(targets)}
+        return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
+
+    # -- articles ---------------------------------------------------------
+
+    def articles(
+        self,
+        view: View = View(),
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[Article]:
+        """A page of a view's articles, read straight from SQLite."""
+        return self.store.articles(view, limit=limit, offset=offset, newest_first=newest_first)
+
+    def count_articles(self, view: View = View()) -> int:
+        return self.store.count_articles(view)
+
+    def smart_counts(self) -> dict[str, int]:
+        """Totals for the smart views (all, unread, starred, noted)."""
+        return self.store.smart_counts()
+
+    def mark_view_read(self, view: View) -> list[int]:
+        """Mark a whole view read; returns the ids changed so the UI can undo."""
+        return self.store.mark_view_read(view)
+
+    def note(self, article_id: int) -> Note | None:
+        return self.store.note(article_id)
+
+    def save_note(self, article_id: int, body: str) -> None:
+        """Save (or, when blank, delete) an article's note, atomically."""
+        self.store.save_note(article_id, body, self._now())
+
+    def article(self, article_id: int) -> Article:
+        return self.store.article(article_id)
+
+    def markdown(self, article_id: int) -> str:
+        """The article as Markdown, converted now (and stored) if not done yet."""
+        md, html, base = self.store.article_body(article_id)
+        if md is None:
+            md = html_to_markdown(html, base)
+            self.store.save_markdown([(article_id, md)])
+        return md
+
+    def convert_pending(self, batch: int = 200) -> int:
+        """Convert up to ``batch`` unconverted articles; returns how many were done."""
+        rows = self.store.unconverted(batch)
+        if rows:
+            self.store.save_markdown([(aid, html_to_markdown(h, b)) for aid, h, b in rows])
+        return len(rows)
+
+    def mark_read(self, ids: Sequence[int], read: bool = True) -> None:
+        self.store.set_read(ids, read)
+
+    def star(self, ids: Sequence[int], starred: bool = True) -> None:
+        self.store.set_starred(ids, starred)
+
+    # -- OPML -------------------------------------------------------------
+
+    def import_opml(self, path: str | Path) -> ImportReport:
+        """Subscribe to every feed in an OPML file without fetching; duplicates skipped."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        entries = opml.parse_opml(data, str(path))
+        added: list[str] = []
+        skipped: list[str] = []
+        for entry in entries:
+            url = normalise_url(entry.url)
+            if self.store.feed_id_for_url(url) is not None:
+                skipped.append(url)
+                continue
+            self.store.add_feed(
+                url,
+                title=entry.title,
+                site_url=entry.site_url,
+                folder=entry.folder,
+                tags=entry.tags,
+            )
+            added.append(url)
+        return ImportReport(tuple(added), tuple(skipped))
+
+    def export_opml(self) -> str:
+        return opml.write_opml(
+            opml.OpmlFeed(
+                url=f.url, title=f.title, site_url=f.site_url, folder=f.folder, tags=f.tags
+            )
+            for f in self.store.feeds()
+        )
+
+    # -- views for the UI --
+
+    def article_position(
+        self, view: View, article_id: int, *, newest_first: bool = True
+    ) -> int | None:
+        """Index of an article in a view's list (where it would be if it left the view)."""
+        return self.store.article_position(view, article_id, newest_first=newest_first)
+
+    def next_unread(
+        self,
+        view: View,
+        after_id: int | None = None,
+        *,
+        newest_first: bool = True,
+        forward: bool = True,
+    ) -> Article | None:
+        """The next (or previous) unread article of a view in list order, by keyset."""
+        return self.store.next_unread(view, after_id, newest_first=newest_first, forward=forward)
