@@ -1,0 +1,170 @@
+"""The command line end to end: real subcommands over a real database and server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+
+from tui import __version__
+from tui.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = "/feeds/rss2-seed-article.xml"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.db")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_refresh_feeds_articles_show(
+    capsys: pytest.CaptureFixture[str], db: str, feed_server: FeedServer
+) -> None:
+    code, out, _ = run(capsys, "--db", db, "add", feed_server.url(SEED), "--tag", "News")
+    assert code == 0 and "Seed article feed" in out and "1 articles" in out
+
+    code, out, err = run(capsys, "--db", db, "refresh")
+    assert code == 0
+    assert "1 not modified" in out and "0 failed" in out
+    assert "not modified" in err  # progress lines when not on a terminal
+
+    code, out, _ = run(capsys, "--db", db, "feeds", "--json")
+    (feed,) = json.loads(out)
+    assert {"id", "url", "title", "total", "unread", "last_status", "error"} <= set(feed)
+    assert (feed["total"], feed["unread"], feed["last_status"], feed["tags"]) == (
+        1,
+        1,
+        304,
+        ["News"],
+    )
+
+    code, out, _ = run(capsys, "--db", db, "articles", "--json", "--unread")
+    (art,) = json.loads(out)
+    assert {"id", "feed_url", "title", "url", "author", "published", "read", "starred", "tags"} <= (
+        set(art)
+    )
+    assert art["feed_url"] == feed_server.url(SEED)
+    assert art["published"].startswith("2024-03-21")
+
+    code, out, _ = run(capsys, "--db", db, "show", str(art["id"]))
+    assert code == 0 and out.startswith("# Israel") and "Blinken" in out
+
+    code, out, _ = run(capsys, "--db", db, "articles")
+    assert "Israel" in out and "Seed article feed" in out
+
+
+def test_refresh_with_a_failing_feed_exits_1_and_names_it(
+    capsys: pytest.CaptureFixture[str], db: str, feed_server: FeedServer
+) -> None:
+    feed_server.status("/dead.xml", 404)
+    assert run(capsys, "--db", db, "add", feed_server.url(SEED))[0] == 0
+    from tui.core.library import Library
+
+    lib = Library(db)
+    lib.store.add_feed(feed_server.url("/dead.xml"))
+    lib.close()
+    code, out, _ = run(capsys, "--db", db, "refresh")
+    assert code == 1
+    assert f"failed: {feed_server.url('/dead.xml')}: HTTP 404" in out
+    code, out, _ = run(capsys, "--db", db, "feeds")
+    assert "error: HTTP 404" in out
+
+
+def test_add_lists_several_feeds_and_takes_the_first_with_flag(
+    capsys: pytest.CaptureFixture[str], db: str, feed_server: FeedServer
+) -> None:
+    feed_server.feed_page("/site/", SEED, "/feeds/atom-numist-content-xmlbase.xml")
+    code, out, _ = run(capsys, "--db", db, "add", feed_server.url("/site/"))
+    assert code == 2 and "offers 2 feeds" in out and "--first" in out
+    code, out, _ = run(capsys, "--db", db, "add", feed_server.url("/site/"), "--first")
+    assert code == 0 and "Seed article feed" in out
+
+
+def test_usage_and_input_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    code, _, err = run(capsys, "--db", db, "remove", "nothing-like-this")
+    assert code == 2 and err.count("\n") == 1 and "no such feed" in err
+
+    code, _, err = run(capsys, "--db", db, "import", str(FIXTURES / "opml" / "truncated.opml"))
+    assert code == 2 and err.count("\n") == 1 and "truncated.opml" in err
+
+    code, _, err = run(capsys, "--db", db, "show", "999")
+    assert code == 2 and "no article with id 999" in err
+
+    code, _, err = run(capsys, "--db", db, "add", feed_server.url("/nope.xml"))
+    assert code == 2 and "404" in err and err.count("\n") == 1
+
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"garbage" * 1000)
+    code, _, err = run(capsys, "--db", str(corrupt), "feeds")
+    assert code == 2 and str(corrupt) in err and err.count("\n") == 1
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", db, "no-such-command"])
+    assert exc.value.code == 2
+
+
+def test_opml_import_export_round_trip(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "--db", db, "import", str(FIXTURES / "opml" / "nested.opml"))
+    assert code == 0 and "Imported" in out
+    imported = int(out.split()[1])
+    code, out, _ = run(capsys, "--db", db, "import", str(FIXTURES / "opml" / "nested.opml"))
+    assert f"Imported 0 feeds, skipped {imported}" in out
+
+    target = tmp_path / "out.opml"
+    assert run(capsys, "--db", db, "export-opml", str(target))[0] == 0
+    other = str(tmp_path / "other.db")
+    code, out, _ = run(capsys, "--db", other, "import", str(target))
+    assert code == 0 and f"Imported {imported} feeds" in out
+    a = json.loads(run(capsys, "--db", db, "feeds", "--json")[1])
+    b = json.loads(run(capsys, "--db", other, "feeds", "--json")[1])
+    key = lambda f: (f["url"], f["folder"], f["title"], f["tags"])  # noqa: E731
+    assert sorted(map(key, a)) == sorted(map(key, b))
+    assert any(f["folder"] and "/" in f["folder"] for f in a)  # nesting kept
+
+
+def test_remove_feed(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    run(capsys, "--db", db, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    code, out, _ = run(capsys, "--db", db, "remove", "Seed article feed")
+    assert code == 0 and "Removed Seed article feed" in out and "1 articles" in out
+    assert json.loads(run(capsys, "--db", db, "feeds", "--json")[1]) == []
+
+
+def test_gazette_db_environment_variable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "env.db"
+    monkeypatch.setenv("GAZETTE_DB", str(target))
+    run(capsys, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    assert target.exists()
+
+
+def test_installed_command_runs_as_a_process(tmp_path: Path) -> None:
+    env = {**os.environ, "GAZETTE_DB": str(tmp_path / "p.db")}
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0 and out.stdout.strip() == f"gazette {__version__}"
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "--demo", "--db", str(tmp_path / "demo.db"), "feeds"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Seed article feed" in out.stdout and out.stderr == ""
