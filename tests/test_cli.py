@@ -168,3 +168,25 @@ def test_installed_command_runs_as_a_process(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "Seed article feed" in out.stdout and out.stderr == ""
+
+
+def test_refresh_in_a_process_pool_from_python_m(tmp_path: Path) -> None:
+    # Enough feeds to use the spawn process pool, which re-imports __main__.
+    seed = (FIXTURES / "feeds" / "rss2-seed-article.xml").read_bytes()
+    db = str(tmp_path / "pool.db")
+    from tui.core.library import POOL_THRESHOLD, Library
+
+    lib = Library(db)
+    for i in range(POOL_THRESHOLD + 2):
+        path = tmp_path / f"f{i}.xml"
+        path.write_bytes(seed)
+        lib.store.add_feed(str(path))
+    lib.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "--db", db, "refresh"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert f"{POOL_THRESHOLD + 2} new" in out.stdout and "0 failed" in out.stdout
