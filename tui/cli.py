@@ -1,0 +1,311 @@
+"""The ``gazette`` command line: a thin front over ``Library``.
+
+Human output by default, ``--json`` for scripts.  Exit codes: 0 success,
+1 some feeds failed, 2 usage or input errors.  Every expected error is one
+line on stderr; no traceback reaches the user.  With no subcommand the
+Textual app opens; it is imported only then, so scripted use stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from tui import __version__
+
+if TYPE_CHECKING:
+    from tui.core.library import Library
+    from tui.core.models import Article, Feed, FeedResult
+
+EXIT_OK, EXIT_FEEDS_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _iso(ts: int | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+def _date(ts: int | None) -> str:
+    return "-" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gazette",
+        description="A terminal news reader. With no command, opens the reader.",
+    )
+    parser.add_argument("--version", action="version", version=f"gazette {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (default: $GAZETTE_DB or the user data dir)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use a demo database built from feeds shipped with Gazette (no network needed)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("add", help="subscribe to a feed (or a site that links to one)")
+    p.add_argument("url")
+    p.add_argument("--tag", action="append", default=[], help="folder tag (repeatable)")
+    p.add_argument("--first", action="store_true", help="take the first feed a site offers")
+
+    p = sub.add_parser("remove", help="unsubscribe from a feed (with its articles)")
+    p.add_argument("feed", help="feed id, URL or title")
+
+    p = sub.add_parser("feeds", help="list feeds with counts and errors")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("refresh", help="fetch new articles")
+    p.add_argument(
+        "feeds", nargs="*", metavar="FEED", help="feed ids, URLs or titles (default: all)"
+    )
+
+    p = sub.add_parser("articles", help="list articles, newest first")
+    p.add_argument("--feed", help="feed id, URL or title")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="print an article as Markdown")
+    p.add_argument("article", type=int, help="article id (from `gazette articles`)")
+
+    p = sub.add_parser("import", help="subscribe to the feeds in an OPML file")
+    p.add_argument("file")
+
+    p = sub.add_parser("export-opml", help="write subscriptions as OPML 2.0")
+    p.add_argument("file", nargs="?", help="output file (default: standard output)")
+    return parser
+
+
+def _library(args: argparse.Namespace) -> Library:
+    from tui import paths
+    from tui.core.library import Library
+
+    if args.demo:
+        from tui.demo import build_demo
+
+        path = build_demo(Path(args.db).expanduser() if args.db else paths.demo_database_path())
+    else:
+        path = Path(args.db).expanduser() if args.db else paths.database_path()
+    return Library(path)
+
+
+def _feed_json(f: Feed) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "url": f.url,
+        "title": f.title,
+        "site_url": f.site_url,
+        "folder": f.folder,
+        "tags": list(f.tags),
+        "total": f.total,
+        "unread": f.unread,
+        "last_status": f.last_status,
+        "last_fetched": _iso(f.last_fetched),
+        "error": f.error,
+        "gone": f.gone,
+    }
+
+
+def _article_json(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "feed_id": a.feed_id,
+        "feed_url": a.feed_url,
+        "feed_title": a.feed_title,
+        "title": a.title,
+        "url": a.url,
+        "author": a.author,
+        "published": _iso(a.published),
+        "read": a.read,
+        "starred": a.starred,
+        "tags": list(a.tags),
+        "noted": a.has_note,
+        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures],
+    }
+
+
+class _Progress:
+    """A one-line progress bar on a terminal, one plain line per feed otherwise."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.tty = out.isatty()
+        self.failed = 0
+
+    def __call__(self, done: int, total: int, result: FeedResult) -> None:
+        if result.failed:
+            self.failed += 1
+        if self.tty:
+            width = 30
+            filled = width * done // total
+            bar = "#" * filled + "-" * (width - filled)
+            self.out.write(f"\r[{bar}] {done}/{total} feeds, {self.failed} failed")
+            if done == total:
+                self.out.write("\n")
+        else:
+            if result.failed:
+                state = f"failed: {result.error}"
+            elif result.not_modified:
+                state = "not modified"
+            else:
+                state = f"{result.new} new, {result.updated} updated"
+            self.out.write(f"[{done}/{total}] {result.url}: {state}\n")
+        self.out.flush()
+
+
+def cmd_add(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.errors import InputError
+
+    candidates = lib.discover(args.url)
+    if not candidates:
+        raise InputError(f"{args.url}: no feed found there")
+    if len(candidates) > 1 and not args.first:
+        print(f"{args.url} offers {len(candidates)} feeds:")
+        for url in candidates:
+            print(f"  {url}")
+        print("Add one of them by URL, or use --first to take the first.")
+        return EXIT_USAGE
+    feed, result = lib.add_feed(candidates[0], tags=args.tag)
+    print(f"Added {feed.title} <{feed.url}> (id {feed.id}): {result.new} articles")
+    if result.warning:
+        print(f"  warning: {result.warning}")
+    return EXIT_OK
+
+
+def cmd_remove(lib: Library, args: argparse.Namespace) -> int:
+    feed, articles, notes = lib.remove_feed(args.feed)
+    extra = f", {notes} notes" if notes else ""
+    print(f"Removed {feed.title} <{feed.url}> ({articles} articles{extra})")
+    return EXIT_OK
+
+
+def cmd_feeds(lib: Library, args: argparse.Namespace) -> int:
+    feeds = lib.feeds()
+    if args.json:
+        json.dump([_feed_json(f) for f in feeds], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return EXIT_OK
+    if not feeds:
+        print("No feeds yet. Add one with: gazette add URL")
+    for f in feeds:
+        folder = f"{f.folder}/" if f.folder else ""
+        print(f"{f.id:>5}  {f.unread:>5}/{f.total:<5}  {folder}{f.title}  <{f.url}>")
+        if f.error:
+            print(f"{'':>20}error: {f.error}")
+    return EXIT_OK
+
+
+def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
+    ids = [lib.find_feed(ref).id for ref in args.feeds] if args.feeds else None
+    summary = lib.refresh(ids, progress=_Progress(sys.stderr))
+    failed = summary.failed
+    print(
+        f"Refreshed {len(summary.results)} feeds: {summary.new} new, {summary.updated} updated, "
+        f"{summary.not_modified} not modified, {len(failed)} failed"
+    )
+    for r in failed:
+        print(f"  failed: {r.url}: {r.error}")
+    return EXIT_FEEDS_FAILED if failed else EXIT_OK
+
+
+def cmd_articles(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.models import View
+
+    feed_id = lib.find_feed(args.feed).id if args.feed else None
+    arts = lib.articles(View(feed_id=feed_id, unread=args.unread), limit=max(args.limit, 0))
+    if args.json:
+        json.dump([_article_json(a) for a in arts], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return EXIT_OK
+    for a in arts:
+        mark = ("N" if not a.read else " ") + ("*" if a.starred else " ")
+        print(f"{a.id:>7} {mark} {_date(a.published)}  {a.title or '(untitled)'}  [{a.feed_title}]")
+    return EXIT_OK
+
+
+def cmd_show(lib: Library, args: argparse.Namespace) -> int:
+    a = lib.article(args.article)
+    print(f"# {a.title or '(untitled)'}\n")
+    print(f"Feed: {a.feed_title}")
+    if a.author:
+        print(f"Author: {a.author}")
+    print(f"Published: {_date(a.published)} UTC")
+    if a.url:
+        print(f"Link: {a.url}")
+    for e in a.enclosures:
+        print(f"Enclosure: {e.url} ({e.type or 'unknown type'})")
+    print()
+    print(lib.markdown(a.id))
+    return EXIT_OK
+
+
+def cmd_import(lib: Library, args: argparse.Namespace) -> int:
+    report = lib.import_opml(args.file)
+    print(f"Imported {len(report.added)} feeds, skipped {len(report.skipped)} already subscribed")
+    if report.added:
+        print("Run `gazette refresh` to fetch them.")
+    return EXIT_OK
+
+
+def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.errors import InputError
+
+    text = lib.export_opml()
+    if not args.file:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        Path(args.file).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{args.file}: cannot write ({exc.strerror})") from exc
+    print(f"Wrote {len(lib.feeds())} feeds to {args.file}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "feeds": cmd_feeds,
+    "refresh": cmd_refresh,
+    "articles": cmd_articles,
+    "show": cmd_show,
+    "import": cmd_import,
+    "export-opml": cmd_export_opml,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from tui.core.errors import GazetteError
+
+    try:
+        lib = _library(args)
+        if args.command is None:
+            from tui.ui.app import run_app
+
+            try:
+                return run_app(lib)
+            finally:
+                lib.close()
+        try:
+            return COMMANDS[args.command](lib, args)
+        finally:
+            lib.close()
+    except GazetteError as exc:
+        print(f"gazette: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("gazette: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `gazette articles | head`: the reader went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
