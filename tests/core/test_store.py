@@ -245,3 +245,15 @@ def test_notes_save_update_and_blank_deletes(store: Store) -> None:
     assert store.article(aid).has_note
     store.save_note(aid, "   \n", NOW + 9)
     assert store.note(aid) is None
+
+
+def test_note_text_is_searchable_and_survives_article_updates(store: Store) -> None:
+    fid = store.add_feed("https://a.example/feed")
+    store.store_entries(fid, doc(entry("x")), now=NOW)
+    aid = store.articles()[0].id
+    store.save_note(aid, "remember the okapi", NOW)
+    assert store.search_ids('"okapi"') == [aid]
+    store.store_entries(fid, doc(entry("x", content="<p>changed</p>")), now=NOW + 1)
+    assert store.search_ids('"okapi"') == [aid]
+    store.save_note(aid, "", NOW)
+    assert store.search_ids('"okapi"') == []

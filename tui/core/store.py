@@ -126,7 +126,7 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
     # is the article's words, not its HTML, which a trigger could not compute.
     db.execute(
         "CREATE VIRTUAL TABLE articles_fts USING fts5("
-        "title, author, body, tokenize = 'unicode61 remove_diacritics 2')"
+        "title, author, body, note, tokenize = 'unicode61 remove_diacritics 2')"
     )
     db.execute(
         "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
@@ -511,8 +511,9 @@ class Store:
                     "DELETE FROM articles_fts WHERE rowid = ?", [(r[3],) for r in fts_changed]
                 )
                 conn.executemany(
-                    "INSERT INTO articles_fts(title, author, body, rowid) VALUES (?, ?, ?, ?)",
-                    fts_changed,
+                    "INSERT INTO articles_fts(title, author, body, rowid, note) "
+                    "VALUES (?, ?, ?, ?, (SELECT body FROM notes WHERE article_id = ?))",
+                    [(*r, r[3]) for r in fts_changed],
                 )
             changed = bool(inserts or updates)
             conn.execute(
@@ -650,7 +651,9 @@ class Store:
     def save_note(self, article_id: int, body: str, now: int) -> None:
         """Write a note in one transaction; a blank note is deleted, not stored."""
         with self.transaction() as conn:
-            if not body.strip():
+            note = body if body.strip() else None
+            conn.execute("UPDATE articles_fts SET note = ? WHERE rowid = ?", (note, article_id))
+            if note is None:
                 conn.execute("DELETE FROM notes WHERE article_id = ?", (article_id,))
                 return
             conn.execute(
@@ -714,7 +717,60 @@ class Store:
             r[0]
             for r in self.conn.execute(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                "ORDER BY bm25(articles_fts, 10.0, 3.0, 1.0) LIMIT ?",
+                "ORDER BY bm25(articles_fts, 10.0, 3.0, 1.0, 2.0) LIMIT ?",
                 (match, limit),
             )
         ]
+
+    # -- views for the UI --
+
+    def _after(self, article_id: int, older: bool) -> tuple[str, list[Any]] | None:
+        """A keyset condition for rows after an article in list order (None if it is gone)."""
+        row = self.conn.execute(
+            "SELECT published FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        op = "<" if older else ">"
+        return f"(a.published, a.id) {op} (?, ?)", [row[0], article_id]
+
+    def article_position(
+        self, view: View, article_id: int, *, newest_first: bool = True
+    ) -> int | None:
+        """Where an article sits (or would sit) in a view's list: the rows before it."""
+        before = self._after(article_id, older=not newest_first)
+        if before is None:
+            return None
+        where, params = self._where(view)
+        glue = " AND " if where else " WHERE "
+        sql = (
+            f"SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            f"{where}{glue}{before[0]}"
+        )
+        return int(self.conn.execute(sql, [*params, *before[1]]).fetchone()[0])
+
+    def next_unread(
+        self,
+        view: View,
+        after_id: int | None,
+        *,
+        newest_first: bool = True,
+        forward: bool = True,
+    ) -> Article | None:
+        """The nearest unread article of a view after (or before) one, in list order."""
+        older = newest_first == forward
+        where, params = self._where(replace(view, unread=True))
+        if after_id is not None:
+            cond = self._after(after_id, older=older)
+            if cond is not None:
+                where += f" AND {cond[0]}"
+                params += cond[1]
+        order = "DESC" if older else "ASC"
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
+            f"ORDER BY a.published {order}, a.id {order} LIMIT 1",
+            params,
+        ).fetchone()
+        if row is None:
+            return None
+        return self._article(row, self._tags_for([row[0]]).get(row[0], ()))
