@@ -309,3 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `gazette articles | head`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("GAZETTE_DEBUG"):
+            raise
+        print(
+            f"gazette: unexpected error: {exc!r} (set GAZETTE_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE

@@ -257,3 +257,16 @@ def test_note_text_is_searchable_and_survives_article_updates(store: Store) -> N
     assert store.search_ids('"okapi"') == [aid]
     store.save_note(aid, "", NOW)
     assert store.search_ids('"okapi"') == []
+
+
+def test_read_only_database_gives_a_one_line_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    Store(path).close()
+    store = Store(path)
+    store.conn.close()
+    # The same error a read-only file gives, without relying on file modes
+    # (the suite may run as root, who can write anything).
+    store.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    with pytest.raises(StoreError, match=r"ro\.db: cannot write \(attempt to write a readonly"):
+        store.add_feed("https://example.org/feed")
+    assert store.feeds() == []

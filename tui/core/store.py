@@ -205,21 +205,27 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken up front (IMMEDIATE) so it cannot deadlock later."""
+        """A write transaction taken up front (IMMEDIATE) so it cannot deadlock later.
+
+        Failures the user can cause (a read-only file, a full disk, a lock held
+        too long) become one-line StoreErrors; constraint errors stay as they
+        are, because callers turn those into their own messages.
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot write ({exc})") from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        try:
             self.conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self.conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot write ({exc})") from exc
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                exc, sqlite3.IntegrityError
+            ):
+                raise StoreError(f"{self.path}: cannot write ({exc})") from exc
+            raise
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
