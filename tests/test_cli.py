@@ -190,3 +190,31 @@ def test_refresh_in_a_process_pool_from_python_m(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert f"{POOL_THRESHOLD + 2} new" in out.stdout and "0 failed" in out.stdout
+
+
+def test_config_path_show_and_warnings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAZETTE_CONFIG_DIR", str(tmp_path / "conf"))
+    code, out, _ = run(capsys, "config", "path")
+    assert code == 0 and out.strip() == str(tmp_path / "conf" / "config.toml")
+    code, out, _ = run(capsys, "config", "show")
+    assert code == 0 and 'theme = "gazette-dark"' in out and "[refresh]" in out
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "config.toml").write_text("[refresh]\nconcurrency = 0\n")
+    code, out, err = run(capsys, "config", "show")
+    assert code == 2 and "refresh.concurrency: must be at least 1" in err
+    assert "concurrency = 8" in out  # the default stands in for the bad value
+
+
+def test_config_edit_runs_the_editor_on_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAZETTE_CONFIG_DIR", str(tmp_path / "conf"))
+    script = tmp_path / "ed.sh"
+    script.write_text('#!/bin/sh\necho \'theme = "paper"\' >> "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert run(capsys, "config", "edit")[0] == 0
+    assert 'theme = "paper"' in run(capsys, "config", "show")[1]

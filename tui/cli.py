@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export-opml", help="write subscriptions as OPML 2.0")
     p.add_argument("file", nargs="?", help="output file (default: standard output)")
+
+    p = sub.add_parser("config", help="show, locate or edit the configuration")
+    p.add_argument("action", choices=["path", "show", "edit"])
     return parser
 
 
@@ -269,6 +272,35 @@ def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """``config`` needs no database, so it runs before one is opened."""
+    import shlex
+    import subprocess
+
+    from tui.config import config_path, dump_config, load_config
+
+    path = config_path()
+    if args.action == "path":
+        print(path)
+        return EXIT_OK
+    if args.action == "edit":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text("# Gazette configuration: see `gazette config show`\n", "utf-8")
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        try:
+            subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as exc:
+            print(f"gazette: cannot run editor {editor!r} ({exc.strerror})", file=sys.stderr)
+            return EXIT_USAGE
+    config, warnings = load_config(path)
+    for warning in warnings:
+        print(f"gazette: {warning}", file=sys.stderr)
+    if args.action == "show":
+        sys.stdout.write(dump_config(config))
+    return EXIT_USAGE if warnings else EXIT_OK
+
+
 COMMANDS = {
     "add": cmd_add,
     "remove": cmd_remove,
@@ -287,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.core.errors import GazetteError
 
     try:
+        if args.command == "config":
+            return cmd_config(args)
         lib = _library(args)
         if args.command is None:
             from tui.ui.app import run_app

@@ -33,3 +33,8 @@ def config_dir() -> Path:
 def demo_database_path() -> Path:
     """The demo database, built on first use next to the user's cache."""
     return Path(_DIRS.user_cache_dir) / "demo.db"
+
+
+def export_dir() -> Path:
+    """Default folder for exported notes: ``<documents>/Gazette``."""
+    return Path(_DIRS.user_documents_dir) / "Gazette"
