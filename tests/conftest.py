@@ -30,3 +30,13 @@ def feed_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
         monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), LOOPBACK])))
     with FeedServer(FIXTURES) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep every test away from the real user's config and database."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("GAZETTE_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("GAZETTE_DB", str(home / "data" / "gazette.db"))

@@ -218,3 +218,17 @@ def test_config_edit_runs_the_editor_on_the_file(
     monkeypatch.delenv("VISUAL", raising=False)
     assert run(capsys, "config", "edit")[0] == 0
     assert 'theme = "paper"' in run(capsys, "config", "show")[1]
+
+
+def test_refresh_uses_the_configured_user_agent(
+    capsys: pytest.CaptureFixture[str],
+    db: str,
+    tmp_path: Path,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GAZETTE_CONFIG_DIR", str(tmp_path / "conf"))
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "config.toml").write_text('[refresh]\nuser_agent = "my-reader/1"\n')
+    run(capsys, "--db", db, "add", feed_server.url(SEED))
+    assert feed_server.last_request(SEED).headers["user-agent"] == "my-reader/1"

@@ -87,16 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _library(args: argparse.Namespace) -> Library:
+    """The Library for this run, with fetch limits from the config file."""
     from tui import paths
-    from tui.core.library import Library
+    from tui.config import load_config
+    from tui.core.library import FetchSettings, Library
 
+    config, warnings = load_config()
+    for warning in warnings:
+        print(f"gazette: {warning}", file=sys.stderr)
+    fetch = FetchSettings(
+        max_connections=config.refresh.concurrency,
+        per_host=config.refresh.per_host,
+        connect_timeout=config.refresh.connect_timeout,
+        total_timeout=config.refresh.timeout,
+        user_agent=config.refresh.user_agent or None,
+    )
     if args.demo:
         from tui.demo import build_demo
 
         path = build_demo(Path(args.db).expanduser() if args.db else paths.demo_database_path())
     else:
         path = Path(args.db).expanduser() if args.db else paths.database_path()
-    return Library(path)
+    return Library(path, fetch=fetch)
 
 
 def _feed_json(f: Feed) -> dict[str, Any]:
