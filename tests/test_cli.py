@@ -232,3 +232,13 @@ def test_refresh_uses_the_configured_user_agent(
     (tmp_path / "conf" / "config.toml").write_text('[refresh]\nuser_agent = "my-reader/1"\n')
     run(capsys, "--db", db, "add", feed_server.url(SEED))
     assert feed_server.last_request(SEED).headers["user-agent"] == "my-reader/1"
+
+
+def test_cleanup_dry_run_and_nothing_configured(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    code, out, _ = run(capsys, "--db", db, "cleanup")
+    assert code == 0 and "Nothing to do" in out
+    code, out, _ = run(capsys, "--db", db, "cleanup", "--days", "1", "--dry-run")
+    assert code == 0 and out.startswith("Would remove 0 articles")  # still unread

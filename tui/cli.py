@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-opml", help="write subscriptions as OPML 2.0")
     p.add_argument("file", nargs="?", help="output file (default: standard output)")
 
+    p = sub.add_parser("cleanup", help="remove old read articles (never starred, tagged, noted)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    p.add_argument("--days", type=int, help="keep read articles this many days (config default)")
+    p.add_argument("--max-per-feed", type=int, help="keep at most this many per feed")
+
     p = sub.add_parser("config", help="show, locate or edit the configuration")
     p.add_argument("action", choices=["path", "show", "edit"])
     return parser
@@ -284,6 +289,26 @@ def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
+    from tui.config import load_config
+
+    retention = load_config()[0].retention
+    days = retention.keep_read_days if args.days is None else args.days
+    most = retention.max_per_feed if args.max_per_feed is None else args.max_per_feed
+    if days <= 0 and most <= 0:
+        print("Nothing to do: set retention.keep_read_days or max_per_feed, or pass --days.")
+        return EXIT_OK
+    n = lib.cleanup(keep_read_days=max(days, 0), max_per_feed=max(most, 0), dry_run=args.dry_run)
+    rules = []
+    if days > 0:
+        rules.append(f"read and older than {days} days")
+    if most > 0:
+        rules.append(f"read and beyond the newest {most} of their feed")
+    verb = "Would remove" if args.dry_run else "Removed"
+    print(f"{verb} {n} articles ({' or '.join(rules)}; starred, tagged and noted kept)")
+    return EXIT_OK
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     """``config`` needs no database, so it runs before one is opened."""
     import shlex
@@ -322,6 +347,7 @@ COMMANDS = {
     "show": cmd_show,
     "import": cmd_import,
     "export-opml": cmd_export_opml,
+    "cleanup": cmd_cleanup,
 }
 
 

@@ -361,6 +361,19 @@ class Library:
             for f in self.store.feeds()
         )
 
+    # -- retention --------------------------------------------------------
+
+    def cleanup(self, *, keep_read_days: int, max_per_feed: int, dry_run: bool = False) -> int:
+        """Remove old read articles; starred, tagged and noted ones always stay.
+
+        Returns how many were (or, with ``dry_run``, would be) removed.
+        """
+        older = self._now() - keep_read_days * 86400 if keep_read_days > 0 else None
+        ids = self.store.cleanup_candidates(older_than=older, max_per_feed=max_per_feed)
+        if not dry_run and ids:
+            self.store.remove_articles(ids, self._now())
+        return len(ids)
+
     # -- views for the UI --
 
     def article_position(
@@ -379,3 +392,19 @@ class Library:
     ) -> Article | None:
         """The next (or previous) unread article of a view in list order, by keyset."""
         return self.store.next_unread(view, after_id, newest_first=newest_first, forward=forward)
+
+    def release_thread(self) -> None:
+        """Close the calling thread's connection.
+
+        UI thread workers run on pooled threads; each calls this when done so
+        that its connection is closed on the thread that opened it (SQLite
+        refuses to close it from another thread, which ``close`` would try).
+        """
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            return
+        with self._lock:
+            if store in self._stores:
+                self._stores.remove(store)
+        self._local.store = None
+        store.close()

@@ -122,6 +122,17 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
             query TEXT NOT NULL
         )"""
     )
+    # Keys of articles that cleanup removed, so a feed that still lists them
+    # does not bring them back as unread on the next refresh.
+    db.execute(
+        """
+        CREATE TABLE removed_keys (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            removed INTEGER NOT NULL,
+            PRIMARY KEY (feed_id, key)
+        ) WITHOUT ROWID"""
+    )
     # A normal (not external-content) FTS5 table keyed by article id: its body
     # is the article's words, not its HTML, which a trigger could not compute.
     db.execute(
@@ -438,11 +449,17 @@ class Store:
                     "SELECT id, key, version FROM articles WHERE feed_id = ?", (feed_id,)
                 )
             }
+            removed = {
+                r[0]
+                for r in conn.execute("SELECT key FROM removed_keys WHERE feed_id = ?", (feed_id,))
+            }
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
             fts_new: list[tuple[Any, ...]] = []
             fts_changed: list[tuple[Any, ...]] = []
             for entry in parsed.entries:
+                if entry.key in removed:
+                    continue
                 version = _version(entry)
                 published = entry.published or entry.updated
                 if published is None or published > now + FUTURE_SLACK_S:
@@ -520,6 +537,13 @@ class Store:
                     "INSERT INTO articles_fts(title, author, body, rowid, note) "
                     "VALUES (?, ?, ?, ?, (SELECT body FROM notes WHERE article_id = ?))",
                     [(*r, r[3]) for r in fts_changed],
+                )
+            if removed:
+                # A removed key the feed no longer lists can never come back.
+                listed = {e.key for e in parsed.entries}
+                conn.executemany(
+                    "DELETE FROM removed_keys WHERE feed_id = ? AND key = ?",
+                    [(feed_id, k) for k in removed - listed],
                 )
             changed = bool(inserts or updates)
             conn.execute(
@@ -727,6 +751,51 @@ class Store:
                 (match, limit),
             )
         ]
+
+    # -- retention ----------------------------------------------------------
+
+    _UNPROTECTED = (
+        "a.read = 1 AND a.starred = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id) "
+        "AND NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id)"
+    )
+
+    def cleanup_candidates(self, *, older_than: int | None, max_per_feed: int) -> list[int]:
+        """Ids retention may remove: read, unstarred, untagged, unnoted articles
+        first seen before ``older_than`` or beyond the newest ``max_per_feed`` of
+        their feed."""
+        ids: set[int] = set()
+        if older_than is not None:
+            ids.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT a.id FROM articles a WHERE {self._UNPROTECTED} "
+                    "AND a.first_seen < ? AND a.published < ?",
+                    (older_than, older_than),
+                )
+            )
+        if max_per_feed > 0:
+            ids.update(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT a.id FROM articles a JOIN (SELECT id, row_number() OVER ("
+                    "PARTITION BY feed_id ORDER BY published DESC, id DESC) AS pos "
+                    f"FROM articles) r ON r.id = a.id WHERE r.pos > ? AND {self._UNPROTECTED}",
+                    (max_per_feed,),
+                )
+            )
+        return sorted(ids)
+
+    def remove_articles(self, ids: Sequence[int], now: int) -> int:
+        """Delete articles, remembering their keys so refreshes do not revive them."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO removed_keys(feed_id, key, removed) "
+                "SELECT feed_id, key, ? FROM articles WHERE id = ?",
+                [(now, i) for i in ids],
+            )
+            conn.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+        return len(ids)
 
     # -- views for the UI --
 
