@@ -45,7 +45,7 @@ def fill(lib: Library, n: int, age_days: int) -> tuple[int, ParsedFeed]:
 
 
 def test_old_read_articles_go_protected_ones_stay(lib: Library) -> None:
-    fid, _ = fill(lib, 6, age_days=40)
+    fill(lib, 6, age_days=40)
     ids = [a.id for a in lib.articles()]
     lib.mark_read(ids)
     lib.star([ids[0]])
