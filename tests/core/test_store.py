@@ -180,19 +180,20 @@ def test_same_guid_in_two_feeds_is_two_articles(store: Store) -> None:
     assert store.count_articles() == 2
 
 
-def test_a_store_belongs_to_its_thread(store: Store) -> None:
-    errors: list[BaseException] = []
+def test_library_gives_each_thread_its_own_connection_and_closes_them_all(
+    tmp_path: Path,
+) -> None:
+    from tui.core.library import Library
 
-    def other() -> None:
-        try:
-            store.feeds()
-        except BaseException as exc:
-            errors.append(exc)
-
-    t = threading.Thread(target=other)
+    lib = Library(tmp_path / "t.db")
+    seen: list[Store] = []
+    t = threading.Thread(target=lambda: seen.append(lib.store))
     t.start()
     t.join()
-    assert errors and isinstance(errors[0], sqlite3.ProgrammingError)
+    assert seen[0] is not lib.store
+    lib.close()  # from another thread than the worker's: must not raise
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        seen[0].conn.execute("SELECT 1")
 
 
 def test_failed_write_rolls_back(store: Store) -> None:
