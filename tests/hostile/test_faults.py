@@ -28,7 +28,8 @@ def feed_xml(i: int, items: int = 20) -> str:
         f"<description><![CDATA[<p>{'words ' * 200}</p>]]></description></item>"
         for j in range(items)
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {i}</title>{body}</channel></rss>'
+    head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {i}</title>'
+    return f"{head}{body}</channel></rss>"
 
 
 def serve_farm(server: FeedServer, n: int, delay: float) -> list[str]:
