@@ -99,9 +99,9 @@ class Feed:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """An article as stored; ``content_md`` may be ``None`` until first converted."""
+    """An article as stored, without its body (read that with Library.markdown)."""
 
-    id: str
+    id: int
     feed_id: int
     feed_title: str
     feed_url: str
