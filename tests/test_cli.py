@@ -242,3 +242,64 @@ def test_cleanup_dry_run_and_nothing_configured(
     assert code == 0 and "Nothing to do" in out
     code, out, _ = run(capsys, "--db", db, "cleanup", "--days", "1", "--dry-run")
     assert code == 0 and out.startswith("Would remove 0 articles")  # still unread
+
+
+def _seeded(capsys: pytest.CaptureFixture[str], db: str) -> int:
+    run(capsys, "--db", db, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    return json.loads(run(capsys, "--db", db, "articles", "--json")[1])[0]["id"]
+
+
+def test_note_from_stdin_notes_listing_and_export(
+    capsys: pytest.CaptureFixture[str],
+    db: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    import yaml
+
+    aid = _seeded(capsys, db)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Ceasefire talks: *watch* this.\n"))
+    code, out, _ = run(capsys, "--db", db, "note", str(aid), "-")
+    assert code == 0 and "Saved note" in out
+
+    (row,) = json.loads(run(capsys, "--db", db, "notes", "--json")[1])
+    assert row["id"] == aid and row["note"].startswith("Ceasefire talks")
+    assert "Ceasefire talks" in run(capsys, "--db", db, "notes")[1]
+
+    target = tmp_path / "vault"
+    code, out, _ = run(capsys, "--db", db, "export-notes", str(target))
+    assert code == 0 and "1 written" in out
+    (file,) = target.glob("*.md")
+    assert file.name.startswith("2024-03-21-israel")
+    front = yaml.safe_load(file.read_text().split("---")[1])
+    assert front["title"].startswith("Israel") and front["feed"] == "Seed article feed"
+    code, out, _ = run(capsys, "--db", db, "export-notes", str(target))
+    assert "1 unchanged" in out
+
+    digest = tmp_path / "digest.md"
+    code, out, _ = run(capsys, "--db", db, "export-notes", "--single", str(digest))
+    assert code == 0 and "Wrote 1 notes" in out and "Ceasefire talks" in digest.read_text()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert "Note deleted" in run(capsys, "--db", db, "note", str(aid), "-")[1]
+    assert json.loads(run(capsys, "--db", db, "notes", "--json")[1]) == []
+    assert file.exists()  # deleting a note never deletes its file
+
+
+def test_note_in_editor(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aid = _seeded(capsys, db)
+    script = tmp_path / "ed.sh"
+    script.write_text('#!/bin/sh\nprintf "from the editor\\n" >> "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert run(capsys, "--db", db, "note", str(aid))[0] == 0
+    (row,) = json.loads(run(capsys, "--db", db, "notes", "--json")[1])
+    assert row["note"] == "from the editor\n"
+    monkeypatch.setenv("EDITOR", "false")
+    code, _, err = run(capsys, "--db", db, "note", str(aid))
+    assert code == 2 and "note unchanged" in err

@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-opml", help="write subscriptions as OPML 2.0")
     p.add_argument("file", nargs="?", help="output file (default: standard output)")
 
+    p = sub.add_parser("note", help="write an article's note in $EDITOR (or from stdin with -)")
+    p.add_argument("article", type=int, help="article id")
+    p.add_argument("source", nargs="?", choices=["-"], help="- reads the note from stdin")
+
+    p = sub.add_parser("notes", help="list noted articles")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export-notes", help="export notes as Markdown files into a folder")
+    p.add_argument("dir", nargs="?", help="target folder (default: export folder from config)")
+    p.add_argument("--query", help="only articles matching this search")
+    p.add_argument("--force", action="store_true", help="overwrite blocks you edited")
+    p.add_argument("--single", metavar="FILE", help="write one digest file instead")
+    p.add_argument("--group-by", choices=["feed", "tag"], default="feed", help="for --single")
+
     p = sub.add_parser("cleanup", help="remove old read articles (never starred, tagged, noted)")
     p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
     p.add_argument("--days", type=int, help="keep read articles this many days (config default)")
@@ -289,6 +303,85 @@ def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _edit_text(initial: str, suffix: str = ".md") -> str:
+    """Let the user edit ``initial`` in $VISUAL/$EDITOR; returns the result."""
+    import shlex
+    import subprocess
+    import tempfile
+
+    from tui.core.errors import InputError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="gazette-") as tmp:
+        path = Path(tmp) / f"note{suffix}"
+        path.write_text(initial, encoding="utf-8")
+        try:
+            done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as exc:
+            raise InputError(f"cannot run editor {editor!r} ({exc.strerror})") from exc
+        if done.returncode != 0:
+            raise InputError(f"editor {editor!r} exited with {done.returncode}; note unchanged")
+        return path.read_text(encoding="utf-8")
+
+
+def cmd_note(lib: Library, args: argparse.Namespace) -> int:
+    article = lib.article(args.article)
+    note = lib.note(article.id)
+    old = note.body if note else ""
+    body = sys.stdin.read() if args.source == "-" else _edit_text(old)
+    if body == old:
+        print("Note unchanged.")
+        return EXIT_OK
+    lib.save_note(article.id, body)
+    print("Note deleted." if not body.strip() else f"Saved note on {article.title!s}.")
+    return EXIT_OK
+
+
+def cmd_notes(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.models import View
+
+    arts = lib.articles(View(noted=True))
+    if args.json:
+        rows = []
+        for a in arts:
+            note = lib.note(a.id)
+            rows.append(
+                {
+                    **_article_json(a),
+                    "note": note.body if note else "",
+                    "note_updated": _iso(note.updated) if note else None,
+                }
+            )
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return EXIT_OK
+    if not arts:
+        print("No notes yet. Write one in the reader (e) or with: gazette note ARTICLE")
+    for a in arts:
+        note = lib.note(a.id)
+        first = (note.body.strip().splitlines() or [""])[0][:60] if note else ""
+        print(f"{a.id:>7}  {a.title or '(untitled)'}  [{a.feed_title}]\n{'':>9}{first}")
+    return EXIT_OK
+
+
+def cmd_export_notes(lib: Library, args: argparse.Namespace) -> int:
+    from tui.config import load_config
+
+    ids = None
+    if args.query:
+        ids = lib.search_ids(args.query)
+    if args.single:
+        n = lib.export_digest(Path(args.single), group_by=args.group_by, article_ids=ids)
+        print(f"Wrote {n} notes to {args.single}")
+        return EXIT_OK
+    folder = Path(args.dir).expanduser() if args.dir else load_config()[0].export_path()
+    report = lib.export_notes(folder, force=args.force, article_ids=ids)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{folder}: {report.summary()}")
+    return EXIT_OK
+
+
 def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
     from tui.config import load_config
 
@@ -348,6 +441,9 @@ COMMANDS = {
     "import": cmd_import,
     "export-opml": cmd_export_opml,
     "cleanup": cmd_cleanup,
+    "note": cmd_note,
+    "notes": cmd_notes,
+    "export-notes": cmd_export_notes,
 }
 
 

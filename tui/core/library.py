@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from tui.core import opml
+from tui.core import export, opml
 from tui.core.convert import html_to_markdown
 from tui.core.errors import FeedGone, FetchError, GazetteError, InputError, ParseError
+from tui.core.export import ExportReport
 from tui.core.fetch import Fetcher, discover, normalise_url
 from tui.core.models import (
     Article,
@@ -360,6 +362,26 @@ class Library:
             )
             for f in self.store.feeds()
         )
+
+    # -- notes export -----------------------------------------------------
+
+    def export_notes(
+        self, folder: Path, *, force: bool = False, article_ids: Iterable[int] | None = None
+    ) -> ExportReport:
+        """Write noted articles as Markdown files into ``folder`` (see export.py)."""
+        items = export.notes_for_export(self.store, article_ids=article_ids)
+        return export.export_notes(items, folder, force=force, now=self._now())
+
+    def export_digest(
+        self,
+        path: Path,
+        *,
+        group_by: Literal["feed", "tag"] = "feed",
+        article_ids: Iterable[int] | None = None,
+    ) -> int:
+        """Write every note into one digest file; returns how many notes it holds."""
+        items = export.notes_for_export(self.store, article_ids=article_ids)
+        return export.export_digest(items, path, group_by=group_by, now=self._now())
 
     # -- retention --------------------------------------------------------
 
