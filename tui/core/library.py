@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tui.core import export, opml
+from tui.core import export, opml, search
+from tui.core import tags as tagging
 from tui.core.convert import html_to_markdown
 from tui.core.errors import FeedGone, FetchError, GazetteError, InputError, ParseError
 from tui.core.export import ExportReport
@@ -150,8 +151,10 @@ class Library:
         if store_url != url and self.store.feed_id_for_url(store_url) is not None:
             raise InputError(f"{url}: already subscribed as {store_url}")
         feed_id = self.store.add_feed(
-            store_url, title=parsed.title, site_url=parsed.link, folder=folder, tags=tags
+            store_url, title=parsed.title, site_url=parsed.link, folder=folder
         )
+        if tags:
+            tagging.set_feed_tags(self.store, feed_id, tags)
         new, updated = self.store.store_entries(
             feed_id,
             parsed,
@@ -345,13 +348,11 @@ class Library:
             if self.store.feed_id_for_url(url) is not None:
                 skipped.append(url)
                 continue
-            self.store.add_feed(
-                url,
-                title=entry.title,
-                site_url=entry.site_url,
-                folder=entry.folder,
-                tags=entry.tags,
+            feed_id = self.store.add_feed(
+                url, title=entry.title, site_url=entry.site_url, folder=entry.folder
             )
+            if entry.tags:
+                tagging.set_feed_tags(self.store, feed_id, entry.tags)
             added.append(url)
         return ImportReport(tuple(added), tuple(skipped))
 
@@ -362,6 +363,60 @@ class Library:
             )
             for f in self.store.feeds()
         )
+
+    # -- tags ---------------------------------------------------------------
+
+    def set_tags(
+        self, article_ids: Sequence[int], *, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> int:
+        """Add and remove article tags in one transaction; returns articles touched."""
+        return tagging.set_tags(self.store, article_ids, add=add, remove=remove)
+
+    def tags(self) -> list[tagging.TagCount]:
+        """Every tag with its article and unread counts."""
+        return tagging.all_tags(self.store)
+
+    def rename_tag(self, old: str, new: str) -> str:
+        return tagging.rename_tag(self.store, old, new)
+
+    def delete_tag(self, name: str) -> int:
+        return tagging.delete_tag(self.store, name)
+
+    def tag_completions(self, prefix: str, *, exclude: Iterable[str] = ()) -> list[str]:
+        return tagging.tag_completions(self.store, prefix, exclude=exclude)
+
+    # -- search -------------------------------------------------------------
+
+    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> search.SearchResult:
+        """Ranked full-text search with filters; never raises on user input."""
+        return search.search(self.store, text, now=self._now(), limit=limit, offset=offset)
+
+    def search_ids(self, text: str) -> list[int]:
+        """Ids of every article matching a query (InputError for an unusable one)."""
+        ids: list[int] = []
+        while True:
+            page = search.search(self.store, text, now=self._now(), limit=500, offset=len(ids))
+            if page.error:
+                raise InputError(f"search {text!r}: {page.error}")
+            ids.extend(a.id for a in page.articles)
+            if len(page.articles) < 500:
+                return ids
+
+    def saved_searches(self) -> list[search.SavedSearch]:
+        """Saved searches with live unread counts (the smart folders)."""
+        return search.saved_searches(self.store, now=self._now())
+
+    def save_search(self, name: str, query: str) -> int:
+        return search.save_search(self.store, name, query)
+
+    def rename_search(self, search_id: int, name: str) -> None:
+        search.rename_search(self.store, search_id, name)
+
+    def update_search(self, search_id: int, query: str) -> None:
+        search.update_search(self.store, search_id, query)
+
+    def delete_search(self, search_id: int) -> None:
+        search.delete_search(self.store, search_id)
 
     # -- notes export -----------------------------------------------------
 

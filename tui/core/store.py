@@ -55,6 +55,8 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
             added INTEGER NOT NULL
         )"""
     )
+    # Small, often-filtered columns come first and the bodies last, so that
+    # checking read/starred never walks a row's overflow pages.
     db.execute(
         """
         CREATE TABLE articles (
@@ -62,21 +64,21 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
             uid TEXT NOT NULL UNIQUE,
             feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
             key TEXT NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            published INTEGER NOT NULL,
+            first_seen INTEGER NOT NULL,
+            updated INTEGER,
+            version TEXT NOT NULL,
             guid TEXT,
             url TEXT,
             title TEXT NOT NULL DEFAULT '',
             author TEXT,
-            published INTEGER NOT NULL,
-            updated INTEGER,
+            enclosures TEXT,
+            base_url TEXT,
             summary TEXT,
             content_html TEXT,
             content_md TEXT,
-            base_url TEXT,
-            enclosures TEXT,
-            version TEXT NOT NULL,
-            read INTEGER NOT NULL DEFAULT 0,
-            starred INTEGER NOT NULL DEFAULT 0,
-            first_seen INTEGER NOT NULL,
             UNIQUE (feed_id, key)
         )"""
     )
@@ -137,7 +139,8 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
     # is the article's words, not its HTML, which a trigger could not compute.
     db.execute(
         "CREATE VIRTUAL TABLE articles_fts USING fts5("
-        "title, author, body, note, tokenize = 'unicode61 remove_diacritics 2')"
+        "title, author, body, note, tokenize = 'unicode61 remove_diacritics 2', "
+        "prefix = '2 3')"
     )
     db.execute(
         "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
@@ -262,11 +265,6 @@ class Store:
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _tag_id(self, name: str) -> int:
-        self.conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
-        row = self.conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
-        return int(row[0])
-
     # -- feeds ------------------------------------------------------------
 
     def add_feed(
@@ -276,9 +274,12 @@ class Store:
         title: str | None = None,
         site_url: str | None = None,
         folder: str | None = None,
-        tags: Sequence[str] = (),
     ) -> int:
-        """Subscribe; returns the new feed id.  Raises StoreError if the URL is known."""
+        """Subscribe; returns the new feed id.  Raises StoreError if the URL is known.
+
+        Folder tags are set afterwards through ``tags.set_feed_tags``, which
+        matches tag names with full Unicode case folding.
+        """
         with self.transaction() as conn:
             try:
                 cur = conn.execute(
@@ -287,13 +288,7 @@ class Store:
                 )
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"{url}: already subscribed") from exc
-            feed_id = int(cur.lastrowid or 0)
-            for tag in tags:
-                conn.execute(
-                    "INSERT OR IGNORE INTO feed_tags(feed_id, tag_id) VALUES (?, ?)",
-                    (feed_id, self._tag_id(tag)),
-                )
-        return feed_id
+        return int(cur.lastrowid or 0)
 
     def feed_id_for_url(self, url: str) -> int | None:
         row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -747,17 +742,6 @@ class Store:
             conn.executemany(
                 "UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids]
             )
-
-    def search_ids(self, match: str, limit: int = 50) -> list[int]:
-        """Article ids for an already-escaped FTS5 MATCH string, best first (bm25)."""
-        return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                "ORDER BY bm25(articles_fts, 10.0, 3.0, 1.0, 2.0) LIMIT ?",
-                (match, limit),
-            )
-        ]
 
     # -- retention ----------------------------------------------------------
 
