@@ -303,3 +303,30 @@ def test_note_in_editor(
     monkeypatch.setenv("EDITOR", "false")
     code, _, err = run(capsys, "--db", db, "note", str(aid))
     assert code == 2 and "note unchanged" in err
+
+
+def test_tag_tags_and_search(
+    capsys: pytest.CaptureFixture[str], db: str, feed_server: FeedServer
+) -> None:
+    run(capsys, "--db", db, "add", feed_server.url("/feeds/atom-numist-content-xmlbase.xml"))
+    aid = _seeded(capsys, db)
+    code, out, _ = run(capsys, "--db", db, "tag", str(aid), "+Read-Later", "+gaza")
+    assert code == 0 and out.strip() == f"{aid}: gaza, Read-Later"
+    code, out, _ = run(capsys, "--db", db, "tag", str(aid), "-gaza", "+read-later")
+    assert out.strip() == f"{aid}: Read-Later"  # case-insensitive, first spelling kept
+    (tag,) = json.loads(run(capsys, "--db", db, "tags", "--json")[1])
+    assert tag == {"name": "Read-Later", "articles": 1, "unread": 1, "feeds": 0}
+    assert run(capsys, "--db", db, "tag", str(aid), "oops")[0] == 2
+
+    code, out, _ = run(capsys, "--db", db, "search", "ceasefire", "--json")
+    hits = json.loads(out)
+    assert code == 0 and [h["id"] for h in hits] == [aid] and hits[0]["tags"] == ["Read-Later"]
+    code, out, _ = run(capsys, "--db", db, "search", "tag:read-later is:unread")
+    assert "Israel" in out
+    for hostile in ['"foo', "c++", "-", "AND", "*", "NEAR(", "tag:", "x" * 10_000]:
+        code, out, err = run(capsys, "--db", db, "search", hostile)
+        assert code in (0, 2) and "Traceback" not in err and err.count("\n") <= 1
+
+    export = Path(db).parent / "q"
+    code, out, _ = run(capsys, "--db", db, "export-notes", str(export), "--query", "tag:nothing")
+    assert code == 0 and "0 written" in out

@@ -81,6 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-opml", help="write subscriptions as OPML 2.0")
     p.add_argument("file", nargs="?", help="output file (default: standard output)")
 
+    p = sub.add_parser("tag", help="add (+name) or remove (-name) tags on an article")
+    p.add_argument("article", type=int, help="article id")
+    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
+
+    p = sub.add_parser("tags", help="list tags with counts")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="ranked full-text search (see the README for the syntax)")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("note", help="write an article's note in $EDITOR (or from stdin with -)")
     p.add_argument("article", type=int, help="article id")
     p.add_argument("source", nargs="?", choices=["-"], help="- reads the note from stdin")
@@ -324,6 +336,57 @@ def _edit_text(initial: str, suffix: str = ".md") -> str:
         return path.read_text(encoding="utf-8")
 
 
+def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.errors import InputError
+
+    add = [c[1:] for c in args.changes if c.startswith("+")]
+    remove = [c[1:] for c in args.changes if c.startswith("-")]
+    odd = [c for c in args.changes if not c.startswith(("+", "-"))]
+    if odd or not args.changes:
+        raise InputError("tag: give changes as +name or -name (e.g. gazette tag 12 +read-later)")
+    article = lib.article(args.article)
+    lib.set_tags([article.id], add=add, remove=remove)
+    now = lib.article(article.id).tags
+    print(f"{article.id}: {', '.join(now) if now else '(no tags)'}")
+    return EXIT_OK
+
+
+def cmd_tags(lib: Library, args: argparse.Namespace) -> int:
+    tags = lib.tags()
+    if args.json:
+        rows = [
+            {"name": t.name, "articles": t.articles, "unread": t.unread, "feeds": t.feeds}
+            for t in tags
+        ]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return EXIT_OK
+    if not tags:
+        print("No tags yet. Tag an article with: gazette tag ARTICLE +name")
+    for t in tags:
+        print(f"{t.unread:>5}/{t.articles:<5}  {t.name}")
+    return EXIT_OK
+
+
+def cmd_search(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.errors import InputError
+
+    result = lib.search(args.query, limit=max(args.limit, 0))
+    if result.error:
+        raise InputError(f"search {args.query!r}: {result.error}")
+    if args.json:
+        rows = [_article_json(a) for a in result.articles]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return EXIT_OK
+    if not result.articles:
+        print("No matches.")
+    for a in result.articles:
+        mark = ("N" if not a.read else " ") + ("*" if a.starred else " ")
+        print(f"{a.id:>7} {mark} {_date(a.published)}  {a.title or '(untitled)'}  [{a.feed_title}]")
+    return EXIT_OK
+
+
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     article = lib.article(args.article)
     note = lib.note(article.id)
@@ -441,6 +504,9 @@ COMMANDS = {
     "import": cmd_import,
     "export-opml": cmd_export_opml,
     "cleanup": cmd_cleanup,
+    "tag": cmd_tag,
+    "tags": cmd_tags,
+    "search": cmd_search,
     "note": cmd_note,
     "notes": cmd_notes,
     "export-notes": cmd_export_notes,
