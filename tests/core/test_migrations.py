@@ -1,0 +1,41 @@
+"""Databases from every earlier schema version open with all their user data."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui.core.library import Library
+from tui.core.store import SCHEMA_VERSION
+
+DBS = Path(__file__).parent.parent / "fixtures" / "db"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DBS.glob("schema-v*.db")))
+def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    shutil.copy(DBS / name, path)
+    lib = Library(path)
+    try:
+        assert lib.store.schema_version == SCHEMA_VERSION
+        (art,) = lib.articles()
+        assert art.read and art.starred and art.has_note
+        assert sorted(t.casefold() for t in art.tags) == ["gaza", "read-later"]
+        assert lib.note(art.id).body == "A note written at schema 1."
+        assert lib.find_feed("https://example.org/seed.xml").tags == ("News",)
+        assert [s.name for s in lib.saved_searches()] == ["Unread news"]
+        assert "Qatar" in lib.markdown(art.id)
+        assert [a.id for a in lib.search("qatar").articles] == [art.id]
+    finally:
+        lib.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_there_is_a_fixture_for_every_schema_version() -> None:
+    versions = {int(p.stem.split("-v")[1]) for p in DBS.glob("schema-v*.db")}
+    assert versions == set(range(1, SCHEMA_VERSION + 1))
