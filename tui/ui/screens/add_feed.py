@@ -1,0 +1,303 @@
+"""The "add a feed" dialog.
+
+The user types a URL (a feed, a page that announces feeds, a bare site) or
+a local path, and optional comma-separated tags.  Checking it needs the
+network, so discovery and the first fetch run in a thread worker; the worker
+never touches a widget, it posts messages back.  Every failure (a
+``GazetteError`` with its one-line message, or anything unexpected) is shown
+as one line under the input and the dialog stays open so the user can fix
+the URL.  Success dismisses with the new feed's id.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tui.core.errors import GazetteError
+from tui.core.library import Library
+from tui.ui import safe
+
+__all__ = ["AddFeedScreen", "parse_tags"]
+
+
+def _describe(exc: BaseException) -> str:
+    """A one-line message for an error; Gazette's own errors are already user-facing."""
+    if isinstance(exc, GazetteError):
+        return safe.clean(str(exc)) or "could not add the feed"
+    detail = safe.clean(str(exc))
+    name = type(exc).__name__
+    return (
+        f"Could not add the feed: {name}: {detail}" if detail else f"Could not add the feed: {name}"
+    )
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Comma-separated tags -> cleaned, de-duplicated list (order kept)."""
+    tags: list[str] = []
+    for part in raw.split(","):
+        tag = safe.clean(part)
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+class AddFeedScreen(ModalScreen[int | None]):
+    """Asks for a feed URL or path, checks it, subscribes; dismisses with the feed id.
+
+    Escape or Cancel dismisses with ``None``.  While a check runs, the status
+    line says "Checking…" and further submits are ignored.  When a page
+    announces several feeds, they are listed to pick from (enter or a click
+    picks one; Add adds the highlighted one).
+    """
+
+    AUTO_FOCUS = "#add-url"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="add_feed.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    AddFeedScreen {
+        align: center middle;
+    }
+    AddFeedScreen > #add-box {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        max-height: 95%;
+        border: thick $primary 80%;
+        background: $surface;
+        padding: 0 1;
+        border-title-style: bold;
+    }
+    AddFeedScreen .add-caption {
+        color: $text-muted;
+    }
+    AddFeedScreen #add-error {
+        color: $error;
+        height: auto;
+        max-height: 3;
+        width: 100%;
+    }
+    AddFeedScreen #add-status {
+        color: $text-muted;
+        height: auto;
+    }
+    AddFeedScreen #add-choices {
+        height: auto;
+        max-height: 8;
+    }
+    AddFeedScreen #add-buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    AddFeedScreen #add-buttons Button {
+        margin-left: 2;
+    }
+    """
+
+    class _Found(Message):
+        """Several feeds were discovered; the user must choose."""
+
+        def __init__(self, urls: list[str], tags: list[str]) -> None:
+            super().__init__()
+            self.urls = urls
+            self.tags = tags
+
+    class _Failed(Message):
+        """The check or the subscription failed; ``text`` is one line."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class _Added(Message):
+        """Subscribed: ``feed_id`` is the new feed."""
+
+        def __init__(self, feed_id: int) -> None:
+            super().__init__()
+            self.feed_id = feed_id
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self._busy = False
+        self._choices: list[str] = []
+        self._choice_tags: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add-box") as box:
+            box.border_title = Content("Add a feed")
+            yield Label(Content("Feed or site URL, or a local file"), classes="add-caption")
+            yield Input(placeholder="https://example.com/feed.xml", id="add-url")
+            yield Label(Content(""), id="add-error")
+            yield Label(Content("Tags (optional, comma-separated)"), classes="add-caption")
+            yield Input(placeholder="news, tech", id="add-tags")
+            yield Label(Content(""), id="add-status")
+            yield OptionList(id="add-choices")
+            with Horizontal(id="add-buttons"):
+                yield Button(Content("Cancel"), id="add-cancel")
+                yield Button(Content("Add"), variant="primary", id="add-ok")
+
+    def on_mount(self) -> None:
+        for hidden in ("#add-choices", "#add-error", "#add-status"):
+            self.query_one(hidden).display = False
+
+    # -- state shown ----------------------------------------------------------
+
+    @property
+    def error_text(self) -> str:
+        """The inline error line ("" when none), for tests."""
+        label = self.query_one("#add-error", Label)
+        return str(label.content) if label.display else ""
+
+    @property
+    def busy(self) -> bool:
+        """True while a check or subscription is running."""
+        return self._busy
+
+    def _set_error(self, text: str) -> None:
+        label = self.query_one("#add-error", Label)
+        label.update(safe.content(text))
+        label.display = bool(text)
+
+    def _set_busy(self, busy: bool, status: str = "") -> None:
+        self._busy = busy
+        label = self.query_one("#add-status", Label)
+        label.update(safe.content(status))
+        label.display = bool(status)
+        self.query_one("#add-ok", Button).disabled = busy
+
+    def _hide_choices(self) -> None:
+        choices = self.query_one("#add-choices", OptionList)
+        choices.clear_options()
+        choices.display = False
+        self._choices = []
+
+    # -- user input -----------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    @on(Input.Changed, "#add-url")
+    def _url_changed(self, event: Input.Changed) -> None:
+        # A new URL makes the previous error and the previous choices stale.
+        if not self._busy:
+            self._set_error("")
+            if self._choices:
+                self._hide_choices()
+
+    @on(Button.Pressed, "#add-ok")
+    def _ok_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.submit()
+
+    @on(Button.Pressed, "#add-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    @on(OptionList.OptionSelected, "#add-choices")
+    def _choice_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._add_choice(event.option_index)
+
+    def submit(self) -> None:
+        """Check the URL (or add the highlighted choice when a choice is shown)."""
+        if self._busy:
+            return
+        if self._choices:
+            index = self.query_one("#add-choices", OptionList).highlighted
+            self._add_choice(0 if index is None else index)
+            return
+        url = self.query_one("#add-url", Input).value.strip()
+        if not url:
+            self._set_error("Enter a feed URL or a file path.")
+            self.query_one("#add-url", Input).focus()
+            return
+        tags = parse_tags(self.query_one("#add-tags", Input).value)
+        self._set_error("")
+        self._set_busy(True, "Checking…")
+        self._check(url, tags)
+
+    def _add_choice(self, index: int) -> None:
+        if self._busy or not (0 <= index < len(self._choices)):
+            return
+        url = self._choices[index]
+        self._set_error("")
+        self._set_busy(True, "Adding…")
+        self._subscribe(url, self._choice_tags)
+
+    def action_cancel(self) -> None:
+        """Close without adding (a running check is cancelled with the screen)."""
+        self.dismiss(None)
+
+    # -- workers (threads: no widget access here) ----------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="add-feed")
+    def _check(self, url: str, tags: list[str]) -> None:
+        worker = get_current_worker()
+        try:
+            found = self.library.discover(url)
+            if worker.is_cancelled:
+                return
+            if not found:
+                self.post_message(self._Failed(f"{url}: no feed found there"))
+            elif len(found) == 1:
+                feed, _result = self.library.add_feed(found[0], tags=tags)
+                self.post_message(self._Added(feed.id))
+            else:
+                self.post_message(self._Found(found, tags))
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self.post_message(self._Failed(_describe(exc)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="add-feed")
+    def _subscribe(self, url: str, tags: list[str]) -> None:
+        worker = get_current_worker()
+        try:
+            feed, _result = self.library.add_feed(url, tags=tags)
+            self.post_message(self._Added(feed.id))
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self.post_message(self._Failed(_describe(exc)))
+
+    # -- results (UI thread) --------------------------------------------------
+
+    @on(_Failed)
+    def _on_failed(self, message: _Failed) -> None:
+        self._set_busy(False)
+        self._set_error(message.text)
+        target = "#add-choices" if self._choices else "#add-url"
+        self.query_one(target).focus()
+
+    @on(_Found)
+    def _on_found(self, message: _Found) -> None:
+        self._set_busy(False, f"{len(message.urls)} feeds found: pick one")
+        self._choices = list(message.urls)
+        self._choice_tags = list(message.tags)
+        choices = self.query_one("#add-choices", OptionList)
+        choices.clear_options()
+        choices.add_options(Option(safe.text(u)) for u in self._choices)
+        choices.display = True
+        choices.highlighted = 0
+        choices.focus()
+
+    @on(_Added)
+    def _on_added(self, message: _Added) -> None:
+        self._busy = False
+        self.dismiss(message.feed_id)
