@@ -1,0 +1,1 @@
+"""Screens: the reader (``main``) and its dialogs (help, add feed, confirm)."""

@@ -1,0 +1,41 @@
+"""Messages thread workers post back to the UI.
+
+Why messages: nothing may touch a widget from a worker thread, but
+``post_message`` is thread-safe, so workers describe what happened and the
+handlers (on the UI thread) update widgets.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from tui.core.models import FeedResult, RefreshSummary
+
+
+class RefreshProgress(Message):
+    """One more feed of a refresh is done (``result`` says how it went)."""
+
+    def __init__(self, done: int, total: int, result: FeedResult) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.result = result
+
+
+class RefreshFinished(Message):
+    """A refresh ended; ``error`` is set when it could not run at all."""
+
+    def __init__(self, summary: RefreshSummary | None, error: str | None = None) -> None:
+        super().__init__()
+        self.summary = summary
+        self.error = error
+
+
+class ArticleBody(Message):
+    """An article's Markdown is ready, split into chunks that mount one by one."""
+
+    def __init__(self, article_id: int, chunks: list[str], error: str | None = None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.chunks = chunks
+        self.error = error

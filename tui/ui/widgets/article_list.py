@@ -1,0 +1,363 @@
+"""The article list: a virtual list paged from SQLite.
+
+Why not DataTable/ListView: a view may hold 50,000 articles, and those widgets
+keep every row (ListView collapses at 10k, DataTable takes seconds and tens of
+MB at 100k).  This list knows only the row count; it draws the visible lines
+from pages of ``PAGE`` rows fetched with ``Library.articles(limit, offset)``
+and keeps at most ``MAX_PAGES`` of them, so opening a view is one COUNT and
+one page, and memory does not grow with the number of articles.
+
+Rows that leave the view while it is shown (an article read in "Unread")
+stay where they are until the view is reloaded: their positions are kept in
+``_gone`` so pages fetched later are offset correctly and nothing shifts
+under the cursor.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core.library import Library
+from tui.core.models import Article, View
+from tui.ui import safe
+
+PAGE = 200
+MAX_PAGES = 6
+DATE_WIDTH = 8
+
+
+def relative_date(ts: int, now: float) -> str:
+    """Short age when recent ("5m", "3h", "2d"), else "21 Mar" or "Mar 2023" (local time)."""
+    age = now - ts
+    if 0 <= age < 3600:
+        return f"{max(1, int(age // 60))}m"
+    if 0 <= age < 86400:
+        return f"{int(age // 3600)}h"
+    if 0 <= age < 7 * 86400:
+        return f"{int(age // 86400)}d"
+    when = datetime.fromtimestamp(ts)
+    if when.year == datetime.fromtimestamp(now).year:
+        return when.strftime("%d %b")
+    return when.strftime("%b %Y")
+
+
+def in_view(view: View, article: Article) -> bool:
+    """Whether an article still matches the state conditions of a view."""
+    return not (
+        (view.unread and article.read)
+        or (view.starred and not article.starred)
+        or (view.noted and not article.has_note)
+    )
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Titles, feeds, dates and markers (unread, starred, noted, tagged) of one view."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down", tooltip="Next article"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up", tooltip="Previous article"),
+        Binding(
+            "pagedown", "page(1)", "Page down", show=False, id="list.page_down", tooltip="Page down"
+        ),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up", tooltip="Page up"),
+        Binding("home", "jump(0)", "First", show=False, id="list.home", tooltip="First article"),
+        Binding("end", "jump(-1)", "Last", show=False, id="list.end", tooltip="Last article"),
+    ]
+
+    DEFAULT_CSS = """
+    ArticleList {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    ArticleList > .article-list--unread { text-style: bold; }
+    ArticleList > .article-list--read { color: $text-muted; }
+    ArticleList > .article-list--marker { color: $text-accent; }
+    ArticleList > .article-list--star { color: $text-warning; }
+    ArticleList > .article-list--meta { color: $text-muted; }
+    ArticleList > .article-list--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    ArticleList:focus > .article-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    ArticleList > .article-list--empty { color: $text-muted; text-style: italic; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--unread",
+        "article-list--read",
+        "article-list--marker",
+        "article-list--star",
+        "article-list--meta",
+        "article-list--cursor",
+        "article-list--empty",
+    }
+
+    class Open(Message):
+        """The user chose an article (enter, "l" or a click)."""
+
+        def __init__(self, article: Article) -> None:
+            super().__init__()
+            self.article = article
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        clock: Callable[[], float] = time.time,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.clock = clock
+        self.view = View()
+        self.newest_first = True
+        self.cursor = 0
+        self._db_count = 0
+        self._pages: OrderedDict[int, list[Article]] = OrderedDict()
+        self._gone: dict[int, Article] = {}
+        self._gone_keys: list[int] = []  # sorted positions of _gone
+        #: What an empty list says (the screen sets it: no feeds vs an empty view).
+        self.empty_text = "No articles here."
+
+    # -- data ---------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        """Rows in the list (articles in the view plus rows that left it since loading)."""
+        return self._db_count + len(self._gone)
+
+    def show(self, view: View, *, newest_first: bool | None = None) -> None:
+        """Show another view from its first row."""
+        self.view = view
+        if newest_first is not None:
+            self.newest_first = newest_first
+        self._load()
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def reload(self, keep: Article | None = None) -> None:
+        """Re-read the view (new articles, flipped order), keeping ``keep`` under the cursor."""
+        self._load()
+        index = self.cursor
+        if keep is not None:
+            pos = self.library.article_position(self.view, keep.id, newest_first=self.newest_first)
+            if pos is not None:
+                index = pos
+                if not in_view(self.view, keep):
+                    # Keep it visible where it was rather than let the cursor skip.
+                    self._set_gone(pos, keep)
+        self.move_to(index, force=True)
+        self.refresh()
+
+    def _load(self) -> None:
+        self._db_count = self.library.count_articles(self.view)
+        self._pages.clear()
+        self._gone.clear()
+        self._gone_keys.clear()
+        self.virtual_size = Size(1, self.count)
+
+    def _set_gone(self, index: int, article: Article) -> None:
+        if index not in self._gone:
+            bisect.insort(self._gone_keys, index)
+            self._db_count -= 1
+        self._gone[index] = article
+        self.virtual_size = Size(1, self.count)
+
+    def _page(self, page: int) -> list[Article]:
+        """Rows [page*PAGE, (page+1)*PAGE) of the list, fetched on first use."""
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+            return rows
+        start, end = page * PAGE, min((page + 1) * PAGE, self.count)
+        gone_before = bisect.bisect_left(self._gone_keys, start)
+        gone_in = self._gone_keys[gone_before : bisect.bisect_left(self._gone_keys, end)]
+        fetched = self.library.articles(
+            self.view,
+            limit=max(0, end - start - len(gone_in)),
+            offset=start - gone_before,
+            newest_first=self.newest_first,
+        )
+        rows, it = [], iter(fetched)
+        for index in range(start, end):
+            row = self._gone.get(index) if index in self._gone else next(it, None)
+            if row is None:
+                break  # the view shrank under us (a refresh); the next reload fixes it
+            rows.append(row)
+        self._pages[page] = rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def article_at(self, index: int) -> Article | None:
+        if not 0 <= index < self.count:
+            return None
+        rows = self._page(index // PAGE)
+        offset = index % PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def current(self) -> Article | None:
+        """The article under the cursor."""
+        return self.article_at(self.cursor)
+
+    def replace_article(self, article: Article) -> None:
+        """Show an article's new state (read, starred, noted) wherever it is cached."""
+        index = None
+        for page, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.id == article.id:
+                    rows[i] = article
+                    index = page * PAGE + i
+        if index is None:
+            return
+        if not in_view(self.view, article):
+            self._set_gone(index, article)
+        elif index in self._gone:
+            # Back in the view (e.g. marked unread again): the database holds it again.
+            del self._gone[index]
+            self._gone_keys.remove(index)
+            self._db_count += 1
+        self.refresh()
+
+    def locate(self, article: Article) -> int | None:
+        """The row of an article that is in the view, counting rows that left it."""
+        pos = self.library.article_position(self.view, article.id, newest_first=self.newest_first)
+        if pos is None:
+            return None
+        for gone in self._gone_keys:
+            if gone > pos:
+                break
+            pos += 1
+        return pos
+
+    def select(self, article: Article) -> None:
+        """Put the cursor on an article of the view."""
+        index = self.locate(article)
+        if index is not None:
+            self.move_to(index)
+
+    @property
+    def gone_rows(self) -> dict[int, Article]:
+        """Rows shown that have left the view since it was loaded (by position)."""
+        return self._gone
+
+    def pages_cached(self) -> int:
+        """How many pages are held in memory (for tests of the memory bound)."""
+        return len(self._pages)
+
+    # -- cursor -------------------------------------------------------------
+
+    def move_to(self, index: int, *, force: bool = False) -> None:
+        """Put the cursor on a row (clamped) and scroll it into view."""
+        index = max(0, min(index, self.count - 1)) if self.count else 0
+        if index == self.cursor and not force:
+            return
+        previous, self.cursor = self.cursor, index
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if height <= 0:  # hidden (narrow layout while reading): scroll when shown
+            self.refresh()
+        elif index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+            self.refresh()
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+            self.refresh()
+        elif force:
+            self.refresh()
+        else:  # only the two rows whose highlight changed
+            self.refresh_line(previous)
+            self.refresh_line(index)
+
+    def on_resize(self) -> None:
+        """Shown again (or resized): bring the cursor's row into view."""
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if height > 0 and not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        self.move_to(self.cursor + direction * height)
+
+    def action_jump(self, index: int) -> None:
+        self.move_to(self.count - 1 if index < 0 else index)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + round(self.scroll_y)
+        if index < self.count:
+            self.focus()
+            self.move_to(index)
+            article = self.current
+            if article is not None:
+                self.post_message(self.Open(article))
+
+    # -- drawing ------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_y) + y
+        if self.count == 0:
+            if y == 0:
+                style = self.get_component_rich_style("article-list--empty")
+                empty = Text("  " + self.empty_text, style=style)
+                return Strip(list(empty.render(self.app.console))).extend_cell_length(width)
+            return Strip.blank(width, self.rich_style)
+        article = self.article_at(index)
+        if article is None:
+            return Strip.blank(width, self.rich_style)
+        text = self._row(article, width)
+        if index == self.cursor:
+            text.stylize(self.get_component_rich_style("article-list--cursor"))
+        strip = Strip(list(text.render(self.app.console)), text.cell_len)
+        return strip.extend_cell_length(width, self.rich_style).crop(0, width)
+
+    def _row(self, article: Article, width: int) -> Text:
+        """One row: markers, title, feed (when wide enough) and date, fitted to ``width``."""
+        style = self.get_component_rich_style
+        mark = style("article-list--marker")
+        base = style("article-list--read" if article.read else "article-list--unread")
+        meta = style("article-list--meta")
+        markers = Text.assemble(
+            ("●" if not article.read else " ", mark),
+            ("★" if article.starred else " ", style("article-list--star")),
+            ("✎" if article.has_note else " ", mark),
+            ("#" if article.tags else " ", mark),
+            (" ", base),
+        )
+        date = relative_date(article.published, self.clock()).rjust(DATE_WIDTH)
+        feed_width = min(18, width // 5) if width >= 60 else 0
+        title_width = width - markers.cell_len - feed_width - DATE_WIDTH - (2 if feed_width else 1)
+        title = safe.truncate(safe.clean(article.title) or "(untitled)", title_width)
+        row = markers
+        row.append(title + " " * max(0, title_width - Text(title).cell_len), base)
+        if feed_width:
+            feed = safe.truncate(safe.clean(article.feed_title), feed_width)
+            row.append(" " + feed + " " * (feed_width - Text(feed).cell_len), meta)
+        row.append(" " + date, meta)
+        row.no_wrap = True
+        row.end = ""
+        return row

@@ -1,0 +1,192 @@
+"""The article pane: a header and the article's Markdown.
+
+Why chunks: Textual's ``Markdown`` costs ~7 ms per block on the UI loop, so a
+dense article of 600 blocks would freeze the app for seconds.  The worker
+splits the Markdown at top-level block boundaries (in its thread) and the pane
+mounts one small ``Markdown`` per chunk, yielding to the event loop between
+them: the first screenful shows at once and keys keep working.
+
+Why ``Markdown(open_links=False)``: ``MarkdownViewer`` treats hrefs as local
+files and plain ``Markdown`` opens any scheme (``file:///etc/passwd``), so
+the pane opens only http, https and mailto links itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+
+from tui.core.models import Article
+from tui.ui import safe
+
+BLOCKS_PER_CHUNK = 30
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
+    """Split Markdown into pieces of about ``blocks`` top-level blocks each.
+
+    Cuts fall only between top-level blocks (never inside a list, quote or
+    code fence), so each piece renders the same on its own.  Runs in a worker
+    thread: parsing a long article takes tens of milliseconds.
+    """
+    if not md.strip():
+        return []
+    lines = md.splitlines(keepends=True)
+    starts = [
+        tok.map[0]
+        for tok in MarkdownIt("gfm-like").parse(md)
+        if tok.level == 0 and tok.map is not None and tok.nesting >= 0
+    ]
+    starts = sorted(set(starts))
+    cuts = [starts[i] for i in range(blocks, len(starts), blocks)]
+    pieces, prev = [], 0
+    for cut in [*cuts, len(lines)]:
+        piece = "".join(lines[prev:cut])
+        if piece.strip():
+            pieces.append(piece)
+        prev = cut
+    return pieces
+
+
+def link_allowed(href: str) -> bool:
+    """Only web and mail links leave the app; file:, javascript: and relative ones do not."""
+    return urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES
+
+
+class ArticlePane(VerticalScroll):
+    """Header (title, feed, author, date, link, tags) above the Markdown body."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "j,down", "scroll_down", "Down", show=False, id="article.down", tooltip="Scroll down"
+        ),
+        Binding("k,up", "scroll_up", "Up", show=False, id="article.up", tooltip="Scroll up"),
+    ]
+
+    DEFAULT_CSS = """
+    ArticlePane { padding: 0 1; scrollbar-size-vertical: 1; }
+    ArticlePane > #article-header { margin: 0 0 1 0; }
+    ArticlePane > #article-body { height: auto; }
+    ArticlePane > #article-body > Markdown { margin: 0; padding: 0; }
+    ArticlePane > #article-empty { color: $text-muted; margin: 1 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.loading_body = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Open an article to read it here."), id="article-empty")
+        yield Static(id="article-header")
+        yield Vertical(id="article-body")
+
+    def on_mount(self) -> None:
+        self.query_one("#article-header").display = False
+
+    # -- showing ------------------------------------------------------------
+
+    def show_article(self, article: Article) -> None:
+        """Show the header now; the body follows when the worker has it."""
+        self.article = article
+        self.loading_body = True
+        self.query_one("#article-empty").display = False
+        header = self.query_one("#article-header", Static)
+        header.display = True
+        header.update(self._header(article))
+        body = self.query_one("#article-body", Vertical)
+        if not body.is_attached:  # the app is closing
+            return
+        body.remove_children()
+        body.mount(Static(Content("Loading…"), classes="article-loading"))
+        self.scroll_home(animate=False)
+
+    def update_header(self, article: Article) -> None:
+        """Refresh the header (tags, star) without touching the body."""
+        if self.article is not None and self.article.id == article.id:
+            self.article = article
+            self.query_one("#article-header", Static).update(self._header(article))
+
+    def clear(self) -> None:
+        """Nothing open (the article's feed was deleted)."""
+        self.article = None
+        self.loading_body = False
+        self.query_one("#article-header").display = False
+        self.query_one("#article-body", Vertical).remove_children()
+        self.query_one("#article-empty").display = True
+
+    def show_body(self, article_id: int, chunks: list[str], error: str | None = None) -> None:
+        """Mount the body chunks (ignored if another article was opened since)."""
+        if self.article is None or self.article.id != article_id:
+            return
+        if error:
+            chunks = [f"*Could not show this article: {error}*"]
+        elif not chunks:
+            chunks = ["*This article has no text. Press o to open it in the browser.*"]
+        self._mount_chunks(article_id, chunks)
+
+    @work(exclusive=True, group="article-render")
+    async def _mount_chunks(self, article_id: int, chunks: list[str]) -> None:
+        body = self.query_one("#article-body", Vertical)
+        await body.remove_children()
+        for chunk in chunks:
+            if self.article is None or self.article.id != article_id:
+                return
+            if not body.is_attached:
+                return
+            await body.mount(Markdown(chunk, open_links=False))
+            await asyncio.sleep(0)  # let keys in between chunks
+        self.loading_body = False
+
+    @property
+    def at_end(self) -> bool:
+        """True when the last line of the article is on screen."""
+        return self.scroll_y >= self.max_scroll_y
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Open web and mail links in the browser; refuse the rest, saying so."""
+        event.stop()
+        href = event.href
+        if link_allowed(href):
+            self.app.open_url(href)
+        else:
+            self.app.notify(
+                f"Not opening {safe.clean(href)[:80]}: only http, https and mailto links open.",
+                severity="warning",
+                markup=False,
+            )
+
+    # -- header -------------------------------------------------------------
+
+    def _header(self, a: Article) -> Text:
+        when = datetime.fromtimestamp(a.published).strftime("%a %d %b %Y %H:%M")
+        text = Text(no_wrap=False, end="")
+        text.append(safe.clean(a.title) or "(untitled)", "bold")
+        text.append("\n")
+        text.append(safe.clean(a.feed_title), "italic")
+        if a.author:
+            text.append(" · " + safe.clean(a.author))
+        text.append(" · " + when, "dim")
+        if a.url:
+            text.append("\n")
+            text.append(safe.clean(a.url), "underline dim")
+        for enc in a.enclosures[:1]:
+            text.append("\n")
+            text.append(f"Attachment ({safe.clean(enc.type) or 'file'}): ", "dim")
+            text.append(safe.clean(enc.url), "dim")
+        if a.tags:
+            text.append("\n")
+            text.append(" ".join("#" + safe.clean(t) for t in a.tags), "bold")
+        return text

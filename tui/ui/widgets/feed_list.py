@@ -1,0 +1,246 @@
+"""The feed list: smart views, folders that fold, feeds with unread counts.
+
+A ``Tree`` fits: folders fold open and shut, the cursor and mouse work out of
+the box, and labels are ``Text`` (never markup).  Counts are updated in place
+(``set_label``) so a mark-read does not rebuild the tree or lose folds; the
+tree is rebuilt only when the set of feeds or folders changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.core.models import Feed, View
+from tui.ui import safe
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What a node of the feed list stands for: a view of articles and its name."""
+
+    kind: str  # "smart", "folder" or "feed"
+    key: str
+    title: str
+    view: View
+    feed: Feed | None = None
+    unread: int = 0
+
+    @property
+    def error(self) -> str | None:
+        return self.feed.error if self.feed else None
+
+
+SMART: tuple[tuple[str, str, View], ...] = (
+    ("all", "All", View()),
+    ("unread", "Unread", View(unread=True)),
+    ("starred", "Starred", View(starred=True)),
+    ("noted", "Noted", View(noted=True)),
+)
+
+
+def build_sources(feeds: Iterable[Feed], counts: dict[str, int]) -> list[tuple[str, Source]]:
+    """(parent key, source) pairs in display order; parents come before children.
+
+    Folder names may nest with "/" ("Tech/Rust"); a folder's count is the sum
+    of the feeds below it.
+    """
+    out: list[tuple[str, Source]] = [
+        ("", Source("smart", f"smart:{key}", title, view, unread=counts.get(key, 0)))
+        for key, title, view in SMART
+    ]
+    folders: dict[str, int] = {}
+    feeds = list(feeds)
+    for f in feeds:
+        if f.folder:
+            parts = [p for p in f.folder.split("/") if p.strip()]
+            for i in range(1, len(parts) + 1):
+                path = "/".join(parts[:i])
+                folders[path] = folders.get(path, 0) + f.unread
+    for path in sorted(folders, key=str.casefold):
+        parent = path.rpartition("/")[0]
+        name = path.rpartition("/")[2]
+        out.append(
+            (
+                f"folder:{parent}" if parent else "",
+                Source("folder", f"folder:{path}", name, View(folder=path), unread=folders[path]),
+            )
+        )
+    for f in feeds:
+        parts = [p for p in (f.folder or "").split("/") if p.strip()]
+        parent = f"folder:{'/'.join(parts)}" if parts else ""
+        out.append(
+            (parent, Source("feed", f"feed:{f.id}", f.title, View(feed_id=f.id), f, f.unread))
+        )
+    return out
+
+
+class FeedList(Tree[Source]):
+    """Smart views, folders and feeds; highlighting a node shows its articles."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="feeds.down", tooltip="Move down"),
+        Binding("k", "cursor_up", "Up", show=False, id="feeds.up", tooltip="Move up"),
+        Binding("enter", "choose", "Open", id="feeds.open", tooltip="Fold a folder or open a feed"),
+        Binding("l", "dive", "Open", show=False, id="feeds.dive", tooltip="Open a folder or feed"),
+        Binding("h", "fold", "Fold", show=False, id="feeds.fold", tooltip="Close the folder"),
+    ]
+
+    DEFAULT_CSS = """
+    FeedList { scrollbar-size-vertical: 1; }
+    FeedList > .feed-list--error { color: $error; }
+    FeedList > .feed-list--count { color: $text-accent; text-style: bold; }
+    FeedList > .feed-list--zero { color: $text-muted; }
+    FeedList > .feed-list--folder { text-style: bold; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "feed-list--error",
+        "feed-list--count",
+        "feed-list--zero",
+        "feed-list--folder",
+    }
+
+    class Chosen(Message):
+        """Enter or "l" on a view or feed: the user wants its articles."""
+
+        def __init__(self, source: Source | None) -> None:
+            super().__init__()
+            self.source = source
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Feeds", id=id)
+        self.show_root = False
+        self.auto_expand = False
+        self.guide_depth = 2
+        self._by_key: dict[str, TreeNode[Source]] = {}
+        self._shape: tuple[tuple[str, str], ...] = ()
+
+    # -- data ---------------------------------------------------------------
+
+    def load(self, feeds: Iterable[Feed], counts: dict[str, int]) -> None:
+        """Show these feeds and counts, keeping folds and the cursor when possible."""
+        sources = build_sources(feeds, counts)
+        shape = tuple((parent, s.key) for parent, s in sources)
+        if shape == self._shape:
+            for _parent, source in sources:
+                node = self._by_key[source.key]
+                if node.data != source:
+                    node.data = source
+                    node.set_label(safe.text(source.title))  # drawn by render_label
+            self.refresh()
+            return
+        current = self.current.key if self.current else "smart:all"
+        collapsed = {key for key, node in self._by_key.items() if not node.is_expanded}
+        self.clear()
+        self._by_key = {}
+        for parent, source in sources:
+            parent_node = self._by_key[parent] if parent else self.root
+            if source.kind == "folder":
+                node = parent_node.add(safe.text(source.title), data=source)
+                if source.key not in collapsed:
+                    node.expand()
+            else:
+                node = parent_node.add_leaf(safe.text(source.title), data=source)
+            self._by_key[source.key] = node
+        self._shape = shape
+        self.select_key(current if current in self._by_key else "smart:all")
+
+    def select_key(self, key: str) -> None:
+        """Move the cursor to a source by key (opening its folders)."""
+        node = self._by_key.get(key)
+        if node is None:
+            return
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            parent.expand()
+            parent = parent.parent
+        _ = self.last_line  # builds the line table so the node has a line number
+        self.move_cursor(node)
+
+    @property
+    def current(self) -> Source | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def sources(self) -> list[Source]:
+        """Every source in display order (folded ones too)."""
+        return [node.data for node in self._by_key.values() if node.data is not None]
+
+    # -- actions ------------------------------------------------------------
+
+    def action_choose(self) -> None:
+        """Enter: fold a folder open or shut; on anything else, go to its articles."""
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.toggle()
+        elif node is not None:
+            self.post_message(self.Chosen(node.data))
+
+    def action_dive(self) -> None:
+        """ "l" (vim-like): open a shut folder, else go to the articles."""
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node is not None:
+            self.post_message(self.Chosen(node.data))
+
+    def action_fold(self) -> None:
+        """Close the folder under the cursor, or the one holding it."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+            node.parent.collapse()
+
+    # -- drawing ------------------------------------------------------------
+
+    def render_label(self, node: TreeNode[Source], base_style: Style, style: Style) -> Text:
+        """Title on the left, unread count on the right, failing feeds in red with "!"."""
+        source = node.data
+        if source is None:
+            return super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        icon = ""
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        count = str(source.unread) if source.unread else ""
+        mark = "! " if source.error else ""
+        width = self.scrollable_content_region.width - depth * self.guide_depth
+        room = width - len(icon) - len(count) - len(mark) - 1
+        title = safe.clean(source.title) or "(untitled)"
+        if room >= 6:
+            title = safe.truncate(title, room)
+            gap = " " * max(1, width - len(icon) - len(mark) - len(count) - Text(title).cell_len)
+        else:
+            gap = " "
+        title_style = style
+        if source.error:
+            title_style = style + self.get_component_rich_style("feed-list--error", partial=True)
+        elif source.kind == "folder":
+            title_style = style + self.get_component_rich_style("feed-list--folder", partial=True)
+        count_style = style + self.get_component_rich_style("feed-list--count", partial=True)
+        return Text.assemble(
+            (icon, base_style),
+            (mark, title_style),
+            (title, title_style),
+            (gap, style),
+            (count, count_style),
+            no_wrap=True,
+            end="",
+        )
