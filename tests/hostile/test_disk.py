@@ -1,0 +1,54 @@
+"""A full disk: a clear error per feed, nothing half-written, nothing lost."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+
+from tui.core.library import Library
+from tui.core.models import View
+
+pytestmark = pytest.mark.hostile
+
+
+def big_feed(n: int) -> str:
+    items = "".join(
+        f"<item><title>Item {i}</title><guid>g{i}</guid>"
+        f"<description><![CDATA[<p>{'filler text ' * 300}</p>]]></description></item>"
+        for i in range(n)
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
+    return f"{head}{items}</channel></rss>"
+
+
+def test_database_full_fails_the_feed_cleanly_and_keeps_what_was_there(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.page("/small.xml", big_feed(2))
+    feed_server.page("/big.xml", big_feed(400))
+    lib = Library(tmp_path / "full.db")
+    small = lib.store.add_feed(feed_server.url("/small.xml"))
+    lib.refresh([small])
+    kept = lib.articles()
+    lib.star([kept[0].id])
+    lib.save_note(kept[1].id, "still here")
+    big = lib.store.add_feed(feed_server.url("/big.xml"))
+    # SQLite reports "database or disk is full" once the file would grow past
+    # this many pages: the same error a full disk gives, without needing one.
+    pages = lib.store.conn.execute("PRAGMA page_count").fetchone()[0]
+    lib.store.conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+
+    summary = lib.refresh([big])
+    (result,) = summary.results
+    assert result.error and "full" in result.error and "\n" not in result.error
+    assert lib.count_articles(View(feed_id=big)) == 0  # all or nothing
+    assert [a.id for a in lib.articles()] == [a.id for a in kept]
+    assert lib.article(kept[0].id).starred
+    assert lib.note(kept[1].id).body == "still here"
+    lib.close()
+    conn = sqlite3.connect(tmp_path / "full.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
