@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tui.config import Config, dump_config, load_config, parse_config
 
 
@@ -34,6 +36,7 @@ def test_values_override_defaults() -> None:
     assert config.keybindings == {"quit": "ctrl+q"}
 
 
+@pytest.mark.hostile
 def test_each_problem_is_one_line_naming_file_key_and_reason() -> None:
     config, warnings = parse_config(
         """
@@ -63,6 +66,7 @@ def test_each_problem_is_one_line_naming_file_key_and_reason() -> None:
     assert config.refresh.concurrency == 8 and config.reading.sort == "newest"
 
 
+@pytest.mark.hostile
 def test_broken_toml_falls_back_to_defaults_with_one_warning(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('theme = "unterminated\n[refresh\n', encoding="utf-8")
@@ -71,6 +75,7 @@ def test_broken_toml_falls_back_to_defaults_with_one_warning(tmp_path: Path) -> 
     assert len(warnings) == 1 and str(path) in warnings[0] and "not valid TOML" in warnings[0]
 
 
+@pytest.mark.hostile
 def test_binary_garbage_is_reported_not_raised(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b"\xff\xfe\x00garbage")

@@ -140,6 +140,7 @@ def test_empty_body_is_an_empty_list() -> None:
 # --- refusing broken files ----------------------------------------------------------------
 
 
+@pytest.mark.hostile
 def test_truncated_file_is_refused_with_a_line_number() -> None:
     message = assert_refused(load("truncated.opml"))
     assert "line 7" in message
@@ -157,6 +158,7 @@ def test_truncated_file_is_refused_with_a_line_number() -> None:
         (b'<?xml version="1.0" encoding="shift_jis"?><opml/>', "multi-byte encodings"),
     ],
 )
+@pytest.mark.hostile
 def test_malformed_files_are_refused(data: bytes, reason: str) -> None:
     assert reason in assert_refused(data)
 
@@ -170,6 +172,7 @@ def test_source_defaults_to_opml() -> None:
 
 
 @pytest.mark.hostile
+@pytest.mark.hostile
 def test_billion_laughs_is_not_expanded() -> None:
     started = time.perf_counter()
     message = assert_refused(load("billion_laughs.opml"))
@@ -179,6 +182,7 @@ def test_billion_laughs_is_not_expanded() -> None:
     assert "undefined entity: line 17" in message
 
 
+@pytest.mark.hostile
 @pytest.mark.hostile
 def test_quadratic_blowup_is_not_expanded() -> None:
     big = "A" * 100_000
@@ -191,6 +195,7 @@ def test_quadratic_blowup_is_not_expanded() -> None:
     assert time.perf_counter() - started < 1.0
 
 
+@pytest.mark.hostile
 @pytest.mark.hostile
 def test_external_entity_is_not_resolved() -> None:
     assert "undefined entity" in assert_refused(load("xxe.opml"))
@@ -224,6 +229,7 @@ def test_utf16_file_without_doctype_reads() -> None:
 
 
 @pytest.mark.hostile
+@pytest.mark.hostile
 def test_hostile_titles_are_cleaned_but_kept_as_text() -> None:
     feeds = parse_opml(load("hostile.opml"))
     folder = "[bold red]Folder[/] <b>x</b>"
@@ -250,6 +256,7 @@ def test_hostile_titles_are_cleaned_but_kept_as_text() -> None:
 # --- size and depth ---------------------------------------------------------------------
 
 
+@pytest.mark.hostile
 def test_ten_thousand_outlines_parse_quickly() -> None:
     parts = ['<?xml version="1.0"?><opml version="2.0"><head/><body>']
     for i in range(10_000):
@@ -277,6 +284,7 @@ def test_ten_thousand_outlines_parse_quickly() -> None:
     assert parse_opml(write_opml(feeds).encode()) == feeds
 
 
+@pytest.mark.hostile
 def test_deep_nesting_does_not_recurse() -> None:
     depth = 20_000
     data = (
