@@ -257,6 +257,10 @@ class Store:
             )
         while version < SCHEMA_VERSION:
             with self.transaction():
+                # Another process may have migrated while we waited for the lock.
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    break
                 MIGRATIONS[version](self.db)
                 version += 1
                 self.conn.execute(f"PRAGMA user_version = {version}")
@@ -509,6 +513,7 @@ class Store:
                     fts_changed.append((entry.title, entry.author, html_text(body_html), old[0]))
                     known[entry.key] = (old[0], version)
             if inserts:
+                self._unique_uids(conn, inserts, feed_id)
                 conn.executemany(
                     "INSERT INTO articles(uid, feed_id, key, guid, url, title, author, "
                     "published, updated, summary, content_html, base_url, enclosures, version, "
@@ -549,7 +554,10 @@ class Store:
                 )
             changed = bool(inserts or updates)
             conn.execute(
-                "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
+                # A title the user chose (settings.user_title) outlives refreshes.
+                "UPDATE feeds SET title = CASE WHEN ? != '' AND "
+                "json_extract(CASE WHEN json_valid(settings) THEN settings ELSE '{}' END, "
+                "'$.user_title') IS NULL THEN ? ELSE title END, "
                 "site_url = coalesce(?, site_url), kind = ?, warning = ?, etag = ?, "
                 "last_modified = ?, last_fetched = ?, last_status = ?, error = NULL, gone = 0, "
                 "last_changed = CASE WHEN ? THEN ? ELSE last_changed END WHERE id = ?",
@@ -569,6 +577,25 @@ class Store:
                 ),
             )
         return len(inserts), len(updates)
+
+    @staticmethod
+    def _unique_uids(
+        conn: sqlite3.Connection, inserts: list[tuple[Any, ...]], feed_id: int
+    ) -> None:
+        """Give rows whose portable uid is taken (a feed re-added under a URL it
+        was redirected from) a uid salted with the feed id, in place."""
+        taken: set[str] = set()
+        for start in range(0, len(inserts), 500):
+            chunk = [row[0] for row in inserts[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            taken.update(
+                r[0]
+                for r in conn.execute(f"SELECT uid FROM articles WHERE uid IN ({marks})", chunk)
+            )
+        if taken:
+            for i, row in enumerate(inserts):
+                if row[0] in taken:
+                    inserts[i] = (_uid(f"{feed_id}\0{row[0]}", row[2]), *row[1:])
 
     # -- articles ---------------------------------------------------------
 
@@ -666,9 +693,12 @@ class Store:
 
     def smart_counts(self) -> dict[str, int]:
         """Counts for the smart views: all, unread, starred, noted."""
+        # Separate counts so each uses its (partial) index instead of a table scan.
         row = self.conn.execute(
-            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0), "
-            "(SELECT count(*) FROM notes) FROM articles"
+            "SELECT (SELECT count(*) FROM articles), "
+            "(SELECT count(*) FROM articles WHERE read = 0), "
+            "(SELECT count(*) FROM articles WHERE starred = 1), "
+            "(SELECT count(*) FROM notes)"
         ).fetchone()
         return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
 
@@ -840,3 +870,115 @@ class Store:
         if row is None:
             return None
         return self._article(row, self._tags_for([row[0]]).get(row[0], ()))
+
+    # -- scheduling and per-feed settings --
+
+    def feed_settings(self, feed_id: int) -> dict[str, Any]:
+        """A feed's settings JSON as a dict ({} when empty or unreadable)."""
+        row = self.conn.execute("SELECT settings FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no feed with id {feed_id}")
+        return _settings_dict(row[0])
+
+    def all_feed_settings(self) -> list[tuple[int, int | None, bool, dict[str, Any]]]:
+        """(id, last_fetched, gone, settings) of every feed: what the scheduler needs.
+
+        One cheap query, without the article counts ``feeds()`` computes,
+        because the app asks every minute.
+        """
+        rows = self.conn.execute("SELECT id, last_fetched, gone, settings FROM feeds ORDER BY id")
+        return [(r[0], r[1], bool(r[2]), _settings_dict(r[3])) for r in rows]
+
+    def update_feed_settings(
+        self, feed_id: int, changes: dict[str, Any], *, title: str | bool | None = False
+    ) -> None:
+        """Merge ``changes`` into a feed's settings (a None value removes the key).
+
+        ``title``: a string sets the user's title, which replaces the feed's
+        own in the ``title`` column (so every list, the OPML export and the
+        CLI show it) while the feed's own is kept under ``feed_title``;
+        None drops the user's title and puts the feed's own back; False (the
+        default) leaves titles alone.  One transaction: all or nothing.
+        """
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT settings, title FROM feeds WHERE id = ?", (feed_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no feed with id {feed_id}")
+            data = _settings_dict(row[0])
+            current_title = row[1] or ""
+            for key, value in changes.items():
+                if value is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
+            new_title = current_title
+            if isinstance(title, str) and title:
+                if "user_title" not in data:
+                    data["feed_title"] = current_title
+                data["user_title"] = new_title = title
+            elif title is None and "user_title" in data:
+                new_title = data.pop("feed_title", None) or current_title
+                data.pop("user_title", None)
+            conn.execute(
+                "UPDATE feeds SET settings = ?, title = ? WHERE id = ?",
+                (json.dumps(data, sort_keys=True), new_title, feed_id),
+            )
+
+    def record_cache_headers(self, feed_id: int, next_allowed: int | None) -> None:
+        """Remember the earliest time the server allows the next fetch (None: any time).
+
+        Kept in the settings JSON (``not_before``), not a new column, so the
+        schema version does not move for one number.
+        """
+        if self.feed_settings(feed_id).get("not_before") != next_allowed:
+            self.update_feed_settings(feed_id, {"not_before": next_allowed})
+
+    def cleanup_candidates_for_feed(
+        self, feed_id: int, *, older_than: int | None, max_per_feed: int
+    ) -> list[int]:
+        """``cleanup_candidates`` for one feed, with that feed's own rules."""
+        ids: set[int] = set()
+        if older_than is not None:
+            ids.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT a.id FROM articles a WHERE a.feed_id = ? AND {self._UNPROTECTED} "
+                    "AND a.first_seen < ? AND a.published < ?",
+                    (feed_id, older_than, older_than),
+                )
+            )
+        if max_per_feed > 0:
+            ids.update(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT a.id FROM articles a JOIN (SELECT id, row_number() OVER ("
+                    "ORDER BY published DESC, id DESC) AS pos FROM articles WHERE feed_id = ?"
+                    f") r ON r.id = a.id WHERE r.pos > ? AND {self._UNPROTECTED}",
+                    (feed_id, max_per_feed),
+                )
+            )
+        return sorted(ids)
+
+    def article_feed_ids(self, ids: Sequence[int]) -> dict[int, int]:
+        """article id -> feed id for the given articles (gone ones left out)."""
+        out: dict[int, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.conn.execute(
+                    f"SELECT id, feed_id FROM articles WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+        return out
+
+
+def _settings_dict(raw: str | None) -> dict[str, Any]:
+    """The settings column as a dict; anything that is not a JSON object reads as {}."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
