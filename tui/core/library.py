@@ -17,12 +17,19 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from tui.core import export, opml, search
+from tui.core import export, opml, schedule, search, workers
 from tui.core import tags as tagging
 from tui.core.convert import html_to_markdown
-from tui.core.errors import FeedGone, FetchError, GazetteError, InputError, ParseError
+from tui.core.errors import (
+    FeedGone,
+    FetchError,
+    GazetteError,
+    InputError,
+    NotFound,
+    ParseError,
+)
 from tui.core.export import ExportReport
 from tui.core.fetch import Fetcher, discover, normalise_url
 from tui.core.models import (
@@ -42,6 +49,15 @@ Progress = Callable[[int, int, FeedResult], None]
 
 # Below this many feeds a process pool costs more to start than it saves.
 POOL_THRESHOLD = 8
+
+
+def _locate(url: str) -> str:
+    """A feed address as stored: URLs normalised, local paths made absolute,
+    so that a refresh from another directory still finds the file."""
+    url = normalise_url(url)
+    if "://" in url:
+        return url
+    return str(Path(url).expanduser().resolve())
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +153,7 @@ class Library:
         self, url: str, *, tags: Sequence[str] = (), folder: str | None = None
     ) -> tuple[Feed, FeedResult]:
         """Subscribe to a feed URL after fetching it once to prove it is a feed."""
-        url = normalise_url(url)
+        url = _locate(url)
         if self.store.feed_id_for_url(url) is not None:
             raise InputError(f"{url}: already subscribed")
 
@@ -199,7 +215,15 @@ class Library:
             # spawn, not fork: the UI calls this from a thread, and forking a
             # threaded process can copy held locks into the child.
             ctx = multiprocessing.get_context("spawn")
-            return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=ctx)
+            size = min(os.cpu_count() or 1, n)
+            pool = ProcessPoolExecutor(
+                max_workers=size, mp_context=ctx, initializer=workers.ignore_sigint
+            )
+            with workers.sigint_ignored():
+                # Each submit to an idle pool starts one worker, right now.
+                for _ in range(size):
+                    pool.submit(workers.noop)
+            return pool
         return ThreadPoolExecutor(max_workers=1)
 
     async def _refresh(self, targets: list[Feed], progress: Progress | None) -> RefreshSummary:
@@ -212,9 +236,7 @@ class Library:
 
                 async def one(feed: Feed) -> FeedResult:
                     try:
-                        res = await fetcher.fetch(
-                            feed.url, etag=feed.etag, last_modified=feed.last_modified
-                        )
+                        res = await self._fetch_scheduled(fetcher, feed)
                     except FeedGone as exc:
                         store.record_fetch(
                             feed.id, status=410, error=exc.reason, gone=True, now=self._now()
@@ -261,6 +283,8 @@ class Library:
                 async def guarded(feed: Feed) -> FeedResult:
                     try:
                         result = await one(feed)
+                    except NotFound:  # unsubscribed while it was being fetched
+                        result = FeedResult(feed.id, feed.url, feed.title)
                     except GazetteError as exc:
                         result = FeedResult(feed.id, feed.url, feed.title, error=str(exc))
                     except Exception as exc:  # a bug must not sink the other feeds
@@ -344,7 +368,7 @@ class Library:
         added: list[str] = []
         skipped: list[str] = []
         for entry in entries:
-            url = normalise_url(entry.url)
+            url = _locate(entry.url)
             if self.store.feed_id_for_url(url) is not None:
                 skipped.append(url)
                 continue
@@ -391,16 +415,12 @@ class Library:
         """Ranked full-text search with filters; never raises on user input."""
         return search.search(self.store, text, now=self._now(), limit=limit, offset=offset)
 
-    def search_ids(self, text: str) -> list[int]:
+    def search_ids(self, text: str, *, unread_only: bool = False) -> list[int]:
         """Ids of every article matching a query (InputError for an unusable one)."""
-        ids: list[int] = []
-        while True:
-            page = search.search(self.store, text, now=self._now(), limit=500, offset=len(ids))
-            if page.error:
-                raise InputError(f"search {text!r}: {page.error}")
-            ids.extend(a.id for a in page.articles)
-            if len(page.articles) < 500:
-                return ids
+        try:
+            return search.matching_ids(self.store, text, self._now(), unread_only=unread_only)
+        except InputError as exc:
+            raise InputError(f"search {text!r}: {exc}") from exc
 
     def saved_searches(self) -> list[search.SavedSearch]:
         """Saved searches with live unread counts (the smart folders)."""
@@ -445,8 +465,7 @@ class Library:
 
         Returns how many were (or, with ``dry_run``, would be) removed.
         """
-        older = self._now() - keep_read_days * 86400 if keep_read_days > 0 else None
-        ids = self.store.cleanup_candidates(older_than=older, max_per_feed=max_per_feed)
+        ids = self._retention_ids(keep_read_days, max_per_feed)
         if not dry_run and ids:
             self.store.remove_articles(ids, self._now())
         return len(ids)
@@ -485,3 +504,154 @@ class Library:
                 self._stores.remove(store)
         self._local.store = None
         store.close()
+
+    def count_search(self, text: str, *, unread_only: bool = False) -> int:
+        """How many articles a query matches (0 for an unusable one).
+
+        The article list needs the size of a result to page it like a view,
+        and the feed list shows it as a saved search's or tag's badge.
+        """
+        return search.count(self.store, text, self._now(), unread_only=unread_only)
+
+    def view_ids(self, view: View) -> list[int]:
+        """Ids of every article in a view, newest first (for tagging a whole view)."""
+        where, params = Store._where(view)
+        sql = f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id{where}"
+        return [r[0] for r in self.store.conn.execute(sql + " ORDER BY a.published DESC", params)]
+
+    def mark_search_read(self, text: str) -> list[int]:
+        """Mark every unread match of a query read; returns their ids (for undo).
+
+        ``mark_view_read`` for search results, tag lists and saved searches.
+        """
+        ids = self.search_ids(text)
+        unread = self._filter_ids(ids, "read = 0")
+        self.store.set_read(unread, True)
+        return unread
+
+    def tags_on(self, article_ids: Sequence[int]) -> list[tuple[str, int]]:
+        """Tags set directly on any of these articles, with how many carry each.
+
+        The bulk tag editor shows these as the view's current tags; feed
+        (folder) tags are left out because removing them here would not work.
+        """
+        counts: dict[int, list[Any]] = {}
+        ids = [int(i) for i in article_ids]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for tag_id, name, n in self.store.conn.execute(
+                "SELECT t.id, t.name, count(*) FROM article_tags at JOIN tags t "
+                f"ON t.id = at.tag_id WHERE at.article_id IN ({marks}) GROUP BY t.id",
+                chunk,
+            ):
+                counts.setdefault(tag_id, [name, 0])[1] += n
+        return sorted(((name, n) for name, n in counts.values()), key=lambda x: x[0].casefold())
+
+    def _filter_ids(self, ids: Sequence[int], condition: str) -> list[int]:
+        """The ids among ``ids`` whose article row meets a fixed SQL condition."""
+        out: list[int] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                r[0]
+                for r in self.store.conn.execute(
+                    f"SELECT id FROM articles WHERE {condition} AND id IN ({marks})", chunk
+                )
+            )
+        return out
+
+    # -- scheduling and per-feed settings --
+
+    async def _fetch_scheduled(self, fetcher: Fetcher, feed: Feed) -> FetchResult:
+        """Fetch a feed and remember, from the answer's headers, when the server
+        allows the next fetch (Cache-Control max-age, Expires, Retry-After).
+
+        Errors are re-raised unchanged for ``_refresh`` to record; a 429 or
+        503 still records its Retry-After first.
+        """
+        try:
+            res = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        except FetchError as exc:
+            self._record_server_limit(feed.id, exc.status, exc.headers)
+            raise
+        self._record_server_limit(feed.id, res.status, res.headers)
+        return res
+
+    def _record_server_limit(
+        self, feed_id: int, status: int | None, headers: dict[str, str]
+    ) -> None:
+        now = self._now()
+        self.store.record_cache_headers(feed_id, schedule.server_not_before(headers, status, now))
+
+    def due_feeds(self, default_interval_minutes: int, *, now: int | None = None) -> list[int]:
+        """Ids of the feeds auto-refresh should fetch now, most overdue first.
+
+        Each feed's interval is its own setting, else ``default_interval_minutes``
+        (0: off); gone feeds are never due; see ``schedule.next_due``.
+        """
+        now = self._now() if now is None else now
+        due: list[tuple[int, int]] = []
+        for feed_id, last_fetched, gone, data in self.store.all_feed_settings():
+            if gone:
+                continue
+            interval = schedule.FeedSettings.from_json(data).interval_s(default_interval_minutes)
+            when = schedule.next_due(
+                last_fetched,
+                interval,
+                schedule.stored_not_before(data),
+                now,
+                schedule.feed_rng(feed_id, last_fetched),
+            )
+            if when is not None and when <= now:
+                due.append((when, feed_id))
+        return [feed_id for _when, feed_id in sorted(due)]
+
+    def feed_settings(self, feed_id: int) -> schedule.FeedSettings:
+        """A feed's own settings (title, refresh interval, retention)."""
+        return schedule.FeedSettings.from_json(self.store.feed_settings(feed_id))
+
+    def set_feed_settings(self, feed_id: int, settings: schedule.FeedSettings) -> Feed:
+        """Save a feed's own settings; returns the feed as it now reads.
+
+        A title replaces the feed's own everywhere until it is cleared (None),
+        and refreshes do not overwrite it.
+        """
+        for name in ("refresh_minutes", "keep_read_days", "max_per_feed"):
+            value = getattr(settings, name)
+            if value is not None and (isinstance(value, bool) or value < 0):
+                raise InputError(f"{name}: must be a whole number of at least 0")
+        title = (settings.title or "").strip() or None
+        self.store.update_feed_settings(feed_id, settings.json_changes(), title=title)
+        return self.store.feed(feed_id)
+
+    def _retention_ids(self, keep_read_days: int, max_per_feed: int) -> list[int]:
+        """What cleanup removes: the config's rules, except for feeds with their own."""
+        now = self._now()
+
+        def older(days: int) -> int | None:
+            return now - days * 86400 if days > 0 else None
+
+        own: dict[int, schedule.FeedSettings] = {}
+        for feed_id, _last, _gone, data in self.store.all_feed_settings():
+            fs = schedule.FeedSettings.from_json(data)
+            if fs.keep_read_days is not None or fs.max_per_feed is not None:
+                own[feed_id] = fs
+        ids = set(
+            self.store.cleanup_candidates(
+                older_than=older(keep_read_days), max_per_feed=max_per_feed
+            )
+        )
+        if own:
+            feed_of = self.store.article_feed_ids(sorted(ids))
+            ids = {i for i in ids if feed_of.get(i) not in own}
+            for feed_id, fs in own.items():
+                days = keep_read_days if fs.keep_read_days is None else fs.keep_read_days
+                most = max_per_feed if fs.max_per_feed is None else fs.max_per_feed
+                ids.update(
+                    self.store.cleanup_candidates_for_feed(
+                        feed_id, older_than=older(days), max_per_feed=most
+                    )
+                )
+        return sorted(ids)

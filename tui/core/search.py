@@ -735,6 +735,35 @@ def count(
         return 0
 
 
+def matching_ids(
+    store: Store, text: str, now: int, *, unread_only: bool = False, tz: tzinfo | None = None
+) -> list[int]:
+    """Ids of every article matching ``text``, newest first, in one query.
+
+    For acting on a whole result (export, mark all read): no ranking and no
+    paging, so 100k matches cost one index walk.  Raises InputError for an
+    unusable query, since acting on "nothing" silently would mislead.
+    """
+    q = parse_query(text)
+    if q.error:
+        raise InputError(q.error)
+    try:
+        where, params, match = _plan(q, now, tz, unread_only, counting=True)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise InputError(f"cannot search: {_show(str(exc), 80)}") from exc
+    if match is None:
+        sql = f"SELECT id FROM articles WHERE {where} ORDER BY published DESC, id DESC"
+        args: list[Any] = params
+    else:
+        sql = (
+            "SELECT a.id FROM articles a WHERE a.id IN (SELECT rowid FROM articles_fts "
+            f"WHERE articles_fts MATCH ? AND {where}) ORDER BY a.published DESC, a.id DESC"
+        )
+        args = [match, *params]
+    register_functions(store.conn)
+    return [r[0] for r in store.conn.execute(sql, args)]
+
+
 # -- highlighting ----------------------------------------------------------
 
 

@@ -1,0 +1,95 @@
+"""Library verbs not covered by the refresh tests: paths, ids of a search, races."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+
+from tui.core.errors import InputError
+from tui.core.library import POOL_THRESHOLD, Library
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+SEED = FIXTURES / "feeds" / "rss2-seed-article.xml"
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    library = Library(tmp_path / "l.db")
+    yield library
+    library.close()
+
+
+def test_relative_local_paths_are_stored_absolute(
+    lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "f.xml").write_bytes(SEED.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    feed, _ = lib.add_feed("sub/f.xml")
+    assert feed.url == str(tmp_path / "sub" / "f.xml")
+    with pytest.raises(InputError, match="already subscribed"):
+        lib.add_feed(str(tmp_path / "sub" / "f.xml"))
+    monkeypatch.chdir("/")
+    assert not lib.refresh().failed
+
+
+def test_search_ids_returns_every_match_and_refuses_unusable_queries(lib: Library) -> None:
+    lib.add_feed(str(FIXTURES / "feeds" / "atom-numist-content-xmlbase.xml"))
+    lib.add_feed(str(SEED))
+    everything = lib.search_ids("is:unread")
+    assert sorted(everything) == sorted(a.id for a in lib.articles())
+    ranked = lib.search("qatar", limit=1000).articles
+    assert sorted(lib.search_ids("qatar")) == sorted(a.id for a in ranked) and ranked
+    assert lib.search_ids("qatar", unread_only=True) == [ranked[0].id]
+    lib.mark_read([ranked[0].id])
+    assert lib.search_ids("qatar", unread_only=True) == []
+    with pytest.raises(InputError, match="search"):
+        lib.search_ids("before:notadate")
+
+
+def test_a_feed_removed_during_refresh_is_not_a_failure(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    feed_server.page("/slow.xml", SEED.read_bytes())
+    feed_server.delay("/slow.xml", 0.5)
+    fid = lib.store.add_feed(feed_server.url("/slow.xml"))
+    other = Library(lib.db_path)
+    t = threading.Timer(0.2, lambda: (other.store.remove_feed(fid), other.close()))
+    t.start()
+    summary = lib.refresh()
+    t.join()
+    assert not summary.failed
+    assert lib.feeds() == []
+
+
+def test_ctrl_c_during_a_pooled_refresh_is_one_line(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    db = tmp_path / "int.db"
+    lib = Library(db)
+    for i in range(POOL_THRESHOLD + 4):
+        feed_server.page(f"/f{i}.xml", SEED.read_bytes())
+        feed_server.delay(f"/f{i}.xml", 1.0)
+        lib.store.add_feed(feed_server.url(f"/f{i}.xml"))
+    lib.close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--db", str(db), "refresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(2.5)  # the pool's workers are up and parsing the first replies
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert err.strip().splitlines()[-1] == "gazette: interrupted"
