@@ -330,3 +330,43 @@ def test_tag_tags_and_search(
     export = Path(db).parent / "q"
     code, out, _ = run(capsys, "--db", db, "export-notes", str(export), "--query", "tag:nothing")
     assert code == 0 and "0 written" in out
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["articles", "--limit", "99999999999999999999"],
+        ["articles", "--limit", "-5"],
+        ["show", "99999999999999999999999"],
+        ["show", "abc"],
+        ["cleanup", "--days", "-1"],
+    ],
+)
+def test_absurd_numbers_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], db: str, argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", db, *argv])
+    assert exc.value.code == 2
+    assert "unexpected error" not in capsys.readouterr().err
+
+
+@pytest.mark.hostile
+def test_empty_db_path_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--db", "", "feeds")
+    assert code == 2 and "--db" in err
+
+
+@pytest.mark.hostile
+def test_non_utf8_note_on_stdin_is_kept_readable(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    aid = _seeded(capsys, db)
+    fake = io.TextIOWrapper(io.BytesIO(b"caf\xe9 ok\n"), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", fake)
+    assert run(capsys, "--db", db, "note", str(aid), "-")[0] == 0
+    (row,) = json.loads(run(capsys, "--db", db, "notes", "--json")[1])
+    assert row["note"] == "caf\ufffd ok\n"

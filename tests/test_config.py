@@ -89,3 +89,9 @@ def test_dump_is_valid_toml_that_loads_back_to_the_same_config() -> None:
     tomllib.loads(text)
     assert parse_config(text) == (config, [])
     assert "[retention]" in dump_config(Config())
+
+
+@pytest.mark.hostile
+def test_non_finite_numbers_are_refused() -> None:
+    config, warnings = parse_config("[refresh]\ntimeout = nan\nconnect_timeout = inf\n")
+    assert len(warnings) == 2 and config.refresh.timeout == 30.0

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tui import __version__
 
 if TYPE_CHECKING:
+    from tui.config import Config
     from tui.core.library import Library
     from tui.core.models import Article, Feed, FeedResult
 
@@ -32,6 +33,28 @@ def _iso(ts: int | None) -> str | None:
 
 def _date(ts: int | None) -> str:
     return "-" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _count(text: str) -> int:
+    """A non-negative count for --limit and friends, refused early when absurd."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 10**9:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1000000000, got {text}")
+    return value
+
+
+def _article_id(text: str) -> int:
+    """An article id as `gazette articles` prints it."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an article id: {text!r}") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"not an article id: {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,11 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("articles", help="list articles, newest first")
     p.add_argument("--feed", help="feed id, URL or title")
     p.add_argument("--unread", action="store_true")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_count, default=50)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("show", help="print an article as Markdown")
-    p.add_argument("article", type=int, help="article id (from `gazette articles`)")
+    p.add_argument("article", type=_article_id, help="article id (from `gazette articles`)")
 
     p = sub.add_parser("import", help="subscribe to the feeds in an OPML file")
     p.add_argument("file")
@@ -82,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="output file (default: standard output)")
 
     p = sub.add_parser("tag", help="add (+name) or remove (-name) tags on an article")
-    p.add_argument("article", type=int, help="article id")
+    p.add_argument("article", type=_article_id, help="article id")
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
 
     p = sub.add_parser("tags", help="list tags with counts")
@@ -90,11 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="ranked full-text search (see the README for the syntax)")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_count, default=50)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("note", help="write an article's note in $EDITOR (or from stdin with -)")
-    p.add_argument("article", type=int, help="article id")
+    p.add_argument("article", type=_article_id, help="article id")
     p.add_argument("source", nargs="?", choices=["-"], help="- reads the note from stdin")
 
     p = sub.add_parser("notes", help="list noted articles")
@@ -109,23 +132,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cleanup", help="remove old read articles (never starred, tagged, noted)")
     p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
-    p.add_argument("--days", type=int, help="keep read articles this many days (config default)")
-    p.add_argument("--max-per-feed", type=int, help="keep at most this many per feed")
+    p.add_argument("--days", type=_count, help="keep read articles this many days (config default)")
+    p.add_argument("--max-per-feed", type=_count, help="keep at most this many per feed")
 
     p = sub.add_parser("config", help="show, locate or edit the configuration")
     p.add_argument("action", choices=["path", "show", "edit"])
     return parser
 
 
-def _library(args: argparse.Namespace) -> Library:
-    """The Library for this run, with fetch limits from the config file."""
+def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
+    """The Library for this run, with fetch limits from the config file.
+
+    Also returns the config and its warnings: the reader applies the rest of
+    it and shows the warnings itself (stderr is hidden while it runs), so
+    they are printed here only for the other commands.
+    """
     from tui import paths
     from tui.config import load_config
     from tui.core.library import FetchSettings, Library
 
     config, warnings = load_config()
-    for warning in warnings:
-        print(f"gazette: {warning}", file=sys.stderr)
+    if args.command is not None:
+        for warning in warnings:
+            print(f"gazette: {warning}", file=sys.stderr)
     fetch = FetchSettings(
         max_connections=config.refresh.concurrency,
         per_host=config.refresh.per_host,
@@ -136,10 +165,19 @@ def _library(args: argparse.Namespace) -> Library:
     if args.demo:
         from tui.demo import build_demo
 
-        path = build_demo(Path(args.db).expanduser() if args.db else paths.demo_database_path())
+        path = build_demo(_db_arg(args.db) if args.db is not None else paths.demo_database_path())
     else:
-        path = Path(args.db).expanduser() if args.db else paths.database_path()
-    return Library(path, fetch=fetch)
+        path = _db_arg(args.db) if args.db is not None else paths.database_path()
+    return Library(path, fetch=fetch), config, warnings
+
+
+def _db_arg(value: str) -> Path:
+    """The --db path; an empty one is refused rather than read as "the default"."""
+    from tui.core.errors import InputError
+
+    if not value.strip():
+        raise InputError("--db: the database path is empty")
+    return Path(os.path.expanduser(value))
 
 
 def _feed_json(f: Feed) -> dict[str, Any]:
@@ -265,7 +303,7 @@ def cmd_articles(lib: Library, args: argparse.Namespace) -> int:
     from tui.core.models import View
 
     feed_id = lib.find_feed(args.feed).id if args.feed else None
-    arts = lib.articles(View(feed_id=feed_id, unread=args.unread), limit=max(args.limit, 0))
+    arts = lib.articles(View(feed_id=feed_id, unread=args.unread), limit=args.limit)
     if args.json:
         json.dump([_article_json(a) for a in arts], sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -371,7 +409,7 @@ def cmd_tags(lib: Library, args: argparse.Namespace) -> int:
 def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     from tui.core.errors import InputError
 
-    result = lib.search(args.query, limit=max(args.limit, 0))
+    result = lib.search(args.query, limit=args.limit)
     if result.error:
         raise InputError(f"search {args.query!r}: {result.error}")
     if args.json:
@@ -391,7 +429,11 @@ def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     article = lib.article(args.article)
     note = lib.note(article.id)
     old = note.body if note else ""
-    body = sys.stdin.read() if args.source == "-" else _edit_text(old)
+    if args.source == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        body = raw.read().decode("utf-8", errors="replace") if raw else sys.stdin.read()
+    else:
+        body = _edit_text(old)
     if body == old:
         print("Note unchanged.")
         return EXIT_OK
@@ -514,6 +556,10 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A title in a script the terminal's encoding lacks must not end the run.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     from tui.core.errors import GazetteError
@@ -521,12 +567,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "config":
             return cmd_config(args)
-        lib = _library(args)
+        lib, config, warnings = _library(args)
         if args.command is None:
             from tui.ui.app import run_app
 
             try:
-                return run_app(lib)
+                return run_app(lib, config=config, warnings=warnings)
             finally:
                 lib.close()
         try:

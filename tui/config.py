@@ -9,6 +9,7 @@ default.  ``load_config`` therefore returns warnings instead of raising.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,7 @@ def _check(key: str, value: Any, kind: type) -> str | None:
     if kind is bool:
         ok = isinstance(value, bool)
     elif kind is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     else:
         ok = isinstance(value, kind) and not isinstance(value, bool)
     if not ok:
