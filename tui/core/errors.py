@@ -14,11 +14,19 @@ class GazetteError(Exception):
 class FetchError(GazetteError):
     """A feed could not be downloaded (network, HTTP status, size cap...)."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+        #: The error response's headers (lowercase names), for Retry-After.
+        self.headers: dict[str, str] = headers or {}
 
 
 class FeedGone(FetchError):

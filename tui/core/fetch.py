@@ -314,7 +314,8 @@ class Fetcher:
             if status == 410:
                 raise FeedGone(url, "gone (HTTP 410)", 410)
             if not 200 <= status < 300:
-                raise FetchError(url, f"HTTP {status} {resp.reason_phrase}".strip(), status)
+                reason = f"HTTP {status} {resp.reason_phrase}".strip()
+                raise FetchError(url, reason, status, headers=resp_headers)
             body = await self._read_body(url, resp, resp_headers)
             return _Final(status, str(resp.url), resp_headers, body)
 

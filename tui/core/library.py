@@ -582,6 +582,8 @@ class Library:
     def _record_server_limit(
         self, feed_id: int, status: int | None, headers: dict[str, str]
     ) -> None:
+        if status == 304 and "cache-control" not in headers and "expires" not in headers:
+            return  # a 304 updates only the headers it carries; the stored limit stands
         now = self._now()
         self.store.record_cache_headers(feed_id, schedule.server_not_before(headers, status, now))
 

@@ -2,30 +2,50 @@
 
 The reader screen (``screens/main.py``) owns the layout and the keys; this
 module owns what spans screens: refreshing in a thread worker that reports
-with messages, the add/delete/help dialogs, and quitting without losing a
-note.  It talks to the core only through ``Library``.
+with messages (by hand, and on a timer for auto-refresh), the add/delete/help
+dialogs, quitting without losing a note, and applying the configuration
+(theme, keymap, reading settings, browser).  It talks to the core only
+through ``Library``.
+
+Configuration problems never stop the app: ``load_config`` already turned
+them into warnings, and this module adds its own (an unknown theme or
+binding id, a bad theme file); all are shown once, in one notification,
+and the app runs on the defaults for whatever was wrong.
 """
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from tui.config import CONFIG_NAME, Config, ReadingConfig
+from tui.core.errors import GazetteError
 from tui.core.library import Library
-from tui.ui import safe
+from tui.core.models import Article
+from tui.core.schedule import FeedSettings
+from tui.ui import safe, themes
 from tui.ui.commands import ReaderCommands, key_display
 from tui.ui.messages import RefreshFinished, RefreshProgress
 from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.feed_settings import FeedSettingsScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.main import MainScreen
+from tui.ui.settings_commands import SettingsCommands
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList
@@ -33,6 +53,33 @@ from tui.ui.widgets.notes import NotesPanel
 
 # Counts are re-read at most this often while a refresh reports progress.
 COUNTS_INTERVAL = 0.5
+#: Seconds between auto-refresh checks (which feeds are due); tests pass less.
+AUTO_REFRESH_EVERY = 60.0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a keymap may name: those of all loaded widgets, screens and apps.
+
+    Why walk the classes: widgets and screens declare their own ``BINDINGS``
+    (with ids), and a new one must become remappable without a list to
+    keep in step.
+    """
+
+    def subclasses(cls: type) -> Iterator[type]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ids: set[str] = set()
+    for cls in subclasses(DOMNode):
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
 
 
 def _start_resource_tracker() -> None:
@@ -59,12 +106,54 @@ class RefreshCancelled(Exception):
     """Raised from the progress callback to stop a refresh the app abandoned."""
 
 
+class ReaderScreen(MainScreen):
+    """The reader screen with the ``[reading]`` settings applied.
+
+    Why a subclass: the settings are app configuration, and applying them
+    here keeps the reader screen itself free of config handling; what it
+    needs is the initial sort, the body width and whether opening marks read.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        clock: Callable[[], float] = time.time,
+        reading: ReadingConfig | None = None,
+    ) -> None:
+        super().__init__(library, clock=clock)
+        self.reading_config = reading or ReadingConfig()
+
+    def on_mount(self) -> None:
+        """Runs before ``MainScreen.on_mount`` (handlers run subclass first), so
+        the first view is already shown in the configured order."""
+        self.article_list.newest_first = self.reading_config.sort != "oldest"
+        width = self.reading_config.article_width
+        if width > 0:
+            for body in self.query("#article-body"):
+                body.styles.max_width = width
+
+    def open_article(self, article: Article, *args: Any, **kwargs: Any) -> None:
+        """Open without marking read when ``mark_read_on_open`` is off.
+
+        The screen marks an article read when it opens an unread one; handing
+        it the article as already read skips that, and the pane then gets the
+        real (unread) state back so "m" still marks it read.
+        """
+        if article.read or self.reading_config.mark_read_on_open:
+            super().open_article(article, *args, **kwargs)
+            return
+        super().open_article(replace(article, read=True), *args, **kwargs)
+        if self.pane.article is not None and self.pane.article.id == article.id:
+            self.pane.article = article
+
+
 class GazetteApp(App[int]):
     """A terminal news reader over one ``Library``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Gazette"
-    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands, SettingsCommands}
 
     def __init__(
         self,
@@ -72,23 +161,146 @@ class GazetteApp(App[int]):
         *,
         clock: Callable[[], float] = time.time,
         keymap: dict[str, str] | None = None,
+        config: Config | None = None,
+        warnings: Sequence[str] = (),
+        config_file: Path | None = None,
+        theme_dirs: Sequence[Path] = (),
+        auto_refresh_every: float = AUTO_REFRESH_EVERY,
     ) -> None:
+        """``config`` None means "no user configuration": Textual's default
+        theme, the default settings.  ``config_file`` is where a theme chosen
+        in the app is saved (None: nowhere, as in tests).  ``theme_dirs`` hold
+        user themes, loaded after the shipped ones.  ``auto_refresh_every``
+        is how often (seconds) to look for due feeds; 0 turns the timer off.
+        """
         super().__init__()
         self.library = library
         self.clock = clock
-        self._initial_keymap = dict(keymap or {})
+        self.config = config or Config()
+        self.config_file = config_file
         self.refreshing = False
         self.quitting = False
         self._counts_at = 0.0
         self._counts_timer = False
         self._quit_anyway = False
+        self._auto_refresh = False
+        self._auto_refresh_every = auto_refresh_every
+        self._where = str(config_file) if config_file else CONFIG_NAME
+        self._startup_notes: list[str] = list(warnings)
+        self.theme_names: list[str] = []
+        self._install_themes(theme_dirs, apply=config is not None)
+        self._initial_keymap = self._checked_keymap({**self.config.keybindings, **(keymap or {})})
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.library, clock=self.clock)
+        return ReaderScreen(self.library, clock=self.clock, reading=self.config.reading)
 
     def on_mount(self) -> None:
         if self._initial_keymap:  # binding id -> keys, e.g. {"star": "x"}
             self.set_keymap(self._initial_keymap)
+        if self._startup_notes:
+            self.notify(
+                "\n".join(safe.clean(line) for line in self._startup_notes),
+                title="Configuration",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+            self._startup_notes.clear()
+        if self._auto_refresh_every > 0:
+            self.set_interval(self._auto_refresh_every, self.auto_refresh, name="auto-refresh")
+
+    # -- configuration ------------------------------------------------------
+
+    def _install_themes(self, theme_dirs: Sequence[Path], *, apply: bool) -> None:
+        """Register the shipped and user themes; switch to the configured one."""
+        loaded = themes.load_themes([themes.shipped_theme_dir(), *theme_dirs])
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self.theme_names = [t.name for t in loaded.themes]
+        self._startup_notes.extend(loaded.problems)
+        if apply:
+            name = self.config.theme
+            if name not in self.available_themes:
+                fallback = (
+                    themes.DEFAULT_THEME
+                    if themes.DEFAULT_THEME in self.available_themes
+                    else "textual-dark"
+                )
+                self._startup_notes.append(
+                    f"{self._where}: theme: no theme named {name!r}; using {fallback}"
+                )
+                name = fallback
+            self.theme = name
+        self._saved_theme = self.theme
+
+    def _checked_keymap(self, keymap: dict[str, str]) -> dict[str, str]:
+        """The keymap without ids no binding has (each reported as one line)."""
+        known = known_binding_ids()
+        good: dict[str, str] = {}
+        for binding_id, keys in keymap.items():
+            if binding_id in known:
+                good[binding_id] = keys
+            else:
+                self._startup_notes.append(
+                    f"{self._where}: keybindings.{binding_id}: no binding has this id "
+                    "(see the keys table in the README)"
+                )
+        return good
+
+    def watch_theme(self, name: str) -> None:
+        """Remember a theme chosen in the app in config.toml (one line edited)."""
+        if self.config_file is None or name == getattr(self, "_saved_theme", name):
+            return
+        self._saved_theme = name
+        try:
+            themes.save_theme_choice(self.config_file, name)
+        except (OSError, ValueError) as exc:
+            self.notify(f"Theme not saved: {safe.clean(str(exc))}", severity="error", markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own "Theme" picker is left out: Gazette's palette offers
+        each theme by name (``SettingsCommands``), and one way is enough."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open a link with the configured browser command, else the system's.
+
+        The command is split like a shell would (quotes kept) but never run
+        by one: the URL is its own argv element (or replaces a ``%s``), so
+        nothing in a URL can become a second command.
+        """
+        command = self.config.browser.strip()
+        if not command:
+            super().open_url(url, new_tab=new_tab)
+            return
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            self.notify(f"browser = {command!r}: {exc}", severity="error", markup=False)
+            return
+        if any("%s" in arg for arg in argv):
+            argv = [arg.replace("%s", url) for arg in argv]
+        else:
+            argv.append(url)
+        try:
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self.notify(
+                f"Cannot run the browser {safe.clean(argv[0])}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
+            return
+        # Reap it when it exits, so no zombie outlives the browser.
+        threading.Thread(target=proc.wait, daemon=True).start()
 
     @property
     def main(self) -> MainScreen:
@@ -120,11 +332,25 @@ class GazetteApp(App[int]):
     def action_refresh_all(self) -> None:
         self.start_refresh(None)
 
-    def start_refresh(self, feed_ids: list[int] | None) -> None:
+    def auto_refresh(self) -> None:
+        """Timer tick: refresh the feeds that are due (see ``Library.due_feeds``).
+
+        Never starts a second refresh: when one is running (by hand or not),
+        the due feeds wait for the next tick.
+        """
+        if self.refreshing or self.quitting or not self.screen_stack:
+            return
+        ids = self.library.due_feeds(self.config.refresh.interval_minutes, now=int(self.clock()))
+        if ids:
+            self.start_refresh(ids, auto=True)
+
+    def start_refresh(self, feed_ids: list[int] | None, *, auto: bool = False) -> None:
         """Start a refresh in a thread worker unless one is running."""
         if self.refreshing:
-            self.notify("A refresh is already running.", markup=False)
+            if not auto:
+                self.notify("A refresh is already running.", markup=False)
             return
+        self._auto_refresh = auto
         feeds = self.main.feeds.values()
         total = len(feed_ids) if feed_ids is not None else sum(1 for f in feeds if not f.gone)
         if total == 0:
@@ -182,12 +408,16 @@ class GazetteApp(App[int]):
             self.notify(f"Refresh failed: {message.error}", severity="error", markup=False)
             return
         failed = summary.failed
-        text = f"Refreshed {len(summary.results)}: {summary.new} new"
+        if self._auto_refresh:
+            found = _plural(summary.new, "new article") if summary.new else "No new articles"
+            text = f"{found} (auto-refresh, {_plural(len(summary.results), 'feed')})"
+        else:
+            text = f"Refreshed {len(summary.results)}: {_plural(summary.new, 'new article')}"
         if failed:
             text += f", {len(failed)} failed"
         main.status.refresh_finished(text)
         main.after_refresh()
-        if failed:
+        if failed and not self._auto_refresh:  # the feed list marks them; no toast every hour
             first = failed[0]
             self.notify(
                 f"{len(failed)} feeds failed. {safe.clean(first.title)}: {safe.clean(first.error)}",
@@ -240,6 +470,32 @@ class GazetteApp(App[int]):
         )
         self.push_screen(ConfirmScreen(message, "Delete"), confirmed)
 
+    def action_feed_settings(self) -> None:
+        """Palette "Feed settings": the selected feed's own title, interval, retention."""
+        source = self.main.source
+        if source is None or source.feed is None:
+            self.notify("Select a feed in the feed list first.", markup=False)
+            return
+        feed = source.feed
+        try:
+            current = self.library.feed_settings(feed.id)
+        except GazetteError as exc:
+            self.notify(safe.clean(str(exc)), severity="error", markup=False)
+            return
+
+        def saved(settings: FeedSettings | None) -> None:
+            if settings is None:
+                return
+            try:
+                updated = self.library.set_feed_settings(feed.id, settings)
+            except GazetteError as exc:
+                self.notify(safe.clean(str(exc)), severity="error", markup=False)
+                return
+            self.main.after_refresh()
+            self.notify(f"Settings saved for {safe.clean(updated.title)}.", markup=False)
+
+        self.push_screen(FeedSettingsScreen(feed, current, self.config), saved)
+
     # -- help and quit ------------------------------------------------------
 
     def key_help(self) -> list[tuple[str, str]]:
@@ -289,8 +545,21 @@ class GazetteApp(App[int]):
         self.exit(0)
 
 
-def run_app(library: Library) -> int:
-    """Run the reader until the user quits; returns the exit code."""
-    app = GazetteApp(library)
+def run_app(library: Library, *, config: Config | None = None, warnings: Sequence[str] = ()) -> int:
+    """Run the reader until the user quits; returns the exit code.
+
+    ``config`` and its ``warnings`` come from ``load_config`` (the CLI reads
+    the file once); the theme choice is saved back to the same file.
+    """
+    from tui import paths
+    from tui.config import config_path
+
+    app = GazetteApp(
+        library,
+        config=config or Config(),
+        warnings=warnings,
+        config_file=config_path(),
+        theme_dirs=[paths.config_dir() / "themes"],
+    )
     app.run()
     return app.return_code or 0
