@@ -360,12 +360,16 @@ async def test_links_in_articles_open_only_for_http_https_mailto(make_app: Any, 
 # -- mouse --------------------------------------------------------------------
 
 
-async def test_click_opens_and_wheel_scrolls(make_app: Any, ui: Any) -> None:
+async def test_click_selects_double_click_opens_and_wheel_scrolls(make_app: Any, ui: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         lst = main(app).article_list
         target = lst.article_at(3)
         assert await pilot.click(ArticleList, offset=(10, 3))
+        await pilot.pause()
+        assert lst.cursor == 3 and main(app).pane.article is None  # selected, not opened
+        assert target is not None and read_flag(ui, target.id) == 0
+        assert await pilot.double_click(ArticleList, offset=(10, 3))
         await ui.settle(pilot)
         assert lst.cursor == 3
         assert main(app).pane.article is not None and target is not None

@@ -82,3 +82,21 @@ def test_feed_error(snap_compare: Any, make_app: Any, library: Library) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_search_results_highlighted(
+    snap_compare: Any, make_app: Any, library: Library, ui: Any
+) -> None:
+    """Issue 4: search results with the matched words highlighted in the list, the
+    header and the body snippet; the feed list shows a saved search and a tag."""
+    library.set_tags([a.id for a in library.articles(limit=3)], add=["Later"])
+    library.save_search("Apple news", "apple is:unread")
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()  # run_before starts before the screen is mounted
+        await pilot.press("slash", *"apple")
+        await ui.wait_for(pilot, lambda: pilot.app.main.search_bar.shown == "apple")
+        await pilot.press("enter", "enter")
+        await ui.settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(160, 45), run_before=run_before)

@@ -8,6 +8,13 @@ are app-wide (refresh, add, delete, help, quit) are ``app.*`` actions.
 Layout by width: three panes from ``WIDE`` columns up; below that the list
 shares the screen with the feeds while browsing and with the article while
 reading; below ``MEDIUM`` the article takes the whole screen when open.
+
+Search, tags and saved searches (issue 4): ``/`` opens the search box above
+the article list, whose results replace the list until escape restores the
+view that was there; saved searches and tags are sources in the feed list
+that list their articles through the same query path.  The dialogs that
+change them (tag editor, prompts, confirmations) call back here so every
+count, marker and header is redrawn at once.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from textual import events, on, work
@@ -22,20 +30,50 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea, Tree
 from textual.worker import get_current_worker
 
+from tui.core.errors import GazetteError
 from tui.core.library import Library
 from tui.core.models import Article, Feed
+from tui.core.search import SavedSearch, compile_query, parse_query
+from tui.core.tags import TagCount
 from tui.ui import safe
 from tui.ui.messages import ArticleBody
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.prompt import PromptScreen
+from tui.ui.screens.tag_editor import TagEditorScreen
 from tui.ui.widgets.article_list import ArticleList
-from tui.ui.widgets.article_pane import ArticlePane, link_allowed, split_markdown
-from tui.ui.widgets.feed_list import FeedList, Source
+from tui.ui.widgets.article_pane import (
+    ArticlePane,
+    BodyMatch,
+    link_allowed,
+    match_snippet,
+    split_markdown,
+)
+from tui.ui.widgets.feed_list import FeedList, Source, tag_key
 from tui.ui.widgets.notes import NotesPanel
+from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.status_bar import StatusBar
+
+#: A palette command: (name, help text, what it runs).
+PaletteCommand = tuple[str, str, Callable[[], object]]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class SearchCounts(Message):
+    """Saved searches re-counted by a worker (their unread counts for the feed list)."""
+
+    def __init__(self, searches: list[SavedSearch]) -> None:
+        super().__init__()
+        self.searches = searches
+
 
 WIDE = 150
 MEDIUM = 100
@@ -69,12 +107,21 @@ class MainScreen(Screen[None]):
         _b("o", "open_link", "Browser", "open_link", "Open the article's link in the browser"),
         _b("y", "copy_link", "Copy link", "copy_link", "Copy the article's link"),
         _b("O", "flip_order", "Flip order", "flip_order", "Newest or oldest first"),
-        _b("r", "app.refresh_selected", "Refresh", "refresh", "Refresh the selected feed", True),
+        _b("slash", "search", "Search", "search", "Search articles as you type"),
+        _b("t", "tag", "Tags", "tag", "Edit the article's tags"),
+        _b("T", "tag_view", "Tag view", "tag_view", "Edit the tags of every article in the view"),
+        _b("r", "refresh_selected", "Refresh", "refresh", "Refresh the selected feed", True),
         _b("R", "app.refresh_all", "Refresh all", "refresh_all", "Refresh every feed"),
         _b("e", "edit_note", "Note", "edit_note", "Write a note on the article", True),
         _b("E", "toggle_notes", "Notes panel", "toggle_notes", "Show or hide the notes panel"),
         _b("a", "app.add_feed", "Add feed", "add_feed", "Subscribe to a feed"),
-        _b("d", "app.delete_feed", "Delete feed", "delete_feed", "Unsubscribe from the feed"),
+        _b(
+            "d",
+            "delete_selected",
+            "Delete",
+            "delete_feed",
+            "Delete the selected feed, tag or saved search",
+        ),
     ]
 
     def __init__(self, library: Library, *, clock: Callable[[], float] = time.time) -> None:
@@ -85,6 +132,13 @@ class MainScreen(Screen[None]):
         self.feeds: dict[int, Feed] = {}
         self.counts: dict[str, int] = {}
         self._undo: list[int] = []
+        #: What the list showed when the search box opened: (source, article under the cursor).
+        self._before_search: tuple[Source | None, Article | None] | None = None
+        #: Whether the list holds the search box's results (not the view it replaced).
+        self._results_shown = False
+        self.tags: list[TagCount] = []
+        #: Saved searches with their unread counts (as last counted by the worker).
+        self.searches: list[SavedSearch] = []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No reader action runs once quitting has begun (keys may still arrive).
@@ -108,6 +162,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="list-pane"):
                 yield Static(id="list-title")
                 yield Static(id="feed-error")
+                yield SearchBar(self.library, id="search")
                 yield ArticleList(self.library, clock=self.clock, id="articles")
             with Vertical(id="reader"):
                 yield ArticlePane(id="article")
@@ -134,6 +189,10 @@ class MainScreen(Screen[None]):
     @property
     def status(self) -> StatusBar:
         return self.query_one("#status", StatusBar)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)
 
     def on_mount(self) -> None:
         """Paint from SQLite straight away: feeds, counts and the first page of All."""
@@ -163,36 +222,95 @@ class MainScreen(Screen[None]):
     # -- data ---------------------------------------------------------------
 
     def refresh_counts(self) -> None:
-        """Re-read feeds and counts; every count on screen changes together."""
+        """Re-read feeds and counts; every count on screen changes together.
+
+        Saved searches' unread counts are full-text counts (tens of ms each on
+        a large cache), so they are re-counted in a thread worker and drawn
+        when ready; until then the feed list shows the previous numbers.
+        """
         feeds = self.library.feeds()
         self.feeds = {f.id: f for f in feeds}
         self.counts = self.library.smart_counts()
-        self.feed_list.load(feeds, self.counts)
+        self.tags = self.library.tags()
+        self._load_feed_list()
         self.article_list.empty_text = (
             "No articles here." if feeds else "No feeds yet. Press a to add one."
         )
+        self._count_searches()
+
+    def _load_feed_list(self) -> None:
+        self.feed_list.load(self.feeds.values(), self.counts, self.tags, self.searches)
         current = self.feed_list.current
         if current is not None and self.source is not None and current.key == self.source.key:
             self.source = current
         self._show_source_header()
         self.status.set_counts(self.counts, self.article_list.count)
 
+    @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False)
+    def _count_searches(self) -> None:
+        """Count each saved search's unread articles off the UI thread."""
+        worker = get_current_worker()
+        try:
+            searches = self.library.saved_searches()
+        except Exception:  # a count is not worth a crash; the old numbers stay
+            return
+        finally:
+            self.library.release_thread()
+        if not worker.is_cancelled:
+            self.post_message(SearchCounts(searches))
+
+    def on_search_counts(self, message: SearchCounts) -> None:
+        if message.searches != self.searches:
+            self.searches = message.searches
+            self._load_feed_list()
+
     def show_source(self, source: Source) -> None:
-        """Show a smart view, folder or feed in the article list."""
+        """Show a smart view, folder, feed, saved search or tag in the article list.
+
+        Choosing another source while searching ends the search.
+        """
+        if self.search_bar.is_open:
+            self._end_search()
         self.source = source
-        self.article_list.show(source.view)
+        if source.query is not None:
+            self.article_list.show_query(source.query, terms=self._terms(source.query))
+        else:
+            self.article_list.show(source.view)
         self._show_source_header()
         self.status.set_counts(self.counts, self.article_list.count)
 
+    def _terms(self, query: str) -> tuple[str, ...]:
+        """The words a saved search highlights (tags alone highlight nothing)."""
+        q = parse_query(query)
+        if q.error or not q.has_words:
+            return ()
+        try:
+            return compile_query(q, int(self.clock())).highlight_terms
+        except (GazetteError, ValueError, OverflowError, OSError):
+            return ()
+
     def _show_source_header(self) -> None:
         source = self.source
+        lst = self.article_list
+        if self._results_shown:
+            if lst.notice:
+                title = "Search"
+            else:
+                order = "best first" if lst.terms else "newest first"
+                title = f"Search · {lst.count} · {order}"
+            self.query_one("#list-title", Static).update(Content(title))
+            self.query_one("#feed-error", Static).display = False
+            return
         if source is None:
             return
-        order = "newest first" if self.article_list.newest_first else "oldest first"
+        if lst.searching:
+            order = "best first" if lst.terms else "newest first"
+        else:
+            order = "newest first" if lst.newest_first else "oldest first"
         title = safe.clean(source.title) or "(untitled)"
-        self.query_one("#list-title", Static).update(
-            Content(f"{title} · {self.article_list.count} · {order}")
-        )
+        if source.kind == "tag":
+            title = "#" + title
+        self.query_one("#list-title", Static).update(Content(f"{title} · {lst.count} · {order}"))
         banner = self.query_one("#feed-error", Static)
         error = source.error
         banner.display = bool(error)
@@ -203,7 +321,7 @@ class MainScreen(Screen[None]):
         """During a refresh: recount, and show new articles if the view grew."""
         self.refresh_counts()
         lst = self.article_list
-        if self.library.count_articles(lst.view) != lst.count - len(lst.gone_rows):
+        if lst.source_count() != lst.count - len(lst.gone_rows):
             lst.reload(keep=lst.current)
             self._show_source_header()
             self.status.set_counts(self.counts, lst.count)
@@ -257,12 +375,18 @@ class MainScreen(Screen[None]):
     @on(Tree.NodeHighlighted, "#feeds")
     def _feed_highlighted(self, event: Tree.NodeHighlighted[Source]) -> None:
         source = event.node.data
-        if source is not None and (self.source is None or source.key != self.source.key):
+        if source is None or source.kind == "section":
+            return
+        if self.source is None or source.key != self.source.key:
             self.show_source(source)
 
     @on(FeedList.Chosen)
     def _feed_chosen(self, event: FeedList.Chosen) -> None:
-        if event.source is not None and event.source is not self.source:
+        if event.source is not None and event.source.kind == "section":
+            return
+        if event.source is not None and (
+            event.source is not self.source or self.search_bar.is_open
+        ):
             self.show_source(event.source)
         self.article_list.focus()
 
@@ -273,6 +397,9 @@ class MainScreen(Screen[None]):
     def on_article_body(self, message: ArticleBody) -> None:
         self.pane.show_body(message.article_id, message.chunks, message.error)
 
+    def on_body_match(self, message: BodyMatch) -> None:
+        self.pane.show_match(message.article_id, message.snippet)
+
     # -- opening articles ---------------------------------------------------
 
     def open_article(self, article: Article) -> None:
@@ -282,22 +409,27 @@ class MainScreen(Screen[None]):
             article = replace(article, read=True)
             self.article_list.replace_article(article)
             self.refresh_counts()
-        self.pane.show_article(article)
+        terms = self.article_list.terms
+        self.pane.show_article(article, terms)
         note = self.library.note(article.id)
         self.notes.load(article.id, note.body if note else "", article.title)
         self.notes.query_one(TextArea).placeholder = Content("Write a note (Markdown)…")
         self._set_reading(True)
         if not self.notes.has_focus_within:
             self.pane.focus()
-        self._load_body(article.id)
+        self._load_body(article.id, terms)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _load_body(self, article_id: int) -> None:
-        """Convert (if not done yet) and split the Markdown off the UI thread."""
+    def _load_body(self, article_id: int, terms: tuple[str, ...] = ()) -> None:
+        """Convert (if not done yet) and split the Markdown off the UI thread.
+
+        With search terms it also finds the body snippet that shows them.
+        """
         worker = get_current_worker()
         try:
             md = safe.clean_block(self.library.markdown(article_id))
             chunks = split_markdown(md)
+            snippet = match_snippet(md, terms) if terms else ""
         except Exception as exc:  # shown in the pane; never kills the app
             if not worker.is_cancelled:
                 self.post_message(ArticleBody(article_id, [], error=safe.clean(str(exc))))
@@ -305,6 +437,8 @@ class MainScreen(Screen[None]):
         finally:
             self.library.release_thread()
         if not worker.is_cancelled:
+            if snippet:
+                self.post_message(BodyMatch(article_id, snippet))
             self.post_message(ArticleBody(article_id, chunks))
 
     def target(self) -> Article | None:
@@ -331,6 +465,11 @@ class MainScreen(Screen[None]):
         if not panes:
             return
         focused = self.focused
+        if focused is not None and self.search_bar in focused.ancestors:
+            focused = self.article_list if step > 0 else self.feed_list  # the box sits between
+            if focused in panes:
+                focused.focus()
+                return
         index = next((i for i, p in enumerate(panes) if p is focused), -1)
         panes[(index + step) % len(panes)].focus()
 
@@ -350,6 +489,8 @@ class MainScreen(Screen[None]):
         elif focused is self.pane or self.reading:
             self._set_reading(False)
             self.article_list.focus()
+        elif focused is self.article_list and self.search_bar.is_open:
+            self.search_bar.open()  # back into the box; escape there ends the search
         elif focused is self.article_list:
             self.feed_list.focus()
 
@@ -389,6 +530,19 @@ class MainScreen(Screen[None]):
         if current is not None and current is lst.current and not current.read:
             self.open_article(current)  # the cursor is already on an unread one
             return
+        if lst.searching:
+            start = lst.cursor
+            if current is not None and current is not lst.current:
+                found = lst.locate(current)
+                start = lst.cursor if found is None else found
+            index = lst.next_unread_row(start, forward)
+            if index is None:
+                self.app.notify("No more unread articles here.", markup=False)
+                return
+            lst.move_to(index)
+            if lst.current is not None:
+                self.open_article(lst.current)
+            return
         after = current.id if current is not None else None
         article = self.library.next_unread(
             lst.view, after, newest_first=lst.newest_first, forward=forward
@@ -420,6 +574,9 @@ class MainScreen(Screen[None]):
 
     def action_flip_order(self) -> None:
         lst = self.article_list
+        if lst.searching:
+            self.app.notify("Search results keep their order.", markup=False)
+            return
         lst.newest_first = not lst.newest_first
         lst.reload(keep=lst.current)
         self._show_source_header()
@@ -443,7 +600,10 @@ class MainScreen(Screen[None]):
     def action_mark_all_read(self) -> None:
         """A: mark the whole view read (u undoes it)."""
         lst = self.article_list
-        ids = self.library.mark_view_read(lst.view)
+        if lst.searching:
+            ids = [] if lst.notice else self.library.mark_search_read(lst.search_query or "")
+        else:
+            ids = self.library.mark_view_read(lst.view)
         if not ids:
             self.app.notify("Nothing unread here.", markup=False)
             return
@@ -509,3 +669,358 @@ class MainScreen(Screen[None]):
                 self.pane.focus()
         else:
             self.add_class("-notes")
+
+    # -- search ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """/: open the search box (the view it replaces comes back on escape)."""
+        bar = self.search_bar
+        if not bar.is_open:
+            self._before_search = (self.source, self.article_list.current)
+            if self.reading and self.has_class("-narrow"):
+                self._set_reading(False)
+        bar.open()
+
+    def _end_search(self) -> None:
+        """Hide the box without restoring anything (another source was chosen)."""
+        self.search_bar.close()
+        self._before_search = None
+        self._results_shown = False
+
+    def close_search(self) -> None:
+        """Escape in the box: close it and show the view (and row) it replaced."""
+        before = self._before_search
+        self._end_search()
+        source, article = before if before is not None else (self.source, None)
+        if source is not None:
+            self.show_source(source)
+            if article is not None:
+                self.article_list.select(article)
+        self.article_list.focus()
+
+    @on(SearchBar.Results)
+    def _search_results(self, message: SearchBar.Results) -> None:
+        """Results (or the one-line error) replace the list as the user types."""
+        self.article_list.show_query(
+            message.text,
+            first=message.articles,
+            count=message.count,
+            terms=message.terms,
+            notice=message.error,
+        )
+        self._results_shown = True
+        self._show_source_header()
+        self.status.set_counts(self.counts, self.article_list.count)
+
+    @on(SearchBar.Cleared)
+    def _search_cleared(self, _message: SearchBar.Cleared) -> None:
+        """An empty box shows the view it replaced (the box stays open)."""
+        source = self._before_search[0] if self._before_search else self.source
+        self._results_shown = False
+        if source is None:
+            return
+        if source.query is not None:
+            self.article_list.show_query(source.query, terms=self._terms(source.query))
+        else:
+            self.article_list.show(source.view)
+        self._show_source_header()
+        self.status.set_counts(self.counts, self.article_list.count)
+
+    @on(SearchBar.Closed)
+    def _search_closed(self, _message: SearchBar.Closed) -> None:
+        self.close_search()
+
+    @on(SearchBar.Done)
+    def _search_done(self, _message: SearchBar.Done) -> None:
+        """Enter in the box: move to the results (when there are any)."""
+        self.article_list.focus()
+
+    @on(SearchBar.SaveRequested)
+    def _search_save(self, message: SearchBar.SaveRequested) -> None:
+        self.save_search(message.text)
+
+    # -- saved searches -------------------------------------------------------
+
+    def save_search(self, query: str | None = None) -> None:
+        """Ask a name and save the query (the box's, by default) as a smart folder."""
+        query = (query if query is not None else self.search_bar.value).strip()
+        if not query or query == "?":
+            self.app.notify("Open the search box (/) and type a query first.", markup=False)
+            return
+
+        def submit(name: str) -> str | None:
+            try:
+                self.library.save_search(name, query)
+            except GazetteError as exc:
+                return safe.clean(str(exc))
+            return None
+
+        def saved(name: str | None) -> None:
+            if name is None:
+                return
+            self.searches = self.library.saved_searches()
+            self.refresh_counts()
+            self.app.notify(
+                f"Saved the search {safe.clean(name)}: it is listed under Searches.",
+                markup=False,
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                "Save search",
+                f"A name for {safe.clean(query)[:60]}",
+                submit,
+                action="Save",
+                placeholder="e.g. Unread Rust",
+            ),
+            saved,
+        )
+
+    def rename_search(self, search_id: int, name: str) -> None:
+        def submit(new: str) -> str | None:
+            try:
+                self.library.rename_search(search_id, new)
+            except GazetteError as exc:
+                return safe.clean(str(exc))
+            return None
+
+        self.app.push_screen(
+            PromptScreen("Rename saved search", "New name", submit, value=name, action="Rename"),
+            lambda new: self._searches_changed(search_id) if new is not None else None,
+        )
+
+    def edit_search(self, search_id: int, name: str, query: str) -> None:
+        def submit(new: str) -> str | None:
+            try:
+                self.library.update_search(search_id, new)
+            except GazetteError as exc:
+                return safe.clean(str(exc))
+            return None
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Edit saved search {safe.clean(name)}",
+                "Query (F1 in the search box shows the syntax)",
+                submit,
+                value=query,
+                action="Save",
+            ),
+            lambda new: self._searches_changed(search_id) if new is not None else None,
+        )
+
+    def delete_search(self, search_id: int, name: str) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.library.delete_search(search_id)
+            except GazetteError as exc:
+                self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
+                return
+            self._searches_changed(search_id, deleted=True)
+            self.app.notify(f"Deleted the saved search {safe.clean(name)}.", markup=False)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the saved search {safe.clean(name)}?\nNo article is deleted."),
+            confirmed,
+        )
+
+    def _searches_changed(self, search_id: int, *, deleted: bool = False) -> None:
+        """Recount; if the changed search is the one shown, show it again (or All).
+
+        The searches are re-read here rather than by the worker: the user
+        just changed one, and the feed list must show the new name or query.
+        """
+        self.searches = self.library.saved_searches()
+        self.refresh_counts()
+        key = f"search:{search_id}"
+        if self.source is None or self.source.key != key:
+            return
+        self._show_key(None if deleted else key)
+
+    def _show_key(self, key: str | None) -> None:
+        """Move the feed list to a source (All when ``key`` is gone) and show it."""
+        sources = {s.key: s for s in self.feed_list.sources()}
+        source = sources.get(key or "") or sources.get("smart:all")
+        if source is None:
+            return
+        self.feed_list.select_key(source.key)
+        self.show_source(source)
+
+    # -- tags -----------------------------------------------------------------
+
+    def action_tag(self) -> None:
+        """t: edit the tags of the article (the open one, else the list's)."""
+        article = self.target()
+        if article is None:
+            self.app.notify("No article to tag here.", markup=False)
+            return
+        self.app.push_screen(
+            TagEditorScreen(
+                self.library,
+                safe.clean(article.title) or "(untitled)",
+                ids=[article.id],
+                changed=self._tags_changed,
+            )
+        )
+
+    def action_tag_view(self) -> None:
+        """T: edit the tags of every article in the view, after confirming."""
+        lst = self.article_list
+        if lst.count == 0 or lst.notice:
+            self.app.notify("No articles in this view.", markup=False)
+            return
+        query, view, count = lst.search_query, lst.view, lst.count
+        if query is not None:
+            what = f"the {count} results of {safe.clean(query)[:60]}"
+        else:
+            what = f"all {count} articles in {safe.clean(self.source.title if self.source else '')}"
+
+        def load_ids() -> list[int]:
+            if query is not None:
+                return self.library.search_ids(query)
+            return self.library.view_ids(view)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(
+                    TagEditorScreen(
+                        self.library,
+                        f"{count} articles",
+                        load_ids=load_ids,
+                        changed=self._tags_changed,
+                    )
+                )
+
+        self.app.push_screen(ConfirmScreen(f"Edit the tags of {what}?", "Edit tags"), confirmed)
+
+    def _tags_changed(self, ids: list[int]) -> None:
+        """Tags changed on these articles: redraw their rows, the header and the counts."""
+        lst = self.article_list
+        if len(ids) == 1:
+            lst.replace_article(self.library.article(ids[0]))
+        else:
+            lst.reload(keep=lst.current)
+        if self.pane.article is not None and self.pane.article.id in set(ids):
+            self.pane.update_header(self.library.article(self.pane.article.id))
+        self.refresh_counts()
+
+    def rename_tag(self, name: str) -> None:
+        """Ask a new name for a tag (an existing name merges the two)."""
+        result: list[str] = []
+
+        def submit(new: str) -> str | None:
+            try:
+                result.append(self.library.rename_tag(name, new))
+            except GazetteError as exc:
+                return safe.clean(str(exc))
+            return None
+
+        def renamed(new: str | None) -> None:
+            if new is not None and result:
+                self._tags_renamed(name, result[-1])
+
+        self.app.push_screen(
+            PromptScreen(f"Rename tag {safe.clean(name)}", "New name", submit, value=name),
+            renamed,
+        )
+
+    def delete_tag(self, name: str) -> None:
+        """Delete a tag from every article and feed, after confirming."""
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                n = self.library.delete_tag(name)
+            except GazetteError as exc:
+                self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
+                return
+            self._tags_renamed(name, None)
+            self.app.notify(
+                f"Deleted the tag {safe.clean(name)} from {_plural(n, 'article')}.", markup=False
+            )
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the tag {safe.clean(name)}?\nThe articles stay."),
+            confirmed,
+        )
+
+    def _tags_renamed(self, old: str, new: str | None) -> None:
+        """A tag was renamed (``new``) or deleted: redraw rows, header, counts."""
+        was_shown = self.source is not None and self.source.key == tag_key(old)
+        self.refresh_counts()
+        if was_shown:
+            self._show_key(tag_key(new) if new else None)
+        else:
+            self.article_list.reload(keep=self.article_list.current)
+        if self.pane.article is not None:
+            self.pane.update_header(self.library.article(self.pane.article.id))
+
+    # -- context-dependent keys -------------------------------------------------
+
+    async def action_delete_selected(self) -> None:
+        """d: delete what the feed list has selected (a tag, a saved search or a feed)."""
+        source = self.source
+        if source is not None and source.kind == "tag":
+            self.delete_tag(source.title)
+        elif source is not None and source.kind == "search" and source.search_id is not None:
+            self.delete_search(source.search_id, source.title)
+        else:
+            await self.run_action("app.delete_feed")
+
+    async def action_refresh_selected(self) -> None:
+        """r: a tag or saved search spans feeds, so it refreshes them all."""
+        source = self.source
+        if source is not None and source.kind in ("tag", "search"):
+            await self.run_action("app.refresh_all")
+        else:
+            await self.run_action("app.refresh_selected")
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """Commands beyond the key bindings: save the search, and per tag or search ones.
+
+        The palette parses help texts as markup, so they never quote user
+        text; names (which do) are shown as ``Content`` by the provider.
+        """
+        out: list[PaletteCommand] = []
+        if self.search_bar.is_open and self.search_bar.value.strip():
+            out.append(("Save search", "Save the query in the box (ctrl+s)", self.save_search))
+        for tag in self.tags:
+            name = tag.name
+            shown = safe.clean(name)
+            out.append(
+                (f"Rename tag {shown}", "Rename the tag everywhere", partial(self.rename_tag, name))
+            )
+            out.append(
+                (
+                    f"Delete tag {shown}",
+                    f"Remove it from {_plural(tag.articles, 'article')} (asks first)",
+                    partial(self.delete_tag, name),
+                )
+            )
+        for saved in self.searches:
+            shown = safe.clean(saved.name)
+            sid = saved.id
+            out.append(
+                (
+                    f"Rename saved search {shown}",
+                    "Give the saved search another name",
+                    partial(self.rename_search, sid, saved.name),
+                )
+            )
+            out.append(
+                (
+                    f"Edit saved search {shown}",
+                    "Change the query of the saved search",
+                    partial(self.edit_search, sid, saved.name, saved.query),
+                )
+            )
+            out.append(
+                (
+                    f"Delete saved search {shown}",
+                    "Delete it (asks first; no article is deleted)",
+                    partial(self.delete_search, sid, saved.name),
+                )
+            )
+        return out

@@ -11,6 +11,11 @@ Rows that leave the view while it is shown (an article read in "Unread")
 stay where they are until the view is reloaded: their positions are kept in
 ``_gone`` so pages fetched later are offset correctly and nothing shifts
 under the cursor.
+
+The list also shows search results (a query typed in the search box, a
+saved search or a tag): ``show_query`` pages them from ``Library.search``
+the same way, with the matched words highlighted in the titles.  Results
+keep their rows until the next search (nothing "leaves" a result list).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from textual.strip import Strip
 
 from tui.core.library import Library
 from tui.core.models import Article, View
+from tui.core.search import highlight_spans
 from tui.ui import safe
 
 PAGE = 200
@@ -66,6 +72,9 @@ def in_view(view: View, article: Article) -> bool:
 class ArticleList(ScrollView, can_focus=True):
     """Titles, feeds, dates and markers (unread, starred, noted, tagged) of one view."""
 
+    #: Rows are drawn, not text: a double click opens an article, it selects no text.
+    ALLOW_SELECT = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="list.down", tooltip="Next article"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up", tooltip="Previous article"),
@@ -95,6 +104,12 @@ class ArticleList(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
     }
     ArticleList > .article-list--empty { color: $text-muted; text-style: italic; }
+    ArticleList > .article-list--notice { color: $text-error; }
+    ArticleList > .article-list--match {
+        color: $text-warning;
+        background: $warning-muted;
+        text-style: bold;
+    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -105,10 +120,12 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--cursor",
         "article-list--empty",
+        "article-list--notice",
+        "article-list--match",
     }
 
     class Open(Message):
-        """The user chose an article (enter, "l" or a click)."""
+        """The user chose an article (enter, "l" or a double click)."""
 
         def __init__(self, article: Article) -> None:
             super().__init__()
@@ -133,6 +150,12 @@ class ArticleList(ScrollView, can_focus=True):
         self._gone_keys: list[int] = []  # sorted positions of _gone
         #: What an empty list says (the screen sets it: no feeds vs an empty view).
         self.empty_text = "No articles here."
+        #: The search shown instead of ``view`` (None: the list shows ``view``).
+        self.search_query: str | None = None
+        #: Words to highlight in titles (folded, as ``SearchResult.terms``).
+        self.terms: tuple[str, ...] = ()
+        #: A one-line message shown in place of rows (an unusable query).
+        self.notice: str | None = None
 
     # -- data ---------------------------------------------------------------
 
@@ -144,29 +167,89 @@ class ArticleList(ScrollView, can_focus=True):
     def show(self, view: View, *, newest_first: bool | None = None) -> None:
         """Show another view from its first row."""
         self.view = view
+        self.search_query, self.terms, self.notice = None, (), None
         if newest_first is not None:
             self.newest_first = newest_first
         self._load()
+        self._top()
+
+    def show_query(
+        self,
+        text: str,
+        *,
+        first: list[Article] | None = None,
+        count: int | None = None,
+        terms: tuple[str, ...] = (),
+        notice: str | None = None,
+    ) -> None:
+        """Show the results of a search from their first row.
+
+        ``first`` and ``count`` are the first page and the size when a worker
+        already ran the search (as you type); otherwise they are read now.
+        ``notice`` (an unusable query) replaces the rows with one line.
+        """
+        self.search_query, self.terms, self.notice = text, tuple(terms), notice
+        self._load(0 if notice else count)
+        if first is not None and not notice:
+            self._pages[0] = list(first[:PAGE])
+        self._top()
+
+    @property
+    def searching(self) -> bool:
+        """Whether the rows are search results rather than a view."""
+        return self.search_query is not None
+
+    def _top(self) -> None:
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def source_count(self) -> int:
+        """How many articles the view or query holds in the database right now."""
+        if self.search_query is not None:
+            return 0 if self.notice else self.library.count_search(self.search_query)
+        return self.library.count_articles(self.view)
+
+    def _keeps(self, article: Article) -> bool:
+        """Whether a changed article still belongs in the rows (results always do)."""
+        return self.search_query is not None or in_view(self.view, article)
+
+    def _position(self, article: Article) -> int | None:
+        """Where an article is (or would be) in the database's order of the rows."""
+        if self.search_query is None:
+            return self.library.article_position(
+                self.view, article.id, newest_first=self.newest_first
+            )
+        for page, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.id == article.id:
+                    return page * PAGE + i
+        return None
+
     def reload(self, keep: Article | None = None) -> None:
         """Re-read the view (new articles, flipped order), keeping ``keep`` under the cursor."""
+        if self.search_query is not None and keep is not None:
+            pos = self._position(keep)  # read from the old pages, before they go
+            self._load()
+            self.move_to(self.cursor if pos is None else pos, force=True)
+            self.refresh()
+            return
         self._load()
         index = self.cursor
         if keep is not None:
-            pos = self.library.article_position(self.view, keep.id, newest_first=self.newest_first)
+            pos = self._position(keep)
             if pos is not None:
                 index = pos
-                if not in_view(self.view, keep):
+                if not self._keeps(keep):
                     # Keep it visible where it was rather than let the cursor skip.
                     self._set_gone(pos, keep)
         self.move_to(index, force=True)
         self.refresh()
 
-    def _load(self) -> None:
-        self._db_count = self.library.count_articles(self.view)
+    def _load(self, count: int | None = None) -> None:
+        if count is None:
+            count = self.source_count()
+        self._db_count = count
         self._pages.clear()
         self._gone.clear()
         self._gone_keys.clear()
@@ -188,12 +271,13 @@ class ArticleList(ScrollView, can_focus=True):
         start, end = page * PAGE, min((page + 1) * PAGE, self.count)
         gone_before = bisect.bisect_left(self._gone_keys, start)
         gone_in = self._gone_keys[gone_before : bisect.bisect_left(self._gone_keys, end)]
-        fetched = self.library.articles(
-            self.view,
-            limit=max(0, end - start - len(gone_in)),
-            offset=start - gone_before,
-            newest_first=self.newest_first,
-        )
+        limit, offset = max(0, end - start - len(gone_in)), start - gone_before
+        if self.search_query is not None:
+            fetched = self.library.search(self.search_query, limit=limit, offset=offset).articles
+        else:
+            fetched = self.library.articles(
+                self.view, limit=limit, offset=offset, newest_first=self.newest_first
+            )
         rows, it = [], iter(fetched)
         for index in range(start, end):
             row = self._gone.get(index) if index in self._gone else next(it, None)
@@ -227,7 +311,7 @@ class ArticleList(ScrollView, can_focus=True):
                     index = page * PAGE + i
         if index is None:
             return
-        if not in_view(self.view, article):
+        if not self._keeps(article):
             self._set_gone(index, article)
         elif index in self._gone:
             # Back in the view (e.g. marked unread again): the database holds it again.
@@ -238,8 +322,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def locate(self, article: Article) -> int | None:
         """The row of an article that is in the view, counting rows that left it."""
-        pos = self.library.article_position(self.view, article.id, newest_first=self.newest_first)
-        if pos is None:
+        pos = self._position(article)
+        if pos is None or self.search_query is not None:
             return None
         for gone in self._gone_keys:
             if gone > pos:
@@ -303,7 +387,29 @@ class ArticleList(ScrollView, can_focus=True):
     def action_jump(self, index: int) -> None:
         self.move_to(self.count - 1 if index < 0 else index)
 
+    def next_unread_row(self, start: int, forward: bool = True) -> int | None:
+        """The nearest unread row after (or before) ``start``, for search results.
+
+        Views ask the database by keyset; results are ranked, so this walks
+        the rows page by page, after a cheap count rules out "none at all".
+        """
+        if self.search_query is None or self.notice:
+            return None
+        if self.library.count_search(self.search_query, unread_only=True) == 0:
+            return None
+        step = 1 if forward else -1
+        index = start + step
+        while 0 <= index < self.count:
+            article = self.article_at(index)
+            if article is None:
+                return None
+            if not article.read:
+                return index
+            index += step
+        return None
+
     def on_click(self, event: events.Click) -> None:
+        """A click selects the row; a double click (or enter) opens it."""
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -312,7 +418,7 @@ class ArticleList(ScrollView, can_focus=True):
             self.focus()
             self.move_to(index)
             article = self.current
-            if article is not None:
+            if article is not None and event.chain >= 2:
                 self.post_message(self.Open(article))
 
     # -- drawing ------------------------------------------------------------
@@ -321,22 +427,50 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
         if self.count == 0:
-            if y == 0:
-                style = self.get_component_rich_style("article-list--empty")
-                empty = Text("  " + self.empty_text, style=style)
-                return Strip(list(empty.render(self.app.console))).extend_cell_length(width)
+            lines = self._empty_lines(width)
+            if y < len(lines):
+                strip = Strip(list(lines[y].render(self.app.console)), lines[y].cell_len)
+                return strip.extend_cell_length(width, self.rich_style).crop(0, width)
             return Strip.blank(width, self.rich_style)
         article = self.article_at(index)
         if article is None:
             return Strip.blank(width, self.rich_style)
-        text = self._row(article, width)
-        if index == self.cursor:
-            text.stylize(self.get_component_rich_style("article-list--cursor"))
+        text = self._row(article, width, cursor=index == self.cursor)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         return strip.extend_cell_length(width, self.rich_style).crop(0, width)
 
-    def _row(self, article: Article, width: int) -> Text:
-        """One row: markers, title, feed (when wide enough) and date, fitted to ``width``."""
+    def _empty_lines(self, width: int) -> list[Text]:
+        """What an empty list says, wrapped to the width (a search error may be long).
+
+        Styled with a span: ``Text.render`` drops a ``Text``'s own base style.
+        """
+        if self.notice:
+            style = self.get_component_rich_style("article-list--notice")
+            message = self.notice
+        else:
+            style = self.get_component_rich_style("article-list--empty")
+            message = "No matches." if self.search_query is not None else self.empty_text
+        lines: list[Text] = []
+        for line in Text(safe.clean(message)).wrap(self.app.console, max(8, width - 3)):
+            line = Text("  ") + line
+            line.stylize(style)
+            line.end = ""
+            lines.append(line)
+        return lines
+
+    def row_text(self, index: int) -> Text | None:
+        """The styled text of a row as drawn (for tests of highlighting)."""
+        article = self.article_at(index)
+        if article is None:
+            return None
+        width = self.scrollable_content_region.width or 80
+        return self._row(article, width, cursor=index == self.cursor)
+
+    def _row(self, article: Article, width: int, *, cursor: bool = False) -> Text:
+        """One row: markers, title, feed (when wide enough) and date, fitted to ``width``.
+
+        Matched words are styled last, so they stay visible under the cursor.
+        """
         style = self.get_component_rich_style
         mark = style("article-list--marker")
         base = style("article-list--read" if article.read else "article-list--unread")
@@ -351,8 +485,10 @@ class ArticleList(ScrollView, can_focus=True):
         date = relative_date(article.published, self.clock()).rjust(DATE_WIDTH)
         feed_width = min(18, width // 5) if width >= 60 else 0
         title_width = width - markers.cell_len - feed_width - DATE_WIDTH - (2 if feed_width else 1)
-        title = safe.truncate(safe.clean(article.title) or "(untitled)", title_width)
+        full = safe.clean(article.title) or "(untitled)"
+        title = safe.truncate(full, title_width)
         row = markers
+        title_at = len(row.plain)
         row.append(title + " " * max(0, title_width - Text(title).cell_len), base)
         if feed_width:
             feed = safe.truncate(safe.clean(article.feed_title), feed_width)
@@ -360,4 +496,14 @@ class ArticleList(ScrollView, can_focus=True):
         row.append(" " + date, meta)
         row.no_wrap = True
         row.end = ""
+        if cursor:
+            row.stylize(style("article-list--cursor"))
+        if self.terms:
+            # ``title`` is a prefix of ``full`` plus "…" when cut: clip to it.
+            shown = len(title) - (0 if title == full else 1)
+            match = style("article-list--match")
+            for start, end in highlight_spans(full, self.terms):
+                if start >= shown:
+                    break
+                row.stylize(match, title_at + start, title_at + min(end, shown))
         return row

@@ -9,11 +9,19 @@ them: the first screenful shows at once and keys keep working.
 Why ``Markdown(open_links=False)``: ``MarkdownViewer`` treats hrefs as local
 files and plain ``Markdown`` opens any scheme (``file:///etc/passwd``), so
 the pane opens only http, https and mailto links itself.
+
+Search highlights: the matched words are styled in the header's title and
+in a one-line snippet of the body under it ("where the words are").  The
+Markdown body itself is left untouched: wrapping words in ``**`` (or any
+other markup) could break links, code spans and tables, and Textual builds
+the blocks itself, so there is no safe place to add styles after parsing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -25,9 +33,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from tui.core.models import Article
+from tui.core.search import highlight_spans
 from tui.ui import safe
 
 BLOCKS_PER_CHUNK = 30
@@ -60,6 +70,47 @@ def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
     return pieces
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"[*_`#>|~\\]+|^\s*[-+]\s|<[^>\s]*>", re.M)
+SNIPPET_WIDTH = 160
+
+
+def match_snippet(md: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
+    """One line of plain text around the first matched word of the body ("" if none).
+
+    Runs in the body worker: it reads the Markdown block by block until a
+    block matches, drops link targets and emphasis marks, and cuts about
+    ``width`` characters with the match a third of the way in.
+    """
+    if not md or not terms:
+        return ""
+    for block in md.split("\n\n"):
+        plain = safe.clean(_MD_MARKS.sub(" ", _MD_LINK.sub(r"\1", block)))
+        spans = highlight_spans(plain, terms)
+        if not spans:
+            continue
+        start = max(0, spans[0][0] - width // 3)
+        if start:
+            space = plain.find(" ", start)
+            start = space + 1 if 0 <= space < spans[0][0] else start
+        end = min(len(plain), start + width)
+        if end < len(plain):
+            space = plain.rfind(" ", start, end)
+            end = space if space > spans[0][1] else end
+        cut = plain[start:end].strip()
+        return ("… " if start else "") + cut + (" …" if end < len(plain) else "")
+    return ""
+
+
+class BodyMatch(Message):
+    """The body worker found where the searched words are (``snippet``)."""
+
+    def __init__(self, article_id: int, snippet: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.snippet = snippet
+
+
 def link_allowed(href: str) -> bool:
     """Only web and mail links leave the app; file:, javascript: and relative ones do not."""
     return urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES
@@ -78,30 +129,53 @@ class ArticlePane(VerticalScroll):
     DEFAULT_CSS = """
     ArticlePane { padding: 0 1; scrollbar-size-vertical: 1; }
     ArticlePane > #article-header { margin: 0 0 1 0; }
+    ArticlePane > #article-match {
+        margin: 0 0 1 0;
+        padding: 0 1;
+        border-left: outer $warning;
+        color: $text-muted;
+    }
+    ArticlePane > .article-pane--match {
+        color: $text-warning;
+        background: $warning-muted;
+        text-style: bold;
+    }
     ArticlePane > #article-body { height: auto; }
     ArticlePane > #article-body > Markdown { margin: 0; padding: 0; }
     ArticlePane > #article-empty { color: $text-muted; margin: 1 1; }
     """
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-pane--match"}
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
         self.loading_body = False
+        #: Searched words to highlight (empty when the article was not found by a search).
+        self.terms: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Open an article to read it here."), id="article-empty")
         yield Static(id="article-header")
+        yield Static(id="article-match")
         yield Vertical(id="article-body")
 
     def on_mount(self) -> None:
         self.query_one("#article-header").display = False
+        self.query_one("#article-match").display = False
 
     # -- showing ------------------------------------------------------------
 
-    def show_article(self, article: Article) -> None:
-        """Show the header now; the body follows when the worker has it."""
+    def show_article(self, article: Article, terms: Sequence[str] = ()) -> None:
+        """Show the header now; the body follows when the worker has it.
+
+        ``terms`` (from a search) are highlighted in the title, and in the
+        body snippet when ``show_match`` brings it.
+        """
         self.article = article
+        self.terms = tuple(terms)
         self.loading_body = True
+        self.query_one("#article-match").display = False
         self.query_one("#article-empty").display = False
         header = self.query_one("#article-header", Static)
         header.display = True
@@ -119,11 +193,30 @@ class ArticlePane(VerticalScroll):
             self.article = article
             self.query_one("#article-header", Static).update(self._header(article))
 
+    def show_match(self, article_id: int, snippet: str) -> None:
+        """Show where the searched words are in the body, highlighted (one line)."""
+        if self.article is None or self.article.id != article_id or not snippet:
+            return
+        line = Text(snippet, no_wrap=False, end="")
+        self._highlight(line, snippet)
+        box = self.query_one("#article-match", Static)
+        box.update(line)
+        box.display = True
+
+    def _highlight(self, text: Text, plain: str, offset: int = 0) -> None:
+        if not self.terms:
+            return
+        style = self.get_component_rich_style("article-pane--match")
+        for start, end in highlight_spans(plain, self.terms):
+            text.stylize(style, offset + start, offset + end)
+
     def clear(self) -> None:
         """Nothing open (the article's feed was deleted)."""
         self.article = None
+        self.terms = ()
         self.loading_body = False
         self.query_one("#article-header").display = False
+        self.query_one("#article-match").display = False
         self.query_one("#article-body", Vertical).remove_children()
         self.query_one("#article-empty").display = True
 
@@ -173,7 +266,9 @@ class ArticlePane(VerticalScroll):
     def _header(self, a: Article) -> Text:
         when = datetime.fromtimestamp(a.published).strftime("%a %d %b %Y %H:%M")
         text = Text(no_wrap=False, end="")
-        text.append(safe.clean(a.title) or "(untitled)", "bold")
+        title = safe.clean(a.title) or "(untitled)"
+        text.append(title, "bold")
+        self._highlight(text, title)
         text.append("\n")
         text.append(safe.clean(a.feed_title), "italic")
         if a.author:

@@ -1,15 +1,20 @@
-"""The feed list: smart views, folders that fold, feeds with unread counts.
+"""The feed list: smart views, saved searches, tags, folders and feeds with counts.
 
 A ``Tree`` fits: folders fold open and shut, the cursor and mouse work out of
 the box, and labels are ``Text`` (never markup).  Counts are updated in place
 (``set_label``) so a mark-read does not rebuild the tree or lose folds; the
 tree is rebuilt only when the set of feeds or folders changes.
+
+Saved searches and tags are sources too: their articles come from a query
+(``Source.query``, run through ``Library.search``) instead of a ``View``, so
+the article list, counts and keys treat them like any other source.  They sit
+in two foldable sections ("Searches", "Tags") shown only when non-empty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -20,19 +25,47 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.models import Feed, View
+from tui.core.search import SavedSearch
+from tui.core.tags import TagCount
 from tui.ui import safe
+
+SECTION_SEARCHES = "section:searches"
+SECTION_TAGS = "section:tags"
+
+
+def tag_query(name: str) -> str:
+    """The search that lists a tag's articles (quoted when the name has spaces).
+
+    A name that holds both a space and a double quote cannot be written in
+    the query language; ``clean_tag`` names almost never do, and such a tag
+    then lists nothing rather than the wrong articles.
+    """
+    if name and not any(c.isspace() for c in name) and not name.startswith('"'):
+        return f"tag:{name}"
+    return f'tag:"{name}"'
+
+
+def tag_key(name: str) -> str:
+    """Feed-list key of a tag: tags match ignoring case, like the core does."""
+    return "tag:" + name.casefold()
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     """What a node of the feed list stands for: a view of articles and its name."""
 
-    kind: str  # "smart", "folder" or "feed"
+    kind: str  # "smart", "folder", "feed", "search", "tag" or "section"
     key: str
     title: str
     view: View
     feed: Feed | None = None
     unread: int = 0
+    #: The search that lists this source's articles (saved searches, tags).
+    query: str | None = None
+    #: Articles in all, when the badge shows it too ("unread/total" for tags).
+    total: int | None = None
+    #: A saved search's id (for rename, edit and delete).
+    search_id: int | None = None
 
     @property
     def error(self) -> str | None:
@@ -47,16 +80,48 @@ SMART: tuple[tuple[str, str, View], ...] = (
 )
 
 
-def build_sources(feeds: Iterable[Feed], counts: dict[str, int]) -> list[tuple[str, Source]]:
+def build_sources(
+    feeds: Iterable[Feed],
+    counts: dict[str, int],
+    tags: Iterable[TagCount] = (),
+    searches: Iterable[SavedSearch] = (),
+) -> list[tuple[str, Source]]:
     """(parent key, source) pairs in display order; parents come before children.
 
     Folder names may nest with "/" ("Tech/Rust"); a folder's count is the sum
-    of the feeds below it.
+    of the feeds below it.  Saved searches and tags come after the smart
+    views, each under its section.
     """
     out: list[tuple[str, Source]] = [
         ("", Source("smart", f"smart:{key}", title, view, unread=counts.get(key, 0)))
         for key, title, view in SMART
     ]
+    searches = list(searches)
+    if searches:
+        out.append(("", Source("section", SECTION_SEARCHES, "Searches", View())))
+        for s in searches:
+            out.append(
+                (
+                    SECTION_SEARCHES,
+                    Source(
+                        "search",
+                        f"search:{s.id}",
+                        s.name,
+                        View(),
+                        unread=s.unread,
+                        query=s.query,
+                        search_id=s.id,
+                    ),
+                )
+            )
+    tags = list(tags)
+    if tags:
+        out.append(("", Source("section", SECTION_TAGS, "Tags", View())))
+        for t in tags:
+            source = Source(
+                "tag", tag_key(t.name), t.name, View(), unread=t.unread, query=tag_query(t.name)
+            )
+            out.append((SECTION_TAGS, replace(source, total=t.articles)))
     folders: dict[str, int] = {}
     feeds = list(feeds)
     for f in feeds:
@@ -126,9 +191,15 @@ class FeedList(Tree[Source]):
 
     # -- data ---------------------------------------------------------------
 
-    def load(self, feeds: Iterable[Feed], counts: dict[str, int]) -> None:
-        """Show these feeds and counts, keeping folds and the cursor when possible."""
-        sources = build_sources(feeds, counts)
+    def load(
+        self,
+        feeds: Iterable[Feed],
+        counts: dict[str, int],
+        tags: Iterable[TagCount] = (),
+        searches: Iterable[SavedSearch] = (),
+    ) -> None:
+        """Show these feeds, tags, searches and counts, keeping folds and the cursor."""
+        sources = build_sources(feeds, counts, tags, searches)
         shape = tuple((parent, s.key) for parent, s in sources)
         if shape == self._shape:
             for _parent, source in sources:
@@ -144,7 +215,7 @@ class FeedList(Tree[Source]):
         self._by_key = {}
         for parent, source in sources:
             parent_node = self._by_key[parent] if parent else self.root
-            if source.kind == "folder":
+            if source.kind in ("folder", "section"):
                 node = parent_node.add(safe.text(source.title), data=source)
                 if source.key not in collapsed:
                     node.expand()
@@ -219,8 +290,11 @@ class FeedList(Tree[Source]):
         icon = ""
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
-        count = str(source.unread) if source.unread else ""
-        mark = "! " if source.error else ""
+        if source.total is not None:
+            count = f"{source.unread}/{source.total}"
+        else:
+            count = str(source.unread) if source.unread else ""
+        mark = "! " if source.error else "#" if source.kind == "tag" else ""
         width = self.scrollable_content_region.width - depth * self.guide_depth
         room = width - len(icon) - len(count) - len(mark) - 1
         title = safe.clean(source.title) or "(untitled)"
@@ -232,7 +306,7 @@ class FeedList(Tree[Source]):
         title_style = style
         if source.error:
             title_style = style + self.get_component_rich_style("feed-list--error", partial=True)
-        elif source.kind == "folder":
+        elif source.kind in ("folder", "section"):
             title_style = style + self.get_component_rich_style("feed-list--folder", partial=True)
         count_style = style + self.get_component_rich_style("feed-list--count", partial=True)
         return Text.assemble(
