@@ -183,7 +183,7 @@ def write_feed(directory: Path, name: str, title: str) -> Path:
 
 
 def test_parse_tags() -> None:
-    assert parse_tags(" news, tech ,,news, \x1bx ") == ["news", "tech", "x"]
+    assert parse_tags(" news, tech ,,news, \x07x ") == ["news", "tech", "x"]
     assert parse_tags("") == []
 
 

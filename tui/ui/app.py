@@ -7,6 +7,13 @@ dialogs, quitting without losing a note, and applying the configuration
 (theme, keymap, reading settings, browser).  It talks to the core only
 through ``Library``.
 
+SIGTERM and SIGHUP (``kill``, a closed terminal window) save the note
+being written and exit, like ``q``: a handler on the running asyncio loop
+(installed at mount, on the main thread, removed at unmount) flushes the
+notes panel before anything else happens.  Without it Python dies on the
+spot and up to a second of typing is lost.  Palette "Export notes" runs the
+export in a thread worker and reports its summary in a notification.
+
 Configuration problems never stop the app: ``load_config`` already turned
 them into warnings, and this module adds its own (an unknown theme or
 binding id, a bad theme file); all are shown once, in one notification,
@@ -15,7 +22,11 @@ and the app runs on the defaults for whatever was wrong.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -29,11 +40,13 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui.config import CONFIG_NAME, Config, ReadingConfig
 from tui.core.errors import GazetteError
+from tui.core.export import ExportReport
 from tui.core.library import Library
 from tui.core.models import Article
 from tui.core.schedule import FeedSettings
@@ -55,6 +68,15 @@ from tui.ui.widgets.notes import NotesPanel
 COUNTS_INTERVAL = 0.5
 #: Seconds between auto-refresh checks (which feeds are due); tests pass less.
 AUTO_REFRESH_EVERY = 60.0
+#: Signals that save the note and exit (the ones this platform has).
+EXIT_SIGNALS = tuple(
+    sig for sig in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if sig
+)
+#: After a signal, seconds the app has to exit before the process leaves anyway
+#: (the note is saved by then; a dead terminal must not keep it running).
+SIGNAL_EXIT_GRACE = 5.0
+#: Export warnings shown in the notification (the rest are counted).
+EXPORT_WARNINGS_SHOWN = 3
 
 
 def _plural(n: int, word: str) -> str:
@@ -100,6 +122,31 @@ def _start_resource_tracker() -> None:
         pass
     finally:
         sys.stderr = saved
+
+
+class ExportFinished(Message):
+    """The export worker is done: a report, or the error that stopped it."""
+
+    def __init__(
+        self, folder: Path, report: ExportReport | None, error: str = "", *, query: str | None
+    ) -> None:
+        super().__init__()
+        self.folder = folder
+        self.report = report
+        self.error = error
+        self.query = query
+
+
+def export_message(folder: Path, report: ExportReport, *, query: str | None = None) -> str:
+    """The notification text: the summary line, then a few warnings, one a line."""
+    what = "Notes matching the search" if query is not None else "Notes"
+    lines = [f"{what} exported to {safe.clean(str(folder))}: {report.summary()}"]
+    shown = report.warnings[:EXPORT_WARNINGS_SHOWN]
+    lines.extend(safe.clean(w) for w in shown)
+    more = len(report.warnings) - len(shown)
+    if more:
+        lines.append(f"and {more} more")
+    return "\n".join(lines)
 
 
 class RefreshCancelled(Exception):
@@ -186,6 +233,8 @@ class GazetteApp(App[int]):
         self._auto_refresh = False
         self._auto_refresh_every = auto_refresh_every
         self._where = str(config_file) if config_file else CONFIG_NAME
+        self.exporting = False
+        self._signals: list[int] = []
         self._startup_notes: list[str] = list(warnings)
         self.theme_names: list[str] = []
         self._install_themes(theme_dirs, apply=config is not None)
@@ -195,6 +244,7 @@ class GazetteApp(App[int]):
         return ReaderScreen(self.library, clock=self.clock, reading=self.config.reading)
 
     def on_mount(self) -> None:
+        self._install_signal_handlers()
         if self._initial_keymap:  # binding id -> keys, e.g. {"star": "x"}
             self.set_keymap(self._initial_keymap)
         if self._startup_notes:
@@ -208,6 +258,60 @@ class GazetteApp(App[int]):
             self._startup_notes.clear()
         if self._auto_refresh_every > 0:
             self.set_interval(self._auto_refresh_every, self.auto_refresh, name="auto-refresh")
+
+    def on_unmount(self) -> None:
+        self._remove_signal_handlers()
+
+    # -- signals ------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM/SIGHUP save the note and exit (see the module doc).
+
+        Only on the main thread (Python's rule for signal handlers), and not
+        on platforms without ``add_signal_handler`` (Windows).
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for sig in EXIT_SIGNALS:
+            try:
+                loop.add_signal_handler(sig, self._exit_on_signal, sig)
+            except (NotImplementedError, RuntimeError, ValueError, OSError):
+                continue
+            self._signals.append(sig)
+
+    def _remove_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for sig in self._signals:
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(sig)
+        self._signals.clear()
+
+    def _exit_on_signal(self, signum: int) -> None:
+        """Flush the note, then exit with 128 + the signal number.
+
+        Runs as a loop callback (not inside the signal handler), so saving is
+        an ordinary call on the UI thread.  If the note cannot be saved the app
+        still exits: it was told to; the panel's unmount retries once more.
+        A watchdog ends the process if leaving takes too long (the exit
+        writing to a terminal that is gone, a refresh thread still fetching);
+        by then the note is in the database, and SQLite rolls back whatever
+        transaction is cut short.  It is a daemon thread: a normal exit ends it.
+        """
+        with contextlib.suppress(Exception):
+            self.main.notes.flush()
+        if self.quitting:
+            return
+        self.quitting = True
+        code = 128 + int(signum)
+        if not self.is_headless:
+            watchdog = threading.Timer(SIGNAL_EXIT_GRACE, os._exit, args=(code,))
+            watchdog.daemon = True
+            watchdog.start()
+        self.exit(None, return_code=code)
 
     # -- configuration ------------------------------------------------------
 
@@ -495,6 +599,57 @@ class GazetteApp(App[int]):
             self.notify(f"Settings saved for {safe.clean(updated.title)}.", markup=False)
 
         self.push_screen(FeedSettingsScreen(feed, current, self.config), saved)
+
+    # -- export -------------------------------------------------------------
+
+    def export_notes(self, *, force: bool = False, query: str | None = None) -> None:
+        """Palette "Export notes": write notes into the configured export folder.
+
+        The note being typed is saved first so the export includes it.  With
+        ``query`` only the noted articles the search matches are exported.
+        """
+        if self.exporting:
+            self.notify("An export is already running.", markup=False)
+            return
+        with contextlib.suppress(LookupError):
+            self.main.notes.flush()
+        try:
+            folder = self.config.export_path()
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. ~ with no home
+            self.notify(f"Export folder: {safe.clean(str(exc))}", severity="error", markup=False)
+            return
+        self.exporting = True
+        self._export(folder, force, query)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, folder: Path, force: bool, query: str | None) -> None:
+        """Export in this thread; the report goes back as a message."""
+        try:
+            ids = self.library.search_ids(query) if query is not None else None
+            report = self.library.export_notes(folder, force=force, article_ids=ids)
+        except Exception as exc:  # reported in a notification, never a crash
+            error = safe.clean(str(exc)) or type(exc).__name__
+            self.post_message(ExportFinished(folder, None, error, query=query))
+            return
+        finally:
+            self.library.release_thread()
+        self.post_message(ExportFinished(folder, report, query=query))
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        self.exporting = False
+        report = message.report
+        if report is None:
+            self.notify(
+                f"Export failed: {message.error}", severity="error", timeout=10, markup=False
+            )
+            return
+        self.notify(
+            export_message(message.folder, report, query=message.query),
+            title="Export notes",
+            severity="warning" if report.warnings else "information",
+            timeout=10 if report.warnings else 5,
+            markup=False,
+        )
 
     # -- help and quit ------------------------------------------------------
 

@@ -55,7 +55,7 @@ from tui.ui.widgets.article_pane import (
     split_markdown,
 )
 from tui.ui.widgets.feed_list import FeedList, Source, tag_key
-from tui.ui.widgets.notes import NotesPanel
+from tui.ui.widgets.notes import NotesPanel, quote_block
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.status_bar import StatusBar
 
@@ -114,6 +114,13 @@ class MainScreen(Screen[None]):
         _b("R", "app.refresh_all", "Refresh all", "refresh_all", "Refresh every feed"),
         _b("e", "edit_note", "Note", "edit_note", "Write a note on the article", True),
         _b("E", "toggle_notes", "Notes panel", "toggle_notes", "Show or hide the notes panel"),
+        _b(
+            "Q",
+            "quote_to_note",
+            "Quote to note",
+            "quote_to_note",
+            "Quote the paragraph or selection in the note",
+        ),
         _b("a", "app.add_feed", "Add feed", "add_feed", "Subscribe to a feed"),
         _b(
             "d",
@@ -166,7 +173,7 @@ class MainScreen(Screen[None]):
                 yield ArticleList(self.library, clock=self.clock, id="articles")
             with Vertical(id="reader"):
                 yield ArticlePane(id="article")
-                yield NotesPanel(self._save_note, id="notes")
+                yield NotesPanel(self._save_note, clock=self.clock, id="notes")
         yield StatusBar(id="status")
         yield Footer(compact=True)
 
@@ -411,8 +418,7 @@ class MainScreen(Screen[None]):
             self.refresh_counts()
         terms = self.article_list.terms
         self.pane.show_article(article, terms)
-        note = self.library.note(article.id)
-        self.notes.load(article.id, note.body if note else "", article.title)
+        self._load_note(article)
         self.notes.query_one(TextArea).placeholder = Content("Write a note (Markdown)…")
         self._set_reading(True)
         if not self.notes.has_focus_within:
@@ -440,6 +446,16 @@ class MainScreen(Screen[None]):
             if snippet:
                 self.post_message(BodyMatch(article_id, snippet))
             self.post_message(ArticleBody(article_id, chunks))
+
+    def _load_note(self, article: Article) -> None:
+        note = self.library.note(article.id)
+        self.notes.load(
+            article.id,
+            note.body if note else "",
+            article.title,
+            created=note.created if note else None,
+            updated=note.updated if note else None,
+        )
 
     def target(self) -> Article | None:
         """The article keys act on: the open one when reading, else the list's."""
@@ -659,6 +675,38 @@ class MainScreen(Screen[None]):
                 return
             self.open_article(article)
         self.add_class("-notes")
+        self.notes.focus_editor()
+
+    def action_quote_to_note(self) -> None:
+        """Q: append the selection (or the current paragraph) to the note as a quote.
+
+        The quote is followed by a link to the article, the notes panel opens
+        with the cursor after it, and the note is saved at once.  A selection
+        is quoted once: it is cleared afterwards, so the next Q quotes the
+        paragraph again.
+        """
+        article = self.pane.article
+        if article is None:
+            self.app.notify("Open an article to quote from it.", markup=False)
+            return
+        selected = self.pane.selected_text()
+        text = selected or self.pane.current_block_text()
+        if not text:
+            loading = self.pane.loading_body
+            self.app.notify(
+                "The article is still loading." if loading else "Nothing to quote here.",
+                markup=False,
+            )
+            return
+        if self.notes.article_id != article.id:  # never quote into another article's note
+            self._load_note(article)
+        if not self.notes.append(quote_block(text, article.title, article.url)):
+            return
+        if selected:
+            self.clear_selection()
+        self._set_reading(True)
+        self.add_class("-notes")
+        self.notes.flush()
         self.notes.focus_editor()
 
     def action_toggle_notes(self) -> None:
@@ -977,6 +1025,13 @@ class MainScreen(Screen[None]):
         else:
             await self.run_action("app.refresh_selected")
 
+    def current_query(self) -> str | None:
+        """The search the list shows (the box's, or a saved search's), if any."""
+        query = self.article_list.search_query
+        if query is None or not query.strip() or self.article_list.notice:
+            return None
+        return query
+
     def palette_commands(self) -> list[PaletteCommand]:
         """Commands beyond the key bindings: save the search, and per tag or search ones.
 
@@ -986,6 +1041,31 @@ class MainScreen(Screen[None]):
         out: list[PaletteCommand] = []
         if self.search_bar.is_open and self.search_bar.value.strip():
             out.append(("Save search", "Save the query in the box (ctrl+s)", self.save_search))
+        export = getattr(self.app, "export_notes", None)
+        if callable(export):
+            out.append(
+                (
+                    "Export notes",
+                    "Write every note as a Markdown file into the export folder",
+                    partial(export),
+                )
+            )
+            out.append(
+                (
+                    "Export notes (force)",
+                    "Export, overwriting generated blocks edited by hand",
+                    partial(export, force=True),
+                )
+            )
+            query = self.current_query()
+            if query is not None:
+                out.append(
+                    (
+                        "Export notes matching the current search",
+                        "Export only the noted articles the list shows",
+                        partial(export, query=query),
+                    )
+                )
         for tag in self.tags:
             name = tag.name
             shown = safe.clean(name)

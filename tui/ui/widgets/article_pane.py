@@ -15,6 +15,17 @@ in a one-line snippet of the body under it ("where the words are").  The
 Markdown body itself is left untouched: wrapping words in ``**`` (or any
 other markup) could break links, code spans and tables, and Textual builds
 the blocks itself, so there is no safe place to add styles after parsing.
+
+Quote to note asks the pane for text: the selection if the user selected
+text in the article (mouse drag), else the *current paragraph*: the block at
+the top of the view.  That is the block under the top line while more than
+half of it is still on screen (the one being read), else the first block
+that starts on screen (the top one has mostly scrolled away); a list counts
+item by item, and a heading is taken only when no other text is on screen.
+It depends only on the scroll position (never on where the mouse is), so
+scrolling a paragraph to the top and pressing Q always quotes it.  The text
+is the block's plain text, rebuilt from its Markdown source (links keep
+their words, emphasis and link targets go).
 """
 
 from __future__ import annotations
@@ -27,14 +38,18 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from rich.text import Text
-from textual import work
+from textual import errors, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import NoScreen
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
+from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownList
 
 from tui.core.models import Article
 from tui.core.search import highlight_spans
@@ -100,6 +115,54 @@ def match_snippet(md: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> 
         cut = plain[start:end].strip()
         return ("… " if start else "") + cut + (" …" if end < len(plain) else "")
     return ""
+
+
+def _inline_plain(token: Token) -> str:
+    """The words of an inline token: text and code, link words, image alt text."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)  # the alt text
+    return "\n".join(safe.clean(line) for line in "".join(parts).split("\n"))
+
+
+def plain_text(md: str) -> str:
+    """Markdown as plain text, one paragraph per line, blank lines between blocks.
+
+    No Markdown or Textual markup is left: emphasis marks, link targets and
+    heading hashes go; a table row becomes its cells joined by " | " (one row
+    a line); a code block keeps its lines.  Control characters are removed.
+    """
+    blocks: list[str] = []
+    rows: list[str] | None = None
+    cells: list[str] = []
+    for token in MarkdownIt("gfm-like").parse(md):
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "table_close" and rows is not None:
+            blocks.append("\n".join(rows))
+            rows = None
+        elif token.type == "tr_open":
+            cells = []
+        elif token.type == "tr_close" and rows is not None:
+            rows.append(" | ".join(c for c in cells if c))
+        elif token.type == "inline":
+            text = _inline_plain(token).strip()
+            if rows is not None:
+                cells.append(text.replace("\n", " "))
+            elif text:
+                blocks.append(text)
+        elif token.type in ("fence", "code_block"):
+            code = safe.clean_block(token.content).rstrip("\n")
+            if code.strip():
+                blocks.append("\n".join(line.rstrip() for line in code.split("\n")))
+    return "\n\n".join(blocks)
 
 
 class BodyMatch(Message):
@@ -242,6 +305,80 @@ class ArticlePane(VerticalScroll):
             await body.mount(Markdown(chunk, open_links=False))
             await asyncio.sleep(0)  # let keys in between chunks
         self.loading_body = False
+
+    # -- quoting ----------------------------------------------------------------
+
+    def selected_text(self) -> str:
+        """Text the user selected inside the article (header or body), else ""."""
+        try:
+            selections = self.screen.selections
+        except NoScreen:
+            return ""
+        parts: list[str] = []
+        for widget, selection in selections.items():
+            if not widget.is_attached or self not in widget.ancestors_with_self:
+                continue
+            got = widget.get_selection(selection)
+            if got is not None:
+                parts.append(got[0] + got[1])
+        return safe.clean_block("".join(parts)).strip()
+
+    def _quote_units(self) -> list[Widget]:
+        """The quotable blocks in reading order: top-level blocks, lists item by item."""
+        units: list[Widget] = []
+        for md in self.query_one("#article-body", Vertical).query_children(Markdown):
+            for block in md.children:
+                if isinstance(block, MarkdownList):
+                    units.extend(block.children)  # one row (bullet + item) per item
+                else:
+                    units.append(block)
+        return units
+
+    def current_block_text(self) -> str:
+        """The plain text of the current paragraph (see the module doc), else ""."""
+        units = self._quote_units()
+        if not units:
+            return ""
+        try:
+            view = self.scrollable_content_region
+            regions = [self.screen.find_widget(u).region for u in units]
+        except errors.NoWidget:  # not laid out (the reader is hidden)
+            regions = []
+        if not regions or not view.height:
+            # Not on screen (the reader is hidden): the article's first block.
+            order = units
+        else:
+            top, bottom = view.y, view.bottom
+            placed = list(zip(units, regions, strict=True))
+            starts = [u for u, r in placed if top <= r.y < bottom]
+            texts = [u for u in starts if not isinstance(u, MarkdownHeader)]
+            covering = [(u, r) for u, r in placed if r.y < top < r.bottom]
+            above = [u for u, _r in covering]
+            if covering:
+                unit, region = covering[0]
+                shown = min(region.bottom, bottom) - top
+                if 2 * shown > region.height:  # mostly still on screen: being read
+                    texts.insert(0, unit)
+            order = [*texts, *above, *starts]
+        for unit in order:
+            text = self._unit_text(unit)
+            if text:
+                return text
+        return ""
+
+    @staticmethod
+    def _unit_text(unit: Widget) -> str:
+        """Plain text of a block, or of a list row (its item's blocks, in order)."""
+        if isinstance(unit, MarkdownBlock):
+            return plain_text(unit.source or "")
+        blocks = [
+            block
+            for column in unit.children
+            if isinstance(column, Vertical)
+            for block in column.children
+            if isinstance(block, MarkdownBlock)
+        ]
+        return plain_text("".join(block.source or "" for block in blocks))
 
     @property
     def at_end(self) -> bool:
