@@ -1,4 +1,7 @@
-"""Tests for tui.core.convert: article HTML -> safe Markdown, feed strings -> plain text.
+"""Tests for tui.core.convert: article HTML -> safe Markdown.
+
+(Feed strings -> plain text is tui.core.text; its cases against hostile titles are
+kept at the end of this file.)
 
 The Markdown checks parse the output with markdown-it-py in the same "gfm-like" mode
 Textual's ``Markdown`` widget uses, because what matters is how the reader will render it
@@ -7,6 +10,7 @@ Textual's ``Markdown`` widget uses, because what matters is how the reader will 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -16,7 +20,8 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from tui.core.convert import html_to_markdown, plain_text
+from tui.core.convert import html_to_markdown
+from tui.core.text import html_text
 
 BASE = "https://example.com/blog/post/"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -62,7 +67,7 @@ def paragraphs(md: str) -> list[str]:
 def test_empty_input_gives_empty_string(value: str | None) -> None:
     assert html_to_markdown(value) == ""
     assert html_to_markdown(value, BASE) == ""
-    assert plain_text(value) == ""
+    assert html_text(value) == ""
 
 
 # ------------------------------------------------------------------------ dropped subtrees
@@ -412,12 +417,98 @@ def test_malformed_input_never_raises(html: str) -> None:
     assert not CONTROL.search(md)
 
 
+def run_isolated(code: str, timeout: float = 20) -> str:
+    """Run ``code`` in a fresh interpreter: a quadratic regression times out here
+    (minutes unfixed) instead of hanging the whole suite."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return proc.stdout
+
+
+@pytest.mark.hostile
+def test_unclosed_tags_are_converted_in_linear_time() -> None:
+    # html.parser rescanned to the end from every unfinished "<p": 48 KB took 14 s,
+    # so these 200-300 KB would take minutes.  The quoted and comment forms get past
+    # the "<" escaping and are cut by the parser at the end of the input instead.
+    code = (
+        "import json\n"
+        "from tui.core.convert import html_to_markdown\n"
+        "out = {}\n"
+        "out['p'] = html_to_markdown('<p>intro</p>' + '<p ' * 70_000)\n"
+        "out['a'] = html_to_markdown('<a ' * 100_000)\n"
+        "for motif in ('<a x=\">\\'\"', '<a b=\\'c\\'', '<!-- x >', '<![CDATA[ x >',\n"
+        "              '<a x=\"<\" '):\n"
+        "    out[motif] = html_to_markdown('<p>intro</p>' + motif * (200_000 // len(motif)))\n"
+        "print(json.dumps(out))\n"
+    )
+    out = json.loads(run_isolated(code))
+    assert out["p"] == "intro\n\n" + " ".join(["\\<p"] * 70_000)
+    assert out["a"] == " ".join(["\\<a"] * 100_000)
+    for motif, md in out.items():
+        assert md.startswith("intro") or motif in ("p", "a"), motif
+        assert not CONTROL.search(md)
+
+
+@pytest.mark.hostile
+def test_long_whitespace_runs_are_converted_in_linear_time() -> None:
+    # markdownify's whitespace regexes backtrack over a run of spaces from every
+    # position in it: 80 KB of spaces took 24 s in a paragraph, 14 s in <pre>.
+    code = (
+        "import json\n"
+        "from tui.core.convert import html_to_markdown\n"
+        "run = ' ' * 300_000\n"
+        "print(json.dumps([html_to_markdown(h) for h in (\n"
+        "    '<p>a' + run + 'b</p>', '<p>a' + '\\t' * 300_000 + 'b', '<li>a' + run + 'b',\n"
+        "    '<pre>a' + run + 'b</pre>', '<pre><code>a' + run + '\\n' + run + '</code></pre>')]))\n"
+    )
+    para, tabs, item, pre, code_block = json.loads(run_isolated(code))
+    assert para == tabs == "a b"
+    assert item == "- a b"
+    assert pre == "```\na" + " " * 300_000 + "b\n```"
+    assert code_block == "```\na\n```"  # trailing blank lines and spaces go
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n", "  \n  code\n\n", "\n\n  x  \n", "a", "  x", "x  \n \n", " \n \n a \n b \n \n"],
+)
+def test_pre_stripping_matches_markdownify(text: str) -> None:
+    from markdownify import strip_pre
+
+    from tui.core.convert import _strip_pre
+
+    assert _strip_pre(text) == strip_pre(text)
+
+
+def test_space_runs_collapse_as_markdownify_does() -> None:
+    assert html_to_markdown("<p>a \t  b\n   \n  c  d</p>") == "a b\nc d"
+    assert html_to_markdown("<p><b>x</b>   <i>y</i></p>") == "**x** *y*"
+    assert html_to_markdown("<pre>a   b\n\tc</pre>") == "```\na   b\n\tc\n```"
+
+
+def test_escape_sequences_in_text_and_attributes_go_whole() -> None:
+    html = (
+        "<p>A&#27;[31mRED&#27;[0m B\x9b1;31mC \x9d0;title\x9c D&#27;P+q&#27;\\E</p>"
+        '<p><a href="https://x.example/a\x9b31m">link</a>'
+        '<img src="https://x.example/i.png\x1b[0m" alt="pic\x1b[31m"></p>'
+    )
+    md = html_to_markdown(html)
+    assert paragraphs(md)[0] == "ARED BC DE"
+    assert links(md) == ["https://x.example/a"]
+    assert images(md) == ["https://x.example/i.png"]
+    assert "![pic]" in md
+    assert html_to_markdown('<img src="https://x.example/i.png" alt="pic&#27;[31m">') == (
+        "![pic](https://x.example/i.png)"
+    )
+
+
 def test_colspan_that_crashes_markdownify_keeps_the_table() -> None:
     md = html_to_markdown("<table><tr><th colspan='²'>h</th></tr><tr><td>x</td></tr></table>")
     assert "table_open" in [t.type for t in tokens(md)]
 
 
-# ------------------------------------------------------------------------ plain_text
+# ------------------------------------------------------------------------ plain text
 
 
 @pytest.mark.parametrize(
@@ -441,7 +532,7 @@ def test_colspan_that_crashes_markdownify_keeps_the_table() -> None:
     ],
 )
 def test_plain_text(raw: str, expected: str) -> None:
-    assert plain_text(raw) == expected
+    assert html_text(raw) == expected
 
 
 # ------------------------------------------------------------------------ import hygiene

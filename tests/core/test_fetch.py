@@ -10,6 +10,8 @@ import asyncio
 import gzip
 import itertools
 import socket
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -472,6 +474,49 @@ def test_find_feed_links_edge_cases() -> None:
     assert find_feed_links(b"", "https://example.com/") == []
     assert find_feed_links(b"\xff\xfe<<<\x00<link", "https://example.com/") == []
     assert find_feed_links("<p>no head at all", "https://example.com/") == []
+
+
+def test_find_feed_links_cleans_escape_sequences_out_of_hrefs() -> None:
+    html = (
+        '<base href="https://cdn.example.org/&#27;[31mx/">'
+        '<link rel=alternate type=application/rss+xml href="/f.xml&#27;]0;PWNED&#27;\\">'
+        '<link rel=alternate type=application/rss+xml href="/g.xml\x1b[31m">'
+        '<link rel=alternate type=application/atom+xml href="/h\x9b31m.xml\u202e">'
+        '<link rel=alternate type=application/atom+xml href="j\tava\nscript:alert(1)">'
+    )
+    assert find_feed_links(html, "https://example.com/") == [
+        "https://cdn.example.org/f.xml",
+        "https://cdn.example.org/g.xml",
+        "https://cdn.example.org/h.xml",
+    ]
+
+
+def test_find_feed_links_scans_only_the_first_256_kib() -> None:
+    link = '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+    filler = "<p>" + "x" * (256 * 1024) + "</p>"
+    assert find_feed_links(link + filler, "https://e.org/") == ["https://e.org/rss.xml"]
+    assert find_feed_links((filler + link).encode(), "https://e.org/") == []
+
+
+@pytest.mark.hostile
+def test_find_feed_links_is_linear_on_unclosed_tags() -> None:
+    # html.parser rescans to the end of the page from every unfinished tag:
+    # "<a " * 100_000 hung discovery for 90 s+; the quoted forms get past the
+    # "<" escaping and are cut by the parser at the end of the input instead.
+    link = '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+    code = (
+        "from tui.core.fetch import find_feed_links\n"
+        f"link = {link!r}\n"
+        "for motif in ('<a ', '<p ', '<a x=\">\\'\"', '<a b=\\'c\\'', '<!-- x >', '</a x'):\n"
+        "    page = '<html><head>' + link + motif * (300_000 // len(motif))\n"
+        "    assert find_feed_links(page, 'https://e.org/') == ['https://e.org/rss.xml'], motif\n"
+        "    assert find_feed_links(page.encode(), 'https://e.org/') == ['https://e.org/rss.xml']\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=20, check=True
+    )
+    assert proc.stdout == "ok\n"
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""Article HTML -> sanitised Markdown, and feed strings -> clean plain text.
+"""Article HTML -> sanitised Markdown.
 
 Everything that comes out of a feed is hostile until it has been through this module.
 ``html_to_markdown`` runs once per article version (see DESIGN.md: nothing is converted
 twice), so it parses exactly once with ``html.parser`` and does all sanitising inside a
-single markdownify pass plus one cheap line-oriented tidy.  ``plain_text`` runs on every
-title, author and feed name at ingest, so it avoids BeautifulSoup unless the string
-actually contains a ``<``.
+single markdownify pass plus one cheap line-oriented tidy.  One-line strings (titles,
+authors, feed names) are cleaned by :mod:`tui.core.text`, which also owns the control
+character rules used here.
 
 Why each rule exists (STACK-NOTES pitfalls 1, 4 and 5):
 
@@ -16,8 +16,12 @@ Why each rule exists (STACK-NOTES pitfalls 1, 4 and 5):
   mailto links survive as links; everything else becomes its text.
 * A line of backticks inside ``<pre>`` ends markdownify's fixed ``````` fence early and the
   rest of the article renders as code, so fences are sized to the code they hold.
-* Terminal escape sequences reach the terminal through Textual, so C0/C1 controls and bidi
-  overrides are removed from everything returned.
+* Terminal escape sequences reach the terminal through Textual, so whole escape sequences,
+  C0/C1 controls and bidi overrides are removed from everything returned
+  (``text.clean_block``/``clean_line``/``clean_url``).
+* ``html.parser`` is quadratic on unfinished tags (``"<p " * 16000`` took 14 s), so the
+  markup goes through ``text.tame_html`` and a parser that gives up linearly at the end of
+  the input (``text.EofSafeParser``).
 
 This module must not import Textual or Rich (``tui.core`` is UI-free, enforced by
 import-linter).
@@ -45,6 +49,8 @@ from bs4 import (
     Tag,
     XMLParsedAsHTMLWarning,
 )
+from bs4.builder import HTMLParserTreeBuilder
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from markdownify import (
     MarkdownConverter,
     chomp,
@@ -52,10 +58,18 @@ from markdownify import (
     re_escape_misc_dash_sequences,
     re_escape_misc_hashes,
     re_escape_misc_list_items,
-    strip_pre,
 )
 
-__all__ = ["html_to_markdown", "plain_text"]
+from tui.core.text import (
+    BLOCK_CTRL,
+    EofSafeParser,
+    clean_block,
+    clean_line,
+    clean_url,
+    tame_html,
+)
+
+__all__ = ["html_to_markdown"]
 
 log = logging.getLogger(__name__)
 
@@ -65,46 +79,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
-# --------------------------------------------------------------------------- control chars
-
-# Whole terminal escape sequences first (so ``\x1b[31m`` leaves nothing behind, not "[31m"):
-# CSI (ESC [ or C1 0x9b) params/intermediates/final; OSC (ESC ] or 0x9d) up to BEL/ST --
-# only when terminated, and the body stops at the next ESC so the scan stays linear; then
-# any other two-or-more-byte ESC sequence.
-_ANSI_RE = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\x9d]*(?:\x07|\x1b\\|\x9c)"
-    r"|\x1b[ -/]*[0-~]"
-)
-# Controls that are really whitespace: turn them into spaces rather than gluing words.
-_SPACE_CTRL_RE = re.compile(r"[\r\x0b\x0c\x1c-\x1f\x85]")
-# The set STACK-NOTES recommends, plus the bidi embedding/override/isolate controls, which
-# can visually reorder a link's text ("Trojan Source" style spoofing).
-_CTRL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _strip_controls(s: str, *, keep_newlines: bool) -> str:
-    """Remove escape sequences, C0/C1 controls and bidi overrides from ``s``.
-
-    With ``keep_newlines`` CR and CRLF become ``\\n`` (so code keeps its lines);
-    without it they are left for the caller's whitespace collapse.  Tab and LF are
-    never touched here.
-    """
-    if not _CTRL_RE.search(s):
-        return s
-    if keep_newlines and "\r" in s:
-        s = s.replace("\r\n", "\n").replace("\r", "\n")
-    s = _ANSI_RE.sub("", s)
-    s = _SPACE_CTRL_RE.sub(" ", s)
-    return _CTRL_RE.sub("", s)
-
-
-def _one_line(s: str) -> str:
-    """Controls removed and all whitespace collapsed to single spaces."""
-    return " ".join(_strip_controls(s, keep_newlines=False).split())
-
-
-# ------------------------------------------------------------------------------ plain_text
+# ------------------------------------------------------------------------------ parsing
 
 # Subtrees whose text is never meant to be read: scripts, styles, metadata, embedded
 # documents and widgets, and form controls (their text is option labels, button captions).
@@ -142,39 +117,24 @@ _DROP_TAGS = frozenset(
 _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 # Only used when BeautifulSoup itself fails (it is not expected to): a crude tag stripper.
-_TAG_RE = re.compile(r"<[^>]*>")
+# "[^<>]", not "[^>]": the latter is quadratic on "<a <a <a ..." with no ">".
+_TAG_RE = re.compile(r"<[^<>]*>")
 
 
-def plain_text(s: str | None) -> str:
-    """One clean line of text from a feed string (title, author, feed name).
-
-    feedparser hands titles over as HTML (``'A <b>bold</b> &amp; x'``), and titles end
-    up in Textual widgets where ESC sequences drive the terminal and tabs truncate the
-    line (STACK-NOTES pitfall 1).  Tags are removed, entities decoded exactly once,
-    controls and bidi overrides dropped, and whitespace collapsed.  BeautifulSoup is only
-    used when there is a ``<`` to deal with, because this runs on every title at ingest.
-    """
-    if not s:
-        return ""
-    try:
-        text = _html_fragment_text(s) if "<" in s else (_html.unescape(s) if "&" in s else s)
-        return _one_line(text)
-    except Exception:  # never let a title break ingest
-        log.debug("plain_text fell back to a regex strip", exc_info=True)
-        return _one_line(_html.unescape(_TAG_RE.sub(" ", s)))
+class _Parser(EofSafeParser, BeautifulSoupHTMLParser):
+    """bs4's ``html.parser`` glue, linear on markup that never finishes (see text.py)."""
 
 
-def _html_fragment_text(s: str) -> str:
-    """Text of a small HTML fragment, without script/style/... contents.
+class _TreeBuilder(HTMLParserTreeBuilder):
+    """The stock ``html.parser`` tree builder, driving :class:`_Parser`."""
 
-    The parser already decodes entities, so the result is not unescaped again
-    (``&amp;lt;`` must stay ``&lt;``).
-    """
-    soup = BeautifulSoup(s, "html.parser")
-    for tag in soup.find_all(_DROP_TAGS):
-        if not tag.decomposed:
-            tag.decompose()
-    return soup.get_text()
+    def feed(self, markup: Any, _parser_class: Any = _Parser) -> None:
+        super().feed(markup, _parser_class=_Parser)
+
+
+def _soup(html: str) -> BeautifulSoup:
+    """Parse article HTML in linear time, whatever the markup."""
+    return BeautifulSoup(tame_html(html), builder=_TreeBuilder())
 
 
 # ------------------------------------------------------------------------------ URL policy
@@ -186,9 +146,6 @@ _IMAGE_SCHEMES = frozenset({"http", "https"})
 _DEST_ESCAPES = str.maketrans(
     {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60"}
 )
-# Browsers delete tab/CR/LF anywhere in a URL (so "java\nscript:" is javascript:); do the
-# same before judging the scheme, along with every other control.
-_URL_JUNK_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _safe_url(raw: Any, base_url: str | None, schemes: frozenset[str]) -> str | None:
@@ -199,7 +156,9 @@ def _safe_url(raw: Any, base_url: str | None, schemes: frozenset[str]) -> str | 
     """
     if not raw or not isinstance(raw, str):
         return None
-    url = _URL_JUNK_RE.sub("", raw).strip()
+    # Browsers delete tab/CR/LF anywhere in a URL (so "java\nscript:" is javascript:); do
+    # the same before judging the scheme, along with every other control.
+    url = clean_url(raw)
     if not url or url.startswith("#"):
         return None
     try:
@@ -224,6 +183,7 @@ _BACKTICK_RUN_RE = re.compile(r"`+")
 _LANG_CLASS_RE = re.compile(r"^(?:language|lang)-(.+)$", re.IGNORECASE)
 _LANG_OK_RE = re.compile(r"[^A-Za-z0-9_+#.\-]")
 _NEWLINE_RUN_RE = re.compile(r"\s*\n\s*")
+_SPACE_RUN_RE = re.compile(r"[\t ]{2,}")
 _MAYBE_LIST_ITEM_RE = re.compile(r"[0-9][.)]")
 _TEX_ENCODINGS = ("application/x-tex", "tex", "latex")
 _BLOCK_TAGS_FOR_FALLBACK = frozenset(
@@ -311,6 +271,19 @@ def _code_language(pre: Tag) -> str:
     return ""
 
 
+def _strip_pre(text: str) -> str:
+    """markdownify's ``strip_pre`` (blank lines around code go, indentation stays), linear.
+
+    Its ``[ \\n]*$`` regex rescans a long run of spaces inside the code from every
+    position in it (50 KB: 3 s).
+    """
+    lead = len(text) - len(text.lstrip(" \n"))
+    newline = text.rfind("\n", 0, lead)
+    if newline >= 0:
+        text = text[newline + 1 :]
+    return text.rstrip(" \n")
+
+
 def _int_attr(value: Any, default: int) -> int:
     """Small non-negative int from an attribute, else ``default``.
 
@@ -394,8 +367,16 @@ class _SafeConverter(MarkdownConverter):
         """
         if isinstance(el, _NOT_TEXT):
             return ""  # <?xml ...?>, <!ENTITY ...>: markdownify would print their insides
-        if _CTRL_RE.search(el):
-            clean = NavigableString(_strip_controls(str(el), keep_newlines=True))
+        text = str(el)
+        if BLOCK_CTRL.search(text):
+            text = clean_block(text)
+        if "pre" not in (parent_tags or ()) and _SPACE_RUN_RE.search(text):
+            # markdownify's newline-whitespace regex backtracks over a run of spaces
+            # with no newline from every position in it: 80 KB of spaces took 24 s.
+            # It collapses such a run to one space anyway.
+            text = _SPACE_RUN_RE.sub(" ", text)
+        if text != el:
+            clean = NavigableString(text)
             el.replace_with(clean)
             el = clean
         return super().process_text(el, parent_tags)
@@ -416,7 +397,7 @@ class _SafeConverter(MarkdownConverter):
         return f"{prefix}[{text}]({url}){suffix}"
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        alt = self.escape(_one_line(_attr(el, "alt")), parent_tags)
+        alt = self.escape(clean_line(_attr(el, "alt")), parent_tags)
         if "_inline" in parent_tags:
             return alt
         url = self._image_url(el)
@@ -474,7 +455,7 @@ class _SafeConverter(MarkdownConverter):
                     break
         if not source:
             source = el.get_text(" ")
-        return _inline_code(_one_line(source))
+        return _inline_code(clean_line(source))
 
     # -- code --------------------------------------------------------------------------
 
@@ -482,7 +463,7 @@ class _SafeConverter(MarkdownConverter):
         """Fence one backtick longer than any run inside, so the code cannot close it."""
         if "_inline" in parent_tags:  # table cell, heading: a block cannot live there
             return _inline_code(text)
-        text = strip_pre(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = _strip_pre(text.replace("\r\n", "\n").replace("\r", "\n"))
         if not text.strip():
             return ""
         fence = "`" * max(3, _max_backtick_run(text) + 1)
@@ -595,7 +576,7 @@ class _SafeConverter(MarkdownConverter):
 
 def _paragraphs_markdown(text: str, conv: MarkdownConverter) -> str:
     """Blank-line separated text -> escaped Markdown paragraphs, one line each."""
-    text = _strip_controls(text, keep_newlines=True)
+    text = clean_block(text)
     paras = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
     return "\n\n".join(conv.escape(p, set()) for p in paras if p)
 
@@ -614,7 +595,7 @@ def _tidy(md: str) -> str:
     and escaped text cannot look like an opening one.  A trailing double space is kept
     only where it is a Markdown hard break (``<br>``) followed by more text.
     """
-    md = _CTRL_RE.sub("", md)  # belt and braces: attributes, fallback text, anything missed
+    md = clean_block(md)  # belt and braces: attributes, fallback text, anything missed
     lines = md.split("\n")
     out: list[str] = []
     fence = 0
@@ -675,7 +656,7 @@ def html_to_markdown(html: str | None, base_url: str | None = None) -> str:
     try:
         conv = _converter(base_url)
         try:
-            soup = BeautifulSoup(html, "html.parser")
+            soup = _soup(html)
         except Exception:
             log.debug("html.parser rejected an article; using a regex strip", exc_info=True)
             text = _html.unescape(_TAG_RE.sub(" ", str(html)))

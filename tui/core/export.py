@@ -147,6 +147,8 @@ _TRANSLIT = str.maketrans(
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 # Control characters never wanted in a Markdown file (tab and newline stay).
+# Deliberately narrower than text.BLOCK_CTRL: a note is the user's own text,
+# where LRM/RLM and bidi embeddings (mixed Hebrew/Arabic and Latin) are content.
 _NOTE_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Markdown punctuation that would turn a title into markup if left bare.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#~$|])")

@@ -55,6 +55,7 @@ import httpx  # noqa: E402
 from tui import __version__  # noqa: E402
 from tui.core.errors import FeedGone, FetchError  # noqa: E402
 from tui.core.models import FetchResult  # noqa: E402
+from tui.core.text import EofSafeParser, clean_line, clean_url, shorten, tame_html  # noqa: E402
 
 __all__ = [
     "FEED_LINK_TYPES",
@@ -102,7 +103,7 @@ _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _PERMANENT_CODES = frozenset({301, 308})
 _CHUNK = 64 * 1024  # most bytes one inflate step may produce
 _MAX_REASON = 200  # characters of a foreign error message we are willing to show
-_MAX_HTML_SCAN = 1024 * 1024  # feed links live in <head>; don't parse 20 MB of page
+_MAX_HTML_SCAN = 256 * 1024  # feed links live in <head>; don't parse 20 MB of page
 
 
 class _TooLarge(Exception):
@@ -496,8 +497,11 @@ def _root_element(text: bytes) -> str | None:
         pos = nxt
 
 
-class _FeedLinkParser(HTMLParser):
-    """Collects ``<link rel="alternate" type=feed href=...>``; honours ``<base href>``."""
+class _FeedLinkParser(EofSafeParser, HTMLParser):
+    """Collects ``<link rel="alternate" type=feed href=...>``; honours ``<base href>``.
+
+    ``EofSafeParser`` keeps it linear on tags that never finish (see text.py).
+    """
 
     def __init__(self, base_url: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -507,6 +511,9 @@ class _FeedLinkParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {k.lower(): (v or "").strip() for k, v in attrs}
+        # A page can hide controls and escape sequences in an href (&#27;[31m).
+        if "href" in attr:
+            attr["href"] = clean_url(attr["href"])
         if tag == "base" and not self._base_seen and attr.get("href"):
             self._base_seen = True  # only the first <base> counts, as in browsers
             self.base = urljoin(self.base, attr["href"])
@@ -526,14 +533,17 @@ def find_feed_links(html: bytes | str, base_url: str) -> list[str]:
 
     Pure: no I/O.  Uses the stdlib ``html.parser`` because it shrugs off tag
     soup; any parser failure just ends the scan with what was found so far.
-    Only the first MiB is scanned (the links belong in ``<head>``).  Links
-    that resolve to anything but http(s) (``javascript:``, ``data:``...) are
-    dropped unless the page itself is local.
+    Only the first 256 KiB are scanned (the links belong in ``<head>``), after
+    :func:`~tui.core.text.tame_html` (``html.parser`` is quadratic on runs of
+    unclosed tags).  Links that resolve to anything but http(s)
+    (``javascript:``, ``data:``...) are dropped unless the page itself is local;
+    control characters and escape sequences are removed from every href.
     """
-    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    head = html[:_MAX_HTML_SCAN]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
     parser = _FeedLinkParser(base_url)
     with contextlib.suppress(Exception):
-        parser.feed(text[:_MAX_HTML_SCAN])
+        parser.feed(tame_html(text))
         parser.close()
     local_page = _kind(base_url) == "file"
     seen: set[str] = set()
@@ -731,8 +741,8 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _one_line(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 1] + "…"
+    """A foreign message fit for one line: cleaned (text.clean_line) and shortened."""
+    return shorten(clean_line(str(text)), _MAX_REASON)
 
 
 def _size_label(n: int) -> str:

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from tui.core.errors import InputError
-from tui.core.text import clean_line
+from tui.core.text import clean_line, strip_sequences_7bit
 
 __all__ = ["OpmlFeed", "parse_opml", "write_opml"]
 
@@ -56,9 +56,6 @@ class OpmlFeed:
     folder: str | None
     tags: tuple[str, ...]
 
-
-# Control characters (C0 except tab/newline, DEL, C1) and bidi overrides: they
-# drive terminals or reorder text on screen, and never belong in a title.
 
 # The DOCTYPE with its optional internal subset (where entities are declared).
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S)
@@ -123,13 +120,17 @@ def _local(name: str) -> str:
     return name.rpartition("}")[2].lower()
 
 
-def _drop_bad_charref(match: re.Match[bytes]) -> bytes:
-    """Keep a character reference unless it names a character XML 1.0 forbids."""
+def _raw_bad_charref(match: re.Match[bytes]) -> bytes:
+    """A reference to a character XML 1.0 forbids as that (raw) byte; others kept.
+
+    The byte is dropped with the raw ones, after any escape sequence it starts
+    (``&#x1b;]0;title&#7;``) has gone whole.
+    """
     ref = match.group(1)
     code = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
     if code in (0x9, 0xA, 0xD) or code >= 0x20:
         return match.group(0)
-    return b""
+    return bytes([code])
 
 
 def _prepare(data: bytes) -> bytes:
@@ -146,10 +147,11 @@ def _prepare(data: bytes) -> bytes:
         return data
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         data = _DOCTYPE.sub(lambda m: b"\n" * m.group(0).count(b"\n"), data, count=1)
-    data = data.translate(None, _BAD_BYTES).lstrip()
     if b"&#" in data:
-        data = _CHARREF.sub(_drop_bad_charref, data)
-    return data
+        data = _CHARREF.sub(_raw_bad_charref, data)
+    # Whole escape sequences first, so "ESC [31m" does not leave "[31m" behind.
+    data = strip_sequences_7bit(data)
+    return data.translate(None, _BAD_BYTES).lstrip()
 
 
 class _Collector:

@@ -16,15 +16,20 @@ Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
   change whenever a feed moves (http -> https, new host).  Without it,
   feedparser applies only the document's own xml:base, and links,
   enclosures and bases are made absolute here with :func:`urljoin`.
-* The DOCTYPE is stripped before feedparser sees the document: an internal
-  entity referenced many times is expanded by feedparser's loose fallback
-  parser into gigabytes (STACK-NOTES pitfall 2).
 * The encoding is settled before feedparser when the bytes say more than the
   HTTP header: a byte-order mark wins over any charset (RFC 7303), UTF-16
   without a BOM is recognised, and a legacy HTTP charset on a body that is
-  valid UTF-8 is ignored (servers default to ISO-8859-1).  feedparser then
-  always gets ``application/xml``, so a ``text/*`` type does not mean US-ASCII
-  and does not raise a ``NonXMLContentType`` warning.
+  valid UTF-8 is ignored (servers default to ISO-8859-1).  The rest is
+  feedparser's own detection (charset, XML declaration, first bytes,
+  fallbacks), run here so that the document is *decoded* before the next
+  step; a ``text/*`` type does not mean US-ASCII.
+* The DOCTYPE is stripped from the decoded document (re-encoded as UTF-8)
+  before feedparser parses it: an internal entity referenced many times is
+  expanded by feedparser's loose fallback parser into gigabytes (STACK-NOTES
+  pitfall 2).  Stripping the raw bytes is not enough: in UTF-7
+  (``+ADwAIQ-DOCTYPE``) or EBCDIC the bytes never spell ``<!DOCTYPE``, and
+  feedparser decodes them before it looks.  feedparser then gets UTF-8 and
+  ``application/xml; charset=utf-8``, so it decodes nothing new.
 * JSON Feed (which feedparser 6 does not read) is parsed with :mod:`json`,
   trusting no field's type.
 """
@@ -47,10 +52,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
-from tui.core.text import clean_line
+from tui.core.text import clean_line, clean_url, shorten, unescape
 
 __all__ = ["parse_feed"]
 
@@ -74,7 +80,6 @@ _NOT_BLANK = re.compile(rb"[^ \t\r\n\x00]")
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # NUL and lone surrogates: valid in a Python str, refused by SQLite/UTF-8.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 _DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.I)
@@ -83,6 +88,8 @@ _DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.I)
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S | re.I)
 # Where feedparser's own replace_doctype() ends the prolog.
 _ELEMENT_START = re.compile(rb"<\w")
+# feedparser's RE_XML_DECLARATION, on decoded text.
+_XML_DECLARATION = re.compile(r"<\?xml[^>]*?>")
 _ROOT_NAME = re.compile(rb"<([A-Za-z_][\w:.-]{0,40})")
 # RSS <author>: "joe@example.com (Joe Bloggs)" or "Joe Bloggs <joe@example.com>".
 _EMAIL_NAME = re.compile(r"\s*[^\s()<>@]+@[^\s()<>]+\s*\((?P<name>[^()]*)\)\s*\Z")
@@ -159,11 +166,8 @@ def _plain(value: object, *, markup: bool = True, limit: int = _MAX_TITLE) -> st
         if "<" in text:
             text = _TAG.sub("", text)
         if "&" in text:
-            text = html.unescape(text)
-    text = clean_line(_UNSTORABLE.sub("", text))
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+            text = unescape(text)  # html.unescape, keeping "&#27;[31m" whole for clean_line
+    return shorten(clean_line(_UNSTORABLE.sub("", text)), limit)
 
 
 def _scrub(value: object) -> str | None:
@@ -188,8 +192,8 @@ def _text_to_html(text: object) -> str | None:
 
 
 def _one_line(text: str, limit: int = _MAX_WARNING) -> str:
-    text = clean_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A message for the one-line warning or error."""
+    return shorten(clean_line(text), limit)
 
 
 # --------------------------------------------------------------------------- urls
@@ -198,12 +202,13 @@ def _one_line(text: str, limit: int = _MAX_WARNING) -> str:
 def _absolute(base: str | None, href: object) -> str | None:
     """``href`` made absolute against ``base``; None when missing or unusable.
 
-    Tabs, newlines and control characters are removed and inner spaces
-    percent-encoded (as browsers do): feeds wrap long URLs across lines.
+    Tabs, newlines, control characters (C0, C1, bidi, zero width) and the
+    escape sequences they introduce are removed (:func:`clean_url`) and inner
+    spaces percent-encoded (as browsers do): feeds wrap long URLs across lines.
     """
     if not isinstance(href, str):
         return None
-    href = _URL_JUNK.sub("", _UNSTORABLE.sub("", href)).strip().replace(" ", "%20")
+    href = clean_url(_UNSTORABLE.sub("", href)).replace(" ", "%20")
     if not href or len(href) > _MAX_URL:
         return None
     try:
@@ -363,6 +368,37 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _to_utf8(data: bytes, charset: str | None) -> tuple[bytes, int]:
+    """The document decoded and re-encoded as UTF-8, with a declaration saying so.
+
+    Returns the bytes and how many lines were added before the original
+    first line (negative when a multi-line declaration became one line).
+    feedparser's own ``convert_to_utf8`` does the work, so the text is what
+    feedparser would have decoded: ``charset`` (already settled by
+    :func:`_settle_encoding`), else the XML declaration (UTF-7, EBCDIC...),
+    else the first bytes, else UTF-8, windows-1252, ISO-8859-2.
+    """
+    result: dict[str, Any] = {}
+    headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
+    out = convert_to_utf8(headers, data, result)
+    encoding = result.get("encoding")
+    if not encoding:  # cannot happen: ISO-8859-2, tried last, decodes any bytes
+        raise ParseError("not a feed: unknown character encoding")
+    # convert_to_utf8 replaces the declaration with a one-line one, or adds
+    # one on a line of its own; the start of the text tells which.
+    try:
+        head = data[:1024].decode(encoding, "ignore")
+    except LookupError:
+        head = ""
+    return out, 1 - _declaration_lines(head)
+
+
+def _declaration_lines(text: str) -> int:
+    """1 + the line breaks inside the XML declaration ``text`` starts with, else 0."""
+    found = _XML_DECLARATION.match(text)
+    return 0 if found is None else 1 + found.group().count("\n")
+
+
 def _strip_doctype(data: bytes) -> tuple[bytes, bool]:
     """Remove DOCTYPE declarations from the prolog; say if one was Netscape's.
 
@@ -416,10 +452,12 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     if len(stripped) != len(data) and stripped.startswith(b"<?xml"):
         lines_dropped = data[: len(data) - len(stripped)].count(b"\n")
         data = stripped
+    # Decode first, then strip the DOCTYPE: only the decoded text shows it.
+    data, lines_added = _to_utf8(data, charset)
     data, netscape = _strip_doctype(data)
     # No "content-location" on purpose (see the module docstring): guids stay
     # as written and URLs are resolved below.
-    headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
+    headers = {"content-type": "application/xml; charset=utf-8"}
     parsed = feedparser.parse(
         io.BytesIO(data),
         response_headers=headers,
@@ -428,7 +466,9 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     )
     version = parsed.get("version")
     if not version:
-        raise ParseError("not a feed: " + _not_a_feed_reason(data))
+        # Judge the document as received: without the declaration _to_utf8 added.
+        received = data.partition(b"\n")[2] if lines_added == 1 else data
+        raise ParseError("not a feed: " + _not_a_feed_reason(received))
     kind = "rss091n" if netscape and version.startswith("rss091") else str(version)
     atom = kind.startswith("atom")
 
@@ -449,7 +489,7 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
             raise
         except Exception:
             skipped += 1
-    warning = _bozo_warning(parsed, data, lines_dropped)
+    warning = _bozo_warning(parsed, lines_dropped - lines_added)
     if skipped:
         warning = warning or f"skipped {skipped} unreadable entr{'y' if skipped == 1 else 'ies'}"
     return ParsedFeed(
@@ -615,8 +655,12 @@ def _is_playable(media: Mapping[str, Any]) -> bool:
     )
 
 
-def _bozo_warning(parsed: Mapping[str, Any], data: bytes, lines_dropped: int) -> str | None:
-    """One line about what was wrong with the document, or None if nothing mattered."""
+def _bozo_warning(parsed: Mapping[str, Any], line_offset: int) -> str | None:
+    """One line about what was wrong with the document, or None if nothing mattered.
+
+    ``line_offset`` turns a line number in what feedparser parsed into one in
+    the document as received.
+    """
     if not parsed.get("bozo"):
         return None
     exc = parsed.get("bozo_exception")
@@ -625,8 +669,7 @@ def _bozo_warning(parsed: Mapping[str, Any], data: bytes, lines_dropped: int) ->
     if isinstance(exc, xml.sax.SAXParseException):
         line = exc.getLineNumber()
         if isinstance(line, int) and line > 0:
-            # feedparser adds an XML declaration line when there was none.
-            line += lines_dropped - (0 if data.startswith(b"<?xml") else 1)
+            line += line_offset
             return _one_line(f"malformed XML at line {max(line, 1)}: {exc.getMessage()}")
         return _one_line(f"malformed XML: {exc.getMessage()}")
     if isinstance(exc, feedparser.CharacterEncodingUnknown):

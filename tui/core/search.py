@@ -42,7 +42,7 @@ from tui.core.errors import InputError, NotFound
 from tui.core.models import Article
 from tui.core.store import _ARTICLE_COLUMNS, Store
 from tui.core.tags import clean_tag
-from tui.core.text import clean_line
+from tui.core.text import clean_line, shorten
 
 MAX_ITEMS = 64
 RANK_WINDOW = 5000
@@ -89,7 +89,6 @@ _COLUMNS = ("title", "author", "body", "note")
 _WORD = re.compile(
     r"(?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
 )
-_CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FIELD = re.compile(r"([A-Za-z]+):")
 _REL = re.compile(r"(\d{1,6})([hdwmy])", re.I)
 _ABS = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
@@ -217,8 +216,7 @@ def fold(word: str) -> str:
 
 def _show(value: str, width: int = 40) -> str:
     """User text quoted in a message: one line, bounded length."""
-    value = clean_line(value)
-    return value if len(value) <= width else value[: width - 1] + "…"
+    return shorten(clean_line(value), width)
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -268,7 +266,7 @@ def _read_quoted(s: str, i: int) -> tuple[str, int]:
 
 def _lex(text: str) -> list[_Tok]:
     """Split a query into tokens; every character sequence lexes to something."""
-    s = _CTRL.sub(" ", text)
+    s = clean_line(text)  # escape sequences, controls and bidi characters are not query text
     out: list[_Tok] = []
     i, n = 0, len(s)
     while i < n:

@@ -12,18 +12,15 @@ one ``store.transaction()``, so a bulk edit of a whole view is all or nothing.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.errors import InputError, NotFound
 from tui.core.store import Store
+from tui.core.text import clean_line
 
 MAX_TAG_LEN = 64
-# Control and bidi-override characters: they would corrupt the terminal or
-# reorder the feed list when the name is displayed.
-_CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # SQLite caps the number of bound parameters; stay far below it.
 _CHUNK = 500
 
@@ -41,11 +38,13 @@ class TagCount:
 def clean_tag(name: str) -> str:
     """A tag name fit to store, or ``""`` when nothing is left.
 
-    Commas are cut because the CLI, OPML ``category`` and the tag editor all
-    use them as separators; a tag containing one could never be typed back.
+    Cleaned like any one-line text (:func:`~tui.core.text.clean_line`: escape
+    sequences, control, bidi and zero width characters would corrupt the
+    terminal or reorder the tag list when shown).  Commas are cut too, because
+    the CLI, OPML ``category`` and the tag editor all use them as separators;
+    a tag containing one could never be typed back.
     """
-    text = _CTRL.sub(" ", str(name)).replace(",", " ")
-    text = " ".join(text.split())
+    text = " ".join(clean_line(str(name)).replace(",", " ").split())
     return text[:MAX_TAG_LEN].rstrip()
 
 

@@ -1,28 +1,191 @@
-"""Cheap text helpers used on hot paths (ingest, indexing).
+"""Untrusted text made safe: the one home of Gazette's cleaning rules.
 
-These are regex-based on purpose: BeautifulSoup costs milliseconds per
-article, and the search index only needs the words, not faithful structure.
+Everything a feed, a web page or an OPML file says can carry terminal escape
+sequences (they recolour the terminal, set its title, or worse), bidi
+overrides (they reorder what is shown) and invisible characters.  The rules
+for removing them live here and nowhere else:
+
+* :data:`CTRL` is the set of characters no displayed or stored one-line text
+  may keep; :func:`strip_sequences` removes whole escape sequences first, so
+  ``"\\x1b[31mRED"`` leaves ``"RED"``, not ``"[31mRED"``.
+* :func:`clean_line` (titles, names, messages), :func:`clean_block` (text
+  that keeps its lines and tabs), :func:`clean_url` and :func:`html_text`
+  (the words of an HTML fragment) build on them.
+* :func:`tame_html` and :class:`EofSafeParser` keep the stdlib
+  ``html.parser`` linear on hostile markup.
+
+The text helpers are regex-based on purpose: BeautifulSoup costs milliseconds
+per article, and the search index only needs the words, not faithful
+structure.  Every regex here is linear in its input.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+__all__ = [
+    "BLOCK_CTRL",
+    "CTRL",
+    "EofSafeParser",
+    "clean_block",
+    "clean_line",
+    "clean_url",
+    "html_text",
+    "shorten",
+    "strip_sequences",
+    "strip_sequences_7bit",
+    "tame_html",
+    "unescape",
+]
+
+# --------------------------------------------------------------------------- controls
+
+#: Characters that never belong in displayed or stored text: C0 controls, DEL,
+#: C1 controls (U+0080-U+009F: 8-bit CSI/OSC introducers among them), zero
+#: width characters and LRM/RLM (U+200B-U+200F), the bidi embeddings,
+#: overrides and isolates (U+202A-U+202E, U+2066-U+2069; "Trojan Source"
+#: reordering) and the BOM / zero width no-break space (U+FEFF).
+CTRL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+#: :data:`CTRL` for multi-line text: tab and newline are kept, and so are the
+#: zero width (non-)joiners U+200C/U+200D, which are part of correct spelling
+#: in Persian and Indic scripts and of emoji sequences in article bodies.  They
+#: cannot move the cursor or reorder text.
+BLOCK_CTRL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+# The members of CTRL that str.split() does not already treat as whitespace;
+# clean_line deletes these and lets split() turn the others into separators.
+_LINE_DROP = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# Controls that are really whitespace: in blocks they become a space rather
+# than gluing two words together.
+_BLOCK_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+
+# Whole ECMA-48 sequences, in both the 7-bit (ESC ...) and the 8-bit C1 form:
+#   CSI  ESC [ / U+009B, parameters, intermediates, final byte;
+#   OSC, DCS, SOS, PM, APC  (ESC ] P X ^ _ / U+009D U+0090 U+0098 U+009E U+009F)
+#        up to BEL or ST (ESC \ / U+009C): only when terminated, and a body
+#        stops at the next ESC or string introducer, so the scan stays linear;
+#   any other ESC sequence: ESC, intermediates, final byte (ESC ( B, ESC c,
+#        and the introducer of an unterminated string above).
+# Possessive quantifiers: the classes are disjoint, so backtracking is useless.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*+[ -/]*+[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x90\x98\x9c-\x9f]*+(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*+[0-~]"
+)
+_SEQUENCE_START = re.compile(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
+# The 7-bit forms only, for bytes not yet decoded: there a C1 byte cannot be
+# told from a UTF-8 continuation byte (U+011B is C4 9B).
+_SEQUENCE_7BIT = re.compile(
+    rb"\x1b\[[0-?]*+[ -/]*+[@-~]"
+    rb"|\x1b[\]PX^_][^\x07\x1b]*+(?:\x07|\x1b\\)"
+    rb"|\x1b[ -/]*+[0-~]"
+)
+
+
+def strip_sequences(s: str) -> str:
+    """``s`` without terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC, ESC x).
+
+    Only whole sequences go; a lone ESC or C1 character is left for
+    :data:`CTRL` to remove.
+    """
+    if not _SEQUENCE_START.search(s):
+        return s
+    return _SEQUENCE.sub("", s)
+
+
+def strip_sequences_7bit(data: bytes) -> bytes:
+    """ASCII-compatible bytes without 7-bit (ESC ...) escape sequences.
+
+    For documents whose raw control bytes are dropped before decoding (XML
+    refuses them), so that a sequence goes whole instead of leaving its tail.
+    """
+    return _SEQUENCE_7BIT.sub(b"", data) if b"\x1b" in data else data
+
+
+def clean_line(s: str | None) -> str:
+    """One line of untrusted text: escape sequences, controls, bidi and
+    zero width characters gone, whitespace (tabs and newlines too) collapsed
+    to single spaces, no leading or trailing space."""
+    if not s:
+        return ""
+    if CTRL.search(s):
+        s = _LINE_DROP.sub("", strip_sequences(s))
+    return " ".join(s.split())
+
+
+def clean_block(s: str | None) -> str:
+    """Multi-line untrusted text (bodies, code): lines and tabs are kept.
+
+    CRLF and CR become LF; escape sequences are removed whole; vertical tab,
+    form feed and the other whitespace controls become spaces; everything
+    else in :data:`BLOCK_CTRL` is removed.  Spaces are not collapsed.
+    """
+    if not s:
+        return ""
+    if not BLOCK_CTRL.search(s):
+        return s
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _BLOCK_SPACE.sub(" ", strip_sequences(s))
+    return BLOCK_CTRL.sub("", s)
+
+
+def clean_url(s: str | None) -> str:
+    """A URL from untrusted input, before it is parsed or judged.
+
+    Browsers delete tab, CR and LF anywhere in a URL (so ``"java\\nscript:"``
+    is ``javascript:``); every other control, bidi and zero width character
+    goes too, with any escape sequence it introduces, and outer whitespace is
+    trimmed.  Inner spaces are left to the caller.
+    """
+    if not s:
+        return ""
+    if CTRL.search(s):
+        s = CTRL.sub("", strip_sequences(s))
+    return s.strip()
+
+
+def shorten(s: str, limit: int) -> str:
+    """``s`` cut to at most ``limit`` characters, ending in "…" when cut."""
+    if len(s) <= limit:
+        return s
+    return s[: max(limit - 1, 0)].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- HTML text
+
+# A numeric reference to ESC (``&#27;``, ``&#x1b;``).
+_ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
+
+
+def unescape(s: str) -> str:
+    """:func:`html.unescape`, except that a reference to ESC gives a real ESC.
+
+    ``html.unescape`` turns ``&#27;`` into nothing, which would leave the rest of
+    the escape sequence it starts (``[31m``) as text that no cleaning can tell
+    from words; cleaned afterwards, the sequence goes whole.
+    """
+    if "&" not in s:
+        return s
+    return html.unescape(_ESC_REF.sub("\x1b", s) if "&#" in s else s)
+
+
 _DROP_OPEN = re.compile(
     r"<(script|style|noscript|template|svg|head|title|iframe|object|select|button|textarea)\b",
     re.I,
 )
-_TAG = re.compile(r"<[^<>]*>")
-_BLOCK_BREAK = re.compile(r"<(?:/?p|br|/?div|/?li|/?h[1-6]|/?tr|/?blockquote)\b[^>]*>", re.I)
-
-
-def clean_line(s: str | None) -> str:
-    """One line of untrusted text: control and bidi characters gone, whitespace collapsed."""
-    if not s:
-        return ""
-    return " ".join(_CTRL.sub("", s).split())
+# A tag starts with a letter, "/", "!" or "?": "1 < 2 and 3 > 2" is text.
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
+# "[^<>]" rather than "[^>]": on "<p <p <p ..." (no ">") the latter scans to
+# the end of the text from every "<", which is quadratic.
+_BLOCK_BREAK = re.compile(r"<(?:/?p|br|/?div|/?li|/?h[1-6]|/?tr|/?blockquote)\b[^<>]*>", re.I)
 
 
 def _drop_blocks(fragment: str) -> str:
@@ -55,4 +218,72 @@ def html_text(fragment: str | None) -> str:
     text = _drop_blocks(fragment)
     text = _BLOCK_BREAK.sub(" ", text)
     text = _TAG.sub("", text)
-    return clean_line(html.unescape(text))
+    return clean_line(unescape(text))
+
+
+# --------------------------------------------------------------------------- html.parser
+
+# A "<" with no ">" before the next "<" (or the end) cannot start a tag.  One
+# with a quote on the way is left alone: it may start a tag whose quoted
+# attribute value holds a "<" (alt="a<b"), and EofSafeParser copes with it.
+_LONE_LT = re.compile(r"<(?=[^<>\"']*(?:<|\Z))")
+
+
+def tame_html(markup: str) -> str:
+    """``markup`` made safe to hand to ``html.parser``.
+
+    * Every ``<`` that cannot start a tag is escaped as ``&lt;``.  Python's
+      ``html.parser`` (before 3.11.13 / 3.12.11 / 3.13.4, gh-135462) rescans
+      to the end of the input from each unfinished tag, so 48 KB of ``"<p "``
+      took 14 s to convert and 300 KB of ``"<a "`` hung discovery.  Escaping
+      them is what the parser would show anyway (the text), in one linear
+      pass.  Constructs that do have a ``>`` but still never finish (an
+      unclosed quote, comment or CDATA section) are handled by
+      :class:`EofSafeParser`.
+    * A numeric reference to ESC becomes a real ESC: the parser decodes
+      attribute values with :func:`html.unescape`, which drops it and leaves
+      the rest of its escape sequence for the cleaners to miss.
+    """
+    if "&#" in markup:
+        markup = _ESC_REF.sub("\x1b", markup)
+    if "<" not in markup:
+        return markup
+    return _LONE_LT.sub("&lt;", markup)
+
+
+class EofSafeParser:
+    """Mixin for ``html.parser.HTMLParser`` subclasses: linear on unfinished markup.
+
+    Put it first in the bases.  At :meth:`close`, a tag, comment,
+    declaration or processing instruction that never finishes takes the rest
+    of the input with it (as in browsers and in the fixed Python versions),
+    instead of being shown as text up to the next ``>`` with the parser
+    rescanning to the end of the input from the next ``<``.  Such
+    constructs survive :func:`tame_html`: ``'<a x="'`` repeated, unclosed
+    ``<!--`` or ``<![CDATA[`` before plenty of ``>``.
+    """
+
+    rawdata: str
+    _eof_safe_closing = False
+
+    def close(self) -> None:
+        self._eof_safe_closing = True
+        super().close()
+
+    def _eof_safe(self, k: int) -> int:
+        return len(self.rawdata) if k < 0 and self._eof_safe_closing else k
+
+    def parse_starttag(self, i: int) -> int:
+        return self._eof_safe(super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._eof_safe(super().parse_endtag(i))
+
+    def parse_comment(self, i: int, *args: Any) -> int:
+        return self._eof_safe(super().parse_comment(i, *args))
+
+    def parse_pi(self, i: int) -> int:
+        return self._eof_safe(super().parse_pi(i))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._eof_safe(super().parse_html_declaration(i))

@@ -10,41 +10,22 @@ then wrapped in ``Text``/``Content`` that is never parsed as markup.
 
 from __future__ import annotations
 
-import re
-
 from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
-from tui.core.text import clean_line
+from tui.core.text import clean_block, clean_line
 
-# Whole terminal sequences first, so their printable tails ("]0;PWNED") go too.
-_OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
-_CSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?")
-_ESC_OTHER = re.compile(r"\x1b[@-Z\\-_]")
-# Block text (Markdown bodies, notes) keeps newlines and tabs.
-_BLOCK_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _strip_sequences(s: str) -> str:
-    if "\x1b" not in s and "\x9b" not in s:
-        return s
-    return _ESC_OTHER.sub("", _CSI.sub("", _OSC.sub("", s)))
+__all__ = ["clean", "clean_block", "content", "text", "truncate"]
 
 
 def clean(s: str | None) -> str:
-    """One line of untrusted text with no escape sequences or control characters."""
-    if not s:
-        return ""
-    return clean_line(_strip_sequences(s))
+    """One line of untrusted text: no escape sequences, controls or bidi overrides.
 
-
-def clean_block(s: str | None) -> str:
-    """Multi-line untrusted text (Markdown bodies): controls gone, lines kept."""
-    if not s:
-        return ""
-    s = _strip_sequences(s.replace("\r\n", "\n").replace("\r", "\n"))
-    return _BLOCK_CTRL.sub("", s)
+    The cleaning itself lives in ``tui.core.text`` so the CLI, the store and
+    the UI all strip exactly the same things.
+    """
+    return clean_line(s)
 
 
 def text(s: str | None, style: str | Style = "", *, fallback: str = "") -> Text:
