@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -370,3 +371,28 @@ def test_non_utf8_note_on_stdin_is_kept_readable(
     assert run(capsys, "--db", db, "note", str(aid), "-")[0] == 0
     (row,) = json.loads(run(capsys, "--db", db, "notes", "--json")[1])
     assert row["note"] == "caf\ufffd ok\n"
+
+
+@pytest.mark.hostile
+def test_human_output_never_carries_terminal_sequences(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    evil = "&#27;]0;PWNED&#7;Evil &#27;[31mred&#155;2J &#8238;txet"
+    feed = tmp_path / "evil.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel>'
+        f"<title>{evil}</title><item><title>{evil}</title><guid>1</guid>"
+        f"<author>a@b.c ({evil})</author><description>{evil}</description>"
+        '<enclosure url="https://e.example/a.mp3&#155;2J" type="audio/mpeg"/>'
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    outputs = [run(capsys, "--db", db, "add", str(feed))]
+    aid = json.loads(run(capsys, "--db", db, "articles", "--json")[1])[0]["id"]
+    for argv in (["feeds"], ["articles"], ["show", str(aid)], ["search", "evil"], ["refresh"]):
+        outputs.append(run(capsys, "--db", db, *argv))
+    for code, out, err in outputs:
+        assert code == 0
+        for stream in (out, err):
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", stream), stream
+            assert "PWNED" not in stream

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
+from tui.core.text import clean_block, clean_line
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -180,6 +181,17 @@ def _db_arg(value: str) -> Path:
     return Path(os.path.expanduser(value))
 
 
+def _t(s: str | None) -> str:
+    """Untrusted text for one line of terminal output: escape sequences,
+    control and bidi characters gone (a feed title must not retitle or
+    recolour the user's terminal)."""
+    return clean_line(s)
+
+
+def _row(a: Article) -> str:
+    return f"{_t(a.title) or '(untitled)'}  [{_t(a.feed_title)}]"
+
+
 def _feed_json(f: Feed) -> dict[str, Any]:
     return {
         "id": f.id,
@@ -235,12 +247,12 @@ class _Progress:
                 self.out.write("\n")
         else:
             if result.failed:
-                state = f"failed: {result.error}"
+                state = f"failed: {_t(result.error)}"
             elif result.not_modified:
                 state = "not modified"
             else:
                 state = f"{result.new} new, {result.updated} updated"
-            self.out.write(f"[{done}/{total}] {result.url}: {state}\n")
+            self.out.write(f"[{done}/{total}] {_t(result.url)}: {state}\n")
         self.out.flush()
 
 
@@ -253,20 +265,20 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
     if len(candidates) > 1 and not args.first:
         print(f"{args.url} offers {len(candidates)} feeds:")
         for url in candidates:
-            print(f"  {url}")
+            print(f"  {_t(url)}")
         print("Add one of them by URL, or use --first to take the first.")
         return EXIT_USAGE
     feed, result = lib.add_feed(candidates[0], tags=args.tag)
-    print(f"Added {feed.title} <{feed.url}> (id {feed.id}): {result.new} articles")
+    print(f"Added {_t(feed.title)} <{_t(feed.url)}> (id {feed.id}): {result.new} articles")
     if result.warning:
-        print(f"  warning: {result.warning}")
+        print(f"  warning: {_t(result.warning)}")
     return EXIT_OK
 
 
 def cmd_remove(lib: Library, args: argparse.Namespace) -> int:
     feed, articles, notes = lib.remove_feed(args.feed)
     extra = f", {notes} notes" if notes else ""
-    print(f"Removed {feed.title} <{feed.url}> ({articles} articles{extra})")
+    print(f"Removed {_t(feed.title)} <{_t(feed.url)}> ({articles} articles{extra})")
     return EXIT_OK
 
 
@@ -279,10 +291,10 @@ def cmd_feeds(lib: Library, args: argparse.Namespace) -> int:
     if not feeds:
         print("No feeds yet. Add one with: gazette add URL")
     for f in feeds:
-        folder = f"{f.folder}/" if f.folder else ""
-        print(f"{f.id:>5}  {f.unread:>5}/{f.total:<5}  {folder}{f.title}  <{f.url}>")
+        folder = f"{_t(f.folder)}/" if f.folder else ""
+        print(f"{f.id:>5}  {f.unread:>5}/{f.total:<5}  {folder}{_t(f.title)}  <{_t(f.url)}>")
         if f.error:
-            print(f"{'':>20}error: {f.error}")
+            print(f"{'':>20}error: {_t(f.error)}")
     return EXIT_OK
 
 
@@ -295,7 +307,7 @@ def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
         f"{summary.not_modified} not modified, {len(failed)} failed"
     )
     for r in failed:
-        print(f"  failed: {r.url}: {r.error}")
+        print(f"  failed: {_t(r.url)}: {_t(r.error)}")
     return EXIT_FEEDS_FAILED if failed else EXIT_OK
 
 
@@ -310,23 +322,23 @@ def cmd_articles(lib: Library, args: argparse.Namespace) -> int:
         return EXIT_OK
     for a in arts:
         mark = ("N" if not a.read else " ") + ("*" if a.starred else " ")
-        print(f"{a.id:>7} {mark} {_date(a.published)}  {a.title or '(untitled)'}  [{a.feed_title}]")
+        print(f"{a.id:>7} {mark} {_date(a.published)}  {_row(a)}")
     return EXIT_OK
 
 
 def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     a = lib.article(args.article)
-    print(f"# {a.title or '(untitled)'}\n")
-    print(f"Feed: {a.feed_title}")
+    print(f"# {_t(a.title) or '(untitled)'}\n")
+    print(f"Feed: {_t(a.feed_title)}")
     if a.author:
-        print(f"Author: {a.author}")
+        print(f"Author: {_t(a.author)}")
     print(f"Published: {_date(a.published)} UTC")
     if a.url:
-        print(f"Link: {a.url}")
+        print(f"Link: {_t(a.url)}")
     for e in a.enclosures:
-        print(f"Enclosure: {e.url} ({e.type or 'unknown type'})")
+        print(f"Enclosure: {_t(e.url)} ({_t(e.type) or 'unknown type'})")
     print()
-    print(lib.markdown(a.id))
+    print(clean_block(lib.markdown(a.id)))
     return EXIT_OK
 
 
@@ -402,7 +414,7 @@ def cmd_tags(lib: Library, args: argparse.Namespace) -> int:
     if not tags:
         print("No tags yet. Tag an article with: gazette tag ARTICLE +name")
     for t in tags:
-        print(f"{t.unread:>5}/{t.articles:<5}  {t.name}")
+        print(f"{t.unread:>5}/{t.articles:<5}  {_t(t.name)}")
     return EXIT_OK
 
 
@@ -421,7 +433,7 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
         print("No matches.")
     for a in result.articles:
         mark = ("N" if not a.read else " ") + ("*" if a.starred else " ")
-        print(f"{a.id:>7} {mark} {_date(a.published)}  {a.title or '(untitled)'}  [{a.feed_title}]")
+        print(f"{a.id:>7} {mark} {_date(a.published)}  {_row(a)}")
     return EXIT_OK
 
 
@@ -438,7 +450,7 @@ def cmd_note(lib: Library, args: argparse.Namespace) -> int:
         print("Note unchanged.")
         return EXIT_OK
     lib.save_note(article.id, body)
-    print("Note deleted." if not body.strip() else f"Saved note on {article.title!s}.")
+    print("Note deleted." if not body.strip() else f"Saved note on {_t(article.title)}.")
     return EXIT_OK
 
 
@@ -465,7 +477,7 @@ def cmd_notes(lib: Library, args: argparse.Namespace) -> int:
     for a in arts:
         note = lib.note(a.id)
         first = (note.body.strip().splitlines() or [""])[0][:60] if note else ""
-        print(f"{a.id:>7}  {a.title or '(untitled)'}  [{a.feed_title}]\n{'':>9}{first}")
+        print(f"{a.id:>7}  {_t(a.title) or '(untitled)'}  [{_t(a.feed_title)}]\n{'':>9}{_t(first)}")
     return EXIT_OK
 
 
@@ -482,7 +494,7 @@ def cmd_export_notes(lib: Library, args: argparse.Namespace) -> int:
     folder = Path(args.dir).expanduser() if args.dir else load_config()[0].export_path()
     report = lib.export_notes(folder, force=args.force, article_ids=ids)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {_t(warning)}", file=sys.stderr)
     print(f"{folder}: {report.summary()}")
     return EXIT_OK
 
@@ -580,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             lib.close()
     except GazetteError as exc:
-        print(f"gazette: {exc}", file=sys.stderr)
+        print(f"gazette: {_t(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("gazette: interrupted", file=sys.stderr)
