@@ -122,7 +122,7 @@ async def test_no_auto_refresh_starts_while_one_is_running(
     served: Any, feed_server: Any, ui: Any
 ) -> None:
     lib, clock, _alpha, _beta = served
-    feed_server.delay("/a.xml", 0.5)
+    feed_server.delay("/a.xml", 2.0)
     app = GazetteApp(lib, clock=clock, config=config(30), auto_refresh_every=TICK)
     seen: list[str] = []
     original = app.notify

@@ -11,10 +11,11 @@ files and plain ``Markdown`` opens any scheme (``file:///etc/passwd``), so
 the pane opens only http, https and mailto links itself.
 
 Search highlights: the matched words are styled in the header's title and
-in a one-line snippet of the body under it ("where the words are").  The
-Markdown body itself is left untouched: wrapping words in ``**`` (or any
-other markup) could break links, code spans and tables, and Textual builds
-the blocks itself, so there is no safe place to add styles after parsing.
+in a one-line snippet of the body under it ("where the words are"), and
+in the body.  The Markdown source itself is left untouched: wrapping words in
+``**`` (or any other markup) could break links, code spans and tables.
+Instead, once a chunk is mounted, each block's built ``Content`` is restyled
+over the matched spans of its plain text (``_highlight_blocks``).
 
 Quote to note asks the pane for text: the selection if the user selected
 text in the article (mouse drag), else the *current paragraph*: the block at
@@ -47,6 +48,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import NoScreen
 from textual.message import Message
+from textual.style import Style as TextualStyle
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownList
@@ -273,6 +275,31 @@ class ArticlePane(VerticalScroll):
         for start, end in highlight_spans(plain, self.terms):
             text.stylize(style, offset + start, offset + end)
 
+    def _highlight_blocks(self, markdown: Markdown) -> None:
+        """Style the searched words in a mounted chunk's blocks (never raises).
+
+        The Markdown source is not touched: each block's built ``Content`` is
+        restyled over the matched spans of its plain text and set back.
+        """
+        try:
+            style = TextualStyle.from_rich_style(
+                self.get_component_rich_style("article-pane--match")
+            )
+            blocks = list(markdown.query(MarkdownBlock))
+        except Exception:
+            return
+        for block in blocks:
+            try:
+                content = block._content
+                spans = highlight_spans(content.plain, self.terms)
+                if not spans:
+                    continue
+                for start, end in spans:
+                    content = content.stylize(style, start, end)
+                block.set_content(content)
+            except Exception:
+                continue
+
     def clear(self) -> None:
         """Nothing open (the article's feed was deleted)."""
         self.article = None
@@ -302,7 +329,10 @@ class ArticlePane(VerticalScroll):
                 return
             if not body.is_attached:
                 return
-            await body.mount(Markdown(chunk, open_links=False))
+            markdown = Markdown(chunk, open_links=False)
+            await body.mount(markdown)
+            if self.terms:
+                self._highlight_blocks(markdown)
             await asyncio.sleep(0)  # let keys in between chunks
         self.loading_body = False
 

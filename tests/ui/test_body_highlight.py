@@ -1,0 +1,81 @@
+"""Pilot tests: searched words are highlighted inside the article body's Markdown blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.style import Style
+from textual.widgets import Markdown
+from textual.widgets._markdown import MarkdownBlock
+
+from tui.core.library import Library
+from tui.ui.app import GazetteApp
+
+SIZE = (120, 40)
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Zorb Times</title><link>https://zorb.example/</link>
+<description>test</description>
+<item><title>Weekly roundup</title><link>https://zorb.example/2</link>
+<guid>z2</guid><pubDate>Wed, 20 Mar 2024 10:00:00 GMT</pubDate>
+<description>Many things happened this week, among them the zorblax in passing,
+and a great deal more that has nothing to do with it at all.</description></item>
+</channel></rss>
+"""
+
+
+@pytest.fixture
+def zorb(library: Library, tmp_path: Path) -> int:
+    path = tmp_path / "zorb.xml"
+    path.write_text(FEED, encoding="utf-8")
+    feed, _result = library.add_feed(str(path))
+    return feed.id
+
+
+def highlighted(app: GazetteApp) -> list[str]:
+    """Words drawn with the pane's match style in the mounted body blocks."""
+    pane = app.main.pane
+    style = Style.from_rich_style(pane.get_component_rich_style("article-pane--match"))
+    words = []
+    for md in pane.query_one("#article-body").query_children(Markdown):
+        for block in md.query(MarkdownBlock):
+            content = block._content
+            words += [content.plain[s.start : s.end] for s in content.spans if s.style == style]
+    return words
+
+
+def body_text(app: GazetteApp) -> str:
+    pane = app.main.pane
+    return " ".join(b._content.plain for b in pane.query(MarkdownBlock))
+
+
+async def test_search_result_highlights_words_in_body(make_app: Any, zorb: int, ui: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.main
+        await pilot.press("slash")
+        m.search_bar.input.value = "zorblax"
+        m.search_bar.search_now()
+        await ui.wait_for(pilot, lambda: m.search_bar.shown == m.search_bar.value)
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        assert m.pane.article is not None and m.pane.article.title == "Weekly roundup"
+        assert [w.lower() for w in highlighted(app)] == ["zorblax"]
+
+
+async def test_plain_open_has_no_body_highlight(make_app: Any, zorb: int, ui: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.main
+        m.feed_list.select_key(f"feed:{zorb}")
+        await pilot.pause()
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        assert m.pane.article is not None and m.pane.article.title == "Weekly roundup"
+        assert "zorblax" in body_text(app)
+        assert highlighted(app) == []
