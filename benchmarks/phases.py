@@ -298,7 +298,6 @@ def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
             ts.append(_ms(dt))
         like.extend(ts)
         like_per[q] = statistics.median(ts)
-        # the same queries through FTS5, for a like-for-like ratio
     conn.close()
     out["like_ms"] = like
     out["like_per_query_ms"] = like_per
@@ -312,11 +311,10 @@ def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
 
 def phase_ui(args: dict[str, Any]) -> dict[str, Any]:
     import asyncio
+    import importlib.util
 
-    try:
-        import tui.ui.app  # noqa: F401
-    except ImportError as exc:
-        return {"missing": f"no UI yet ({exc})"}
+    if importlib.util.find_spec("tui.ui.app") is None:
+        return {"missing": "no UI yet"}
     return asyncio.run(_ui(args))
 
 
@@ -375,8 +373,9 @@ async def _ui(args: dict[str, Any]) -> dict[str, Any]:
                 articles.render_line(y)
             return _ms(time.perf_counter() - t)
 
-        key_ms = [step(lambda: articles.action_cursor(1)) for _ in range(args.get("j_presses", 60))]
-        key_ms += [step(lambda: articles.action_page(1)) for _ in range(args.get("pages", 30))]
+        moves, pages = args.get("line_moves", 60), args.get("pages", 30)
+        key_ms = [step(lambda: articles.action_cursor(1)) for _ in range(moves)]
+        key_ms += [step(lambda: articles.action_page(1)) for _ in range(pages)]
         out["key_ms"] = key_ms
         out["end_work_ms"] = step(lambda: articles.action_jump(-1))
         out["home_work_ms"] = step(lambda: articles.action_jump(0))

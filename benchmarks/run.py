@@ -1,6 +1,6 @@
 """Gazette's performance benchmarks, side by side with newsboat when it is installed.
 
-    uv run python benchmarks/run.py            # the full run (~12 min; ~17 building caches)
+    uv run python benchmarks/run.py            # the full run (~10 min; ~13 building caches)
     uv run python benchmarks/run.py --quick    # small sizes, one run each (CI, < 60 s)
 
 It starts a loopback feed farm (``farm.py``) and measures, each in a fresh
@@ -76,7 +76,7 @@ class Sizes:
     search_reps: int
     like_queries: int
     view_samples: int
-    j_presses: int
+    line_moves: int
     pages: int
     hosts: int = 16
     seed: int = 1
@@ -97,7 +97,7 @@ FULL = Sizes(
     search_reps=5,
     like_queries=8,
     view_samples=5,
-    j_presses=60,
+    line_moves=60,
     pages=30,
 )
 QUICK = Sizes(
@@ -111,7 +111,7 @@ QUICK = Sizes(
     search_reps=2,
     like_queries=4,
     view_samples=2,
-    j_presses=10,
+    line_moves=10,
     pages=5,
     hosts=4,
 )
@@ -308,6 +308,9 @@ class Tmux:
 
     def close(self) -> None:
         self._run("kill-server", check=False)
+        tmpdir = os.environ.get("TMUX_TMPDIR", "/tmp")
+        with contextlib.suppress(OSError):
+            Path(tmpdir, f"tmux-{os.getuid()}", self.socket).unlink()
 
 
 def app_pid(pane_pid: int, names: Sequence[str]) -> int:
@@ -924,7 +927,7 @@ class Bench:
                     "db": str(app_db),
                     "width": TERM_SIZE[0],
                     "height": TERM_SIZE[1],
-                    "j_presses": s.j_presses,
+                    "line_moves": s.line_moves,
                     "pages": s.pages,
                 },
             )
@@ -1093,7 +1096,7 @@ class Bench:
             [*self.gazette_cmd, "--db", str(db)],
             env,
             title[:16],
-            ["Down"] * s.j_presses + ["PageDown"] * s.pages,
+            ["Down"] * s.line_moves + ["PageDown"] * s.pages,
             [("G", 0.5), ("g", 0.3), ("Enter", 1.0)] + [("space", 0.2)] * 3,
             ["q"],
             ("python", "gazette"),
@@ -1109,7 +1112,7 @@ class Bench:
             ["newsboat", *nb.args()],
             nb.env(),
             Generator(s.seed).feed_title(0)[:14],
-            ["Down"] * s.j_presses + ["PageDown"] * s.pages,
+            ["Down"] * s.line_moves + ["PageDown"] * s.pages,
             [("Enter", 1.0)] + [("j", 0.05)] * 5 + [("Enter", 1.0), ("q", 0.3), ("q", 0.3)],
             ["Q"],
             ("newsboat",),
