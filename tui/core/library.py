@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 from tui.core import export, opml, schedule, search, workers
 from tui.core import tags as tagging
-from tui.core.convert import html_to_markdown
 from tui.core.errors import (
     FeedGone,
     FetchError,
@@ -338,6 +337,8 @@ class Library:
         """The article as Markdown, converted now (and stored) if not done yet."""
         md, html, base = self.store.article_body(article_id)
         if md is None:
+            from tui.core.convert import html_to_markdown  # BeautifulSoup: off the startup path
+
             md = html_to_markdown(html, base)
             self.store.save_markdown([(article_id, md)])
         return md
@@ -346,6 +347,8 @@ class Library:
         """Convert up to ``batch`` unconverted articles; returns how many were done."""
         rows = self.store.unconverted(batch)
         if rows:
+            from tui.core.convert import html_to_markdown
+
             self.store.save_markdown([(aid, html_to_markdown(h, b)) for aid, h, b in rows])
         return len(rows)
 

@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import NotFound, StoreError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 from tui.core.models import Article, Enclosure, Feed, Note, ParsedEntry, ParsedFeed, View
 from tui.core.text import html_text
 
@@ -207,7 +208,6 @@ class Store:
                 check_same_thread=False,
             )
             self.conn = conn
-            self.db = sqlite_utils.Database(conn)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
@@ -221,6 +221,14 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over this connection, imported only when needed
+        (migrations), which keeps it off the reader's startup path."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- plumbing ---------------------------------------------------------
 
