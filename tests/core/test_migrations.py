@@ -24,7 +24,9 @@ def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None
         (art,) = lib.articles()
         assert art.read and art.starred and art.has_note
         assert sorted(t.casefold() for t in art.tags) == ["gaza", "read-later"]
-        assert lib.note(art.id).body == "A note written at schema 1."
+        version = int(name.removeprefix("schema-v").removesuffix(".db"))
+        assert lib.note(art.id).body == f"A note written at schema {version}."
+        assert [a.id for a in lib.search("written").articles] == [art.id]  # notes stay indexed
         assert lib.find_feed("https://example.org/seed.xml").tags == ("News",)
         assert [s.name for s in lib.saved_searches()] == ["Unread news"]
         assert "Qatar" in lib.markdown(art.id)
@@ -33,6 +35,11 @@ def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None
         lib.close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Schema 2 dropped the FTS prefix indexes (they slowed every refresh).
+    (fts_sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
+    ).fetchone()
+    assert "prefix" not in fts_sql
     conn.close()
 
 

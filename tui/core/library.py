@@ -43,6 +43,7 @@ from tui.core.models import (
 )
 from tui.core.parse import parse_feed
 from tui.core.store import Store
+from tui.core.writebatch import WriteBatch
 
 Progress = Callable[[int, int, FeedResult], None]
 
@@ -230,74 +231,101 @@ class Library:
         results: list[FeedResult] = []
         total = len(targets)
         store = self.store
+        batch = WriteBatch(store)
+
+        async def failed(
+            feed: Feed, status: int | None, reason: str, gone: bool = False
+        ) -> FeedResult:
+            await batch.run(
+                lambda: store.record_fetch(
+                    feed.id, status=status, error=reason, gone=gone, now=self._now()
+                )
+            )
+            return FeedResult(feed.id, feed.url, feed.title, error=reason)
+
+        async def one(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
+            try:
+                res = await self._fetch_scheduled(fetcher, feed)
+            except FeedGone as exc:
+                return await failed(feed, 410, exc.reason, gone=True)
+            except FetchError as exc:
+                return await failed(feed, exc.status, exc.reason)
+            if res.not_modified or res.body is None:
+
+                def not_modified() -> str:
+                    url = self._follow_move(feed, res)
+                    store.record_fetch(feed.id, status=304, error=None, now=self._now())
+                    return url
+
+                url = await batch.run(not_modified)
+                return FeedResult(feed.id, url, feed.title, not_modified=True)
+            try:
+                parsed = await loop.run_in_executor(
+                    pool, parse_feed, res.body, res.final_url, res.content_type
+                )
+            except ParseError as exc:
+                reason = exc.reason
+
+                def unreadable() -> str:
+                    url = self._follow_move(feed, res)
+                    store.record_fetch(feed.id, status=res.status, error=reason, now=self._now())
+                    return url
+
+                url = await batch.run(unreadable)
+                return FeedResult(feed.id, url, feed.title, error=reason)
+
+            def write() -> tuple[str, int, int]:
+                url = self._follow_move(feed, res)
+                new, updated = store.store_entries(
+                    feed.id,
+                    parsed,
+                    status=res.status,
+                    etag=res.etag,
+                    last_modified=res.last_modified,
+                    now=self._now(),
+                )
+                return url, new, updated
+
+            url, new, updated = await batch.run(write)
+            return FeedResult(
+                feed.id,
+                url,
+                parsed.title or feed.title,
+                new=new,
+                updated=updated,
+                warning=parsed.warning,
+            )
+
+        async def guarded(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
+            try:
+                result = await one(feed, fetcher, pool)
+            except NotFound:  # unsubscribed while it was being fetched
+                result = FeedResult(feed.id, feed.url, feed.title)
+            except GazetteError as exc:
+                result = FeedResult(feed.id, feed.url, feed.title, error=str(exc))
+            except Exception as exc:  # a bug must not sink the other feeds
+                result = FeedResult(feed.id, feed.url, feed.title, error=f"internal error: {exc!r}")
+            results.append(result)
+            if progress is not None:
+                progress(len(results), total, result)
+            return result
+
         with self._executor(total) as pool:
             async with self.fetch_settings.fetcher() as fetcher:
-
-                async def one(feed: Feed) -> FeedResult:
-                    try:
-                        res = await self._fetch_scheduled(fetcher, feed)
-                    except FeedGone as exc:
-                        store.record_fetch(
-                            feed.id, status=410, error=exc.reason, gone=True, now=self._now()
-                        )
-                        return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
-                    except FetchError as exc:
-                        store.record_fetch(
-                            feed.id, status=exc.status, error=exc.reason, now=self._now()
-                        )
-                        return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
-                    url = feed.url
-                    moved = res.permanent_url and res.permanent_url != feed.url
-                    if moved and store.move_feed(feed.id, res.permanent_url or url):
-                        url = res.permanent_url or url
-                    if res.not_modified or res.body is None:
-                        store.record_fetch(feed.id, status=304, error=None, now=self._now())
-                        return FeedResult(feed.id, url, feed.title, not_modified=True)
-                    try:
-                        parsed = await loop.run_in_executor(
-                            pool, parse_feed, res.body, res.final_url, res.content_type
-                        )
-                    except ParseError as exc:
-                        store.record_fetch(
-                            feed.id, status=res.status, error=exc.reason, now=self._now()
-                        )
-                        return FeedResult(feed.id, url, feed.title, error=exc.reason)
-                    new, updated = store.store_entries(
-                        feed.id,
-                        parsed,
-                        status=res.status,
-                        etag=res.etag,
-                        last_modified=res.last_modified,
-                        now=self._now(),
-                    )
-                    return FeedResult(
-                        feed.id,
-                        url,
-                        parsed.title or feed.title,
-                        new=new,
-                        updated=updated,
-                        warning=parsed.warning,
-                    )
-
-                async def guarded(feed: Feed) -> FeedResult:
-                    try:
-                        result = await one(feed)
-                    except NotFound:  # unsubscribed while it was being fetched
-                        result = FeedResult(feed.id, feed.url, feed.title)
-                    except GazetteError as exc:
-                        result = FeedResult(feed.id, feed.url, feed.title, error=str(exc))
-                    except Exception as exc:  # a bug must not sink the other feeds
-                        result = FeedResult(
-                            feed.id, feed.url, feed.title, error=f"internal error: {exc!r}"
-                        )
-                    results.append(result)
-                    if progress is not None:
-                        progress(len(results), total, result)
-                    return result
-
-                await asyncio.gather(*(guarded(f) for f in targets))
+                try:
+                    await asyncio.gather(*(guarded(f, fetcher, pool) for f in targets))
+                finally:
+                    batch.close()
         order = {f.id: i for i, f in enumerate(targets)}
         return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
+
+    def _follow_move(self, feed: Feed, res: FetchResult) -> str:
+        """Follow a permanent redirect unless another feed already has that URL;
+        returns the URL the feed now has."""
+        new_url = res.permanent_url
+        if new_url and new_url != feed.url and self.store.move_feed(feed.id, new_url):
+            return new_url
+        return feed.url
 
     # -- articles ---------------------------------------------------------
 

@@ -27,6 +27,11 @@ class ParsedEntry:
     the link, else a hash of title, date and summary.  ``content`` is the best
     HTML body (full content over summary); ``base`` is the URL relative links
     in it are resolved against.
+
+    ``words`` (the body as plain words, for the search index) and ``version``
+    (a fingerprint of the feed-owned fields) are derived by
+    :func:`tui.core.entries.prepared`; the parser fills them in its worker
+    process so that the process writing the database does not have to.
     """
 
     key: str
@@ -40,6 +45,8 @@ class ParsedEntry:
     content: str | None
     base: str | None
     enclosures: tuple[Enclosure, ...] = ()
+    words: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

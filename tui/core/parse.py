@@ -46,6 +46,7 @@ import math
 import re
 import xml.sax
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -54,6 +55,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
+from tui.core.entries import prepared
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
 from tui.core.text import clean_line, clean_url, shorten, unescape
@@ -128,7 +130,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     :attr:`ParsedFeed.warning` set.
     """
     try:
-        return _parse(bytes(body), url or "", content_type)
+        feed = _parse(bytes(body), url or "", content_type)
+        return replace(feed, entries=tuple(prepared(e) for e in feed.entries))
     except ParseError:
         raise
     except (MemoryError, RecursionError) as exc:
