@@ -22,6 +22,9 @@ Why each rule exists (STACK-NOTES pitfalls 1, 4 and 5):
 * ``html.parser`` is quadratic on unfinished tags (``"<p " * 16000`` took 14 s), so the
   markup goes through ``text.tame_html`` and a parser that gives up linearly at the end of
   the input (``text.EofSafeParser``).
+* Building and converting a tree costs its size times its depth, and ``html.parser`` nests
+  every unclosed tag (``"<x>a<br>b" * 22000`` took 12 s), so the parser flattens anything
+  nested deeper than ``_MAX_DEPTH`` into plain text (``_Parser``).
 
 This module must not import Textual or Rich (``tui.core`` is UI-free, enforced by
 import-linter).
@@ -34,6 +37,7 @@ import logging
 import re
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -121,8 +125,141 @@ _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 _TAG_RE = re.compile(r"<[^<>]*>")
 
 
+# How deep the parse tree may nest (see _Parser).  Articles stay far below it (the deepest
+# item in tests/fixtures/corpus nests 26 levels), and so does markdownify's recursion (four
+# frames a level: it runs out of stack at about 245 levels).
+_MAX_DEPTH = 128
+
+# Tags that leave a space (a newline in <pre>) in text flattened past _MAX_DEPTH.
+_BREAK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "main",
+        "nav",
+        "address",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "hr",
+        "pre",
+        "blockquote",
+        "details",
+        "summary",
+        "table",
+        "caption",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+    }
+)
+
+
+class _ClosedVoidTags(Counter[str]):
+    """The list bs4 keeps of void tags already closed, as a multiset.
+
+    bs4 appends a name for every ``<br>`` and looks every end tag up in the list (to
+    ignore a later ``</br>``), so many ``<br>`` followed by many end tags were quadratic:
+    ``"<br>" * 40000 + "</x>" * 40000`` took 10 s.  Same answers, in O(1).
+    """
+
+    def append(self, tag: str) -> None:
+        self[tag] += 1
+
+    def remove(self, tag: str) -> None:  # bs4 only removes a name it found
+        if self[tag] > 1:
+            self[tag] -= 1
+        else:
+            del self[tag]
+
+
 class _Parser(EofSafeParser, BeautifulSoupHTMLParser):
-    """bs4's ``html.parser`` glue, linear on markup that never finishes (see text.py)."""
+    """bs4's ``html.parser`` glue, linear on unfinished markup and on deep nesting.
+
+    Unfinished markup (``"<p " * n``) is :class:`~tui.core.text.EofSafeParser`'s job.
+
+    Nesting is capped at ``_MAX_DEPTH`` open elements.  ``html.parser`` never closes a tag
+    implicitly, so every unclosed tag nests, and each time bs4 adds a child to an element
+    that already has one it walks from there up to the root (``_linkage_fixer``);
+    markdownify then looks for a ``<pre>`` among the ancestors of every element.  Both
+    cost size x depth: ``"<x>a<br>b" * n`` (n deep, three children a level) took 12 s
+    at 200 KB, only for markdownify to give up on the depth.  So past the cap, tags
+    build nothing: their text joins the deepest open element as plain text, a block tag
+    or ``<br>`` leaves a space so words stay apart, and an end tag is ignored unless it
+    closes an element that is really open.  Structure that deep is flattened; no word
+    is lost, and the cost is that of tokenising.  An element the converter drops
+    (``_DROP_TAGS`` or ``hidden``) met at the cap still opens, one level past it, so
+    that what it holds stays hidden.  Documents within the cap parse exactly as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.already_closed_empty_element = _ClosedVoidTags()  # type: ignore[assignment]
+        # Depth -> names of the start tags ignored there that have not ended yet.
+        self._ignored: dict[int, Counter[str]] = {}
+
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]], handle_empty_element: bool = True
+    ) -> None:
+        depth = len(self.soup.tagStack) - 1  # tagStack[0] is the document itself
+        if depth < _MAX_DEPTH or (depth == _MAX_DEPTH and _dropped(tag, attrs)):
+            super().handle_starttag(tag, attrs, handle_empty_element)
+            return
+        if not self.soup.builder.can_be_empty_element(tag):
+            ignored = self._ignored.get(depth)
+            if ignored is None:
+                ignored = self._ignored[depth] = Counter()
+            ignored[tag] += 1
+        if tag in _BREAK_TAGS:
+            self._separate()
+
+    def handle_endtag(self, tag: str, check_already_closed: bool = True) -> None:
+        depth = len(self.soup.tagStack) - 1
+        if depth < _MAX_DEPTH:
+            super().handle_endtag(tag, check_already_closed)
+            return
+        ignored = self._ignored.get(depth)
+        if ignored and ignored[tag] > 0:
+            ignored[tag] -= 1
+        elif self.soup.open_tag_counter.get(tag):
+            super().handle_endtag(tag, check_already_closed)
+            # Tags ignored inside the elements that just ended end with them.
+            depth = len(self.soup.tagStack) - 1
+            for level in [level for level in self._ignored if level > depth]:
+                del self._ignored[level]
+            return
+        if tag in _BREAK_TAGS:
+            self._separate()
+
+    def _separate(self) -> None:
+        """Keep words apart where a block tag was flattened.
+
+        A space, not a newline (outside ``<pre>``): the reader shows a lone newline as a
+        space anyway, and each list or quote around the text would indent every line.
+        """
+        self.handle_data("\n" if self.soup.open_tag_counter.get("pre") else " ")
+
+
+def _dropped(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether the converter drops this element whole (see ``_SafeConverter.process_tag``)."""
+    return tag in _DROP_TAGS or (bool(attrs) and any(name == "hidden" for name, _ in attrs))
 
 
 class _TreeBuilder(HTMLParserTreeBuilder):
@@ -647,9 +784,9 @@ def html_to_markdown(html: str | None, base_url: str | None = None) -> str:
     Textual's ``Markdown``: no raw HTML, no live non-http(s)/mailto links, no terminal
     controls, and code blocks that cannot swallow the text after them.
 
-    Never raises: trees too deep for markdownify's recursion (or any other converter
-    failure) degrade to escaped plain paragraphs, and an unparseable document to its
-    tag-stripped text.
+    Never raises: a converter failure (such as running out of stack, which the parser's
+    nesting cap leaves to callers already deep in their own) degrades to escaped plain
+    paragraphs, and an unparseable document to its tag-stripped text.
     """
     if not html:
         return ""
