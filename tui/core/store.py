@@ -172,6 +172,9 @@ def _schema_v2(db: sqlite_utils.Database) -> None:
     )
     db.execute("DROP TABLE articles_fts_v1")
     db.execute(_FTS_DELETE_TRIGGER)
+    # Merge index segments in larger steps: about a fifth less indexing work
+    # per refresh, for searches that read a few more (small) segments.
+    db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16)")
 
 
 # Forward migrations: MIGRATIONS[n] upgrades a database at version n to n + 1.

@@ -22,8 +22,8 @@ from tui.core.store import Store
 
 T = TypeVar("T")
 
-MAX_UNITS = 50
-MAX_AGE_S = 0.25
+MAX_UNITS = 100
+MAX_AGE_S = 0.5
 
 
 class WriteBatch:
