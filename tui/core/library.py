@@ -547,8 +547,8 @@ class Library:
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""
         where, params = Store._where(view)
-        sql = f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id{where}"
-        return [r[0] for r in self.store.conn.execute(sql + " ORDER BY a.published DESC", params)]
+        sql = f"SELECT a.id FROM articles a{where} ORDER BY a.published DESC, a.id DESC"
+        return [r[0] for r in self.store.conn.execute(sql, params)]
 
     def mark_search_read(self, text: str) -> list[int]:
         """Mark every unread match of a query read; returns their ids (for undo).

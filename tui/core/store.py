@@ -153,13 +153,25 @@ _FTS_DELETE_TRIGGER = (
 
 
 def _schema_v2(db: sqlite_utils.Database) -> None:
-    """Rebuild the search index without its 2- and 3-letter prefix indexes.
+    """A cheaper search index, and list indexes that answer deep pages alone.
 
-    They tripled the index entries written per word, which made indexing
-    about half of a cold refresh's database time, yet ranked prefix queries
-    ran no faster with them (measured at 100,000 articles: ORDER BY rank
-    dominates).  FTS5 cannot drop them in place, so the rows are copied.
+    The search index is rebuilt without its 2- and 3-letter prefix indexes:
+    they tripled the entries written per word, about half of a cold
+    refresh's database time, yet ranked prefix queries ran no faster with
+    them (at 100,000 articles ORDER BY rank dominates).  FTS5 cannot drop
+    them in place, so the rows are copied.
+
+    The (published, id) list indexes gain feed_id, and unread articles get
+    their own: a page deep in a folder or the Unread view skips index
+    entries instead of reading article rows (last page of 50,000 unread:
+    134 ms before, under 3 ms after).
     """
+    db.execute("DROP INDEX articles_published")
+    db.execute("CREATE INDEX articles_published ON articles(published DESC, id DESC, feed_id)")
+    db.execute(
+        "CREATE INDEX articles_unread_published ON articles(published DESC, id DESC, feed_id) "
+        "WHERE read = 0"
+    )
     db.execute("DROP TRIGGER articles_fts_delete")
     db.execute("ALTER TABLE articles_fts RENAME TO articles_fts_v1")
     db.execute(
@@ -715,14 +727,21 @@ class Store:
 
     @staticmethod
     def _where(view: View) -> tuple[str, list[Any]]:
-        """SQL conditions (on ``articles a`` joined to ``feeds f``) selecting a view."""
+        """SQL conditions on ``articles a`` alone selecting a view.
+
+        No join to ``feeds``: with the folder as a set of feed ids, list pages,
+        counts and positions are answered from the article indexes.
+        """
         clauses: list[str] = []
         params: list[Any] = []
         if view.feed_id is not None:
             clauses.append("a.feed_id = ?")
             params.append(view.feed_id)
         if view.folder is not None:
-            clauses.append("(f.folder = ? COLLATE NOCASE OR f.folder LIKE ? ESCAPE '\\')")
+            clauses.append(
+                "a.feed_id IN (SELECT id FROM feeds "
+                "WHERE folder = ? COLLATE NOCASE OR folder LIKE ? ESCAPE '\\')"
+            )
             escaped = view.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params.extend([view.folder, escaped + "/%"])
         if view.unread:
@@ -741,33 +760,46 @@ class Store:
         offset: int = 0,
         newest_first: bool = True,
     ) -> list[Article]:
-        """A page of a view's articles, newest first by default (ties broken by id)."""
+        """A page of a view's articles, newest first by default (ties broken by id).
+
+        The page's ids come first, from the (published, id) indexes alone, and
+        only then their rows: a deep OFFSET skips index entries, not whole
+        article rows (the last page of 50,000 went from 177 ms to a few).
+        """
         where, params = self._where(view)
         order = "DESC" if newest_first else "ASC"
-        sql = (
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
-            f"ORDER BY a.published {order}, a.id {order} LIMIT ? OFFSET ?"
-        )
-        rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
-        tags = self._tags_for([r[0] for r in rows])
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT a.id FROM articles a{where} "
+                f"ORDER BY a.published {order}, a.id {order} LIMIT ? OFFSET ?",
+                [*params, -1 if limit is None else limit, offset],
+            )
+        ]
+        rows: list[Sequence[Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                self.conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                    f"WHERE a.id IN ({marks}) ORDER BY a.published {order}, a.id {order}",
+                    chunk,
+                )
+            )
+        tags = self._tags_for(ids)
         return [self._article(r, tags.get(r[0], ())) for r in rows]
 
     def count_articles(self, view: View = View()) -> int:
         where, params = self._where(view)
-        join = " JOIN feeds f ON f.id = a.feed_id" if view.folder is not None else ""
-        sql = f"SELECT count(*) FROM articles a{join}{where}"
+        sql = f"SELECT count(*) FROM articles a{where}"
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def mark_view_read(self, view: View) -> list[int]:
         """Mark every unread article of a view read; returns their ids (for undo)."""
         where, params = self._where(replace(view, unread=True))
         with self.transaction() as conn:
-            ids = [
-                r[0]
-                for r in conn.execute(
-                    f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id{where}", params
-                )
-            ]
+            ids = [r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)]
             conn.executemany("UPDATE articles SET read = 1 WHERE id = ?", [(i,) for i in ids])
         return ids
 
@@ -919,10 +951,7 @@ class Store:
             return None
         where, params = self._where(view)
         glue = " AND " if where else " WHERE "
-        sql = (
-            f"SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id"
-            f"{where}{glue}{before[0]}"
-        )
+        sql = f"SELECT count(*) FROM articles a{where}{glue}{before[0]}"
         return int(self.conn.execute(sql, [*params, *before[1]]).fetchone()[0])
 
     def next_unread(
