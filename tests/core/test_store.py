@@ -167,6 +167,27 @@ def test_list_pages_are_found_from_an_index_alone(store: Store) -> None:
     assert plans["unread"] == "SCAN a USING INDEX articles_unread_published"
 
 
+def test_one_feed_looked_up_alone_matches_the_full_list(store: Store) -> None:
+    from tui.core.tags import set_feed_tags
+
+    a = store.add_feed("https://a.example/feed", folder="Tech")
+    b = store.add_feed("https://b.example/feed")
+    empty = store.add_feed("https://c.example/feed")
+    store.store_entries(a, doc(entry("x"), entry("y"), entry("z")), now=NOW)
+    store.store_entries(b, doc(entry("x")), now=NOW)
+    store.set_read([store.articles(View(feed_id=a))[0].id], True)
+    set_feed_tags(store, a, ["News", "Daily"])
+    set_feed_tags(store, b, ["Other"])
+    listed = {f.id: f for f in store.feeds()}
+    for fid in (a, b, empty):
+        assert store.feed(fid) == listed[fid]
+        assert store.find_feed(str(fid)) == listed[fid]
+        assert store.find_feed(listed[fid].url) == listed[fid]
+    assert (listed[a].total, listed[a].unread, listed[a].tags) == (3, 2, ("Daily", "News"))
+    with pytest.raises(NotFound):
+        store.feed(9999)
+
+
 def test_enclosures_round_trip(store: Store) -> None:
     fid = store.add_feed("https://example.org/feed")
     enc = (Enclosure("https://example.org/a.mp3", "audio/mpeg", 1234),)

@@ -397,26 +397,40 @@ class Store:
 
     def feeds(self) -> list[Feed]:
         """Every feed with its article and unread counts, ordered by folder then title."""
+        return self._feeds("", ())
+
+    def _feeds(self, where: str, params: Sequence[Any]) -> list[Feed]:
+        """Feeds matching ``where`` (on ``feeds``), with their counts and tags."""
+        rows = self.conn.execute(
+            "SELECT id, url, title, site_url, folder, etag, last_modified, last_fetched, "
+            f"last_changed, last_status, error, gone FROM feeds{where} "
+            "ORDER BY coalesce(folder, '') COLLATE NOCASE, "
+            "coalesce(nullif(title, ''), url) COLLATE NOCASE",
+            params,
+        ).fetchall()
+        if not rows:
+            return []
+        # One feed: count its rows alone; many: one pass over the (partial) indexes.
+        only: tuple[int, ...] = (rows[0][0],) if len(rows) == 1 else ()
+        cond = " AND feed_id = ?" if only else ""
         totals = dict(
-            self.conn.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id").fetchall()
+            self.conn.execute(
+                f"SELECT feed_id, count(*) FROM articles WHERE 1 = 1{cond} GROUP BY feed_id", only
+            ).fetchall()
         )
         unread = dict(
             self.conn.execute(
-                "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
+                f"SELECT feed_id, count(*) FROM articles WHERE read = 0{cond} GROUP BY feed_id",
+                only,
             ).fetchall()
         )
         tags: dict[int, list[str]] = {}
         for feed_id, name in self.conn.execute(
             "SELECT ft.feed_id, t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id "
-            "ORDER BY t.name"
+            f"WHERE 1 = 1{cond.replace('feed_id', 'ft.feed_id')} ORDER BY t.name",
+            only,
         ):
             tags.setdefault(feed_id, []).append(name)
-        rows = self.conn.execute(
-            "SELECT id, url, title, site_url, folder, etag, last_modified, last_fetched, "
-            "last_changed, last_status, error, gone FROM feeds "
-            "ORDER BY coalesce(folder, '') COLLATE NOCASE, "
-            "coalesce(nullif(title, ''), url) COLLATE NOCASE"
-        ).fetchall()
         return [
             Feed(
                 id=r[0],
@@ -439,22 +453,21 @@ class Store:
         ]
 
     def feed(self, feed_id: int) -> Feed:
-        for f in self.feeds():
-            if f.id == feed_id:
-                return f
-        raise NotFound(f"no feed with id {feed_id}")
+        found = self._feeds(" WHERE id = ?", (feed_id,))
+        if not found:
+            raise NotFound(f"no feed with id {feed_id}")
+        return found[0]
 
     def find_feed(self, ref: str) -> Feed:
         """A feed by id, exact URL, or unambiguous title (case-insensitive)."""
-        feeds = self.feeds()
         if ref.isdigit():
-            for f in feeds:
-                if f.id == int(ref):
-                    return f
-        for f in feeds:
-            if f.url == ref:
-                return f
-        by_title = [f for f in feeds if f.title.casefold() == ref.casefold()]
+            found = self._feeds(" WHERE id = ?", (int(ref),))
+            if found:
+                return found[0]
+        found = self._feeds(" WHERE url = ?", (ref,))
+        if found:
+            return found[0]
+        by_title = [f for f in self.feeds() if f.title.casefold() == ref.casefold()]
         if len(by_title) == 1:
             return by_title[0]
         if len(by_title) > 1:
