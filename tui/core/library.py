@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tui.core import export, opml, schedule, search, workers
 from tui.core import tags as tagging
@@ -30,7 +30,6 @@ from tui.core.errors import (
     ParseError,
 )
 from tui.core.export import ExportReport
-from tui.core.fetch import Fetcher, discover, normalise_url
 from tui.core.models import (
     Article,
     Feed,
@@ -41,9 +40,13 @@ from tui.core.models import (
     RefreshSummary,
     View,
 )
-from tui.core.parse import parse_feed
 from tui.core.store import Store
 from tui.core.writebatch import WriteBatch
+
+if TYPE_CHECKING:
+    # httpx and feedparser load only when something is fetched or parsed:
+    # the reader's first screen needs neither (see the startup benchmark).
+    from tui.core.fetch import Fetcher
 
 Progress = Callable[[int, int, FeedResult], None]
 
@@ -54,6 +57,8 @@ POOL_THRESHOLD = 8
 def _locate(url: str) -> str:
     """A feed address as stored: URLs normalised, local paths made absolute,
     so that a refresh from another directory still finds the file."""
+    from tui.core.fetch import normalise_url
+
     url = normalise_url(url)
     if "://" in url:
         return url
@@ -73,6 +78,8 @@ class FetchSettings:
     user_agent: str | None = None
 
     def fetcher(self) -> Fetcher:
+        from tui.core.fetch import Fetcher
+
         return Fetcher(
             max_connections=self.max_connections,
             per_host=self.per_host,
@@ -141,6 +148,8 @@ class Library:
 
     def discover(self, url: str) -> list[str]:
         """Feed URLs reachable from ``url`` (itself when it is a feed)."""
+        from tui.core.fetch import discover, normalise_url
+
         url = normalise_url(url)
 
         async def run() -> list[str]:
@@ -153,6 +162,8 @@ class Library:
         self, url: str, *, tags: Sequence[str] = (), folder: str | None = None
     ) -> tuple[Feed, FeedResult]:
         """Subscribe to a feed URL after fetching it once to prove it is a feed."""
+        from tui.core.parse import parse_feed
+
         url = _locate(url)
         if self.store.feed_id_for_url(url) is not None:
             raise InputError(f"{url}: already subscribed")
@@ -227,6 +238,8 @@ class Library:
         return ThreadPoolExecutor(max_workers=1)
 
     async def _refresh(self, targets: list[Feed], progress: Progress | None) -> RefreshSummary:
+        from tui.core.parse import parse_feed
+
         loop = asyncio.get_running_loop()
         results: list[FeedResult] = []
         total = len(targets)
