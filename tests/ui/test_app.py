@@ -635,14 +635,15 @@ async def test_R_refreshes_all_and_marks_failing_feeds(
 
 @pytest.fixture
 def slow_farm(feed_server: Any, tmp_path: Path) -> Iterator[Library]:
-    """60 feeds answering after 0.4 s each, plus two local feeds to read meanwhile."""
+    """60 feeds answering after 1 s each, 16 at a time (at least 4 s in all), plus
+    two local feeds to read meanwhile."""
     from tui.core.library import FetchSettings
 
     outlines = []
     for i in range(SLOW_FEEDS):
         path = f"/slow{i}.xml"
         feed_server.page(path, _rss(f"Feed{i}", 3))
-        feed_server.delay(path, 0.4)
+        feed_server.delay(path, 1.0)
         outlines.append(f'<outline type="rss" text="Feed{i}" xmlUrl="{feed_server.url(path)}"/>')
     opml = tmp_path / "many.opml"
     opml.write_text(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import shlex
 import signal
@@ -53,10 +54,7 @@ from tui.core.schedule import FeedSettings
 from tui.ui import safe, themes
 from tui.ui.commands import ReaderCommands, key_display
 from tui.ui.messages import RefreshFinished, RefreshProgress
-from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.feed_settings import FeedSettingsScreen
-from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.settings_commands import SettingsCommands
 from tui.ui.widgets.article_list import ArticleList
@@ -77,6 +75,13 @@ EXIT_SIGNALS = tuple(
 SIGNAL_EXIT_GRACE = 5.0
 #: Export warnings shown in the notification (the rest are counted).
 EXPORT_WARNINGS_SHOWN = 3
+#: Dialogs imported when first opened, not at startup (the help screen's table
+#: widget alone is a noticeable part of the import time).
+LATE_SCREENS = (
+    "tui.ui.screens.add_feed",
+    "tui.ui.screens.feed_settings",
+    "tui.ui.screens.help",
+)
 
 
 def _plural(n: int, word: str) -> str:
@@ -96,6 +101,8 @@ def known_binding_ids() -> set[str]:
             yield sub
             yield from subclasses(sub)
 
+    for module in LATE_SCREENS:  # their bindings can be remapped before they are opened
+        importlib.import_module(module)
     ids: set[str] = set()
     for cls in subclasses(DOMNode):
         for binding in cls.__dict__.get("BINDINGS", ()):
@@ -339,6 +346,8 @@ class GazetteApp(App[int]):
 
     def _checked_keymap(self, keymap: dict[str, str]) -> dict[str, str]:
         """The keymap without ids no binding has (each reported as one line)."""
+        if not keymap:
+            return {}
         known = known_binding_ids()
         good: dict[str, str] = {}
         for binding_id, keys in keymap.items():
@@ -543,6 +552,8 @@ class GazetteApp(App[int]):
     # -- feeds --------------------------------------------------------------
 
     def action_add_feed(self) -> None:
+        from tui.ui.screens.add_feed import AddFeedScreen  # see LATE_SCREENS
+
         def added(feed_id: int | None) -> None:
             if feed_id is not None:
                 self.main.select_feed(feed_id)
@@ -597,6 +608,8 @@ class GazetteApp(App[int]):
                 return
             self.main.after_refresh()
             self.notify(f"Settings saved for {safe.clean(updated.title)}.", markup=False)
+
+        from tui.ui.screens.feed_settings import FeedSettingsScreen  # see LATE_SCREENS
 
         self.push_screen(FeedSettingsScreen(feed, current, self.config), saved)
 
@@ -680,6 +693,8 @@ class GazetteApp(App[int]):
         return rows
 
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen  # see LATE_SCREENS
+
         self.push_screen(HelpScreen(self.key_help()))
 
     async def action_quit(self) -> None:

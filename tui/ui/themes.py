@@ -26,13 +26,14 @@ import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DEFAULT_THEME = "gazette-dark"
 
@@ -78,7 +79,15 @@ def shipped_theme_dir() -> Traversable | None:
     checkout (``uv run`` installs the project editable) they are the
     repository's ``themes/`` next to the package.
     """
-    packaged = resources.files("tui") / "themes"
+    package = Path(__file__).parent.parent
+    packaged: Path | Traversable = package / "themes"
+    if not (package / "__init__.py").is_file():
+        # Not a plain folder (a zip, say): ask importlib.  A plain folder is
+        # what ``resources.files`` would give, without importing
+        # ``importlib.resources`` (and zipfile) on every start.
+        from importlib import resources
+
+        packaged = resources.files("tui") / "themes"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / "themes"

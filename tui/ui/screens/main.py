@@ -38,7 +38,7 @@ from textual.worker import get_current_worker
 
 from tui.core.errors import GazetteError
 from tui.core.library import Library
-from tui.core.models import Article, Feed
+from tui.core.models import Article, Feed, View
 from tui.core.search import SavedSearch, compile_query, parse_query
 from tui.core.tags import TagCount
 from tui.ui import safe
@@ -245,6 +245,41 @@ class MainScreen(Screen[None]):
         )
         self._count_searches()
 
+    def _recount_article(self, article: Article) -> None:
+        """One article was read, starred or noted: recount what that can change.
+
+        That is its feed's unread count, the smart views, the tags (when any
+        can be involved) and the saved searches (in the worker), which is
+        what ``refresh_counts`` would change, without re-reading every feed
+        (tens of milliseconds with thousands of feeds, on every article
+        opened).  Anything unexpected falls back to ``refresh_counts``.
+        """
+        feed = self.feeds.get(article.feed_id)
+        if feed is None:
+            self.refresh_counts()
+            return
+        unread = self.library.count_articles(View(feed_id=feed.id, unread=True))
+        feed = replace(feed, unread=unread)
+        self.feeds[feed.id] = feed
+        self.counts = self.library.smart_counts()
+        if self.tags or article.tags or feed.tags:
+            tags = self.library.tags()
+            if tags != self.tags:
+                self.tags = tags
+                self._load_feed_list()
+                self._count_searches()
+                return
+        if not self.feed_list.update_feed(feed, self.counts):
+            self._load_feed_list()
+            self._count_searches()
+            return
+        current = self.feed_list.current
+        if current is not None and self.source is not None and current.key == self.source.key:
+            self.source = current
+        self._show_source_header()
+        self.status.set_counts(self.counts, self.article_list.count)
+        self._count_searches()
+
     def _load_feed_list(self) -> None:
         self.feed_list.load(self.feeds.values(), self.counts, self.tags, self.searches)
         current = self.feed_list.current
@@ -367,7 +402,7 @@ class MainScreen(Screen[None]):
         """An article changed state: show it everywhere and recount."""
         self.article_list.replace_article(article)
         self.pane.update_header(article)
-        self.refresh_counts()
+        self._recount_article(article)
 
     def _save_note(self, article_id: int, body: str) -> None:
         self.library.save_note(article_id, body)
@@ -415,7 +450,7 @@ class MainScreen(Screen[None]):
             self.library.mark_read([article.id], True)
             article = replace(article, read=True)
             self.article_list.replace_article(article)
-            self.refresh_counts()
+            self._recount_article(article)
         terms = self.article_list.terms
         self.pane.show_article(article, terms)
         self._load_note(article)
@@ -436,6 +471,9 @@ class MainScreen(Screen[None]):
             md = safe.clean_block(self.library.markdown(article_id))
             chunks = split_markdown(md)
             snippet = match_snippet(md, terms) if terms else ""
+            # The pane's Markdown widget is imported on first use; the first
+            # time, do it here rather than on the UI thread when mounting.
+            import textual.widgets._markdown  # noqa: F401
         except Exception as exc:  # shown in the pane; never kills the app
             if not worker.is_cancelled:
                 self.post_message(ArticleBody(article_id, [], error=safe.clean(str(exc))))

@@ -35,11 +35,9 @@ import asyncio
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from rich.text import Text
 from textual import errors, work
 from textual.app import ComposeResult
@@ -50,15 +48,31 @@ from textual.dom import NoScreen
 from textual.message import Message
 from textual.style import Style as TextualStyle
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
-from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownList
+from textual.widgets import Static
 
 from tui.core.models import Article
 from tui.core.search import highlight_spans
 from tui.ui import safe
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from textual.widgets import Markdown
+
 BLOCKS_PER_CHUNK = 30
 SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _markdown_parser() -> MarkdownIt:
+    """A GFM-like Markdown parser (markdown-it is imported on first use).
+
+    Why so late: markdown-it and Textual's ``Markdown`` widget are a good part
+    of the app's import time, and the first screen (the lists) needs neither;
+    they load when the first article is opened.
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("gfm-like")
 
 
 def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
@@ -73,7 +87,7 @@ def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
     lines = md.splitlines(keepends=True)
     starts = [
         tok.map[0]
-        for tok in MarkdownIt("gfm-like").parse(md)
+        for tok in _markdown_parser().parse(md)
         if tok.level == 0 and tok.map is not None and tok.nesting >= 0
     ]
     starts = sorted(set(starts))
@@ -144,7 +158,7 @@ def plain_text(md: str) -> str:
     blocks: list[str] = []
     rows: list[str] | None = None
     cells: list[str] = []
-    for token in MarkdownIt("gfm-like").parse(md):
+    for token in _markdown_parser().parse(md):
         if token.type == "table_open":
             rows = []
         elif token.type == "table_close" and rows is not None:
@@ -281,6 +295,8 @@ class ArticlePane(VerticalScroll):
         The Markdown source is not touched: each block's built ``Content`` is
         restyled over the matched spans of its plain text and set back.
         """
+        from textual.widgets._markdown import MarkdownBlock
+
         try:
             style = TextualStyle.from_rich_style(
                 self.get_component_rich_style("article-pane--match")
@@ -322,6 +338,8 @@ class ArticlePane(VerticalScroll):
 
     @work(exclusive=True, group="article-render")
     async def _mount_chunks(self, article_id: int, chunks: list[str]) -> None:
+        from textual.widgets import Markdown  # first use: see ``_markdown_parser``
+
         body = self.query_one("#article-body", Vertical)
         await body.remove_children()
         for chunk in chunks:
@@ -355,6 +373,9 @@ class ArticlePane(VerticalScroll):
 
     def _quote_units(self) -> list[Widget]:
         """The quotable blocks in reading order: top-level blocks, lists item by item."""
+        from textual.widgets import Markdown
+        from textual.widgets._markdown import MarkdownList
+
         units: list[Widget] = []
         for md in self.query_one("#article-body", Vertical).query_children(Markdown):
             for block in md.children:
@@ -366,6 +387,8 @@ class ArticlePane(VerticalScroll):
 
     def current_block_text(self) -> str:
         """The plain text of the current paragraph (see the module doc), else ""."""
+        from textual.widgets._markdown import MarkdownHeader
+
         units = self._quote_units()
         if not units:
             return ""
@@ -399,6 +422,8 @@ class ArticlePane(VerticalScroll):
     @staticmethod
     def _unit_text(unit: Widget) -> str:
         """Plain text of a block, or of a list row (its item's blocks, in order)."""
+        from textual.widgets._markdown import MarkdownBlock
+
         if isinstance(unit, MarkdownBlock):
             return plain_text(unit.source or "")
         blocks = [

@@ -1,0 +1,125 @@
+"""What keeps startup and opening articles cheap (issue 7) still shows the same.
+
+- The Markdown machinery (markdown-it, Textual's ``Markdown``) is imported
+  when the first article is opened, and the help, add-feed and feed-settings
+  dialogs when first shown, not with the app; their keys stay remappable.
+- Reading, starring or noting one article recounts only what it can change
+  (its feed, its folders, the smart views); the feed list must then show
+  exactly what a full re-read of every feed would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from textual.widgets import Markdown, TextArea
+
+from tui.core.library import Library
+from tui.core.models import View
+from tui.ui.widgets.feed_list import build_sources
+
+WIDE = (160, 45)
+
+
+def _fresh(code: str) -> str:
+    """What ``code`` prints in a new interpreter (nothing imported yet)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_the_app_imports_without_markdown_or_the_late_dialogs() -> None:
+    late = (
+        "markdown_it",
+        "textual.widgets._markdown",
+        "textual.widgets._data_table",
+        "tui.ui.screens.help",
+        "tui.ui.screens.add_feed",
+        "tui.ui.screens.feed_settings",
+    )
+    code = f"import sys, tui.ui.app\nprint(sorted(m for m in sys.modules if m.startswith({late})))"
+    assert _fresh(code) == "[]"
+
+
+def test_bindings_of_dialogs_not_yet_opened_can_be_remapped() -> None:
+    code = (
+        "from tui.ui.app import known_binding_ids as k\nids = k()\n"
+        + "print(sorted(ids & {'help.close', 'add_feed.cancel', 'feed_settings.cancel'}))"
+    )
+    assert _fresh(code) == "['add_feed.cancel', 'feed_settings.cancel', 'help.close']"
+
+
+def _full_sources(app: Any, library: Library) -> list[Any]:
+    m = app.main
+    return [
+        s
+        for _p, s in build_sources(
+            library.feeds(), library.smart_counts(), library.tags(), m.searches
+        )
+    ]
+
+
+async def _open_in(pilot: Any, ui: Any, key: str) -> Any:
+    """Show a source's articles and open the first unread one."""
+    m = pilot.app.main
+    m.feed_list.select_key(key)
+    await pilot.pause()
+    lst = m.article_list
+    await ui.wait_for(pilot, lambda: lst.count > 0 and lst.current is not None)
+    while lst.current is not None and lst.current.read:
+        lst.action_cursor(1)
+    article = lst.current
+    assert article is not None and not article.read
+    lst.focus()
+    await pilot.press("enter")
+    await ui.settle(pilot)
+    return article
+
+
+async def test_opening_starring_and_toggling_counts_match_a_full_recount(
+    make_app: Any, library: Library, ui: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        m = app.main
+        nested = next(f for f in library.feeds() if f.folder == "Tech/Reviews")
+        loose = next(f for f in library.feeds() if not f.folder)
+        for feed in (nested, loose):
+            before = library.count_articles(View(feed_id=feed.id, unread=True))
+            article = await _open_in(pilot, ui, f"feed:{feed.id}")
+            assert m.pane.query(Markdown)  # the body renders (Markdown imported on demand)
+            assert library.count_articles(View(feed_id=feed.id, unread=True)) == before - 1
+            assert m.feed_list.sources() == _full_sources(app, library)
+            await pilot.press("s")  # star the open article
+            assert m.feed_list.sources() == _full_sources(app, library)
+            await pilot.press("m")  # unread again
+            assert m.feed_list.sources() == _full_sources(app, library)
+            m.notes.query_one(TextArea).insert("A note.")
+            assert m.notes.flush()  # saved: the Noted count follows
+            await pilot.pause()
+            assert m.feed_list.sources() == _full_sources(app, library)
+            assert library.article(article.id).starred and not library.article(article.id).read
+        noted = next(s for s in m.feed_list.sources() if s.key == "smart:noted")
+        assert noted.unread == 2
+        tech = next(s for s in m.feed_list.sources() if s.key == "folder:Tech")
+        assert tech.unread == sum(f.unread for f in library.feeds() if f.folder == "Tech/Reviews")
+        # The header of a feed being shown follows its count too.
+        assert m.source is not None and m.source.key == f"feed:{loose.id}"
+        assert m.source == next(s for s in m.feed_list.sources() if s.key == m.source.key)
+
+
+async def test_tagged_articles_recount_their_tags(make_app: Any, library: Library, ui: Any) -> None:
+    feed = next(f for f in library.feeds() if f.folder == "News")
+    first = library.articles(View(feed_id=feed.id, unread=True), limit=1)[0]
+    library.set_tags([first.id], add=["later"])
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        m = app.main
+        tag = next(s for s in m.feed_list.sources() if s.key == "tag:later")
+        assert tag.unread == 1
+        await _open_in(pilot, ui, "tag:later")
+        assert m.feed_list.sources() == _full_sources(app, library)
+        tag = next(s for s in m.feed_list.sources() if s.key == "tag:later")
+        assert tag.unread == 0 and tag.total == 1
