@@ -11,7 +11,7 @@ import pytest
 
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed, View
-from tui.core.store import SCHEMA_VERSION, Store
+from tui.core.store import PAGE_SIZE, SCHEMA_VERSION, Store
 
 NOW = 1_790_000_000
 
@@ -56,6 +56,7 @@ def test_new_database_has_current_schema_wal_and_foreign_keys(store: Store) -> N
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16_384
     tables = set(store.db.table_names())
     assert {"feeds", "articles", "tags", "article_tags", "feed_tags", "notes"} <= tables
     assert "saved_searches" in tables and "articles_fts" in tables
