@@ -8,6 +8,7 @@ what Gazette shows, not the bytes.
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import pickle
 import random
@@ -789,3 +790,32 @@ def test_truncated_and_mangled_bytes_only_raise_parse_error(name: str) -> None:
         except ParseError:
             continue
         pickle.dumps(feed)
+
+
+def test_text_reaches_feedparser_in_whole_runs_not_per_entity() -> None:
+    """The SAX driver parse_feed uses buffers expat's character data."""
+    import xml.sax
+    from xml.sax.handler import ContentHandler
+
+    import feedparser.api
+
+    class Pieces(ContentHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.chunks: list[str] = []
+
+        def characters(self, content: str) -> None:
+            self.chunks.append(content)
+
+    doc = b"<a>&lt;p&gt;fish &amp;amp; chips&lt;/p&gt;\nline two &#233;</a>"
+    handler = Pieces()
+    parser = xml.sax.make_parser(feedparser.api.PREFERRED_XML_PARSERS)
+    parser.setContentHandler(handler)
+    parser.parse(io.BytesIO(doc))
+    assert handler.chunks == ["<p>fish &amp; chips</p>\nline two \u00e9"]
+    # And a body written that way comes out whole.
+    feed = parse_feed(
+        rss(f"<item><title>t</title><description>{doc[3:-4].decode()}</description></item>"),
+        FEED_URL,
+    )
+    assert feed.entries[0].content == "<p>fish &amp; chips</p>\nline two \u00e9"

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -52,6 +52,8 @@ Progress = Callable[[int, int, FeedResult], None]
 
 # Below this many feeds a process pool costs more to start than it saves.
 POOL_THRESHOLD = 8
+# Feeds fetched (or being fetched) but not yet parsed, at most.
+MAX_UNPARSED = 16
 
 
 def _locate(url: str) -> str:
@@ -245,6 +247,9 @@ class Library:
         total = len(targets)
         store = self.store
         batch = WriteBatch(store)
+        # Fetched documents wait in memory for a parse worker; bound how many,
+        # or a fast network fetches all 1,000 feeds before a tenth is parsed.
+        backlog = asyncio.Semaphore(MAX_UNPARSED)
 
         async def failed(
             feed: Feed, status: int | None, reason: str, gone: bool = False
@@ -256,36 +261,41 @@ class Library:
             )
             return FeedResult(feed.id, feed.url, feed.title, error=reason)
 
-        async def one(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
-            try:
-                res = await self._fetch_scheduled(fetcher, feed)
-            except FeedGone as exc:
-                return await failed(feed, 410, exc.reason, gone=True)
-            except FetchError as exc:
-                return await failed(feed, exc.status, exc.reason)
+        async def fetch_and_parse(
+            feed: Feed, fetcher: Fetcher, pool: Executor
+        ) -> tuple[FetchResult, ParsedFeed | None, ParseError | None]:
+            res = await self._fetch_scheduled(fetcher, feed)
             if res.not_modified or res.body is None:
-
-                def not_modified() -> str:
-                    url = self._follow_move(feed, res)
-                    store.record_fetch(feed.id, status=304, error=None, now=self._now())
-                    return url
-
-                url = await batch.run(not_modified)
-                return FeedResult(feed.id, url, feed.title, not_modified=True)
+                return res, None, None
             try:
                 parsed = await loop.run_in_executor(
                     pool, parse_feed, res.body, res.final_url, res.content_type
                 )
             except ParseError as exc:
-                reason = exc.reason
+                return replace(res, body=None), None, exc
+            return replace(res, body=None), parsed, None
 
-                def unreadable() -> str:
+        async def one(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
+            try:
+                async with backlog:
+                    res, parsed, unreadable = await fetch_and_parse(feed, fetcher, pool)
+            except FeedGone as exc:
+                return await failed(feed, 410, exc.reason, gone=True)
+            except FetchError as exc:
+                return await failed(feed, exc.status, exc.reason)
+            if parsed is None:
+                reason = unreadable.reason if unreadable else None
+
+                def not_parsed() -> str:
                     url = self._follow_move(feed, res)
-                    store.record_fetch(feed.id, status=res.status, error=reason, now=self._now())
+                    status = res.status if reason else 304
+                    store.record_fetch(feed.id, status=status, error=reason, now=self._now())
                     return url
 
-                url = await batch.run(unreadable)
-                return FeedResult(feed.id, url, feed.title, error=reason)
+                url = await batch.run(not_parsed)
+                if reason:
+                    return FeedResult(feed.id, url, feed.title, error=reason)
+                return FeedResult(feed.id, url, feed.title, not_modified=True)
 
             def write() -> tuple[str, int, int]:
                 url = self._follow_move(feed, res)

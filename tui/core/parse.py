@@ -53,12 +53,18 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import feedparser.api
 from feedparser.encodings import convert_to_utf8
 
 from tui.core.entries import prepared
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
 from tui.core.text import clean_line, clean_url, shorten, unescape
+
+# Parse with expat buffering character data (see saxdriver), and do not try
+# feedparser's default first choice, libxml2's driver, which is never
+# installed: a failed import on every document.
+feedparser.api.PREFERRED_XML_PARSERS[:] = ["tui.core.saxdriver"]
 
 __all__ = ["parse_feed"]
 
