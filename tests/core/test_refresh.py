@@ -225,3 +225,40 @@ def test_convert_pending_stores_markdown_once(lib: Library) -> None:
     assert lib.convert_pending() == 0
     art = lib.articles()[0]
     assert "Qatar" in lib.markdown(art.id)
+
+
+def test_fetched_documents_waiting_for_a_parser_are_bounded(
+    lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fast network must not pile every document up in memory before parsing."""
+    import threading
+    import time
+
+    import tui.core.library as library_module
+
+    monkeypatch.setattr(library_module, "MAX_UNPARSED", 3)
+    monkeypatch.setattr(lib, "fetch_settings", FetchSettings(per_host=8, total_timeout=5.0))
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most seen
+
+    def counted(n: int):
+        body = rss((f"k{n}", f"Feed {n} item", "words")).encode()
+
+        def respond(h) -> None:
+            with lock:
+                in_flight[0] += 1
+                in_flight[1] = max(in_flight)
+            time.sleep(0.1)
+            with lock:
+                in_flight[0] -= 1
+            h.send_content(body, content_type="application/rss+xml", mtime=0, path=f"/c{n}.xml")
+
+        return respond
+
+    for n in range(12):
+        feed_server.route(f"/c{n}.xml", counted(n))
+    subscribe(lib, feed_server, *(f"/c{n}.xml" for n in range(12)))
+    summary = lib.refresh()
+    assert not summary.failed and summary.new == 12
+    # Eight connections are allowed; only three documents may be in hand at once.
+    assert in_flight[1] == 3
