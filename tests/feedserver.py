@@ -90,6 +90,7 @@ class RequestRecord:
     bytes_sent: int = 0
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None  # time.monotonic() when the handler was done
+    client: tuple[str, int] | None = None  # the client's address: one per connection
 
 
 class _Server(ThreadingHTTPServer):
@@ -139,6 +140,7 @@ class Handler(BaseHTTPRequestHandler):
             target=self.path,
             path=path,
             headers={k.lower(): v for k, v in self.headers.items()},
+            client=(self.client_address[0], self.client_address[1]),
         )
         fs._begin(self.record)
         try:

@@ -262,3 +262,28 @@ def test_fetched_documents_waiting_for_a_parser_are_bounded(
     assert not summary.failed and summary.new == 12
     # Eight connections are allowed; only three documents may be in hand at once.
     assert in_flight[1] == 3
+
+
+def test_connections_are_reused_across_many_hosts(lib: Library, feed_server: FeedServer) -> None:
+    """More hosts than requests in flight, and 304s: connections are still reused.
+
+    The pool once kept only as many connections as may be in flight (8), so
+    with more hosts than that nearly every request opened a new one; and an
+    unread 304 closed its connection, so every feed of a warm refresh did.
+    """
+    servers = [feed_server, *(FeedServer(FIXTURES).start() for _ in range(9))]
+    try:
+        for server in servers:
+            for n in range(4):
+                server.page(f"/h{n}.xml", rss((f"k{n}", f"item {n}", "words")))
+            subscribe(lib, server, *(f"/h{n}.xml" for n in range(4)))
+        for _ in ("cold", "warm: all 304"):
+            seen = [len(server.requests) for server in servers]
+            assert not lib.refresh().failed
+            for server, before in zip(servers, seen, strict=True):
+                fresh = server.requests[before:]
+                assert len(fresh) == 4
+                assert len({r.client for r in fresh}) <= 2  # two a host, then reused
+    finally:
+        for server in servers[1:]:
+            server.stop()
