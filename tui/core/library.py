@@ -228,7 +228,10 @@ class Library:
             # spawn, not fork: the UI calls this from a thread, and forking a
             # threaded process can copy held locks into the child.
             ctx = multiprocessing.get_context("spawn")
-            size = min(os.cpu_count() or 1, n)
+            # One parser more than cores: the refreshing process waits on the
+            # network and the database part of the time, and an extra parser
+            # fills those gaps (1,000 feeds x 50 on 2 cores: 14.9 s -> 13.8 s).
+            size = min((os.cpu_count() or 1) + 1, n)
             pool = ProcessPoolExecutor(
                 max_workers=size, mp_context=ctx, initializer=workers.ignore_sigint
             )
