@@ -582,6 +582,16 @@ def gazette_command() -> list[str] | None:
     return [exe] if Path(exe).exists() else None
 
 
+def settle() -> None:
+    """Flush the page cache's dirty pages before a timed refresh.
+
+    A cold refresh writes hundreds of MB; without this, the kernel may still
+    be writing the previous run's database back while the next run is
+    timed, so each run would start from a different state.
+    """
+    os.sync()
+
+
 def clean_db(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
@@ -653,6 +663,7 @@ class Bench:
                 if run < s.runs:
                     db = self.work / f"core-{run}.db"
                     clean_db(db)
+                    settle()
                     farm.reset_stats()
                     res, child = phase("refresh", {"db": str(db), "urls": str(urls_file)})
                     checked(farm.stats(), "200", "gazette cold refresh")
@@ -679,6 +690,7 @@ class Bench:
                     clean_db(db)
                     phase("add_feeds", {"db": str(db), "urls": str(urls_file)})
                     for kind, dest in (("cold", cli_cold), ("warm", cli_warm)):
+                        settle()
                         farm.reset_stats()
                         child = run_child([*self.gazette_cmd, "--db", str(db), "refresh"], env=env)
                         if child.returncode != 0:
@@ -692,6 +704,7 @@ class Bench:
                     if nb is not None:
                         shutil.rmtree(nb.dir, ignore_errors=True)
                     nb = Newsboat(self.work / f"newsboat-{run}", farm.urls)
+                    settle()
                     farm.reset_stats()
                     child = nb.reload()
                     checked(farm.stats(), "200", "newsboat cold reload")
