@@ -14,7 +14,9 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from feedserver import FeedServer, Handler, RequestRecord, unused_port
@@ -612,3 +614,59 @@ async def test_fetch_normalises_feed_scheme(feed_server: FeedServer) -> None:
     async with fetcher() as f:
         r = await f.fetch(url)
     assert r.status == 200 and r.url == url
+
+
+# -- unwanted bodies --------------------------------------------------------------------
+
+
+def _short_body(status: int, extra: dict[str, str]) -> Callable[..., None]:
+    """An answer whose body stops short of its Content-Length, then the
+    connection closes: the status and headers must still count."""
+
+    def respond(h: Any) -> None:
+        h.send_response(status)
+        for name, value in {"Content-Length": "100", **extra}.items():
+            h.send_header(name, value)
+        h.end_headers()
+        h.wfile.write(b"short")
+        h.wfile.flush()
+        h.close_connection = True
+
+    return respond
+
+
+async def test_a_cut_error_body_keeps_the_status_and_retry_after(feed_server: FeedServer) -> None:
+    feed_server.route("/busy.xml", _short_body(503, {"Retry-After": "120"}))
+    async with fetcher() as f:
+        with pytest.raises(FetchError) as err:
+            await f.fetch(feed_server.url("/busy.xml"))
+    assert err.value.status == 503
+    assert err.value.headers["retry-after"] == "120"
+
+
+async def test_a_cut_gone_body_still_marks_the_feed_gone(feed_server: FeedServer) -> None:
+    feed_server.route("/gone.xml", _short_body(410, {}))
+    async with fetcher() as f:
+        with pytest.raises(FeedGone):
+            await f.fetch(feed_server.url("/gone.xml"))
+
+
+async def test_a_redirect_with_a_dripping_body_is_followed_at_once(
+    feed_server: FeedServer,
+) -> None:
+    target = feed_server.url(FEED_PATH)
+
+    def drip(h: Any) -> None:
+        h.send_response(301)
+        h.send_header("Location", target)
+        h.send_header("Content-Length", "60")
+        h.end_headers()
+        for _ in range(60):
+            h.wfile.write(b".")
+            h.wfile.flush()
+            time.sleep(0.5)
+
+    feed_server.route("/moved.xml", drip)
+    async with fetcher(total_timeout=4.0) as f:
+        r = await f.fetch(feed_server.url("/moved.xml"))
+    assert r.status == 200 and r.permanent_url == target

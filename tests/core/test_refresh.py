@@ -235,33 +235,67 @@ def test_fetched_documents_waiting_for_a_parser_are_bounded(
     import time
 
     import tui.core.library as library_module
+    import tui.core.parse as parse_module
 
-    monkeypatch.setattr(library_module, "MAX_UNPARSED", 3)
-    monkeypatch.setattr(lib, "fetch_settings", FetchSettings(per_host=8, total_timeout=5.0))
+    monkeypatch.setattr(library_module, "MAX_UNPARSED", 1)
+    monkeypatch.setattr(
+        lib, "fetch_settings", FetchSettings(max_connections=2, per_host=2, total_timeout=5.0)
+    )
     lock = threading.Lock()
-    in_flight = [0, 0]  # now, most seen
+    counts = {"fetched": 0, "parsed": 0, "most_in_hand": 0}
+    real_parse = parse_module.parse_feed
+
+    def slow_parse(*args: object):
+        time.sleep(0.05)  # parsing is the bottleneck
+        result = real_parse(*args)
+        with lock:
+            counts["parsed"] += 1
+        return result
 
     def counted(n: int):
         body = rss((f"k{n}", f"Feed {n} item", "words")).encode()
 
         def respond(h) -> None:
             with lock:
-                in_flight[0] += 1
-                in_flight[1] = max(in_flight)
-            time.sleep(0.1)
-            with lock:
-                in_flight[0] -= 1
+                counts["fetched"] += 1
+                in_hand = counts["fetched"] - counts["parsed"]
+                counts["most_in_hand"] = max(counts["most_in_hand"], in_hand)
             h.send_content(body, content_type="application/rss+xml", mtime=0, path=f"/c{n}.xml")
 
         return respond
 
-    for n in range(12):
+    monkeypatch.setattr(parse_module, "parse_feed", slow_parse)
+    for n in range(7):  # under the process-pool threshold: parsed in this process
         feed_server.route(f"/c{n}.xml", counted(n))
-    subscribe(lib, feed_server, *(f"/c{n}.xml" for n in range(12)))
+    subscribe(lib, feed_server, *(f"/c{n}.xml" for n in range(7)))
     summary = lib.refresh()
-    assert not summary.failed and summary.new == 12
-    # Eight connections are allowed; only three documents may be in hand at once.
-    assert in_flight[1] == 3
+    assert not summary.failed and summary.new == 7
+    # Two being fetched and one waiting: never all seven in hand at once.
+    assert counts["most_in_hand"] == 3
+
+
+def test_a_busy_host_does_not_hold_back_the_others(
+    lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feeds waiting for their host's slot take no place in the parse backlog."""
+    import tui.core.library as library_module
+
+    monkeypatch.setattr(library_module, "MAX_UNPARSED", 2)
+    other = FeedServer(FIXTURES).start()
+    try:
+        for n in range(10):
+            feed_server.page(f"/a{n}.xml", rss((f"a{n}", "a", "words")))
+            feed_server.delay(f"/a{n}.xml", 0.2)
+            lib.store.add_feed(feed_server.url(f"/a{n}.xml"), title=f"a-{n}")
+        other.page("/b.xml", rss(("b", "b", "words")))
+        lib.store.add_feed(other.url("/b.xml"), title="b")  # sorted after every a-
+        assert not lib.refresh().failed
+        (b_request,) = other.requests
+        a_starts = sorted(r.started for r in feed_server.requests)
+        # The slow host takes two at a time; b need not wait behind its queue.
+        assert b_request.started < a_starts[2]
+    finally:
+        other.stop()
 
 
 def test_connections_are_reused_across_many_hosts(lib: Library, feed_server: FeedServer) -> None:
@@ -287,3 +321,31 @@ def test_connections_are_reused_across_many_hosts(lib: Library, feed_server: Fee
     finally:
         for server in servers[1:]:
             server.stop()
+
+
+def test_an_abandoned_refresh_leaves_no_transaction_open(
+    lib: Library, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """The UI stops a refresh by raising from its progress callback."""
+    import sqlite3
+
+    class Stop(Exception):
+        pass
+
+    for n in range(12):
+        feed_server.page(f"/s{n}.xml", rss((f"s{n}", f"item {n}", "words")))
+        if n % 2:
+            feed_server.delay(f"/s{n}.xml", 0.3)
+    subscribe(lib, feed_server, *(f"/s{n}.xml" for n in range(12)))
+
+    def progress(done: int, total: int, result: object) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        lib.refresh(progress=progress)
+    assert not lib.store.conn.in_transaction
+    other = sqlite3.connect(tmp_path / "g.db", timeout=0.2)
+    other.execute("UPDATE feeds SET title = 'written by the UI'")  # not "database is locked"
+    other.commit()
+    other.close()
+    assert not lib.refresh().failed  # and the next refresh works

@@ -36,7 +36,7 @@ import socket
 import ssl
 import sys
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from types import TracebackType
@@ -69,8 +69,10 @@ __all__ = [
 USER_AGENT = f"gazette/{__version__}"
 # Idle connections kept open for reuse, across all hosts.
 KEEPALIVE_CONNECTIONS = 64
-# Bytes of an unwanted body read to keep its connection (see _drain).
+# An unwanted body is read to keep its connection if declared at most this
+# long, for at most this long (see _drain).
 _DRAIN_LIMIT = 64 * 1024
+_DRAIN_SECONDS = 1.0
 
 #: Sent with every request.  Feed types first; HTML last so discovery still works.
 ACCEPT = (
@@ -211,8 +213,15 @@ class Fetcher:
         *,
         etag: str | None = None,
         last_modified: str | None = None,
+        admit: Callable[[], Awaitable[None]] | None = None,
     ) -> FetchResult:
         """Download ``url`` (http(s), ``file://`` or a local path).
+
+        ``admit``, if given, is awaited once this fetch holds its host's and
+        the global slot, just before the first request (for a local file,
+        before reading it): a refresh uses it to bound the documents fetched
+        but not yet parsed without letting feeds that wait for a busy host
+        hold places that feeds of other hosts could use.
 
         Returns a 200 result with the body, or a 304 result with ``body=None``
         when the validators still match.  Raises :class:`FeedGone` on 410 and
@@ -225,13 +234,15 @@ class Fetcher:
             raise FetchError(url, "empty URL")
         kind = _kind(target)
         if kind == "file":
+            if admit is not None:
+                await admit()
             return await self._fetch_file(url, target)
         if kind != "http":
             raise FetchError(url, f"unsupported URL scheme {kind!r}")
         if self._client is None or self._global is None:
             raise RuntimeError("Fetcher.fetch() needs 'async with Fetcher() as fetcher'")
         try:
-            return await self._fetch_http(url, target, etag, last_modified)
+            return await self._fetch_http(url, target, etag, last_modified, admit)
         except FetchError:
             raise
         except TimeoutError:
@@ -242,7 +253,12 @@ class Fetcher:
     # -- http -------------------------------------------------------------------------
 
     async def _fetch_http(
-        self, url: str, target: str, etag: str | None, last_modified: str | None
+        self,
+        url: str,
+        target: str,
+        etag: str | None,
+        last_modified: str | None,
+        admit: Callable[[], Awaitable[None]] | None = None,
     ) -> FetchResult:
         headers: dict[str, str] = {}
         if etag:
@@ -256,6 +272,9 @@ class Fetcher:
         all_permanent = True
         while True:
             async with self._slots(current):
+                if admit is not None:
+                    await admit()
+                    admit = None
                 # The clock starts once we may talk to the server, so a long
                 # queue behind the concurrency limits is not counted as slowness.
                 if deadline is None:
@@ -759,14 +778,23 @@ def _one_line(text: str) -> str:
 
 async def _drain(resp: httpx.Response) -> None:
     """Read a small unwanted body (304, redirect, error page) so that the
-    connection goes back to the pool; an unread response closes it, which
-    made every 304 of a warm refresh open a new connection.  A body larger
-    than ``_DRAIN_LIMIT`` is not worth reading: that connection closes."""
-    seen = 0
-    async for chunk in resp.aiter_raw():
-        seen += len(chunk)
-        if seen > _DRAIN_LIMIT:
-            return
+    connection goes back to the pool: an unread response closes it, which
+    made every 304 of a warm refresh open a new connection.
+
+    Only a body declared small (or none) is read, briefly, and nothing that
+    goes wrong here matters: the answer is already known, and at worst the
+    connection closes as before.
+    """
+    length = resp.headers.get("content-length", "").strip()
+    small = length.isdigit() and int(length) <= _DRAIN_LIMIT
+    if resp.status_code != 304 and not small:  # a 304 never has a body
+        return
+    try:
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for _ in resp.aiter_raw():
+                pass
+    except (TimeoutError, httpx.HTTPError):
+        pass
 
 
 def _size_label(n: int) -> str:

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,8 +52,8 @@ Progress = Callable[[int, int, FeedResult], None]
 
 # Below this many feeds a process pool costs more to start than it saves.
 POOL_THRESHOLD = 8
-# Feeds fetched (or being fetched) but not yet parsed, at most.
-MAX_UNPARSED = 16
+# Fetched documents waiting for a parser, at most, beyond those being fetched.
+MAX_UNPARSED = 8
 
 
 def _locate(url: str) -> str:
@@ -252,7 +252,8 @@ class Library:
         batch = WriteBatch(store)
         # Fetched documents wait in memory for a parse worker; bound how many,
         # or a fast network fetches all 1,000 feeds before a tenth is parsed.
-        backlog = asyncio.Semaphore(MAX_UNPARSED)
+        # A place is taken only once a fetch holds its host's slot (admit).
+        backlog = asyncio.Semaphore(self.fetch_settings.max_connections + MAX_UNPARSED)
 
         async def failed(
             feed: Feed, status: int | None, reason: str, gone: bool = False
@@ -267,21 +268,31 @@ class Library:
         async def fetch_and_parse(
             feed: Feed, fetcher: Fetcher, pool: Executor
         ) -> tuple[FetchResult, ParsedFeed | None, ParseError | None]:
-            res = await self._fetch_scheduled(fetcher, feed)
-            if res.not_modified or res.body is None:
-                return res, None, None
+            admitted = False
+
+            async def admit() -> None:
+                nonlocal admitted
+                await backlog.acquire()
+                admitted = True
+
             try:
-                parsed = await loop.run_in_executor(
-                    pool, parse_feed, res.body, res.final_url, res.content_type
-                )
-            except ParseError as exc:
-                return replace(res, body=None), None, exc
-            return replace(res, body=None), parsed, None
+                res = await self._fetch_scheduled(fetcher, feed, admit)
+                if res.not_modified or res.body is None:
+                    return res, None, None
+                try:
+                    parsed = await loop.run_in_executor(
+                        pool, parse_feed, res.body, res.final_url, res.content_type
+                    )
+                except ParseError as exc:
+                    return replace(res, body=None), None, exc
+                return replace(res, body=None), parsed, None
+            finally:
+                if admitted:
+                    backlog.release()
 
         async def one(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
             try:
-                async with backlog:
-                    res, parsed, unreadable = await fetch_and_parse(feed, fetcher, pool)
+                res, parsed, unreadable = await fetch_and_parse(feed, fetcher, pool)
             except FeedGone as exc:
                 return await failed(feed, 410, exc.reason, gone=True)
             except FetchError as exc:
@@ -324,7 +335,8 @@ class Library:
 
         async def guarded(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
             try:
-                result = await one(feed, fetcher, pool)
+                async with batch.member():
+                    result = await one(feed, fetcher, pool)
             except NotFound:  # unsubscribed while it was being fetched
                 result = FeedResult(feed.id, feed.url, feed.title)
             except GazetteError as exc:
@@ -341,7 +353,7 @@ class Library:
                 try:
                     await asyncio.gather(*(guarded(f, fetcher, pool) for f in targets))
                 finally:
-                    batch.close()
+                    batch.flush()  # whatever is queued if gather was interrupted
         order = {f.id: i for i, f in enumerate(targets)}
         return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
 
@@ -621,7 +633,9 @@ class Library:
 
     # -- scheduling and per-feed settings --
 
-    async def _fetch_scheduled(self, fetcher: Fetcher, feed: Feed) -> FetchResult:
+    async def _fetch_scheduled(
+        self, fetcher: Fetcher, feed: Feed, admit: Callable[[], Awaitable[None]] | None = None
+    ) -> FetchResult:
         """Fetch a feed and remember, from the answer's headers, when the server
         allows the next fetch (Cache-Control max-age, Expires, Retry-After).
 
@@ -629,7 +643,9 @@ class Library:
         503 still records its Retry-After first.
         """
         try:
-            res = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            res = await fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, admit=admit
+            )
         except FetchError as exc:
             self._record_server_limit(feed.id, exc.status, exc.headers)
             raise

@@ -299,8 +299,11 @@ class Store:
         savepoint: a failure undoes this unit of work alone, and nothing is
         durable until the outer transaction commits.
         """
-        nested = self.conn.in_transaction
+        nested = self._pending_index is not None
         queued = len(self._pending_index or ())
+        if nested and not self.conn.in_transaction:
+            # SQLite rolled the batch back (a full disk): nothing may be added to it.
+            raise StoreError(f"{self.path}: cannot write (the transaction was rolled back)")
         try:
             self.conn.execute("SAVEPOINT unit" if nested else "BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
@@ -342,6 +345,8 @@ class Store:
     def commit_batch(self) -> None:
         """Commit what :meth:`begin_batch` opened; on failure nothing of it is kept."""
         pending, self._pending_index = self._pending_index or [], None
+        if not self.conn.in_transaction:  # rolled back by SQLite under a unit
+            raise StoreError(f"{self.path}: cannot write (the transaction was rolled back)")
         try:
             for new, changed in pending:
                 _write_index(self.conn, new, changed)
@@ -350,6 +355,22 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot write ({exc})") from exc
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def abort_batch(self) -> None:
+        """Give up what :meth:`begin_batch` opened (a no-op when nothing is open)."""
+        self._pending_index = None
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    @property
+    def batch_intact(self) -> bool:
+        """Whether the open batch still has its transaction (SQLite rolls the
+        whole of it back on some errors, such as a full disk)."""
+        return self._pending_index is not None and self.conn.in_transaction
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
