@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -255,15 +255,20 @@ class Library:
         # A place is taken only once a fetch holds its host's slot (admit).
         backlog = asyncio.Semaphore(self.fetch_settings.max_connections + MAX_UNPARSED)
 
-        async def failed(
-            feed: Feed, status: int | None, reason: str, gone: bool = False
-        ) -> FeedResult:
-            await batch.run(
-                lambda: store.record_fetch(
-                    feed.id, status=status, error=reason, gone=gone, now=self._now()
+        # Every write of the refresh is a unit run by the batch (in its writer
+        # thread, on this thread's store): nothing here writes directly.
+        async def failed(feed: Feed, exc: FetchError) -> FeedResult:
+            gone = isinstance(exc, FeedGone)
+
+            def unit() -> None:
+                self._record_server_limit(store, feed.id, exc.status, exc.headers)
+                status = 410 if gone else exc.status
+                store.record_fetch(
+                    feed.id, status=status, error=exc.reason, gone=gone, now=self._now()
                 )
-            )
-            return FeedResult(feed.id, feed.url, feed.title, error=reason)
+
+            await batch.run(unit)
+            return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
 
         async def fetch_and_parse(
             feed: Feed, fetcher: Fetcher, pool: Executor
@@ -276,7 +281,9 @@ class Library:
                 admitted = True
 
             try:
-                res = await self._fetch_scheduled(fetcher, feed, admit)
+                res = await fetcher.fetch(
+                    feed.url, etag=feed.etag, last_modified=feed.last_modified, admit=admit
+                )
                 if res.not_modified or res.body is None:
                     return res, None, None
                 try:
@@ -293,15 +300,14 @@ class Library:
         async def one(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
             try:
                 res, parsed, unreadable = await fetch_and_parse(feed, fetcher, pool)
-            except FeedGone as exc:
-                return await failed(feed, 410, exc.reason, gone=True)
             except FetchError as exc:
-                return await failed(feed, exc.status, exc.reason)
+                return await failed(feed, exc)
             if parsed is None:
                 reason = unreadable.reason if unreadable else None
 
                 def not_parsed() -> str:
-                    url = self._follow_move(feed, res)
+                    self._record_server_limit(store, feed.id, res.status, res.headers)
+                    url = self._follow_move(store, feed, res)
                     status = res.status if reason else 304
                     store.record_fetch(feed.id, status=status, error=reason, now=self._now())
                     return url
@@ -312,7 +318,8 @@ class Library:
                 return FeedResult(feed.id, url, feed.title, not_modified=True)
 
             def write() -> tuple[str, int, int]:
-                url = self._follow_move(feed, res)
+                self._record_server_limit(store, feed.id, res.status, res.headers)
+                url = self._follow_move(store, feed, res)
                 new, updated = store.store_entries(
                     feed.id,
                     parsed,
@@ -353,15 +360,16 @@ class Library:
                 try:
                     await asyncio.gather(*(guarded(f, fetcher, pool) for f in targets))
                 finally:
-                    batch.flush()  # whatever is queued if gather was interrupted
+                    await batch.aclose()  # whatever is queued if gather was interrupted
         order = {f.id: i for i, f in enumerate(targets)}
         return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
 
-    def _follow_move(self, feed: Feed, res: FetchResult) -> str:
+    @staticmethod
+    def _follow_move(store: Store, feed: Feed, res: FetchResult) -> str:
         """Follow a permanent redirect unless another feed already has that URL;
         returns the URL the feed now has."""
         new_url = res.permanent_url
-        if new_url and new_url != feed.url and self.store.move_feed(feed.id, new_url):
+        if new_url and new_url != feed.url and store.move_feed(feed.id, new_url):
             return new_url
         return feed.url
 
@@ -633,32 +641,15 @@ class Library:
 
     # -- scheduling and per-feed settings --
 
-    async def _fetch_scheduled(
-        self, fetcher: Fetcher, feed: Feed, admit: Callable[[], Awaitable[None]] | None = None
-    ) -> FetchResult:
-        """Fetch a feed and remember, from the answer's headers, when the server
-        allows the next fetch (Cache-Control max-age, Expires, Retry-After).
-
-        Errors are re-raised unchanged for ``_refresh`` to record; a 429 or
-        503 still records its Retry-After first.
-        """
-        try:
-            res = await fetcher.fetch(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified, admit=admit
-            )
-        except FetchError as exc:
-            self._record_server_limit(feed.id, exc.status, exc.headers)
-            raise
-        self._record_server_limit(feed.id, res.status, res.headers)
-        return res
-
     def _record_server_limit(
-        self, feed_id: int, status: int | None, headers: dict[str, str]
+        self, store: Store, feed_id: int, status: int | None, headers: dict[str, str]
     ) -> None:
+        """Remember, from an answer's headers, when the server allows the next
+        fetch (Cache-Control max-age, Expires; Retry-After on a 429 or 503)."""
         if status == 304 and "cache-control" not in headers and "expires" not in headers:
             return  # a 304 updates only the headers it carries; the stored limit stands
         now = self._now()
-        self.store.record_cache_headers(feed_id, schedule.server_not_before(headers, status, now))
+        store.record_cache_headers(feed_id, schedule.server_not_before(headers, status, now))
 
     def due_feeds(self, default_interval_minutes: int, *, now: int | None = None) -> list[int]:
         """Ids of the feeds auto-refresh should fetch now, most overdue first.

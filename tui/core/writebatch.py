@@ -8,17 +8,22 @@ failing feed undoes only its own writes), then commits.  The write lock is
 held only while a flush runs, never while the refresh waits on the network,
 so the reader's own writes (marking an article read) get through at once.
 
-A flush happens when ``max_units`` units are queued, ``max_age`` seconds
-after the first of them, or as soon as every member (every feed still being
-refreshed) is waiting in the queue, so that a refresh of one feed does not
-wait for the timer.  A unit's caller hears of success only once its
-transaction has committed: what a progress line reports as stored is stored.
+A flush runs in a writer thread, so that the event loop goes on handing
+documents to the parse workers meanwhile (run on the loop, flushes kept the
+workers idle for a third of a cold refresh); only that thread uses the store
+while the batch is open.  It happens when ``max_units`` units are queued,
+``max_age`` seconds after the first of them, or as soon as every member
+(every feed still being refreshed) is waiting in the queue, so that a
+refresh of one feed does not wait for the timer.  A unit's caller hears of
+success only once its transaction has committed: what a progress line
+reports as stored is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -34,9 +39,10 @@ MAX_AGE_S = 0.5
 class WriteBatch:
     """Runs units of work on one ``Store`` in shared, short transactions.
 
-    Used from the event loop of the thread that owns the store.  Each task
-    that will submit a unit enters :meth:`member` first, so the batch knows
-    when nobody else can add to the queue.
+    Used from one event loop.  Each task that will submit a unit enters
+    :meth:`member` first, so the batch knows when nobody else can add to the
+    queue; :meth:`aclose` writes what is left and stops the writer thread.
+    The store must not be used by anything else until then.
     """
 
     def __init__(self, store: Store, *, max_units: int = MAX_UNITS, max_age: float = MAX_AGE_S):
@@ -46,6 +52,8 @@ class WriteBatch:
         self._queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._members = 0
         self._timer: asyncio.TimerHandle | None = None
+        self._writing: asyncio.Future[None] | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gazette-writer")
 
     @asynccontextmanager
     async def member(self) -> AsyncIterator[None]:
@@ -60,61 +68,92 @@ class WriteBatch:
     async def run(self, unit: Callable[[], T]) -> T:
         """Queue ``unit``; return its result once its transaction has committed.
 
-        Raises what ``unit`` raises (its writes undone), or ``StoreError``
-        when its transaction could not be committed.
+        ``unit`` runs in the writer thread.  Raises what ``unit`` raises (its
+        writes undone), or ``StoreError`` when its transaction could not be
+        committed.
         """
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
         self._queue.append((unit, future))
         if self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self._max_age, self.flush)
+            self._timer = loop.call_later(self._max_age, self.flush)
         self._flush_if_due()
         return await future
 
     def flush(self) -> None:
-        """Run and commit every queued unit now."""
+        """Start writing every queued unit (after the write in progress, if any)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._writing is not None:
+            return  # the queue is looked at again when that write ends
         queue = [(unit, future) for unit, future in self._queue if not future.done()]
         self._queue = []
         if not queue:
             return
+        loop = asyncio.get_running_loop()
+        writing = loop.run_in_executor(self._writer, self._write, [u for u, _ in queue])
+        self._writing = writing
+        writing.add_done_callback(lambda done: self._written(queue, done))
+
+    async def aclose(self) -> None:
+        """Write whatever is queued, wait for it, and stop the writer thread."""
+        while self._queue or self._writing is not None:
+            self.flush()
+            if self._writing is not None:
+                await asyncio.wait([self._writing])
+        self._writer.shutdown(wait=True)
+
+    def _written(
+        self, queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]], done: asyncio.Future[Any]
+    ) -> None:
+        """Back on the loop: hand each unit its outcome, then look at the queue."""
+        self._writing = None
+        if done.cancelled():
+            outcomes: list[tuple[bool, Any]] = [
+                (False, StoreError("cannot write (cancelled)"))
+            ] * len(queue)
+        elif done.exception() is not None:
+            outcomes = [(False, done.exception())] * len(queue)
+        else:
+            outcomes = done.result()
+        for (_, future), (ok, value) in zip(queue, outcomes, strict=True):
+            if future.done():
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        self._flush_if_due()
+
+    def _write(self, units: list[Callable[[], Any]]) -> list[tuple[bool, Any]]:
+        """In the writer thread: run the units in one transaction and commit.
+
+        Returns (True, result) or (False, exception) per unit.
+        """
         store = self._store
         try:
             store.begin_batch()
         except StoreError as exc:
-            for _, future in queue:
-                future.set_exception(exc)
-            return
-        done: list[tuple[asyncio.Future[Any], Any]] = []
-        failed: list[tuple[asyncio.Future[Any], BaseException]] = []
+            return [(False, exc)] * len(units)
+        outcomes: list[tuple[bool, Any]] = []
         try:
-            for unit, future in queue:
+            for unit in units:
                 try:
                     with store.transaction():  # a savepoint inside the batch
-                        done.append((future, unit()))
+                        outcomes.append((True, unit()))
                 except Exception as exc:
-                    failed.append((future, exc))
+                    outcomes.append((False, exc))
                 if not store.batch_intact:  # SQLite rolled it all back (a full disk)
                     raise StoreError(f"{store.path}: cannot write (transaction rolled back)")
             store.commit_batch()
         except BaseException as exc:
             store.abort_batch()
             error = exc if isinstance(exc, StoreError) else StoreError(f"cannot write ({exc!r})")
-            for _, future in queue:
-                if not future.done() and not any(f is future for f, _ in failed):
-                    future.set_exception(error)
-            for future, unit_error in failed:
-                future.set_exception(unit_error)
-            if not isinstance(exc, Exception):
-                raise  # KeyboardInterrupt and the like, once no unit is left waiting
-            return
-        for future, result in done:
-            if not future.done():
-                future.set_result(result)
-        for future, unit_error in failed:
-            if not future.done():
-                future.set_exception(unit_error)
+            # A unit that failed keeps its own error; every other one lost its writes.
+            lost = [outcome if not outcome[0] else (False, error) for outcome in outcomes]
+            return lost + [(False, error)] * (len(units) - len(lost))
+        return outcomes
 
     def _flush_if_due(self) -> None:
         waiting = len(self._queue)
