@@ -130,47 +130,6 @@ _TAG_RE = re.compile(r"<[^<>]*>")
 # frames a level: it runs out of stack at about 245 levels).
 _MAX_DEPTH = 128
 
-# Tags that leave a space (a newline in <pre>) in text flattened past _MAX_DEPTH.
-_BREAK_TAGS = frozenset(
-    {
-        "p",
-        "div",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "aside",
-        "main",
-        "nav",
-        "address",
-        "ul",
-        "ol",
-        "li",
-        "dl",
-        "dt",
-        "dd",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "br",
-        "hr",
-        "pre",
-        "blockquote",
-        "details",
-        "summary",
-        "table",
-        "caption",
-        "tr",
-        "td",
-        "th",
-        "figure",
-        "figcaption",
-    }
-)
-
 
 class _ClosedVoidTags(Counter[str]):
     """The list bs4 keeps of void tags already closed, as a multiset.
@@ -356,6 +315,9 @@ _BLOCK_TAGS_FOR_FALLBACK = frozenset(
         "figcaption",
     }
 )
+# Tags that leave a space (a newline in <pre>) in text flattened past _MAX_DEPTH:
+# the blocks above, and the table cells and other blocks that join words.
+_BREAK_TAGS = _BLOCK_TAGS_FOR_FALLBACK | {"address", "caption", "details", "summary", "td", "th"}
 
 
 def _attr(el: Tag, name: str) -> str:
