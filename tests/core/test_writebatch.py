@@ -203,3 +203,16 @@ async def test_a_full_disk_inside_a_unit_leaves_no_orphan_index_rows(
     )
     assert outcome == [(2, 0)]
     consistent()
+
+
+async def test_nothing_is_queued_once_the_batch_is_closed(store: Store, db: Path) -> None:
+    batch = WriteBatch(store, max_age=60)
+    async with batch.member(), batch.member():
+        queued = asyncio.create_task(batch.run(lambda: store.add_feed("https://a.example/")))
+        await asyncio.sleep(0)
+        await batch.aclose()  # writes what was queued
+        assert await queued == 1
+        # A task outliving an abandoned refresh cannot start a new write.
+        with pytest.raises(StoreError, match="ended"):
+            await batch.run(lambda: store.add_feed("https://b.example/"))
+    assert committed(db, "SELECT url FROM feeds") == [("https://a.example/",)]

@@ -54,6 +54,7 @@ class WriteBatch:
         self._timer: asyncio.TimerHandle | None = None
         self._writing: asyncio.Future[None] | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gazette-writer")
+        self._closed = False
 
     @asynccontextmanager
     async def member(self) -> AsyncIterator[None]:
@@ -72,6 +73,8 @@ class WriteBatch:
         writes undone), or ``StoreError`` when its transaction could not be
         committed.
         """
+        if self._closed:  # a task outliving an abandoned refresh
+            raise StoreError("cannot write: the refresh has ended")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._queue.append((unit, future))
@@ -98,6 +101,7 @@ class WriteBatch:
 
     async def aclose(self) -> None:
         """Write whatever is queued, wait for it, and stop the writer thread."""
+        self._closed = True
         while self._queue or self._writing is not None:
             self.flush()
             if self._writing is not None:
