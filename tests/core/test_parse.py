@@ -595,6 +595,34 @@ def test_json_feed_text_and_dates() -> None:
     assert (entry.published, entry.updated) == (1711008000, 1711090800)
 
 
+@pytest.mark.hostile
+def test_nul_and_lone_surrogates_never_reach_the_store() -> None:
+    """JSON escapes can spell both; SQLite and UTF-8 refuse them.  Clean text,
+    ASCII or not, comes back as it was."""
+    doc = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [
+                {
+                    "id": "a\x00b",
+                    "title": "caf\u00e9 \ud800half",
+                    "content_html": "<p>nul\x00 and \udfffhalf and \u2014 dash</p>",
+                    "url": "http://x/p\x00q",
+                },
+                {"id": "2", "title": "caf\u00e9 \u2014 \U0001f600", "content_html": "<p>ok</p>"},
+            ],
+        }
+    ).encode()
+    dirty, clean = parse_feed(doc, FEED_URL).entries
+    assert dirty.guid == "ab"
+    assert dirty.title == "caf\u00e9 half"
+    assert dirty.content == "<p>nul and half and \u2014 dash</p>"
+    assert dirty.url == "http://x/pq"
+    for text in (dirty.guid, dirty.title, dirty.content, dirty.words, dirty.url):
+        text.encode("utf-8")  # no lone surrogate left
+    assert clean.title == "caf\u00e9 \u2014 \U0001f600"
+
+
 # --------------------------------------------------------------------------- not a feed
 
 
@@ -819,3 +847,26 @@ def test_text_reaches_feedparser_in_whole_runs_not_per_entity() -> None:
         FEED_URL,
     )
     assert feed.entries[0].content == "<p>fish &amp; chips</p>\nline two \u00e9"
+
+
+def test_feedparser_detail_dicts_still_deep_copy() -> None:
+    """parse.py gives FeedParserDict a direct __deepcopy__: same result, no sharing."""
+    import copy
+
+    from feedparser.util import FeedParserDict
+
+    original = FeedParserDict(type="text/html", base="", nested=FeedParserDict(tags=["a"]))
+    clone = copy.deepcopy(original)
+    assert clone == original and type(clone) is FeedParserDict
+    assert type(clone["nested"]) is FeedParserDict
+    clone["nested"]["tags"].append("b")
+    clone["type"] = "text/plain"
+    assert original == FeedParserDict(type="text/html", base="", nested=FeedParserDict(tags=["a"]))
+    # What feedparser copies it for: each content element keeps its own params.
+    feed = parse_feed(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>'
+        b'<summary type="html">&lt;b&gt;x&lt;/b&gt;</summary></entry>'
+        b'<entry><id>2</id><summary type="text">a &lt; b</summary></entry></feed>',
+        FEED_URL,
+    )
+    assert [e.content for e in feed.entries] == ["<b>x</b>", "<p>a &lt; b</p>"]

@@ -115,7 +115,10 @@ def clean_line(s: str | None) -> str:
     to single spaces, no leading or trailing space."""
     if not s:
         return ""
-    if CTRL.search(s):
+    # Only _LINE_DROP's characters need a regex pass (escape sequences start
+    # with one of them); split() takes care of newlines and the other
+    # whitespace controls, which are in nearly every HTML text.
+    if _LINE_DROP.search(s):
         s = _LINE_DROP.sub("", strip_sequences(s))
     return " ".join(s.split())
 
@@ -194,10 +197,13 @@ def _drop_blocks(fragment: str) -> str:
     A regex with a lazy ``.*?`` to the closing tag goes quadratic on hostile
     input such as thousands of unclosed ``<script>`` tags.
     """
+    m = _DROP_OPEN.search(fragment)
+    if m is None:
+        return fragment
     lower = fragment.lower()
     out: list[str] = []
     pos = 0
-    while (m := _DROP_OPEN.search(fragment, pos)) is not None:
+    while m is not None:
         out.append(fragment[pos : m.start()])
         end = lower.find(f"</{m.group(1).lower()}", m.end())
         if end < 0:
@@ -205,6 +211,7 @@ def _drop_blocks(fragment: str) -> str:
         close = lower.find(">", end)
         pos = len(fragment) if close < 0 else close + 1
         out.append(" ")
+        m = _DROP_OPEN.search(fragment, pos)
     out.append(fragment[pos:])
     return "".join(out)
 
