@@ -71,6 +71,19 @@ async def test_200_carries_body_validators_and_headers(feed_server: FeedServer) 
     assert "if-none-match" not in sent
 
 
+async def test_a_proxy_named_in_the_environment_carries_the_requests(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx honours proxy variables only with its own transport, so the
+    Fetcher keeps it then (and its per-host pools otherwise)."""
+    monkeypatch.setenv("HTTP_PROXY", feed_server.base_url)
+    url = "http://feeds.example.test" + FEED_PATH  # a name that resolves nowhere
+    async with fetcher() as f:
+        r = await f.fetch(url)
+    assert r.body == TINY.read_bytes()
+    assert feed_server.last_request(FEED_PATH).target == url  # the proxy form
+
+
 async def test_etag_gives_304_without_body(feed_server: FeedServer) -> None:
     url = feed_server.url(FEED_PATH)
     async with fetcher() as f:

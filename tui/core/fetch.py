@@ -40,20 +40,23 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
+from urllib.request import getproxies, url2pathname
 
 # ``import httpx`` also imports its command-line tool (httpx/_main.py), which
 # pulls in rich, click and pygments whenever they are installed, as they are
 # here (Textual needs rich).  That breaks the house rule that the core loads no
 # Rich, and costs ~60 ms.  httpx falls back to a stub when that import fails,
-# so mark the CLI module absent first.  Keep fetch.py the only importer of httpx.
+# so mark the CLI module absent first.  Keep fetch.py and hostpools.py (which does
+# the same) the only importers of httpx.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 import httpx  # noqa: E402
 
 from tui import __version__  # noqa: E402
 from tui.core.errors import FeedGone, FetchError  # noqa: E402
+from tui.core.hostpools import HostPools  # noqa: E402
 from tui.core.models import FetchResult  # noqa: E402
 from tui.core.text import EofSafeParser, clean_line, clean_url, shorten, tame_html  # noqa: E402
 
@@ -67,8 +70,9 @@ __all__ = [
 ]
 
 USER_AGENT = f"gazette/{__version__}"
-# Idle connections kept open for reuse, across all hosts.
-KEEPALIVE_CONNECTIONS = 64
+# Hosts whose idle connections are kept open for reuse (each keeps at most
+# its per-host slots' worth: see hostpools.py).
+KEEPALIVE_HOSTS = 32
 # An unwanted body is read to keep its connection if declared at most this
 # long, for at most this long (see _drain).
 _DRAIN_LIMIT = 64 * 1024
@@ -177,14 +181,6 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=timeout,
-            # Requests in flight are capped by our own slots (globally and per
-            # host); httpx's pool only has to keep idle connections for reuse.
-            # Capped at max_connections it kept 8 for 16 hosts, so it closed
-            # one and opened another for nearly every request of a refresh.
-            limits=httpx.Limits(
-                max_connections=None,
-                max_keepalive_connections=KEEPALIVE_CONNECTIONS,
-            ),
             headers={
                 "User-Agent": self.user_agent,
                 "Accept": ACCEPT,
@@ -192,10 +188,35 @@ class Fetcher:
             },
             # trust_env stays on: HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE are how
             # users behind corporate proxies make any HTTP client work.
+            **self._pooling(),
         )
         self._global = asyncio.Semaphore(self.max_connections)
         self._hosts = {}
         return self
+
+    def _pooling(self) -> dict[str, Any]:
+        """How the client keeps connections: requests in flight are capped by
+        our own slots (globally and per host), so the pools only keep idle
+        connections for reuse.
+
+        Normally one pool per host (:class:`HostPools`).  httpx honours proxy
+        variables only with its own transport, so when the environment names
+        a proxy the client keeps its single pool (every request goes to the
+        proxy anyway).  Either way the pools are not capped at the global
+        limit: 8 connections for 16 hosts closed one and opened another for
+        nearly every request of a refresh.
+        """
+        if any(scheme != "no" for scheme in getproxies()):
+            kept = KEEPALIVE_HOSTS * self.per_host
+            return {"limits": httpx.Limits(max_connections=None, max_keepalive_connections=kept)}
+        tls = httpx.create_ssl_context()
+        per_host = httpx.Limits(max_connections=None, max_keepalive_connections=self.per_host)
+        return {
+            "transport": HostPools(
+                lambda: httpx.AsyncHTTPTransport(verify=tls, limits=per_host),
+                keep=KEEPALIVE_HOSTS,
+            )
+        }
 
     async def __aexit__(
         self,
