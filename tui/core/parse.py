@@ -47,7 +47,6 @@ import math
 import re
 import xml.sax
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -152,7 +151,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     """
     try:
         feed = _parse(bytes(body), url or "", content_type)
-        return replace(feed, entries=tuple(prepared(e) for e in feed.entries))
+        entries = tuple(prepared(e) for e in feed.entries)
+        return ParsedFeed(feed.kind, feed.title, feed.link, entries, feed.warning)
     except ParseError:
         raise
     except (MemoryError, RecursionError) as exc:
