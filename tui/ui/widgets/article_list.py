@@ -16,6 +16,17 @@ The list also shows search results (a query typed in the search box, a
 saved search or a tag): ``show_query`` pages them from ``Library.search``
 the same way, with the matched words highlighted in the titles.  Results
 keep their rows until the next search (nothing "leaves" a result list).
+
+Dates are relative ("5m", "3h") and so go stale while the app stays open.
+``render_line`` notes the date it painted on each visible row (the
+article's timestamp and the label); every ``DATES_EVERY`` seconds
+``tick_dates`` recomputes those labels and repaints just the rows whose
+label changed.  It reads no pages and runs no SQL: when nothing on screen
+would change it does a few dozen string comparisons and nothing else.
+Textual keeps a widget's painted lines until they are marked dirty, so a
+row whose label changed must be refreshed; the list itself keeps no
+rendered text (only ``Article`` pages), so ``refresh_line`` redraws the
+row from the cached page.
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ from tui.ui import safe
 PAGE = 200
 MAX_PAGES = 6
 DATE_WIDTH = 8
+#: Seconds between checks that the painted relative dates are still right.
+DATES_EVERY = 30.0
 
 
 def relative_date(ts: int, now: float) -> str:
@@ -156,6 +169,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.terms: tuple[str, ...] = ()
         #: A one-line message shown in place of rows (an unusable query).
         self.notice: str | None = None
+        #: Row index -> (published, date label) as last painted, for ``tick_dates``.
+        self._painted_dates: dict[int, tuple[int, str]] = {}
+
+    def on_mount(self) -> None:
+        self.set_interval(DATES_EVERY, self.tick_dates, name="article-list-dates")
 
     # -- data ---------------------------------------------------------------
 
@@ -408,6 +426,31 @@ class ArticleList(ScrollView, can_focus=True):
             index += step
         return None
 
+    # -- ticking dates ------------------------------------------------------
+
+    def tick_dates(self) -> int:
+        """Repaint the visible rows whose relative date would now read differently.
+
+        Works from what ``render_line`` last painted (no pages, no SQL), so
+        when nothing on screen would change it repaints nothing.  Rows that
+        scrolled out of view are forgotten.  Returns how many rows it
+        repainted (for tests).
+        """
+        height = self.scrollable_content_region.height
+        if not self._painted_dates or height <= 0:
+            return 0  # hidden (narrow layout): it is repainted when shown again
+        top = round(self.scroll_y)
+        now = self.clock()
+        stale: list[int] = []
+        for index, (published, label) in list(self._painted_dates.items()):
+            if not top <= index < top + height:
+                del self._painted_dates[index]
+            elif relative_date(published, now) != label:
+                stale.append(index)
+        for index in stale:
+            self.refresh_line(index)
+        return len(stale)
+
     def on_click(self, event: events.Click) -> None:
         """A click selects the row; a double click (or enter) opens it."""
         offset = event.get_content_offset(self)
@@ -427,6 +470,7 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
         if self.count == 0:
+            self._painted_dates.pop(index, None)
             lines = self._empty_lines(width)
             if y < len(lines):
                 strip = Strip(list(lines[y].render(self.app.console)), lines[y].cell_len)
@@ -434,8 +478,11 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         article = self.article_at(index)
         if article is None:
+            self._painted_dates.pop(index, None)
             return Strip.blank(width, self.rich_style)
-        text = self._row(article, width, cursor=index == self.cursor)
+        date = relative_date(article.published, self.clock())
+        self._painted_dates[index] = (article.published, date)
+        text = self._row(article, width, cursor=index == self.cursor, date=date)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         return strip.extend_cell_length(width, self.rich_style).crop(0, width)
 
@@ -466,9 +513,12 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or 80
         return self._row(article, width, cursor=index == self.cursor)
 
-    def _row(self, article: Article, width: int, *, cursor: bool = False) -> Text:
+    def _row(
+        self, article: Article, width: int, *, cursor: bool = False, date: str | None = None
+    ) -> Text:
         """One row: markers, title, feed (when wide enough) and date, fitted to ``width``.
 
+        ``date`` is the relative date label when the caller already has it.
         Matched words are styled last, so they stay visible under the cursor.
         """
         style = self.get_component_rich_style
@@ -482,7 +532,9 @@ class ArticleList(ScrollView, can_focus=True):
             ("#" if article.tags else " ", mark),
             (" ", base),
         )
-        date = relative_date(article.published, self.clock()).rjust(DATE_WIDTH)
+        if date is None:
+            date = relative_date(article.published, self.clock())
+        date = date.rjust(DATE_WIDTH)
         feed_width = min(18, width // 5) if width >= 60 else 0
         title_width = width - markers.cell_len - feed_width - DATE_WIDTH - (2 if feed_width else 1)
         full = safe.clean(article.title) or "(untitled)"
