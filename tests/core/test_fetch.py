@@ -84,6 +84,31 @@ async def test_a_proxy_named_in_the_environment_carries_the_requests(
     assert feed_server.last_request(FEED_PATH).target == url  # the proxy form
 
 
+@pytest.mark.parametrize(
+    ("env", "proxied"),
+    [
+        ({}, False),
+        ({"NO_PROXY": "127.0.0.1"}, False),
+        ({"FTP_PROXY": "http://p:1"}, False),  # httpx reads only http, https and all
+        ({"http_proxy": "http://p:1"}, True),
+        ({"HTTPS_PROXY": "http://p:1"}, True),
+        ({"ALL_PROXY": "socks5://p:1"}, True),
+        ({"HTTP_PROXY": "http://p:1", "NO_PROXY": "*"}, False),
+        ({"HTTP_PROXY": "http://p:1", "NO_PROXY": "x.test, *"}, False),
+    ],
+)
+def test_the_single_pool_is_kept_only_when_httpx_would_use_a_proxy(
+    env: dict[str, str], proxied: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.fetch import _env_proxy
+
+    for name in ("NO_PROXY", "no_proxy", "FTP_PROXY", "ftp_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert _env_proxy() is proxied
+
+
 async def test_etag_gives_304_without_body(feed_server: FeedServer) -> None:
     url = feed_server.url(FEED_PATH)
     async with fetcher() as f:

@@ -30,20 +30,38 @@ class Recorder:
 
 
 class FakeHost(httpx.AsyncBaseTransport):
+    """A host whose requests take ``delay`` and whose closing takes ``close_delay``
+    (a real pool yields while its sockets close)."""
+
+    delay = 0.0
+    close_delay = 0.0
+
     def __init__(self) -> None:
         self.host = ""
         self.closed = False
         self.requests = 0
+        self.in_flight = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.host == "refused.test":
             raise httpx.ConnectError("refused", request=request)
+        if self.closed:
+            raise httpx.ReadError("request on a closed pool", request=request)
         self.host = request.url.host
         self.requests += 1
+        self.in_flight += 1
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
+        if self.closed:
+            raise httpx.ReadError("pool closed under a request", request=request)
         return httpx.Response(200, content=b"body of " + request.url.host.encode())
 
     async def aclose(self) -> None:
+        assert self.in_flight == 0, f"{self.host} closed with a request in flight"
         self.closed = True
+        await asyncio.sleep(self.close_delay)
 
 
 def run(coro: object) -> object:
@@ -110,6 +128,61 @@ def test_a_failed_request_leaves_its_host_idle() -> None:
             await client.get("http://b.test/")
             # The refused host's pool counted as idle, so it made room.
             assert [h.closed for h in rec.made] == [True, False]
+
+    run(go())
+
+
+@pytest.mark.parametrize("second", ["http://h1.test/", "http://other.test/"])
+def test_requests_during_a_slow_eviction_are_not_broken(
+    second: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the victims were chosen, then closed one by one with an
+    await between, while other requests picked a listed pool (which was then
+    closed under them) or evicted it first (a KeyError for an unrelated feed)."""
+    monkeypatch.setattr(FakeHost, "close_delay", 0.01)
+    rec = Recorder()
+
+    async def go() -> list[object]:
+        pools = HostPools(rec.make, keep=2)
+        async with httpx.AsyncClient(transport=pools) as client:
+            # Four hosts busy at once (more than keep), then all idle.
+            held = [
+                await client.send(client.build_request("GET", f"http://h{n}.test/"), stream=True)
+                for n in range(4)
+            ]
+            for response in held:
+                await response.aclose()
+
+            async def get(url: str) -> object:
+                try:
+                    return (await client.get(url)).status_code
+                except Exception as exc:  # what the test is looking for
+                    return repr(exc)
+
+            # new.test evicts three idle hosts, slowly; meanwhile `second` arrives.
+            first = asyncio.create_task(get("http://new.test/"))
+            await asyncio.sleep(0)
+            return list(await asyncio.gather(first, get(second)))
+
+    assert run(go()) == [200, 200]
+
+
+def test_hosts_idle_past_the_expiry_are_closed() -> None:
+    """httpcore drops expired connections only in the pool it is using, so an
+    idle host not asked again would keep its (server-closed) sockets."""
+    rec = Recorder()
+    now = [100.0]
+
+    async def go() -> None:
+        pools = HostPools(rec.make, keep=10, expiry=5.0, clock=lambda: now[0])
+        async with httpx.AsyncClient(transport=pools) as client:
+            await client.get("http://old.test/")
+            now[0] += 3
+            await client.get("http://recent.test/")
+            now[0] += 3  # old.test idle 6 s, recent.test 3 s
+            await client.get("http://other.test/")
+            assert rec.closed() == ["old.test"]
+            assert pools.hosts == 2
 
     run(go())
 

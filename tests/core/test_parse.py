@@ -870,3 +870,26 @@ def test_feedparser_detail_dicts_still_deep_copy() -> None:
         FEED_URL,
     )
     assert [e.content for e in feed.entries] == ["<b>x</b>", "<p>a &lt; b</p>"]
+
+
+def test_prepared_entries_keep_every_field() -> None:
+    """entries.prepared() builds the entry field by field (for speed): a field
+    added to ParsedEntry later must not silently fall back to its default."""
+    from dataclasses import fields
+
+    from tui.core.entries import prepared
+    from tui.core.models import ParsedEntry
+
+    special: dict[str, object] = {
+        "published": 1,
+        "updated": 2,
+        "enclosures": (Enclosure("http://e.example/1.mp3"),),
+        "words": None,
+        "version": None,
+    }
+    values = {f.name: special.get(f.name, f"<p>{f.name}</p>") for f in fields(ParsedEntry)}
+    entry = prepared(ParsedEntry(**values))  # type: ignore[arg-type]
+    for f in fields(ParsedEntry):
+        if f.name not in ("words", "version"):
+            assert getattr(entry, f.name) == values[f.name], f.name
+    assert entry.words == "content" and entry.version

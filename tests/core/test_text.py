@@ -148,6 +148,13 @@ def test_html_text_keeps_words_and_drops_non_content() -> None:
     assert html_text("<p>x &#27;[31mred&#27;[0m</p>") == "x red"
 
 
+def test_html_text_keeps_text_after_a_dropped_element_whatever_came_before() -> None:
+    """Found in review: "İ" lowers to two characters, and the closing tag was
+    found in fragment.lower(), so the offsets cut into the text after it."""
+    assert html_text("İİİİİ <script>x</script>visible text") == "İİİİİ visible text"
+    assert html_text("<SCRIPT>x</Script >after <Style>p{}</STYLE>end") == "after end"
+
+
 def test_html_text_unclosed_block_hides_the_rest() -> None:
     assert html_text("shown <script>hidden forever") == "shown"
 

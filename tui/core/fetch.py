@@ -116,6 +116,16 @@ _MAX_REASON = 200  # characters of a foreign error message we are willing to sho
 _MAX_HTML_SCAN = 256 * 1024  # feed links live in <head>; don't parse 20 MB of page
 
 
+def _env_proxy() -> bool:
+    """Whether httpx would send some request through a proxy named in the
+    environment: it reads only the http, https and all schemes, and a ``*``
+    among the ``NO_PROXY`` names turns them all off."""
+    proxies = getproxies()
+    if "*" in (name.strip() for name in proxies.get("no", "").split(",")):
+        return False
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
 class _TooLarge(Exception):
     """Internal signal: the body crossed ``max_bytes``; turned into FetchError."""
 
@@ -206,7 +216,7 @@ class Fetcher:
         limit: 8 connections for 16 hosts closed one and opened another for
         nearly every request of a refresh.
         """
-        if any(scheme != "no" for scheme in getproxies()):
+        if _env_proxy():
             kept = KEEPALIVE_HOSTS * self.per_host
             return {"limits": httpx.Limits(max_connections=None, max_keepalive_connections=kept)}
         tls = httpx.create_ssl_context()

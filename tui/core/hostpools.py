@@ -16,7 +16,9 @@ one TLS context: building one per host would load the CA bundle each time.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 
@@ -29,13 +31,15 @@ __all__ = ["HostPools"]
 
 
 class _Pool:
-    """One host's transport and how many of its responses are still open."""
+    """One host's transport, how many of its responses are still open, and
+    when it was last asked for one."""
 
-    __slots__ = ("busy", "transport")
+    __slots__ = ("busy", "transport", "used")
 
     def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
         self.transport = transport
         self.busy = 0
+        self.used = 0.0
 
 
 class _Released(httpx.AsyncByteStream):
@@ -60,14 +64,26 @@ class HostPools(httpx.AsyncBaseTransport):
     """Routes each request to its host's own transport (see the module docstring).
 
     ``make`` builds one host's transport; ``keep`` is how many hosts may keep
-    idle connections.
+    idle connections, and ``expiry`` how long (seconds) an idle host keeps
+    them.  httpcore drops expired connections only in the pool serving a
+    request, so without the expiry here a host not asked again would hold its
+    connections (closed by the server, in CLOSE_WAIT) until evicted.
     """
 
-    def __init__(self, make: Callable[[], httpx.AsyncBaseTransport], keep: int) -> None:
+    def __init__(
+        self,
+        make: Callable[[], httpx.AsyncBaseTransport],
+        keep: int,
+        *,
+        expiry: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if keep < 1:
             raise ValueError("keep must be at least 1")
         self._make = make
         self._keep = keep
+        self._expiry = expiry
+        self._clock = clock
         # Least recently used first.
         self._pools: OrderedDict[tuple[str, str, int | None], _Pool] = OrderedDict()
 
@@ -84,6 +100,7 @@ class HostPools(httpx.AsyncBaseTransport):
             pool = _Pool(self._make())
         self._pools[key] = pool
         pool.busy += 1
+        pool.used = self._clock()
         try:
             await self._evict()
             response = await pool.transport.handle_async_request(request)
@@ -99,13 +116,27 @@ class HostPools(httpx.AsyncBaseTransport):
         )
 
     async def _evict(self) -> None:
-        """Close the least recently used idle pools beyond ``keep``."""
+        """Close idle pools: the least recently used beyond ``keep``, and any
+        not used for ``expiry`` seconds.
+
+        The victims leave ``_pools`` before the first ``await``: while one
+        closes, other requests run, and must neither find a pool on its way
+        out nor have theirs picked.
+        """
         excess = len(self._pools) - self._keep
-        if excess <= 0:
-            return
-        idle = [key for key, pool in self._pools.items() if pool.busy == 0][:excess]
-        for key in idle:
-            await self._pools.pop(key).transport.aclose()
+        stale = self._clock() - self._expiry
+        victims: list[_Pool] = []
+        for key, pool in list(self._pools.items()):  # least recently used first
+            if excess <= 0 and pool.used > stale:
+                break  # every later pool was used more recently still
+            if pool.busy == 0:
+                del self._pools[key]
+                victims.append(pool)
+                excess -= 1
+        for pool in victims:
+            # Idle connections going away: a failure there is nobody's business.
+            with contextlib.suppress(Exception):
+                await pool.transport.aclose()
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), OrderedDict()

@@ -180,10 +180,15 @@ def unescape(s: str) -> str:
     return html.unescape(_ESC_REF.sub("\x1b", s) if "&#" in s else s)
 
 
-_DROP_OPEN = re.compile(
-    r"<(script|style|noscript|template|svg|head|title|iframe|object|select|button|textarea)\b",
-    re.I,
+# Elements whose text is not content (see _drop_blocks).
+_DROPPED = (
+    *("script", "style", "noscript", "template", "svg", "head", "title"),
+    *("iframe", "object", "select", "button", "textarea"),
 )
+_DROP_OPEN = re.compile(rf"<({'|'.join(_DROPPED)})\b", re.I)
+# Searched in the fragment itself: offsets in fragment.lower() can differ
+# ("İ" lowers to two characters), which cut words out of the text.
+_DROP_CLOSE = {name: re.compile(f"</{name}", re.I) for name in _DROPPED}
 # A tag starts with a letter, "/", "!" or "?": "1 < 2 and 3 > 2" is text.
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # "[^<>]" rather than "[^>]": on "<p <p <p ..." (no ">") the latter scans to
@@ -200,15 +205,14 @@ def _drop_blocks(fragment: str) -> str:
     m = _DROP_OPEN.search(fragment)
     if m is None:
         return fragment
-    lower = fragment.lower()
     out: list[str] = []
     pos = 0
     while m is not None:
         out.append(fragment[pos : m.start()])
-        end = lower.find(f"</{m.group(1).lower()}", m.end())
-        if end < 0:
+        end = _DROP_CLOSE[m.group(1).lower()].search(fragment, m.end())
+        if end is None:
             return "".join(out)  # unclosed: the rest is inside it
-        close = lower.find(">", end)
+        close = fragment.find(">", end.end())
         pos = len(fragment) if close < 0 else close + 1
         out.append(" ")
         m = _DROP_OPEN.search(fragment, pos)
