@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from feedserver import FeedServer
@@ -349,3 +350,48 @@ def test_an_abandoned_refresh_leaves_no_transaction_open(
     other.commit()
     other.close()
     assert not lib.refresh().failed  # and the next refresh works
+
+
+def test_a_stop_ends_the_refresh_mid_download_and_keeps_what_was_written(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """The reader quits during a refresh: a feed that has not answered must not
+    keep the process alive (the server here answers only when the test ends,
+    and the fetch timeout is a minute)."""
+    import threading
+
+    from tui.core.errors import RefreshStopped
+
+    release = threading.Event()
+
+    def never(handler: Any) -> None:
+        release.wait(60)
+        handler.send_plain(503, b"late")
+
+    feed_server.route("/hang.xml", never)
+    for n in range(3):
+        feed_server.page(f"/ok{n}.xml", rss((f"ok{n}", f"item {n}", "words")))
+    library = Library(tmp_path / "g.db", fetch=FetchSettings(total_timeout=60.0))
+    try:
+        hang, *fine = subscribe(
+            library, feed_server, "/hang.xml", "/ok0.xml", "/ok1.xml", "/ok2.xml"
+        )
+        stop = threading.Event()
+        done: list[int] = []
+
+        def progress(count: int, total: int, result: Any) -> None:
+            done.append(result.feed_id)
+            if count == len(fine):  # only the hanging feed is left
+                stop.set()
+
+        with pytest.raises(RefreshStopped, match="after 3 of 4 feeds"):
+            library.refresh(progress=progress, stop=stop)
+        assert sorted(done) == sorted(fine)
+        stored = library.store.conn.execute(
+            "SELECT feed_id, count(*) FROM articles GROUP BY feed_id"
+        ).fetchall()
+        assert sorted(stored) == [(f, 1) for f in sorted(fine)]
+        assert library.store.feed(hang).last_fetched is None  # nothing recorded for it
+    finally:
+        release.set()
+        library.close()

@@ -633,6 +633,54 @@ async def test_R_refreshes_all_and_marks_failing_feeds(
         assert banner.display and "500" in str(banner.render())
 
 
+async def test_quitting_stops_a_refresh_waiting_on_a_silent_server(
+    feed_server: Any, tmp_path: Path, ui: Any
+) -> None:
+    """The refresh runs in a pooled thread, which the interpreter joins on exit:
+    a feed that had not answered kept the process (and terminal) for up to the
+    fetch timeout after the reader closed.  Quitting now stops it at once."""
+    import threading
+
+    from tui.core.library import FetchSettings
+
+    lib = Library(tmp_path / "q.db", clock=lambda: NOW, fetch=FetchSettings(total_timeout=60))
+    lib.store.add_feed(feed_server.url("/a.xml"))
+    release = threading.Event()
+
+    def silent(handler: Any) -> None:
+        release.wait(60)
+        handler.send_plain(503)
+
+    feed_server.route("/a.xml", silent)
+    ended: list[str] = []
+    finished = threading.Event()
+    real_refresh = lib.refresh
+
+    def refresh(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_refresh(*args, **kwargs)
+        except BaseException as exc:
+            ended.append(type(exc).__name__)
+            raise
+        finally:
+            finished.set()
+
+    lib.refresh = refresh  # type: ignore[method-assign]
+    try:
+        app = GazetteApp(lib, clock=ui.clock)
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("R")
+            await ui.wait_for(pilot, lambda: feed_server.hits("/a.xml") == 1)
+            assert app.refreshing
+            await pilot.press("q")
+        # Not the fetch timeout (60 s): the server is still silent.
+        assert finished.wait(10), "the refresh thread outlived the app"
+        assert ended == ["RefreshStopped"]
+    finally:
+        release.set()
+        lib.close()
+
+
 @pytest.fixture
 def slow_farm(feed_server: Any, tmp_path: Path) -> Iterator[Library]:
     """60 feeds answering after 1 s each, 16 at a time (at least 4 s in all), plus

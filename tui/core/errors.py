@@ -51,3 +51,7 @@ class NotFound(GazetteError):
 
 class InputError(GazetteError):
     """A file or argument from the user is malformed (OPML, config, query)."""
+
+
+class RefreshStopped(GazetteError):
+    """A refresh was told to stop; what it had written by then is kept."""

@@ -46,7 +46,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui.config import CONFIG_NAME, Config, ReadingConfig
-from tui.core.errors import GazetteError
+from tui.core.errors import GazetteError, RefreshStopped
 from tui.core.export import ExportReport
 from tui.core.library import Library
 from tui.core.models import Article
@@ -239,6 +239,8 @@ class GazetteApp(App[int]):
         self._quit_anyway = False
         self._auto_refresh = False
         self._auto_refresh_every = auto_refresh_every
+        # Set to make the running refresh stop now (see _stop_refresh).
+        self._refresh_stop = threading.Event()
         self._where = str(config_file) if config_file else CONFIG_NAME
         self.exporting = False
         self._signals: list[int] = []
@@ -267,6 +269,7 @@ class GazetteApp(App[int]):
             self.set_interval(self._auto_refresh_every, self.auto_refresh, name="auto-refresh")
 
     def on_unmount(self) -> None:
+        self._stop_refresh()
         self._remove_signal_handlers()
 
     # -- signals ------------------------------------------------------------
@@ -313,6 +316,7 @@ class GazetteApp(App[int]):
         if self.quitting:
             return
         self.quitting = True
+        self._stop_refresh()
         code = 128 + int(signum)
         if not self.is_headless:
             watchdog = threading.Timer(SIGNAL_EXIT_GRACE, os._exit, args=(code,))
@@ -472,10 +476,21 @@ class GazetteApp(App[int]):
         self.refreshing = True
         self.main.status.refresh_started(total)
         _start_resource_tracker()
-        self._refresh(feed_ids)
+        self._refresh_stop = threading.Event()
+        self._refresh(feed_ids, self._refresh_stop)
+
+    def _stop_refresh(self) -> None:
+        """Make a running refresh stop at once, mid-download included.
+
+        Quitting must not wait for it: the refresh runs in a pooled thread,
+        which the interpreter joins on exit, so a feed taking 30 s to answer
+        kept the process (and the terminal) for up to 30 s after the reader
+        closed.  What the refresh already wrote is kept.
+        """
+        self._refresh_stop.set()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self, feed_ids: list[int] | None) -> None:
+    def _refresh(self, feed_ids: list[int] | None, stop: threading.Event) -> None:
         """Fetch in this thread; progress and the summary go back as messages."""
         worker = get_current_worker()
 
@@ -485,8 +500,8 @@ class GazetteApp(App[int]):
             self.post_message(RefreshProgress(done, total, result))  # type: ignore[arg-type]
 
         try:
-            summary = self.library.refresh(feed_ids, progress=progress)
-        except RefreshCancelled:
+            summary = self.library.refresh(feed_ids, progress=progress, stop=stop)
+        except (RefreshCancelled, RefreshStopped):
             return
         except Exception as exc:  # reported in the status line, never a crash
             self.post_message(RefreshFinished(None, error=safe.clean(str(exc)) or repr(exc)))
@@ -712,6 +727,7 @@ class GazetteApp(App[int]):
             )
             return
         self.quitting = True
+        self._stop_refresh()
         self.exit(0)
 
 
