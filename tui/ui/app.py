@@ -2,7 +2,8 @@
 
 The reader screen (``screens/main.py``) owns the layout and the keys; this
 module owns what spans screens: refreshing in a thread worker that reports
-with messages (by hand, and on a timer for auto-refresh), the add/delete/help
+with messages (by hand, and on a timer for auto-refresh; ``x`` stops it and
+keeps the feeds already written), the add/delete/help
 dialogs, quitting without losing a note, and applying the configuration
 (theme, keymap, reading settings, browser).  It talks to the core only
 through ``Library``.
@@ -160,6 +161,15 @@ class RefreshCancelled(Exception):
     """Raised from the progress callback to stop a refresh the app abandoned."""
 
 
+class RefreshHalted(Message):
+    """The refresh worker ended because its stop event was set (``RefreshStopped``).
+
+    Why not ``RefreshFinished``: a stopped refresh has no summary; what it did
+    is what its ``RefreshProgress`` messages said, and those were all posted
+    (so are handled) before this one.
+    """
+
+
 class ReaderScreen(MainScreen):
     """The reader screen with the ``[reading]`` settings applied.
 
@@ -241,6 +251,11 @@ class GazetteApp(App[int]):
         self._auto_refresh_every = auto_refresh_every
         # Set to make the running refresh stop now (see _stop_refresh).
         self._refresh_stop = threading.Event()
+        # The user asked the running refresh to stop (x), as opposed to quitting.
+        self._stopping = False
+        # New articles and failures reported so far by the running refresh.
+        self._refresh_new = 0
+        self._refresh_failed = 0
         self._where = str(config_file) if config_file else CONFIG_NAME
         self.exporting = False
         self._signals: list[int] = []
@@ -461,11 +476,31 @@ class GazetteApp(App[int]):
         if ids:
             self.start_refresh(ids, auto=True)
 
+    def _key_for(self, binding_id: str) -> str:
+        """The key(s) a reader binding has now (the keymap applied), as shown to users."""
+        keymap: dict[str, str] = getattr(self, "_keymap", {}) or {}
+        for binding in MainScreen.BINDINGS:
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                return key_display(keymap.get(binding_id, binding.key))
+        return ""
+
+    def _stop_hint(self) -> str:
+        """How to stop a refresh, for messages: "Press x to stop it."."""
+        key = self._key_for("stop_refresh")
+        if key:
+            return f"Press {key} to stop it."
+        return "Run Stop refresh from the command palette (ctrl+p) to stop it."
+
     def start_refresh(self, feed_ids: list[int] | None, *, auto: bool = False) -> None:
         """Start a refresh in a thread worker unless one is running."""
         if self.refreshing:
             if not auto:
-                self.notify("A refresh is already running.", markup=False)
+                busy = (
+                    "The refresh is stopping; try again in a moment."
+                    if self._stopping
+                    else f"A refresh is already running. {self._stop_hint()}"
+                )
+                self.notify(busy, markup=False)
             return
         self._auto_refresh = auto
         feeds = self.main.feeds.values()
@@ -474,7 +509,10 @@ class GazetteApp(App[int]):
             self.notify("No feeds to refresh. Press a to add one.", markup=False)
             return
         self.refreshing = True
-        self.main.status.refresh_started(total)
+        self._stopping = False
+        self._refresh_new = self._refresh_failed = 0
+        key = self._key_for("stop_refresh")
+        self.main.status.refresh_started(total, hint=f"{key} to stop" if key else "")
         _start_resource_tracker()
         self._refresh_stop = threading.Event()
         self._refresh(feed_ids, self._refresh_stop)
@@ -489,6 +527,21 @@ class GazetteApp(App[int]):
         """
         self._refresh_stop.set()
 
+    def action_stop_refresh(self) -> None:
+        """x: stop the running refresh on purpose; the feeds already written stay.
+
+        The worker then ends with ``RefreshStopped`` and reports it as
+        ``RefreshHalted``; ``on_refresh_halted`` says how far it got.
+        """
+        if not self.refreshing:
+            self.notify("No refresh is running.", markup=False)
+            return
+        if self._stopping:
+            return
+        self._stopping = True
+        self.main.status.refresh_stopping()
+        self._stop_refresh()
+
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh(self, feed_ids: list[int] | None, stop: threading.Event) -> None:
         """Fetch in this thread; progress and the summary go back as messages."""
@@ -501,7 +554,11 @@ class GazetteApp(App[int]):
 
         try:
             summary = self.library.refresh(feed_ids, progress=progress, stop=stop)
-        except (RefreshCancelled, RefreshStopped):
+        except RefreshCancelled:
+            return
+        except RefreshStopped:
+            if not self.quitting:  # quitting: nobody is left to tell
+                self.post_message(RefreshHalted())
             return
         except Exception as exc:  # reported in the status line, never a crash
             self.post_message(RefreshFinished(None, error=safe.clean(str(exc)) or repr(exc)))
@@ -511,6 +568,8 @@ class GazetteApp(App[int]):
         self.post_message(RefreshFinished(summary))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
+        self._refresh_new += message.result.new
+        self._refresh_failed += int(message.result.failed)
         main = self.main
         main.status.refresh_progress(message.done, message.total, message.result.failed)
         now = time.monotonic()
@@ -527,8 +586,32 @@ class GazetteApp(App[int]):
         if self.refreshing:
             self.main.refresh_live()
 
+    def on_refresh_halted(self, _message: RefreshHalted) -> None:
+        """The refresh stopped before its end (the user pressed x): say how far it got.
+
+        The lists and counts are redrawn as after a finished refresh, so what
+        was written shows; a new refresh can start at once.
+        """
+        if self.quitting or not self.screen_stack:
+            return
+        self.refreshing = False
+        self._stopping = False
+        main = self.main
+        done, total = main.status.done, main.status.total
+        text = (
+            f"Refresh stopped: {done} of {_plural(total, 'feed')} done, "
+            f"{_plural(self._refresh_new, 'new article')}"
+        )
+        if self._refresh_failed:
+            text += f", {self._refresh_failed} failed"
+        main.status.refresh_finished(text)
+        main.after_refresh()
+        self.notify(text, markup=False)
+        self._convert_pending()
+
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         self.refreshing = False
+        self._stopping = False
         main = self.main
         summary = message.summary
         if summary is None:

@@ -112,6 +112,13 @@ class MainScreen(Screen[None]):
         _b("T", "tag_view", "Tag view", "tag_view", "Edit the tags of every article in the view"),
         _b("r", "refresh_selected", "Refresh", "refresh", "Refresh the selected feed", True),
         _b("R", "app.refresh_all", "Refresh all", "refresh_all", "Refresh every feed"),
+        _b(
+            "x",
+            "app.stop_refresh",
+            "Stop refresh",
+            "stop_refresh",
+            "Stop the running refresh, keeping what arrived",
+        ),
         _b("e", "edit_note", "Note", "edit_note", "Write a note on the article", True),
         _b("E", "toggle_notes", "Notes panel", "toggle_notes", "Show or hide the notes panel"),
         _b(

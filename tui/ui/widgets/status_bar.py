@@ -1,4 +1,4 @@
-"""The status line: article counts and refresh progress.
+"""The status line: article counts and refresh progress (with how to stop it).
 
 It holds numbers only, plus short messages the app writes (never untrusted
 text, which would go through ``safe`` anyway), and renders them as
@@ -33,6 +33,9 @@ class StatusBar(Static):
         self.done = 0
         self.total = 0
         self.failed = 0
+        self.stopping = False
+        #: Shown after the progress while refreshing, e.g. "x to stop".
+        self.hint = ""
         self.message = ""
 
     def set_counts(self, counts: dict[str, int], view_count: int) -> None:
@@ -40,9 +43,16 @@ class StatusBar(Static):
         self.view_count = view_count
         self._draw()
 
-    def refresh_started(self, total: int) -> None:
+    def refresh_started(self, total: int, hint: str = "") -> None:
         self.refreshing, self.done, self.total, self.failed = True, 0, total, 0
+        self.stopping = False
+        self.hint = hint
         self.message = ""
+        self._draw()
+
+    def refresh_stopping(self) -> None:
+        """The user asked the refresh to stop; it ends within moments."""
+        self.stopping = True
         self._draw()
 
     def refresh_progress(self, done: int, total: int, failed: bool) -> None:
@@ -51,7 +61,7 @@ class StatusBar(Static):
         self._draw()
 
     def refresh_finished(self, message: str) -> None:
-        self.refreshing = False
+        self.refreshing = self.stopping = False
         self.message = message
         self._draw()
 
@@ -71,9 +81,12 @@ class StatusBar(Static):
         ]
         left = " · ".join(parts)
         if self.refreshing:
-            right = f"Refreshing {self.done}/{self.total}"
+            verb = "Stopping the refresh at" if self.stopping else "Refreshing"
+            right = f"{verb} {self.done}/{self.total}"
             if self.failed:
                 right += f", {self.failed} failed"
+            if self.hint and not self.stopping:
+                right += f" ({self.hint})"
         else:
             right = safe.clean(self.message)
         return f"{left}   {right}" if right else left
