@@ -871,20 +871,19 @@ async def test_a_huge_article_renders_in_chunks_and_keys_still_work(
         m.open_article(article)  # (pilot.press would wait until the app is idle)
         await ui.wait_for(pilot, lambda: len(m.pane.query(Markdown)) >= 1)
         assert m.pane.loading_body  # still mounting the rest
-        handled: list[tuple[float, bool]] = []
+        handled: list[bool] = []
         back = m.action_back
 
-        def timed_back() -> None:
-            handled.append((time.monotonic(), m.pane.loading_body))
+        def watched_back() -> None:
+            handled.append(m.pane.loading_body)
             back()
 
-        m.action_back = timed_back  # type: ignore[method-assign]
-        started = time.monotonic()
+        m.action_back = watched_back  # type: ignore[method-assign]
         await pilot.press("escape")
         assert app.focused is m.article_list
-        when, still_loading = handled[0]
-        assert when - started < 0.5  # the key ran between two chunks
-        assert still_loading, "the whole article rendered before the key was handled"
+        # The key ran between two chunks, not after the whole body (no clock:
+        # the test suite asserts no timings).
+        assert handled == [True], "the whole article rendered before the key was handled"
         await ui.settle(pilot, timeout=30)
         assert not m.pane.loading_body
         assert len(m.pane.query(Markdown)) >= 8  # 240 blocks, 30 to a chunk
