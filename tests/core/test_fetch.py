@@ -253,11 +253,10 @@ async def test_garbage_response_is_one_line_error(feed_server: FeedServer) -> No
 async def test_slow_drip_is_cut_at_total_timeout(feed_server: FeedServer) -> None:
     # 200 bytes at one byte per 50 ms: every read is quick, the whole takes 10 s.
     feed_server.slow("/drip", b"x" * 200, interval=0.05)
-    start = time.monotonic()
     async with fetcher(total_timeout=0.5) as f:
+        # Had the deadline not cut it, the drip would end and the fetch succeed.
         with pytest.raises(FetchError, match=r"timed out after 0\.5 s"):
             await f.fetch(feed_server.url("/drip"))
-    assert time.monotonic() - start < 2.0
 
 
 async def test_slow_headers_are_cut_too(feed_server: FeedServer) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -786,11 +785,9 @@ async def test_a_50000_article_view_opens_at_once_and_pages(big_db: Path, ui: An
 
     lib.articles = recording  # type: ignore[method-assign]
     try:
-        started = time.monotonic()
         app = GazetteApp(lib, clock=ui.clock)
         async with app.run_test(size=WIDE) as pilot:
             await pilot.pause()
-            assert time.monotonic() - started < 3.0
             lst = main(app).article_list
             assert lst.count == BIG
             assert lst.current is not None and lst.current.title == f"Article {BIG - 1}"
@@ -801,9 +798,9 @@ async def test_a_50000_article_view_opens_at_once_and_pages(big_db: Path, ui: An
                 await pilot.pause()
                 assert lst.current is not None
                 assert lst.current.title == f"Article {BIG - 1 - index}"
-            started = time.monotonic()
-            await pilot.press("m", "j", "m")  # state changes recount everything
-            assert time.monotonic() - started < 2.0
+            await pilot.press("m", "j", "m")  # state changes recount the counts
+            # How fast this is at 50,000 is the benchmark's business (no timings
+            # here); what keeps it fast is that pages stay bounded:
             assert lst.pages_cached() <= MAX_PAGES
             assert limits and all(limit is not None and limit <= PAGE for limit in limits)
     finally:
