@@ -187,6 +187,24 @@ def test_hosts_idle_past_the_expiry_are_closed() -> None:
     run(go())
 
 
+def test_a_host_is_idle_from_when_its_response_closed() -> None:
+    """A body that took longer than the expiry to read does not make its host
+    look stale the moment it is done."""
+    rec = Recorder()
+    now = [100.0]
+
+    async def go() -> None:
+        pools = HostPools(rec.make, keep=10, expiry=5.0, clock=lambda: now[0])
+        async with httpx.AsyncClient(transport=pools) as client:
+            async with client.stream("GET", "http://long.test/") as response:
+                now[0] += 30  # a slow download
+                await response.aread()
+            await client.get("http://other.test/")
+            assert rec.closed() == []
+
+    run(go())
+
+
 def test_keep_must_be_positive() -> None:
     with pytest.raises(ValueError):
         HostPools(Recorder().make, keep=0)

@@ -32,7 +32,7 @@ __all__ = ["HostPools"]
 
 class _Pool:
     """One host's transport, how many of its responses are still open, and
-    when it was last asked for one."""
+    when it was last in use (a request started or a response closed)."""
 
     __slots__ = ("busy", "transport", "used")
 
@@ -45,9 +45,12 @@ class _Pool:
 class _Released(httpx.AsyncByteStream):
     """A response body that marks its pool free again once closed."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, pool: _Pool) -> None:
+    def __init__(
+        self, stream: httpx.AsyncByteStream, pool: _Pool, clock: Callable[[], float]
+    ) -> None:
         self._stream = stream
         self._pool: _Pool | None = pool
+        self._clock = clock
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for part in self._stream:
@@ -57,6 +60,7 @@ class _Released(httpx.AsyncByteStream):
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.busy -= 1
+            pool.used = self._clock()  # idle from now, however long the body took
         await self._stream.aclose()
 
 
@@ -111,7 +115,7 @@ class HostPools(httpx.AsyncBaseTransport):
         return httpx.Response(
             status_code=response.status_code,
             headers=response.headers,
-            stream=_Released(response.stream, pool),
+            stream=_Released(response.stream, pool, self._clock),
             extensions=response.extensions,
         )
 
