@@ -185,6 +185,29 @@ def test_filters_parse_with_quoted_values_and_negation() -> None:
     assert not q.has_words
 
 
+def test_a_quote_inside_quotes_is_typed_twice() -> None:
+    q = parse_query('tag:"say ""hi"" now" "a ""b"" c" -tag:""""')
+    assert q.filters == (Filter("tag", 'say "hi" now'), Filter("tag", '"', negated=True))
+    assert [t.text for t in q.phrases] == ['a "b" c']
+    # An empty value is still empty (and ignored), and an unclosed quote still
+    # runs to the end.
+    empty = parse_query('tag:"" x')
+    assert empty.filters == () and [t.text for t in empty.terms] == ["x"]
+    assert parse_query('tag:"a ""b').filters == (Filter("tag", 'a "b'),)
+
+
+def test_every_tag_name_can_be_queried(store: Store, lib: dict[str, int]) -> None:
+    """The feed list lists a tag's articles with tag_query(name): a name with
+    both a space and a quote could not be written before."""
+    from tui.ui.widgets.feed_list import tag_query
+
+    names = ['say "hi" now', '"quoted"', 'a"b', "two words", "plain"]
+    for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
+        set_tags(store, [lib[key]], add=[name])
+    for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
+        assert keys(store, tag_query(name)) == [key], name
+
+
 def test_field_names_are_case_insensitive_and_unknown_fields_are_words() -> None:
     q = parse_query("TAG:x Is:Unread http://example.org c:foo")
     assert q.filters == (Filter("tag", "x"), Filter("is", "unread"))

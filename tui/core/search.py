@@ -54,6 +54,7 @@ Search: every word must match, in any order; case and accents are ignored.
   word*            words that start with "word"
   "exact phrase"   these words together, in this order
   -word  -"a b"    leave out articles containing them
+  "a ""b"" c"      a quote inside quotes is typed twice
   a OR b           either one (also tag:a OR tag:b)
   tag:name         tagged name (on the article or its feed)
   feed:name        feed title (part of it), id or URL
@@ -257,11 +258,22 @@ def _read_until_space(s: str, i: int) -> int:
 
 
 def _read_quoted(s: str, i: int) -> tuple[str, int]:
-    """The text inside the quote at ``s[i]``; an unclosed quote runs to the end."""
-    end = s.find('"', i + 1)
-    if end < 0:
-        return s[i + 1 :], len(s)
-    return s[i + 1 : end], end + 1
+    """The text inside the quote at ``s[i]``; an unclosed quote runs to the end.
+
+    Inside, ``""`` stands for one ``"``, so that any tag name can be written
+    (``tag:"say ""hi"" now"``); an empty ``""`` is still empty.
+    """
+    parts: list[str] = []
+    start = i + 1
+    while (end := s.find('"', start)) >= 0:
+        if s.startswith('""', end):
+            parts.append(s[start : end + 1])
+            start = end + 2
+            continue
+        parts.append(s[start:end])
+        return "".join(parts), end + 1
+    parts.append(s[start:])
+    return "".join(parts), len(s)
 
 
 def _lex(text: str) -> list[_Tok]:

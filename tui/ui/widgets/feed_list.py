@@ -35,15 +35,11 @@ SECTION_TAGS = "section:tags"
 
 
 def tag_query(name: str) -> str:
-    """The search that lists a tag's articles (quoted when the name has spaces).
-
-    A name that holds both a space and a double quote cannot be written in
-    the query language; ``clean_tag`` names almost never do, and such a tag
-    then lists nothing rather than the wrong articles.
-    """
+    """The search that lists a tag's articles: quoted when the name has spaces
+    or starts with a quote, a quote inside written twice (the query syntax)."""
     if name and not any(c.isspace() for c in name) and not name.startswith('"'):
         return f"tag:{name}"
-    return f'tag:"{name}"'
+    return 'tag:"' + name.replace('"', '""') + '"'
 
 
 def tag_key(name: str) -> str:
