@@ -205,6 +205,28 @@ def test_a_host_is_idle_from_when_its_response_closed() -> None:
     run(go())
 
 
+def test_a_stale_host_behind_a_long_download_is_still_closed() -> None:
+    """Found in review: the expiry scan stopped at the first recently used
+    pool in request order, so a long download that closed late shielded the
+    stale hosts behind it."""
+    rec = Recorder()
+    now = [0.0]
+
+    async def go() -> None:
+        pools = HostPools(rec.make, keep=8, expiry=5.0, clock=lambda: now[0])
+        async with httpx.AsyncClient(transport=pools) as client:
+            async with client.stream("GET", "http://a.test/") as long_body:
+                now[0] = 1.0
+                await client.get("http://b.test/")  # idle from t=1
+                now[0] = 10.0
+                await long_body.aread()  # a.test idle from t=10
+            now[0] = 12.0
+            await client.get("http://c.test/")
+            assert rec.closed() == ["b.test"]
+
+    run(go())
+
+
 def test_keep_must_be_positive() -> None:
     with pytest.raises(ValueError):
         HostPools(Recorder().make, keep=0)

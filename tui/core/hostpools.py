@@ -130,10 +130,11 @@ class HostPools(httpx.AsyncBaseTransport):
         excess = len(self._pools) - self._keep
         stale = self._clock() - self._expiry
         victims: list[_Pool] = []
-        for key, pool in list(self._pools.items()):  # least recently used first
-            if excess <= 0 and pool.used > stale:
-                break  # every later pool was used more recently still
-            if pool.busy == 0:
+        # Least recently asked first.  The whole table is scanned (it holds
+        # about ``keep`` pools): a host asked long ago may have closed its
+        # last response only just now, so the order says nothing about `used`.
+        for key, pool in list(self._pools.items()):
+            if pool.busy == 0 and (excess > 0 or pool.used <= stale):
                 del self._pools[key]
                 victims.append(pool)
                 excess -= 1
