@@ -185,10 +185,17 @@ def test_filters_parse_with_quoted_values_and_negation() -> None:
     assert not q.has_words
 
 
-def test_a_quote_inside_quotes_is_typed_twice() -> None:
-    q = parse_query('tag:"say ""hi"" now" "a ""b"" c" -tag:""""')
-    assert q.filters == (Filter("tag", 'say "hi" now'), Filter("tag", '"', negated=True))
-    assert [t.text for t in q.phrases] == ['a "b" c']
+def test_a_quote_inside_a_quoted_filter_value_is_typed_twice() -> None:
+    q = parse_query('tag:"say ""hi"" now" author:"a""b" -tag:""""')
+    assert q.filters == (
+        Filter("tag", 'say "hi" now'),
+        Filter("author", 'a"b'),
+        Filter("tag", '"', negated=True),
+    )
+    # Phrases read as before: two quoted phrases side by side are two phrases
+    # (saved searches written that way keep their meaning).
+    assert [t.text for t in parse_query('"foo""bar"').phrases] == ["foo", "bar"]
+    assert [t.text for t in parse_query('-"spam""eggs"').excluded] == ["spam"]
     # An empty value is still empty (and ignored), and an unclosed quote still
     # runs to the end.
     empty = parse_query('tag:"" x')

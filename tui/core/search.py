@@ -54,7 +54,7 @@ Search: every word must match, in any order; case and accents are ignored.
   word*            words that start with "word"
   "exact phrase"   these words together, in this order
   -word  -"a b"    leave out articles containing them
-  "a ""b"" c"      a quote inside quotes is typed twice
+  tag:"a ""b"" c"  a quote inside a quoted filter value is typed twice
   a OR b           either one (also tag:a OR tag:b)
   tag:name         tagged name (on the article or its feed)
   feed:name        feed title (part of it), id or URL
@@ -257,16 +257,19 @@ def _read_until_space(s: str, i: int) -> int:
     return i
 
 
-def _read_quoted(s: str, i: int) -> tuple[str, int]:
+def _read_quoted(s: str, i: int, *, doubled: bool = False) -> tuple[str, int]:
     """The text inside the quote at ``s[i]``; an unclosed quote runs to the end.
 
-    Inside, ``""`` stands for one ``"``, so that any tag name can be written
-    (``tag:"say ""hi"" now"``); an empty ``""`` is still empty.
+    With ``doubled`` (filter values), ``""`` inside stands for one ``"``, so
+    that any tag name can be written (``tag:"say ""hi"" now"``); an empty
+    ``""`` is still empty.  Phrases keep the old reading, where ``"a""b"`` is
+    two phrases: a quote inside a phrase would match nothing anyway (the index
+    has no punctuation), and saved searches written that way keep their meaning.
     """
     parts: list[str] = []
     start = i + 1
     while (end := s.find('"', start)) >= 0:
-        if s.startswith('""', end):
+        if doubled and s.startswith('""', end):
             parts.append(s[start : end + 1])
             start = end + 2
             continue
@@ -303,7 +306,7 @@ def _lex(text: str) -> list[_Tok]:
         if m and m.group(1).lower() in _FIELDS:
             i = m.end()
             if i < n and s[i] == '"':
-                value, i = _read_quoted(s, i)
+                value, i = _read_quoted(s, i, doubled=True)
             else:
                 j = _read_until_space(s, i)
                 value, i = s[i:j], j
