@@ -228,3 +228,22 @@ async def test_the_hint_names_a_remapped_key(farm: Farm, feed_server: Any, ui: A
         await pilot.press("ctrl+x")
         await ui.wait_for(pilot, lambda: not app.refreshing)
         assert seen[-1] == "Refresh stopped: 2 of 3 feeds done, 4 new articles"
+
+
+async def test_a_key_the_keymap_gives_to_another_action_is_not_named(
+    farm: Farm, feed_server: Any, ui: Any
+) -> None:
+    """Found in review: with ``star = "x"`` (the README's own example then),
+    x stars the article, so the hint must not send the user to it."""
+    app = GazetteApp(farm.lib, clock=ui.clock, keymap={"star": "x"}, auto_refresh_every=0)
+    seen = record_notifications(app)
+    async with app.run_test(size=WIDE) as pilot:
+        await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
+        assert "to stop)" not in app.main.status.plain
+        await pilot.press("R")
+        assert seen == [
+            "A refresh is already running. "
+            "Run Stop refresh from the command palette (ctrl+p) to stop it."
+        ]
+        app.action_stop_refresh()
+        await ui.wait_for(pilot, lambda: not app.refreshing)

@@ -477,12 +477,25 @@ class GazetteApp(App[int]):
             self.start_refresh(ids, auto=True)
 
     def _key_for(self, binding_id: str) -> str:
-        """The key(s) a reader binding has now (the keymap applied), as shown to users."""
+        """The key(s) a reader binding has now (the keymap applied), as shown to users.
+
+        A key the keymap also gives to another action is left out: that
+        action gets the key press (``star = "x"`` took ``x`` from stopping a
+        refresh), so naming it would send the user to the wrong action.
+        """
         keymap: dict[str, str] = getattr(self, "_keymap", {}) or {}
+        mine: list[str] = []
+        taken: set[str] = set()
         for binding in MainScreen.BINDINGS:
-            if isinstance(binding, Binding) and binding.id == binding_id:
-                return key_display(keymap.get(binding_id, binding.key))
-        return ""
+            if not isinstance(binding, Binding):
+                continue
+            keys = [k.strip() for k in keymap.get(binding.id or "", binding.key).split(",")]
+            if binding.id == binding_id:
+                mine = keys
+            else:
+                taken.update(keys)
+        free = [k for k in mine if k and k not in taken]
+        return key_display(",".join(free)) if free else ""
 
     def _stop_hint(self) -> str:
         """How to stop a refresh, for messages: "Press x to stop it."."""
