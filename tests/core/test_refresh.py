@@ -395,3 +395,83 @@ def test_a_stop_ends_the_refresh_mid_download_and_keeps_what_was_written(
     finally:
         release.set()
         library.close()
+
+
+def test_a_stop_counts_the_feeds_whose_writes_were_already_under_way(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: a stop pressed while the writer committed a batch
+    cancelled the waiting feed tasks, so feeds that were written went
+    unreported ("0 of 3 feeds done" with all three stored)."""
+    import threading
+    import time
+
+    from tui.core.errors import RefreshStopped
+    from tui.core.store import Store
+
+    release = threading.Event()
+
+    def never(handler: Any) -> None:
+        release.wait(60)
+        handler.send_plain(503, b"late")
+
+    feed_server.route("/hang.xml", never)
+    for n in range(2):
+        feed_server.page(f"/w{n}.xml", rss((f"w{n}", f"item {n}", "words")))
+    library = Library(tmp_path / "g.db", fetch=FetchSettings(total_timeout=60.0))
+    stop = threading.Event()
+    real_store_entries = Store.store_entries
+
+    def store_entries(self: Store, *args: Any, **kwargs: Any) -> Any:
+        stop.set()  # the user stops while the writer thread is at work...
+        time.sleep(0.3)  # ...on a slow disk: the stop is seen mid-batch
+        return real_store_entries(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "store_entries", store_entries)
+    try:
+        subscribe(library, feed_server, "/hang.xml", "/w0.xml", "/w1.xml")
+        reported: list[int] = []
+        with pytest.raises(RefreshStopped, match="after 2 of 3 feeds"):
+            library.refresh(progress=lambda d, t, r: reported.append(r.new), stop=stop)
+        assert reported == [1, 1]
+        stored = library.store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert stored == 2
+    finally:
+        release.set()
+        library.close()
+
+
+def test_a_stop_does_not_wait_for_a_parse_under_way(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: leaving the parse pool waited for a running parse (a
+    16 MB feed: 10 s) before the stop took effect."""
+    import threading
+
+    from tui.core import parse as parse_module
+    from tui.core.errors import RefreshStopped
+
+    feed_server.page("/big.xml", rss(("b", "big", "words")))
+    library = Library(tmp_path / "g.db")
+    stop = threading.Event()
+    parse_running, parse_may_end, parse_ended = (threading.Event() for _ in range(3))
+    real_parse = parse_module.parse_feed
+
+    def slow_parse(*args: Any) -> Any:
+        parse_running.set()
+        parse_may_end.wait(30)  # a hang guard only: the test releases it
+        try:
+            return real_parse(*args)
+        finally:
+            parse_ended.set()
+
+    monkeypatch.setattr(parse_module, "parse_feed", slow_parse)
+    threading.Thread(target=lambda: parse_running.wait(30) and stop.set(), daemon=True).start()
+    try:
+        subscribe(library, feed_server, "/big.xml")
+        with pytest.raises(RefreshStopped, match="after 0 of 1 feeds"):
+            library.refresh(stop=stop)
+        assert not parse_ended.is_set()  # returned while the parse still ran
+    finally:
+        parse_may_end.set()
+        library.close()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tui.core import export, opml, schedule, search, workers
 from tui.core import tags as tagging
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from tui.core.fetch import Fetcher
 
 Progress = Callable[[int, int, FeedResult], None]
+T = TypeVar("T")
 
 # Below this many feeds a process pool costs more to start than it saves.
 POOL_THRESHOLD = 8
@@ -219,9 +220,10 @@ class Library:
         feed and returned, never raised: one bad feed never stops the others.
 
         Setting ``stop`` (from another thread) ends the refresh within about
-        0.1 s, even in the middle of a slow download: requests in flight are
-        cancelled, feeds already written stay written, and
-        :class:`RefreshStopped` is raised.
+        0.1 s, even in the middle of a slow download: feeds still fetching or
+        parsing are dropped (requests in flight cancelled; a parse already
+        running finishes in the background), feeds already handed to the
+        writer are written and counted, and :class:`RefreshStopped` is raised.
         """
         feeds = self.store.feeds()
         if feed_ids is None:
@@ -266,6 +268,14 @@ class Library:
         # or a fast network fetches all 1,000 feeds before a tenth is parsed.
         # A place is taken only once a fetch holds its host's slot (admit).
         backlog = asyncio.Semaphore(self.fetch_settings.max_connections + MAX_UNPARSED)
+        # Feed tasks still fetching or parsing: what a stop cancels.  A task
+        # leaves the set when it hands its writes to the batch, so a stop never
+        # cuts a feed whose writes may be committing (its result still counts).
+        fetching: set[asyncio.Task[Any]] = set()
+
+        async def commit(unit: Callable[[], T]) -> T:
+            fetching.discard(asyncio.current_task())  # type: ignore[arg-type]
+            return await batch.run(unit)
 
         # Every write of the refresh is a unit run by the batch (in its writer
         # thread, on this thread's store): nothing here writes directly.
@@ -279,7 +289,7 @@ class Library:
                     feed.id, status=status, error=exc.reason, gone=gone, now=self._now()
                 )
 
-            await batch.run(unit)
+            await commit(unit)
             return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
 
         async def fetch_and_parse(
@@ -324,7 +334,7 @@ class Library:
                     store.record_fetch(feed.id, status=status, error=reason, now=self._now())
                     return url
 
-                url = await batch.run(not_parsed)
+                url = await commit(not_parsed)
                 if reason:
                     return FeedResult(feed.id, url, feed.title, error=reason)
                 return FeedResult(feed.id, url, feed.title, not_modified=True)
@@ -342,7 +352,7 @@ class Library:
                 )
                 return url, new, updated
 
-            url, new, updated = await batch.run(write)
+            url, new, updated = await commit(write)
             return FeedResult(
                 feed.id,
                 url,
@@ -367,23 +377,33 @@ class Library:
                 progress(len(results), total, result)
             return result
 
-        with self._executor(total) as pool:
+        pool = self._executor(total)
+        stopped = False
+        try:
             async with self.fetch_settings.fetcher() as fetcher:
-                work = asyncio.gather(*(guarded(f, fetcher, pool) for f in targets))
-                watch = asyncio.create_task(_stop_when_set(stop, work)) if stop else None
+                tasks = [asyncio.create_task(guarded(f, fetcher, pool)) for f in targets]
+                fetching.update(tasks)
+                watch = asyncio.create_task(_stop_when_set(stop, fetching)) if stop else None
                 try:
-                    await work
+                    await asyncio.gather(*tasks)
                 except asyncio.CancelledError:
                     if stop is None or not stop.is_set():
                         raise
-                    done = len(results)
-                    raise RefreshStopped(f"refresh stopped after {done} of {total} feeds") from None
+                    stopped = True
+                    # The feeds that were writing finish (and are counted).
+                    if rest := [t for t in tasks if not t.done()]:
+                        await asyncio.wait(rest)
                 finally:
                     if watch is not None:
                         watch.cancel()
                     # Whatever is queued if gather was interrupted; the units of
                     # cancelled feeds are dropped (their futures are done).
                     await batch.aclose()
+        finally:
+            # After a stop, a parse already running is not waited for here.
+            pool.shutdown(wait=not stopped, cancel_futures=True)
+        if stopped:
+            raise RefreshStopped(f"refresh stopped after {len(results)} of {total} feeds")
         order = {f.id: i for i, f in enumerate(targets)}
         return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
 
@@ -746,9 +766,10 @@ class Library:
         return sorted(ids)
 
 
-async def _stop_when_set(stop: threading.Event, work: asyncio.Future[Any]) -> None:
-    """Cancel ``work`` once ``stop`` is set (checked every 0.1 s: the event is
+async def _stop_when_set(stop: threading.Event, tasks: set[asyncio.Task[Any]]) -> None:
+    """Cancel ``tasks`` once ``stop`` is set (checked every 0.1 s: the event is
     set from another thread, and a wake-up ten times a second costs nothing)."""
     while not stop.is_set():
         await asyncio.sleep(0.1)
-    work.cancel()
+    for task in list(tasks):
+        task.cancel()
