@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import rss
 from textual import events
 from textual.widgets import Markdown, TextArea
 
@@ -566,25 +567,11 @@ async def test_medium_terminal_swaps_feeds_for_the_article(make_app: Any) -> Non
 # -- refresh ------------------------------------------------------------------
 
 
-def _rss(title: str, items: int, prefix: str = "") -> str:
-    entries = "".join(
-        f"<item><title>{prefix}{title} item {i}</title><link>http://example.com/{title}/{i}</link>"
-        f"<guid>{title}-{prefix}{i}</guid><pubDate>Wed, 20 Mar 2024 0{i % 10}:00:00 GMT</pubDate>"
-        f"<description>Body {i}</description></item>"
-        for i in range(items)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>http://example.com/</link><description>d</description>"
-        f"{entries}</channel></rss>"
-    )
-
-
 @pytest.fixture
 def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, int, int]]:
     """A library with two feeds on the loopback server (Alpha, Beta), fetched once."""
-    feed_server.page("/a.xml", _rss("Alpha", 2))
-    feed_server.page("/b.xml", _rss("Beta", 2))
+    feed_server.page("/a.xml", rss("Alpha", 2))
+    feed_server.page("/b.xml", rss("Beta", 2))
     lib = Library(tmp_path / "served.db", clock=lambda: NOW)
     alpha, _ = lib.add_feed(feed_server.url("/a.xml"))
     beta, _ = lib.add_feed(feed_server.url("/b.xml"))
@@ -595,8 +582,8 @@ def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, int, int
 
 async def test_r_refreshes_the_selected_feed(served: Any, feed_server: Any, ui: Any) -> None:
     lib, alpha, _beta = served
-    feed_server.page("/a.xml", _rss("Alpha", 3, prefix="new "))
-    feed_server.page("/b.xml", _rss("Beta", 3, prefix="new "))
+    feed_server.page("/a.xml", rss("Alpha", 3, prefix="new "))
+    feed_server.page("/b.xml", rss("Beta", 3, prefix="new "))
     app = GazetteApp(lib, clock=ui.clock)
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
@@ -689,7 +676,7 @@ def slow_farm(feed_server: Any, tmp_path: Path) -> Iterator[Library]:
     outlines = []
     for i in range(SLOW_FEEDS):
         path = f"/slow{i}.xml"
-        feed_server.page(path, _rss(f"Feed{i}", 3))
+        feed_server.page(path, rss(f"Feed{i}", 3))
         feed_server.delay(path, 1.0)
         outlines.append(f'<outline type="rss" text="Feed{i}" xmlUrl="{feed_server.url(path)}"/>')
     opml = tmp_path / "many.opml"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import notifications
 from textual.widgets import Input, Static
 
 from tui import cli
@@ -20,19 +21,6 @@ from tui.ui.app import GazetteApp, known_binding_ids
 from tui.ui.screens.feed_settings import FeedSettingsScreen, parse_count
 
 SIZE = (160, 45)
-
-
-def notes_of(app: GazetteApp) -> list[str]:
-    seen: list[str] = []
-    original = app.notify
-
-    def notify(message: str, *args: Any, **kwargs: Any) -> None:
-        assert kwargs.get("markup") is False
-        seen.append(str(message))
-        original(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return seen
 
 
 # -- keymap ------------------------------------------------------------------------------
@@ -55,7 +43,7 @@ async def test_keymap_from_config_remaps_a_binding(library: Any, ui: Any) -> Non
 async def test_unknown_binding_id_warns_once_and_the_rest_apply(library: Any, ui: Any) -> None:
     config = Config(keybindings={"no_such_action": "z", "star": "x"})
     app = GazetteApp(library, clock=ui.clock, config=config, config_file=Path("/c/config.toml"))
-    seen = notes_of(app)
+    seen = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert len(seen) == 1
@@ -72,7 +60,7 @@ def test_known_binding_ids_cover_the_reader_and_dialogs() -> None:
 async def test_config_warnings_are_shown_once_at_startup(library: Any, ui: Any) -> None:
     warnings = ["config.toml: reading.sort: expected one of newest, oldest, got 'up [b]'"]
     app = GazetteApp(library, clock=ui.clock, config=Config(), warnings=warnings)
-    seen = notes_of(app)
+    seen = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.pause(0.05)
@@ -136,7 +124,7 @@ async def test_browser_command_gets_the_url_as_one_argument(
 
 async def test_a_browser_that_cannot_run_is_one_line(library: Any, ui: Any) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config(browser="/no/such/browser --new"))
-    seen = notes_of(app)
+    seen = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         app.open_url("https://example.com/")
         await pilot.pause()
@@ -240,7 +228,7 @@ async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Any) -> 
 
 async def test_feed_settings_need_a_feed(library: Any, ui: Any) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config())
-    seen = notes_of(app)
+    seen = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await ui.settle(pilot)
         assert app.main.source is not None and app.main.source.feed is None  # "All" is first

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import notifications, rss
 from textual.command import CommandPalette
 
 from tui.core.library import FetchSettings, Library
@@ -23,20 +24,6 @@ from tui.ui.app import GazetteApp
 
 WIDE = (160, 45)
 NOW = 1_710_979_200 + 3 * 3600  # the fixed clock of conftest.py
-
-
-def _rss(title: str, items: int) -> str:
-    entries = "".join(
-        f"<item><title>{title} item {i}</title><link>http://example.com/{title}/{i}</link>"
-        f"<guid>{title}-{i}</guid><pubDate>Wed, 20 Mar 2024 0{i}:00:00 GMT</pubDate>"
-        f"<description>Body {i}</description></item>"
-        for i in range(items)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>http://example.com/</link><description>d</description>"
-        f"{entries}</channel></rss>"
-    )
 
 
 @dataclass
@@ -48,8 +35,8 @@ class Farm:
 @pytest.fixture
 def farm(feed_server: Any, tmp_path: Path) -> Iterator[Farm]:
     """Three feeds never fetched yet: Alpha and Beta answer at once, /silent.xml not at all."""
-    feed_server.page("/a.xml", _rss("Alpha", 2))
-    feed_server.page("/b.xml", _rss("Beta", 2))
+    feed_server.page("/a.xml", rss("Alpha", 2))
+    feed_server.page("/b.xml", rss("Beta", 2))
     release = threading.Event()
 
     def silent(handler: Any) -> None:
@@ -66,20 +53,6 @@ def farm(feed_server: Any, tmp_path: Path) -> Iterator[Farm]:
     finally:
         release.set()
         lib.close()
-
-
-def record_notifications(app: GazetteApp) -> list[str]:
-    """The text of every notification the app raises from now on."""
-    seen: list[str] = []
-    original = app.notify
-
-    def notify(message: str, *args: Any, **kwargs: Any) -> None:
-        assert kwargs.get("markup") is False, "notifications must not parse markup"
-        seen.append(str(message))
-        original(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return seen
 
 
 def listed_titles(app: GazetteApp) -> list[str]:
@@ -106,7 +79,7 @@ async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
     farm: Farm, feed_server: Any, ui: Any
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
-    seen = record_notifications(app)
+    seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         m = app.main
         assert m.article_list.count == 0
@@ -131,7 +104,7 @@ async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
         assert "4 here" in m.status.plain
 
         # A new refresh starts right away; the silent feed answers this time.
-        feed_server.page("/silent.xml", _rss("Gamma", 2))
+        feed_server.page("/silent.xml", rss("Gamma", 2))
         farm.release.set()
         await pilot.press("R")
         await ui.wait_for(pilot, lambda: "Refreshed" in m.status.plain)
@@ -146,7 +119,7 @@ async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
 
 async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: Any) -> None:
     app = make_app()
-    seen = record_notifications(app)
+    seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         m = app.main
         before = m.status.plain
@@ -182,7 +155,7 @@ async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: A
 
 async def test_the_palette_stops_a_running_refresh(farm: Farm, feed_server: Any, ui: Any) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
-    seen = record_notifications(app)
+    seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
         await pilot.press("ctrl+p")
@@ -205,7 +178,7 @@ async def test_refresh_while_refreshing_says_how_to_stop(
     farm: Farm, feed_server: Any, ui: Any
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
-    seen = record_notifications(app)
+    seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
         await pilot.press("r")
@@ -219,7 +192,7 @@ async def test_the_hint_names_a_remapped_key(farm: Farm, feed_server: Any, ui: A
     app = GazetteApp(
         farm.lib, clock=ui.clock, keymap={"stop_refresh": "ctrl+x"}, auto_refresh_every=0
     )
-    seen = record_notifications(app)
+    seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
         assert "(ctrl+x to stop)" in app.main.status.plain
@@ -236,7 +209,7 @@ async def test_a_key_the_keymap_gives_to_another_action_is_not_named(
     """Found in review: with ``star = "x"`` (the README's own example then),
     x stars the article, so the hint must not send the user to it."""
     app = GazetteApp(farm.lib, clock=ui.clock, keymap={"star": "x"}, auto_refresh_every=0)
-    seen = record_notifications(app)
+    seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
         assert "to stop)" not in app.main.status.plain

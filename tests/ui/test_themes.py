@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import notifications
 from textual.color import Color
 from textual.command import CommandPalette
 
@@ -19,20 +20,6 @@ from tui.ui.app import GazetteApp
 
 SHIPPED = ("gazette-dark", "gazette-light", "high-contrast", "newsprint", "phosphor")
 REPO_THEMES = Path(__file__).parents[2] / "themes"
-
-
-def notes_of(app: GazetteApp) -> list[str]:
-    """Record every notification the app raises (install before run_test)."""
-    seen: list[str] = []
-    original = app.notify
-
-    def notify(message: str, *args: Any, **kwargs: Any) -> None:
-        assert kwargs.get("markup") is False, "notifications must not parse markup"
-        seen.append(str(message))
-        original(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return seen
 
 
 # -- the files -------------------------------------------------------------------------
@@ -132,7 +119,7 @@ async def test_bad_user_themes_are_reported_once_and_the_rest_still_load(
         (folder / file).write_text(text)
     (folder / "mine.toml").write_text(GOOD_FILE)
     app = GazetteApp(library, clock=ui.clock, config=Config(theme="mine"), theme_dirs=[folder])
-    seen = notes_of(app)
+    seen = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert app.theme == "mine"
@@ -154,7 +141,7 @@ async def test_bad_user_themes_are_reported_once_and_the_rest_still_load(
 
 async def test_unknown_theme_in_config_warns_and_uses_the_default(library: Any, ui: Any) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config(theme="no-such-theme"))
-    seen = notes_of(app)
+    seen = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert app.theme == themes.DEFAULT_THEME

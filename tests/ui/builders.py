@@ -1,0 +1,37 @@
+"""Small builders shared by the UI tests (conftest modules are not importable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.ui.app import GazetteApp
+
+
+def rss(title: str, items: int, prefix: str = "") -> str:
+    """An RSS 2.0 document with ``items`` items (guids ``title-prefix{i}``)."""
+    entries = "".join(
+        f"<item><title>{prefix}{title} item {i}</title><link>http://example.com/{title}/{i}</link>"
+        f"<guid>{title}-{prefix}{i}</guid><pubDate>Wed, 20 Mar 2024 0{i % 10}:00:00 GMT</pubDate>"
+        f"<description>Body {i}</description></item>"
+        for i in range(items)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>http://example.com/</link><description>d</description>"
+        f"{entries}</channel></rss>"
+    )
+
+
+def notifications(app: GazetteApp) -> list[str]:
+    """The text of every notification the app raises from now on (install
+    before ``run_test``); each must have markup off."""
+    seen: list[str] = []
+    original = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        assert kwargs.get("markup") is False, "notifications must not parse markup"
+        seen.append(str(message))
+        original(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return seen
