@@ -78,9 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--tag", action="append", default=[], help="folder tag (repeatable)")
     p.add_argument("--first", action="store_true", help="take the first feed a site offers")
+    p.add_argument("--folder", metavar="PATH", help='file it in this folder ("/" nests: Tech/Rust)')
 
     p = sub.add_parser("remove", help="unsubscribe from a feed (with its articles)")
     p.add_argument("feed", help="feed id, URL or title")
+
+    p = sub.add_parser("move", help="file a feed in another folder")
+    p.add_argument("feed", help="feed id, URL or title")
+    p.add_argument("folder", help='folder path ("/" nests: Tech/Rust; "" takes it out of folders)')
 
     p = sub.add_parser("feeds", help="list feeds with counts and errors")
     p.add_argument("--json", action="store_true")
@@ -257,8 +262,10 @@ class _Progress:
 
 
 def cmd_add(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core import folders
     from tui.core.errors import InputError
 
+    folder = folders.from_user(args.folder)  # refused before anything is fetched
     candidates = lib.discover(args.url)
     if not candidates:
         raise InputError(f"{args.url}: no feed found there")
@@ -268,7 +275,7 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
             print(f"  {_t(url)}")
         print("Add one of them by URL, or use --first to take the first.")
         return EXIT_USAGE
-    feed, result = lib.add_feed(candidates[0], tags=args.tag)
+    feed, result = lib.add_feed(candidates[0], tags=args.tag, folder=folder)
     print(f"Added {_t(feed.title)} <{_t(feed.url)}> (id {feed.id}): {result.new} articles")
     if result.warning:
         print(f"  warning: {_t(result.warning)}")
@@ -279,6 +286,20 @@ def cmd_remove(lib: Library, args: argparse.Namespace) -> int:
     feed, articles, notes = lib.remove_feed(args.feed)
     extra = f", {notes} notes" if notes else ""
     print(f"Removed {_t(feed.title)} <{_t(feed.url)}> ({articles} articles{extra})")
+    return EXIT_OK
+
+
+def cmd_move(lib: Library, args: argparse.Namespace) -> int:
+    before = lib.find_feed(args.feed).folder
+    feed = lib.move_feed(args.feed, args.folder)
+    title = f"{_t(feed.title)} (id {feed.id})"
+    if feed.folder == before:
+        where = f"in {_t(feed.folder)}" if feed.folder else "in no folder"
+        print(f"{title} is already {where}")
+    elif feed.folder:
+        print(f"Moved {title} to {_t(feed.folder)}")
+    else:
+        print(f"Moved {title} out of {_t(before)}")
     return EXIT_OK
 
 
@@ -551,6 +572,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 COMMANDS = {
     "add": cmd_add,
     "remove": cmd_remove,
+    "move": cmd_move,
     "feeds": cmd_feeds,
     "refresh": cmd_refresh,
     "articles": cmd_articles,

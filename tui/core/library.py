@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from tui.core import export, opml, schedule, search, workers
+from tui.core import export, folders, opml, schedule, search, workers
 from tui.core import tags as tagging
 from tui.core.errors import (
     FeedGone,
@@ -165,9 +165,15 @@ class Library:
     def add_feed(
         self, url: str, *, tags: Sequence[str] = (), folder: str | None = None
     ) -> tuple[Feed, FeedResult]:
-        """Subscribe to a feed URL after fetching it once to prove it is a feed."""
+        """Subscribe to a feed URL after fetching it once to prove it is a feed.
+
+        ``folder`` is a path typed by the user (see :func:`folders.from_user`),
+        checked before anything is fetched and spelled as an existing folder
+        when it names one.
+        """
         from tui.core.parse import parse_feed
 
+        folder = folders.from_user(folder)
         url = _locate(url)
         if self.store.feed_id_for_url(url) is not None:
             raise InputError(f"{url}: already subscribed")
@@ -181,6 +187,8 @@ class Library:
         store_url = result.permanent_url or url
         if store_url != url and self.store.feed_id_for_url(store_url) is not None:
             raise InputError(f"{url}: already subscribed as {store_url}")
+        if folder:
+            folder = folders.adopt(folder, (f for _id, f in self.store.feed_folders()))
         feed_id = self.store.add_feed(
             store_url, title=parsed.title, site_url=parsed.link, folder=folder
         )
@@ -198,6 +206,43 @@ class Library:
         return feed, FeedResult(
             feed_id, feed.url, feed.title, new=new, updated=updated, warning=parsed.warning
         )
+
+    def folders(self) -> list[str]:
+        """Every folder path as the feed list shows it, sorted ignoring case.
+
+        Subfolders' parents are listed too; for completion in dialogs.
+        """
+        shown = folders.spellings(f for _id, f in self.store.feed_folders())
+        return sorted(shown.values(), key=str.casefold)
+
+    def move_feed(self, ref: str, folder: str) -> Feed:
+        """File a feed (id, URL or title) under ``folder``; ``""`` takes it out of folders.
+
+        The path is one a user typed (:func:`folders.from_user`); naming an
+        existing folder in another case files the feed there, in that
+        folder's spelling.  Returns the feed as it now is.
+        """
+        path = folders.from_user(folder)
+        feed = self.store.find_feed(ref)
+        if path:
+            others = (f for feed_id, f in self.store.feed_folders() if feed_id != feed.id)
+            path = folders.adopt(path, others)
+        self.store.set_feed_folder(feed.id, path or None)
+        return self.store.feed(feed.id)
+
+    def rename_folder(self, old: str, new: str) -> tuple[str, int]:
+        """Rename a folder, its subfolders and all; returns (new path, feeds moved).
+
+        Renaming onto an existing folder merges the two (that folder takes the
+        new spelling as typed, which is also how a folder's case is fixed).
+        A folder cannot move into its own subfolder.
+        """
+        path = folders.from_user(new)
+        if not path:
+            raise InputError("a folder needs a name (to take feeds out of folders, move them)")
+        if folders.contains(old, path) and folders.key(path) != folders.key(old):
+            raise InputError(f"{path}: a folder cannot move into its own subfolder")
+        return path, self.store.rename_folder(old, path)
 
     def remove_feed(self, ref: str) -> tuple[Feed, int, int]:
         """Unsubscribe; returns the feed and how many articles and notes went with it."""
@@ -501,11 +546,18 @@ class Library:
         return ImportReport(tuple(added), tuple(skipped))
 
     def export_opml(self) -> str:
+        """Subscriptions as OPML, each folder once, spelled as the feed list shows it."""
+        feeds = self.store.feeds()
+        shown = folders.spellings(f.folder for f in sorted(feeds, key=lambda f: f.id))
         return opml.write_opml(
             opml.OpmlFeed(
-                url=f.url, title=f.title, site_url=f.site_url, folder=f.folder, tags=f.tags
+                url=f.url,
+                title=f.title,
+                site_url=f.site_url,
+                folder=shown.get(folders.key(f.folder)),
+                tags=f.tags,
             )
-            for f in self.store.feeds()
+            for f in feeds
         )
 
     # -- tags ---------------------------------------------------------------

@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
+from tui.core import folders
 from tui.core.errors import InputError, NotFound
 from tui.core.models import Article
 from tui.core.store import _ARTICLE_COLUMNS, Store
@@ -58,7 +59,7 @@ Search: every word must match, in any order; case and accents are ignored.
   a OR b           either one (also tag:a OR tag:b)
   tag:name         tagged name (on the article or its feed)
   feed:name        feed title (part of it), id or URL
-  folder:name      a folder and its subfolders
+  folder:Tech/Rust  a folder (its path, as the feed list shows it) and its subfolders
   author:name      written by name
   is:unread  is:read  is:starred  is:noted  is:tagged
   after:2026-01-31 published on that day or later (local time)
@@ -546,11 +547,12 @@ def _filter_sql(
             [feed_id, feed_id, fold(v), v.lower()],
         )
     if f.name == "folder":
-        path = "/".join(p for p in (fold(x.strip()) for x in v.split("/")) if p)
+        # The folder rule the feed list and the article list use (tui.core.folders):
+        # "folder:Tech" is the feed list's Tech node, subfolders included.
         return (
             f"{ident} IN (SELECT x.id FROM articles x WHERE x.feed_id IN (SELECT id FROM feeds "
-            "WHERE instr('/' || gazette_fold(folder) || '/', ?) > 0))",
-            [f"/{path}/"],
+            f"WHERE {folders.SQL_MEMBER}))",
+            [v],
         )
     if f.name == "author":
         expr = " AND ".join(_fts(Term(w, (w,), prefix=True)) for w in words(v))

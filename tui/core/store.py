@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core import folders
 from tui.core.entries import prepared
 from tui.core.errors import NotFound, StoreError
 
@@ -268,6 +269,7 @@ class Store:
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            folders.register(conn)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
@@ -406,17 +408,61 @@ class Store:
         """Subscribe; returns the new feed id.  Raises StoreError if the URL is known.
 
         Folder tags are set afterwards through ``tags.set_feed_tags``, which
-        matches tag names with full Unicode case folding.
+        matches tag names with full Unicode case folding.  The folder is
+        stored in the path form of :func:`tui.core.folders.normalise`.
         """
         with self.transaction() as conn:
             try:
                 cur = conn.execute(
                     "INSERT INTO feeds(url, title, site_url, folder, added) VALUES (?, ?, ?, ?, ?)",
-                    (url, title or "", site_url, folder, int(time.time())),
+                    (
+                        url,
+                        title or "",
+                        site_url,
+                        folders.normalise(folder) or None,
+                        int(time.time()),
+                    ),
                 )
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"{url}: already subscribed") from exc
         return int(cur.lastrowid or 0)
+
+    def set_feed_folder(self, feed_id: int, folder: str | None) -> None:
+        """File a feed under ``folder`` (path form; empty or None: in no folder)."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE feeds SET folder = ? WHERE id = ?",
+                (folders.normalise(folder) or None, feed_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFound(f"no feed with id {feed_id}")
+
+    def feed_folders(self) -> list[tuple[int, str | None]]:
+        """(id, folder) of every feed, oldest first: all that folder names need.
+
+        Cheap (no article counts), for dialogs that offer existing folders.
+        """
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT id, folder FROM feeds ORDER BY id")]
+
+    def rename_folder(self, old: str, new: str) -> int:
+        """Move every feed in folder ``old`` (or below) under ``new``; returns how many.
+
+        One transaction, with the feeds read inside it, so a feed added or
+        moved meanwhile cannot be left behind.  The path arithmetic is
+        :func:`tui.core.folders.renamed`; NotFound when no feed is in ``old``.
+        """
+        with self.transaction() as conn:
+            rows = conn.execute("SELECT id, folder FROM feeds").fetchall()
+            moved = sum(1 for _id, folder in rows if folders.contains(old, folder))
+            if not moved:
+                raise NotFound(f"{old}: no such folder")
+            changes = [
+                (new_folder, feed_id)
+                for feed_id, folder in rows
+                if (new_folder := folders.renamed(folder, old, new)) is not None
+            ]
+            conn.executemany("UPDATE feeds SET folder = ? WHERE id = ?", changes)
+        return moved
 
     def feed_id_for_url(self, url: str) -> int | None:
         row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -778,12 +824,9 @@ class Store:
             clauses.append("a.feed_id = ?")
             params.append(view.feed_id)
         if view.folder is not None:
-            clauses.append(
-                "a.feed_id IN (SELECT id FROM feeds "
-                "WHERE folder = ? COLLATE NOCASE OR folder LIKE ? ESCAPE '\\')"
-            )
-            escaped = view.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.extend([view.folder, escaped + "/%"])
+            # The folder rule of tui.core.folders, called from SQL (see Store()).
+            clauses.append(f"a.feed_id IN (SELECT id FROM feeds WHERE {folders.SQL_MEMBER})")
+            params.append(view.folder)
         if view.unread:
             clauses.append("a.read = 0")
         if view.starred:

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -47,11 +47,11 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui.config import CONFIG_NAME, Config, ReadingConfig
+from tui.core import folders
 from tui.core.errors import GazetteError, RefreshStopped
 from tui.core.export import ExportReport
 from tui.core.library import Library
 from tui.core.models import Article
-from tui.core.schedule import FeedSettings
 from tui.ui import safe, themes
 from tui.ui.commands import ReaderCommands, key_display
 from tui.ui.messages import RefreshFinished, RefreshProgress
@@ -62,6 +62,9 @@ from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList
 from tui.ui.widgets.notes import NotesPanel
+
+if TYPE_CHECKING:
+    from tui.ui.screens.feed_settings import FeedEdit
 
 # Counts are re-read at most this often while a refresh reports progress.
 COUNTS_INTERVAL = 0.5
@@ -445,7 +448,11 @@ class GazetteApp(App[int]):
     # -- refresh ------------------------------------------------------------
 
     def action_refresh_selected(self) -> None:
-        """r: refresh the selected feed (or the feeds of the selected folder)."""
+        """r: refresh the selected feed (or the feeds of the selected folder).
+
+        A folder's feeds are those its node counts and lists, by the one
+        folder rule (:func:`tui.core.folders.contains`).
+        """
         main = self.main
         source = main.source
         if source is None or source.kind == "smart":
@@ -453,12 +460,8 @@ class GazetteApp(App[int]):
         elif source.feed is not None:
             self.start_refresh([source.feed.id])
         else:
-            folder = source.view.folder or ""
-            ids = [
-                f.id
-                for f in main.feeds.values()
-                if f.folder and (f.folder == folder or f.folder.startswith(folder + "/"))
-            ]
+            folder = source.view.folder
+            ids = [f.id for f in main.feeds.values() if folders.contains(folder, f.folder)]
             self.start_refresh(ids)
 
     def action_refresh_all(self) -> None:
@@ -670,7 +673,9 @@ class GazetteApp(App[int]):
                 self.main.select_feed(feed_id)
                 self.notify("Feed added.", markup=False)
 
-        self.push_screen(AddFeedScreen(self.library), added)
+        source = self.main.source
+        folder = source.view.folder if source is not None and source.kind == "folder" else None
+        self.push_screen(AddFeedScreen(self.library, folder=folder or ""), added)
 
     def action_delete_feed(self) -> None:
         source = self.main.source
@@ -709,11 +714,13 @@ class GazetteApp(App[int]):
             self.notify(safe.clean(str(exc)), severity="error", markup=False)
             return
 
-        def saved(settings: FeedSettings | None) -> None:
-            if settings is None:
+        def saved(edit: FeedEdit | None) -> None:
+            if edit is None:
                 return
             try:
-                updated = self.library.set_feed_settings(feed.id, settings)
+                updated = self.library.set_feed_settings(feed.id, edit.settings)
+                if edit.folder is not None:
+                    updated = self.library.move_feed(str(feed.id), edit.folder)
             except GazetteError as exc:
                 self.notify(safe.clean(str(exc)), severity="error", markup=False)
                 return
@@ -722,7 +729,8 @@ class GazetteApp(App[int]):
 
         from tui.ui.screens.feed_settings import FeedSettingsScreen  # see LATE_SCREENS
 
-        self.push_screen(FeedSettingsScreen(feed, current, self.config), saved)
+        screen = FeedSettingsScreen(feed, current, self.config, folders=self.library.folders())
+        self.push_screen(screen, saved)
 
     # -- export -------------------------------------------------------------
 

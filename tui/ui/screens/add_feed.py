@@ -1,7 +1,8 @@
 """The "add a feed" dialog.
 
 The user types a URL (a feed, a page that announces feeds, a bare site) or
-a local path, and optional comma-separated tags.  Checking it needs the
+a local path, optional comma-separated tags and an optional folder (existing
+folders are suggested as the user types; "/" nests, as in "Tech/Rust").  Checking it needs the
 network, so discovery and the first fetch run in a thread worker; the worker
 never touches a widget, it posts messages back.  Every failure (a
 ``GazetteError`` with its one-line message, or anything unexpected) is shown
@@ -20,10 +21,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.core import folders
 from tui.core.errors import GazetteError
 from tui.core.library import Library
 from tui.ui import safe
@@ -94,6 +97,16 @@ class AddFeedScreen(ModalScreen[int | None]):
         color: $text-muted;
         height: auto;
     }
+    AddFeedScreen #add-extras {
+        height: auto;
+    }
+    AddFeedScreen #add-extras > Vertical {
+        width: 1fr;
+        height: auto;
+    }
+    AddFeedScreen #add-folder-box {
+        margin-left: 1;
+    }
     AddFeedScreen #add-choices {
         height: auto;
         max-height: 8;
@@ -111,10 +124,11 @@ class AddFeedScreen(ModalScreen[int | None]):
     class _Found(Message):
         """Several feeds were discovered; the user must choose."""
 
-        def __init__(self, urls: list[str], tags: list[str]) -> None:
+        def __init__(self, urls: list[str], tags: list[str], folder: str) -> None:
             super().__init__()
             self.urls = urls
             self.tags = tags
+            self.folder = folder
 
     class _Failed(Message):
         """The check or the subscription failed; ``text`` is one line."""
@@ -130,12 +144,15 @@ class AddFeedScreen(ModalScreen[int | None]):
             super().__init__()
             self.feed_id = feed_id
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, folder: str = "") -> None:
+        """``folder`` fills the folder field (the folder selected in the feed list)."""
         super().__init__()
         self.library = library
+        self._folder = folder
         self._busy = False
         self._choices: list[str] = []
         self._choice_tags: list[str] = []
+        self._choice_folder = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box") as box:
@@ -143,8 +160,18 @@ class AddFeedScreen(ModalScreen[int | None]):
             yield Label(Content("Feed or site URL, or a local file"), classes="add-caption")
             yield Input(placeholder="https://example.com/feed.xml", id="add-url")
             yield Label(Content(""), id="add-error")
-            yield Label(Content("Tags (optional, comma-separated)"), classes="add-caption")
-            yield Input(placeholder="news, tech", id="add-tags")
+            with Horizontal(id="add-extras"):
+                with Vertical(id="add-tags-box"):
+                    yield Label(Content("Tags (optional, comma-separated)"), classes="add-caption")
+                    yield Input(placeholder="news, tech", id="add-tags")
+                with Vertical(id="add-folder-box"):
+                    yield Label(Content("Folder (optional)"), classes="add-caption")
+                    yield Input(
+                        safe.clean(self._folder),
+                        placeholder="Tech/Rust",
+                        suggester=SuggestFromList(self.library.folders(), case_sensitive=False),
+                        id="add-folder",
+                    )
             yield Label(Content(""), id="add-status")
             yield OptionList(id="add-choices")
             with Horizontal(id="add-buttons"):
@@ -230,9 +257,15 @@ class AddFeedScreen(ModalScreen[int | None]):
             self.query_one("#add-url", Input).focus()
             return
         tags = parse_tags(self.query_one("#add-tags", Input).value)
+        try:
+            folder = folders.from_user(self.query_one("#add-folder", Input).value)
+        except GazetteError as exc:
+            self._set_error(safe.clean(str(exc)))
+            self.query_one("#add-folder", Input).focus()
+            return
         self._set_error("")
         self._set_busy(True, "Checking…")
-        self._check(url, tags)
+        self._check(url, tags, folder)
 
     def _add_choice(self, index: int) -> None:
         if self._busy or not (0 <= index < len(self._choices)):
@@ -240,7 +273,7 @@ class AddFeedScreen(ModalScreen[int | None]):
         url = self._choices[index]
         self._set_error("")
         self._set_busy(True, "Adding…")
-        self._subscribe(url, self._choice_tags)
+        self._subscribe(url, self._choice_tags, self._choice_folder)
 
     def action_cancel(self) -> None:
         """Close without adding (a running check is cancelled with the screen)."""
@@ -249,7 +282,7 @@ class AddFeedScreen(ModalScreen[int | None]):
     # -- workers (threads: no widget access here) ----------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="add-feed")
-    def _check(self, url: str, tags: list[str]) -> None:
+    def _check(self, url: str, tags: list[str], folder: str) -> None:
         worker = get_current_worker()
         try:
             found = self.library.discover(url)
@@ -258,19 +291,19 @@ class AddFeedScreen(ModalScreen[int | None]):
             if not found:
                 self.post_message(self._Failed(f"{url}: no feed found there"))
             elif len(found) == 1:
-                feed, _result = self.library.add_feed(found[0], tags=tags)
+                feed, _result = self.library.add_feed(found[0], tags=tags, folder=folder)
                 self.post_message(self._Added(feed.id))
             else:
-                self.post_message(self._Found(found, tags))
+                self.post_message(self._Found(found, tags, folder))
         except Exception as exc:
             if not worker.is_cancelled:
                 self.post_message(self._Failed(_describe(exc)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="add-feed")
-    def _subscribe(self, url: str, tags: list[str]) -> None:
+    def _subscribe(self, url: str, tags: list[str], folder: str) -> None:
         worker = get_current_worker()
         try:
-            feed, _result = self.library.add_feed(url, tags=tags)
+            feed, _result = self.library.add_feed(url, tags=tags, folder=folder)
             self.post_message(self._Added(feed.id))
         except Exception as exc:
             if not worker.is_cancelled:
@@ -290,6 +323,7 @@ class AddFeedScreen(ModalScreen[int | None]):
         self._set_busy(False, f"{len(message.urls)} feeds found: pick one")
         self._choices = list(message.urls)
         self._choice_tags = list(message.tags)
+        self._choice_folder = message.folder
         choices = self.query_one("#add-choices", OptionList)
         choices.clear_options()
         choices.add_options(Option(safe.text(u)) for u in self._choices)

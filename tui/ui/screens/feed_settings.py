@@ -1,15 +1,20 @@
-"""The per-feed settings dialog: title, refresh interval, retention.
+"""The per-feed settings dialog: title, folder, refresh interval, retention.
 
-Every field may be left empty, meaning "as the configuration says", so a
-feed only carries the settings the user really changed.  Numbers are checked
-here (whole, at least 0, not absurd) and a problem is one line under the
-form; the dialog stays open until the values are good or the user cancels.
-It dismisses with the new ``FeedSettings`` (Save) or None (Cancel, escape);
-the caller stores them through ``Library.set_feed_settings``.
+Every field may be left empty, meaning "as the configuration says" (for the
+folder: in no folder), so a feed only carries the settings the user really
+changed.  Numbers are checked here (whole, at least 0, not absurd), the
+folder by the folder rule (:func:`tui.core.folders.from_user`), and a
+problem is one line under the form; the dialog stays open until the values
+are good or the user cancels.  It dismisses with a ``FeedEdit`` (Save) or
+None (Cancel, escape); the caller stores the settings through
+``Library.set_feed_settings`` and a changed folder through
+``Library.move_feed``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -18,14 +23,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
 from tui.config import Config
+from tui.core import folders
+from tui.core.errors import InputError
 from tui.core.models import Feed
 from tui.core.schedule import FeedSettings
 from tui.ui import safe
 
-__all__ = ["FeedSettingsScreen", "parse_count"]
+__all__ = ["FeedEdit", "FeedSettingsScreen", "parse_count"]
 
 MAX_TITLE = 200
 #: Upper bounds that catch typos (an interval of a year, a century of retention).
@@ -52,7 +60,16 @@ def _text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-class FeedSettingsScreen(ModalScreen[FeedSettings | None]):
+@dataclass(frozen=True, slots=True)
+class FeedEdit:
+    """What Save asks for: the feed's settings, and its new folder path
+    (``""``: in no folder; None: the folder was left as it was)."""
+
+    settings: FeedSettings
+    folder: str | None = None
+
+
+class FeedSettingsScreen(ModalScreen[FeedEdit | None]):
     """Edit one feed's own settings; empty fields follow the configuration."""
 
     AUTO_FOCUS = "#fs-title"
@@ -105,11 +122,20 @@ class FeedSettingsScreen(ModalScreen[FeedSettings | None]):
     }
     """
 
-    def __init__(self, feed: Feed, settings: FeedSettings, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        feed: Feed,
+        settings: FeedSettings,
+        config: Config | None = None,
+        *,
+        folders: Sequence[str] = (),
+    ) -> None:
+        """``folders``: the existing folder paths, offered as the user types one."""
         super().__init__()
         self.feed = feed
         self.settings = settings
         self.config = config or Config()
+        self.folders = list(folders)
 
     def compose(self) -> ComposeResult:
         config = self.config
@@ -146,6 +172,16 @@ class FeedSettingsScreen(ModalScreen[FeedSettings | None]):
             yield Input(
                 value=self.settings.title or "", max_length=MAX_TITLE, compact=True, id="fs-title"
             )
+            yield Static(
+                Content('Folder (empty: none; "/" nests, as in Tech/Rust)'), classes="fs-caption"
+            )
+            yield Input(
+                value=safe.clean(self.feed.folder),
+                max_length=folders.MAX_PATH,
+                suggester=SuggestFromList(self.folders, case_sensitive=False),
+                compact=True,
+                id="fs-folder",
+            )
             for field_id, label, zero, value, default in fields:
                 yield Static(
                     Content(f"{label} ({zero}; empty: as configured, {default})"),
@@ -160,6 +196,17 @@ class FeedSettingsScreen(ModalScreen[FeedSettings | None]):
             with Horizontal(id="fs-buttons"):
                 yield Button("Cancel", compact=True, id="fs-cancel")
                 yield Button("Save", variant="primary", compact=True, id="fs-save")
+
+    def folder(self) -> str | None:
+        """The folder field's path, None when it names the feed's folder as it is.
+
+        ``ValueError`` (one line) for a path the folder rule refuses.
+        """
+        try:
+            path = folders.from_user(self.query_one("#fs-folder", Input).value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from exc
+        return None if path == folders.normalise(self.feed.folder) else path
 
     def values(self) -> FeedSettings:
         """The form as settings; ``ValueError`` (one line) when a field is wrong."""
@@ -188,11 +235,11 @@ class FeedSettingsScreen(ModalScreen[FeedSettings | None]):
     @on(Input.Submitted)
     def action_save(self) -> None:
         try:
-            settings = self.values()
+            edit = FeedEdit(self.values(), self.folder())
         except ValueError as exc:
             self._show_error(str(exc))
             return
-        self.dismiss(settings)
+        self.dismiss(edit)
 
     @on(Button.Pressed, "#fs-cancel")
     def action_cancel(self) -> None:

@@ -36,6 +36,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea, Tree
 from textual.worker import get_current_worker
 
+from tui.core import folders
 from tui.core.errors import GazetteError
 from tui.core.library import Library
 from tui.core.models import Article, Feed, View
@@ -1050,6 +1051,66 @@ class MainScreen(Screen[None]):
         if self.pane.article is not None:
             self.pane.update_header(self.library.article(self.pane.article.id))
 
+    # -- folders ----------------------------------------------------------------
+
+    def rename_folder(self, path: str) -> None:
+        """Ask a new path for a folder: its feeds and subfolders move, an existing
+        path merges the two (the same dialog and rules as renaming a tag)."""
+        result: list[tuple[str, int]] = []
+
+        def submit(new: str) -> str | None:
+            try:
+                result.append(self.library.rename_folder(path, new))
+            except GazetteError as exc:
+                return safe.clean(str(exc))
+            return None
+
+        def renamed(new: str | None) -> None:
+            if new is not None and result:
+                self._folder_renamed(path, *result[-1])
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Rename folder {safe.clean(path)}",
+                'New path ("/" nests it; an existing folder merges)',
+                submit,
+                value=path,
+                action="Rename",
+            ),
+            renamed,
+        )
+
+    def _folder_renamed(self, old: str, new: str, moved: int) -> None:
+        """Rebuild the tree; a folder shown from the renamed one is shown under its new path."""
+        source = self.source
+        self.refresh_counts()
+        if source is not None and source.kind == "folder" and source.view.folder is not None:
+            path = folders.renamed(source.view.folder, old, new) or source.view.folder
+            moved_to = self.feed_list.folder_source(path)
+            self._show_key(moved_to.key if moved_to is not None else None)
+        self.app.notify(
+            f"Renamed the folder {safe.clean(old)} to {safe.clean(new)} "
+            f"({_plural(moved, 'feed')} moved).",
+            markup=False,
+        )
+
+    @on(FeedList.RenameRequested)
+    def _rename_requested(self, message: FeedList.RenameRequested) -> None:
+        """The feed list's rename key: a folder, a tag or a saved search."""
+        source = message.source
+        if source is not None and source.kind == "folder" and source.view.folder:
+            self.rename_folder(source.view.folder)
+        elif source is not None and source.kind == "tag":
+            self.rename_tag(source.title)
+        elif source is not None and source.kind == "search" and source.search_id is not None:
+            self.rename_search(source.search_id, source.title)
+        else:
+            self.app.notify(
+                "Select a folder, tag or saved search to rename it "
+                "(a feed's title is in Feed settings).",
+                markup=False,
+            )
+
     # -- context-dependent keys -------------------------------------------------
 
     async def action_delete_selected(self) -> None:
@@ -1109,6 +1170,15 @@ class MainScreen(Screen[None]):
                         "Export notes matching the current search",
                         "Export only the noted articles the list shows",
                         partial(export, query=query),
+                    )
+                )
+        for source in self.feed_list.sources():
+            if source.kind == "folder" and source.view.folder:
+                out.append(
+                    (
+                        f"Rename folder {safe.clean(source.view.folder)}",
+                        "Rename or merge the folder; its feeds and subfolders move with it",
+                        partial(self.rename_folder, source.view.folder),
                     )
                 )
         for tag in self.tags:

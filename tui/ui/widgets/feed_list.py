@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.core import folders
 from tui.core.models import Feed, View
 from tui.core.search import SavedSearch
 from tui.core.tags import TagCount
@@ -86,8 +87,10 @@ def build_sources(
     """(parent key, source) pairs in display order; parents come before children.
 
     Folder names may nest with "/" ("Tech/Rust"); a folder's count is the sum
-    of the feeds below it.  Saved searches and tags come after the smart
-    views, each under its section.
+    of the feeds below it.  Which feeds a folder holds and how it is spelled
+    is :mod:`tui.core.folders`' rule (``Tech`` and ``tech`` are one folder),
+    the rule the article list, refresh and ``folder:`` search follow too.
+    Saved searches and tags come after the smart views, each under its section.
     """
     out: list[tuple[str, Source]] = [
         ("", Source("smart", f"smart:{key}", title, view, unread=counts.get(key, 0)))
@@ -119,26 +122,28 @@ def build_sources(
                 "tag", tag_key(t.name), t.name, View(), unread=t.unread, query=tag_query(t.name)
             )
             out.append((SECTION_TAGS, replace(source, total=t.articles)))
-    folders: dict[str, int] = {}
     feeds = list(feeds)
+    shown = folders.spellings(f.folder for f in sorted(feeds, key=lambda f: f.id))
+    unread = dict.fromkeys(shown, 0)
     for f in feeds:
-        if f.folder:
-            parts = [p for p in f.folder.split("/") if p.strip()]
-            for i in range(1, len(parts) + 1):
-                path = "/".join(parts[:i])
-                folders[path] = folders.get(path, 0) + f.unread
-    for path in sorted(folders, key=str.casefold):
-        parent = path.rpartition("/")[0]
-        name = path.rpartition("/")[2]
+        folder_key = folders.key(f.folder)
+        while folder_key:  # the feed's folder and every folder above it
+            unread[folder_key] += f.unread
+            folder_key = folder_key.rpartition("/")[0]
+    for folder_key in sorted(shown):
+        path = shown[folder_key]
+        parent, _, name = path.rpartition("/")
         out.append(
             (
                 f"folder:{parent}" if parent else "",
-                Source("folder", f"folder:{path}", name, View(folder=path), unread=folders[path]),
+                Source(
+                    "folder", f"folder:{path}", name, View(folder=path), unread=unread[folder_key]
+                ),
             )
         )
-    for f in feeds:
-        parts = [p for p in (f.folder or "").split("/") if p.strip()]
-        parent = f"folder:{'/'.join(parts)}" if parts else ""
+    for f in sorted(feeds, key=lambda f: (folders.key(f.folder), f.title.casefold())):
+        folder_key = folders.key(f.folder)
+        parent = f"folder:{shown[folder_key]}" if folder_key else ""
         out.append(
             (parent, Source("feed", f"feed:{f.id}", f.title, View(feed_id=f.id), f, f.unread))
         )
@@ -154,6 +159,14 @@ class FeedList(Tree[Source]):
         Binding("enter", "choose", "Open", id="feeds.open", tooltip="Fold a folder or open a feed"),
         Binding("l", "dive", "Open", show=False, id="feeds.dive", tooltip="Open a folder or feed"),
         Binding("h", "fold", "Fold", show=False, id="feeds.fold", tooltip="Close the folder"),
+        Binding(
+            "c,f2",
+            "rename",
+            "Rename",
+            show=False,
+            id="feeds.rename",
+            tooltip="Rename the selected folder, tag or saved search",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -178,6 +191,13 @@ class FeedList(Tree[Source]):
 
     class Chosen(Message):
         """Enter or "l" on a view or feed: the user wants its articles."""
+
+        def __init__(self, source: Source | None) -> None:
+            super().__init__()
+            self.source = source
+
+    class RenameRequested(Message):
+        """The rename key on a source: the screen asks for the new name."""
 
         def __init__(self, source: Source | None) -> None:
             super().__init__()
@@ -291,6 +311,14 @@ class FeedList(Tree[Source]):
         """Every source in display order (folded ones too)."""
         return [node.data for node in self._by_key.values() if node.data is not None]
 
+    def folder_source(self, path: str) -> Source | None:
+        """The folder node that ``path`` names, in whatever case it is shown."""
+        wanted = folders.key(path)
+        for source in self.sources():
+            if source.kind == "folder" and folders.key(source.view.folder) == wanted:
+                return source
+        return None
+
     # -- actions ------------------------------------------------------------
 
     def action_choose(self) -> None:
@@ -308,6 +336,10 @@ class FeedList(Tree[Source]):
             node.expand()
         elif node is not None:
             self.post_message(self.Chosen(node.data))
+
+    def action_rename(self) -> None:
+        """Ask the screen to rename what is selected (it knows the dialogs)."""
+        self.post_message(self.RenameRequested(self.current))
 
     def action_fold(self) -> None:
         """Close the folder under the cursor, or the one holding it."""
