@@ -112,6 +112,8 @@ FEEDS: tuple[tuple[str | None, int], ...] = (
     ("Café", 128),
     ("Cafe", 256),
     (None, 512),
+    ("Été", 1024),
+    ("ÉTÉ/Plage", 2048),
 )
 
 
@@ -177,7 +179,18 @@ def _quoted(path: str) -> str:
 
 @pytest.mark.parametrize(
     "folder",
-    ["Tech", "tech", "TECH/RUST", "Tech/Rust/async", "50%_off\\x", "50%aoff\\X", "Café", "cafe"],
+    [
+        "Tech",
+        "tech",
+        "TECH/RUST",
+        "Tech/Rust/async",
+        "50%_off\\x",
+        "50%aoff\\X",
+        "Café",
+        "cafe",
+        "été",
+        "ÉTÉ/plage",
+    ],
 )
 def test_views_and_search_follow_the_rule(library: Library, folder: str) -> None:
     expected = _expected(folder)
@@ -201,6 +214,8 @@ def test_tech_and_tech_are_one_folder_with_subfolders(library: Library) -> None:
         "Tech/Rust",
         "Tech/Rust/Async",
         "Technology",
+        "Été",
+        "Été/Plage",
     ]
 
 
