@@ -396,3 +396,59 @@ def test_human_output_never_carries_terminal_sequences(
         for stream in (out, err):
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", stream), stream
             assert "PWNED" not in stream
+
+
+# -- folders ------------------------------------------------------------------
+
+
+def _folders(capsys: pytest.CaptureFixture[str], db: str) -> dict[str, str | None]:
+    feeds = json.loads(run(capsys, "--db", db, "feeds", "--json")[1])
+    return {f["title"]: f["folder"] for f in feeds}
+
+
+def test_add_with_a_folder(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    seed = str(FIXTURES / "feeds" / "rss2-seed-article.xml")
+    code, out, _ = run(capsys, "--db", db, "add", seed, "--folder", " /Tech //Rust/ ")
+    assert code == 0 and "Seed article feed" in out
+    other = str(FIXTURES / "feeds" / "atom-heise-developer.xml")
+    assert run(capsys, "--db", db, "add", other, "--folder", "TECH")[0] == 0
+    folders = _folders(capsys, db)
+    assert folders["Seed article feed"] == "Tech/Rust"
+    assert sorted(folders.values()) == ["Tech", "Tech/Rust"]  # one spelling: the existing one
+
+
+def test_add_refuses_a_folder_with_control_characters_before_fetching(
+    capsys: pytest.CaptureFixture[str], db: str, feed_server: FeedServer
+) -> None:
+    code, out, err = run(capsys, "--db", db, "add", feed_server.url(SEED), "--folder", "a\x1b[2Jb")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "control characters are not allowed" in err and "\x1b" not in err
+    assert feed_server.hits(SEED) == 0
+    assert _folders(capsys, db) == {}
+
+
+def test_move_files_a_feed_by_id_url_or_title(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    seed = str(FIXTURES / "feeds" / "rss2-seed-article.xml")
+    run(capsys, "--db", db, "add", seed, "--folder", "News")
+    feed_id = json.loads(run(capsys, "--db", db, "feeds", "--json")[1])[0]["id"]
+
+    code, out, err = run(capsys, "--db", db, "move", str(feed_id), "Tech/ Rust")
+    assert (code, err) == (0, "")
+    assert out == f"Moved Seed article feed (id {feed_id}) to Tech/Rust\n"
+    code, out, _ = run(capsys, "--db", db, "move", "seed article feed", "Tech/Rust")
+    assert out == f"Seed article feed (id {feed_id}) is already in Tech/Rust\n"
+    code, out, _ = run(capsys, "--db", db, "move", seed, "tech/rust")  # its own folder: respelled
+    assert out == f"Moved Seed article feed (id {feed_id}) to tech/rust\n"
+    code, out, _ = run(capsys, "--db", db, "move", seed, "")
+    assert (code, out) == (0, f"Moved Seed article feed (id {feed_id}) out of tech/rust\n")
+    assert _folders(capsys, db) == {"Seed article feed": None}
+
+
+def test_move_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    run(capsys, "--db", db, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
+    code, out, err = run(capsys, "--db", db, "move", "no-such-feed", "Tech")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "no such feed" in err
+    code, out, err = run(capsys, "--db", db, "move", "Seed article feed", "Te\u202ech")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "U+202E" in err
+    assert "\u202e" not in err
+    assert _folders(capsys, db) == {"Seed article feed": None}
