@@ -225,9 +225,7 @@ def test_opml_export_writes_each_folder_once(library: Library) -> None:
     assert text.count('text="Rust"') == 1 and 'text="rust"' not in text
 
 
-def test_add_feed_takes_a_folder_checked_before_fetching(
-    library: Library, tmp_path: Path
-) -> None:
+def test_add_feed_takes_a_folder_checked_before_fetching(library: Library, tmp_path: Path) -> None:
     path = tmp_path / "new.xml"
     path.write_text(_rss("New", 1), encoding="utf-8")
     with pytest.raises(InputError, match="control characters"):
