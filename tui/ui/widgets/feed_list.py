@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -123,12 +124,17 @@ def build_sources(
             )
             out.append((SECTION_TAGS, replace(source, total=t.articles)))
     feeds = list(feeds)
-    shown = folders.spellings(f.folder for f in sorted(feeds, key=lambda f: f.id))
-    unread = dict.fromkeys(shown, 0)
+    shown = folders.spellings(f.folder for f in sorted(feeds, key=attrgetter("id")))
+    # Feeds share a few folders: each distinct folder string is keyed once,
+    # and counts climb the tree once per folder, not once per feed.
+    keys = {folder: folders.key(folder) for folder in {f.folder for f in feeds}}
+    direct: dict[str, int] = {}
     for f in feeds:
-        folder_key = folders.key(f.folder)
-        while folder_key:  # the feed's folder and every folder above it
-            unread[folder_key] += f.unread
+        direct[keys[f.folder]] = direct.get(keys[f.folder], 0) + f.unread
+    unread = dict.fromkeys(shown, 0)
+    for folder_key, count in direct.items():
+        while folder_key:  # the feeds' folder and every folder above it
+            unread[folder_key] += count
             folder_key = folder_key.rpartition("/")[0]
     for folder_key in sorted(shown):
         path = shown[folder_key]
@@ -141,8 +147,8 @@ def build_sources(
                 ),
             )
         )
-    for f in sorted(feeds, key=lambda f: (folders.key(f.folder), f.title.casefold())):
-        folder_key = folders.key(f.folder)
+    for f in sorted(feeds, key=lambda f: (keys[f.folder], f.title.casefold())):
+        folder_key = keys[f.folder]
         parent = f"folder:{shown[folder_key]}" if folder_key else ""
         out.append(
             (parent, Source("feed", f"feed:{f.id}", f.title, View(feed_id=f.id), f, f.unread))
