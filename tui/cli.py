@@ -148,7 +148,6 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
     it and shows the warnings itself (stderr is hidden while it runs), so
     they are printed here only for the other commands.
     """
-    from tui import paths
     from tui.config import load_config
     from tui.core.library import FetchSettings, Library
 
@@ -163,13 +162,43 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
         total_timeout=config.refresh.timeout,
         user_agent=config.refresh.user_agent or None,
     )
+    path = _database_path(args)
     if args.demo:
         from tui.demo import build_demo
 
-        path = build_demo(_db_arg(args.db) if args.db is not None else paths.demo_database_path())
-    else:
-        path = _db_arg(args.db) if args.db is not None else paths.database_path()
+        path = build_demo(path)
     return Library(path, fetch=fetch), config, warnings
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    """The database file for this run.
+
+    Only the default locations (the user data dir, the demo's cache dir) are
+    created on demand; a path the user gave (``--db``, ``$GAZETTE_DB``) must
+    be in an existing folder, so a typo is reported instead of creating
+    folders and an empty database there.
+    """
+    from tui import paths
+
+    if args.db is not None:
+        return _in_existing_folder(_db_arg(args.db), "")
+    if args.demo:
+        return paths.demo_database_path()
+    chosen = paths.chosen_database_path()
+    if chosen is not None:
+        return _in_existing_folder(chosen, " (from GAZETTE_DB)")
+    return paths.database_path()
+
+
+def _in_existing_folder(path: Path, source: str) -> Path:
+    """``path`` itself, once its folder is known to exist (InputError if not)."""
+    from tui.core.errors import InputError
+
+    folder = path.parent
+    if not folder.is_dir():
+        problem = "is a file" if folder.exists() else "does not exist"
+        raise InputError(f"database folder {problem}: {folder}{source}")
+    return path
 
 
 def _db_arg(value: str) -> Path:
