@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
 from tui.core.text import clean_block, clean_line
+from tui.core.wording import plural
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -217,6 +218,14 @@ def _t(s: str | None) -> str:
     return clean_line(s)
 
 
+#: The header over `feeds` and `tags` counts; _counts puts the slash under its slash.
+COUNTS_HEADER = "UNREAD/TOTAL"
+
+
+def _counts(unread: int, total: int) -> str:
+    return f"{unread:>6}/{total:<5}"
+
+
 def _row(a: Article) -> str:
     return f"{_t(a.title) or '(untitled)'}  [{_t(a.feed_title)}]"
 
@@ -271,7 +280,7 @@ class _Progress:
             width = 30
             filled = width * done // total
             bar = "#" * filled + "-" * (width - filled)
-            self.out.write(f"\r[{bar}] {done}/{total} feeds, {self.failed} failed")
+            self.out.write(f"\r[{bar}] {done}/{plural(total, 'feed')}, {self.failed} failed")
             if done == total:
                 self.out.write("\n")
         else:
@@ -298,7 +307,8 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
         print("Add one of them by URL, or use --first to take the first.")
         return EXIT_USAGE
     feed, result = lib.add_feed(candidates[0], tags=args.tag)
-    print(f"Added {_t(feed.title)} <{_t(feed.url)}> (id {feed.id}): {result.new} articles")
+    new = plural(result.new, "article")
+    print(f"Added {_t(feed.title)} <{_t(feed.url)}> (id {feed.id}): {new}")
     if result.warning:
         print(f"  warning: {_t(result.warning)}")
     return EXIT_OK
@@ -306,8 +316,9 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_remove(lib: Library, args: argparse.Namespace) -> int:
     feed, articles, notes = lib.remove_feed(args.feed)
-    extra = f", {notes} notes" if notes else ""
-    print(f"Removed {_t(feed.title)} <{_t(feed.url)}> ({articles} articles{extra})")
+    extra = f", {plural(notes, 'note')}" if notes else ""
+    gone = plural(articles, "article")
+    print(f"Removed {_t(feed.title)} <{_t(feed.url)}> ({gone}{extra})")
     return EXIT_OK
 
 
@@ -319,11 +330,13 @@ def cmd_feeds(lib: Library, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not feeds:
         print("No feeds yet. Add one with: gazette add URL")
+        return EXIT_OK
+    print(f"{'ID':>5}  {COUNTS_HEADER}  FEED")
     for f in feeds:
         folder = f"{_t(f.folder)}/" if f.folder else ""
-        print(f"{f.id:>5}  {f.unread:>5}/{f.total:<5}  {folder}{_t(f.title)}  <{_t(f.url)}>")
+        print(f"{f.id:>5}  {_counts(f.unread, f.total)}  {folder}{_t(f.title)}  <{_t(f.url)}>")
         if f.error:
-            print(f"{'':>20}error: {_t(f.error)}")
+            print(f"{'':>21}error: {_t(f.error)}")
     return EXIT_OK
 
 
@@ -331,8 +344,9 @@ def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
     ids = [lib.find_feed(ref).id for ref in args.feeds] if args.feeds else None
     summary = lib.refresh(ids, progress=_Progress(sys.stderr))
     failed = summary.failed
+    feeds = plural(len(summary.results), "feed")
     print(
-        f"Refreshed {len(summary.results)} feeds: {summary.new} new, {summary.updated} updated, "
+        f"Refreshed {feeds}: {summary.new} new, {summary.updated} updated, "
         f"{summary.not_modified} not modified, {len(failed)} failed"
     )
     for r in failed:
@@ -373,7 +387,8 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_import(lib: Library, args: argparse.Namespace) -> int:
     report = lib.import_opml(args.file)
-    print(f"Imported {len(report.added)} feeds, skipped {len(report.skipped)} already subscribed")
+    added = plural(len(report.added), "feed")
+    print(f"Imported {added}, skipped {len(report.skipped)} already subscribed")
     if report.added:
         print("Run `gazette refresh` to fetch them.")
     return EXIT_OK
@@ -390,7 +405,7 @@ def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
         Path(args.file).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{args.file}: cannot write ({exc.strerror})") from exc
-    print(f"Wrote {len(lib.feeds())} feeds to {args.file}")
+    print(f"Wrote {plural(len(lib.feeds()), 'feed')} to {args.file}")
     return EXIT_OK
 
 
@@ -442,8 +457,10 @@ def cmd_tags(lib: Library, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not tags:
         print("No tags yet. Tag an article with: gazette tag ARTICLE +name")
+        return EXIT_OK
+    print(f"{COUNTS_HEADER}  TAG")
     for t in tags:
-        print(f"{t.unread:>5}/{t.articles:<5}  {_t(t.name)}")
+        print(f"{_counts(t.unread, t.articles)}  {_t(t.name)}")
     return EXIT_OK
 
 
@@ -518,7 +535,7 @@ def cmd_export_notes(lib: Library, args: argparse.Namespace) -> int:
         ids = lib.search_ids(args.query)
     if args.single:
         n = lib.export_digest(Path(args.single), group_by=args.group_by, article_ids=ids)
-        print(f"Wrote {n} notes to {args.single}")
+        print(f"Wrote {plural(n, 'note')} to {args.single}")
         return EXIT_OK
     folder = Path(args.dir).expanduser() if args.dir else load_config()[0].export_path()
     report = lib.export_notes(folder, force=args.force, article_ids=ids)
@@ -540,7 +557,7 @@ def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
     n = lib.cleanup(keep_read_days=max(days, 0), max_per_feed=max(most, 0), dry_run=args.dry_run)
     rules = []
     if days > 0:
-        rules.append(f"read and older than {days} days")
+        rules.append(f"read and older than {plural(days, 'day')}")
     if most > 0:
         rules.append(f"read and beyond the newest {most} of their feed")
     verb = "Would remove" if args.dry_run else "Removed"

@@ -42,6 +42,7 @@ from tui.core.models import (
     View,
 )
 from tui.core.store import Store
+from tui.core.wording import plural
 from tui.core.writebatch import WriteBatch
 
 if TYPE_CHECKING:
@@ -403,7 +404,7 @@ class Library:
             # After a stop, a parse already running is not waited for here.
             pool.shutdown(wait=not stopped, cancel_futures=True)
         if stopped:
-            raise RefreshStopped(f"refresh stopped after {len(results)} of {total} feeds")
+            raise RefreshStopped(f"refresh stopped after {len(results)} of {plural(total, 'feed')}")
         order = {f.id: i for i, f in enumerate(targets)}
         return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
 
