@@ -118,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=50)
     p.add_argument("--json", action="store_true")
 
+    for verb, (_flag, _value, _done, _state) in STATE_VERBS.items():
+        p = sub.add_parser(verb, help=f"mark articles {_state} (by id, or every match of --query)")
+        p.add_argument(
+            "articles", nargs="*", type=_article_id, metavar="ARTICLE", help="article ids"
+        )
+        p.add_argument("--query", help="every article matching this search query")
+        p.add_argument("--json", action="store_true", help="print what changed as JSON")
+
     p = sub.add_parser("note", help="write an article's note in $EDITOR (or from stdin with -)")
     p.add_argument("article", type=_article_id, help="article id")
     p.add_argument("source", nargs="?", choices=["-"], help="- reads the note from stdin")
@@ -483,6 +491,49 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: verb -> (article flag, value set, what the summary says was done, the state
+#: as one word per article line).
+STATE_VERBS: dict[str, tuple[str, bool, str, str]] = {
+    "read": ("read", True, "marked read", "read"),
+    "unread": ("read", False, "marked unread", "unread"),
+    "star": ("starred", True, "starred", "starred"),
+    "unstar": ("starred", False, "unstarred", "not starred"),
+}
+
+
+def cmd_state(lib: Library, args: argparse.Namespace) -> int:
+    """read, unread, star, unstar: set the state of articles named by id or by a query.
+
+    Unknown ids are one line each on stderr and make the exit code 2, but the
+    other articles are still changed (the state is easy to set again, and a
+    stale id in a list should not hold up the rest).
+    """
+    from tui.core.errors import InputError
+
+    flag, value, done, state = STATE_VERBS[args.command]
+    if args.query is not None and args.articles:
+        raise InputError(f"{args.command}: give article ids or --query, not both")
+    if args.query is not None:
+        ids = lib.search_ids(args.query)
+    elif args.articles:
+        ids = args.articles
+    else:
+        raise InputError(f"{args.command}: give article ids (or --query QUERY)")
+    setter = lib.set_read if flag == "read" else lib.set_starred
+    change = setter(ids, value)
+    for missing in change.missing:
+        print(f"gazette: no article with id {missing}", file=sys.stderr)
+    if args.json:
+        json.dump([{"id": i, flag: value} for i in change.changed], sys.stdout, indent=2)
+        print()
+    else:
+        for i in change.changed:
+            print(f"{i}: {state}")
+        already = f", {len(change.unchanged)} already {state}" if change.unchanged else ""
+        print(f"{plural(len(change.changed), 'article')} {done}{already}")
+    return EXIT_USAGE if change.missing else EXIT_OK
+
+
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     article = lib.article(args.article)
     note = lib.note(article.id)
@@ -610,6 +661,7 @@ COMMANDS = {
     "note": cmd_note,
     "notes": cmd_notes,
     "export-notes": cmd_export_notes,
+    **dict.fromkeys(STATE_VERBS, cmd_state),
 }
 
 

@@ -104,6 +104,19 @@ class ImportReport:
     skipped: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """What setting read or starred did, by article id (each in the order given).
+
+    ``changed`` had the other state before (the ones to report and undo),
+    ``unchanged`` already had this one, ``missing`` names no article.
+    """
+
+    changed: tuple[int, ...]
+    unchanged: tuple[int, ...]
+    missing: tuple[int, ...]
+
+
 class Library:
     """Everything Gazette can do to a cache, by verb."""
 
@@ -475,6 +488,22 @@ class Library:
 
     def star(self, ids: Sequence[int], starred: bool = True) -> None:
         self.store.set_starred(ids, starred)
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
+        """Mark articles read (or unread) in one transaction and say what changed.
+
+        Unknown ids are reported in ``missing``, not raised: the others are
+        still marked (as ``chmod`` does with the files it can reach).
+        """
+        return self._set_flag(ids, "read", read)
+
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> StateChange:
+        """Star (or unstar) articles in one transaction; see :meth:`set_read`."""
+        return self._set_flag(ids, "starred", starred)
+
+    def _set_flag(self, ids: Iterable[int], column: str, value: bool) -> StateChange:
+        changed, unchanged, missing = self.store.set_flag(list(ids), column, value)
+        return StateChange(tuple(changed), tuple(unchanged), tuple(missing))
 
     # -- OPML -------------------------------------------------------------
 

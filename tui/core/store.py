@@ -925,6 +925,37 @@ class Store:
                 "UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids]
             )
 
+    def set_flag(
+        self, ids: Sequence[int], column: str, value: bool
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Set ``read`` or ``starred`` on articles in one transaction.
+
+        Returns the ids (each once, in the order given) that changed, that
+        already had that state, and that name no article: the command line
+        reports all three, and only the first is worth an undo.
+        """
+        if column not in ("read", "starred"):
+            raise ValueError(f"not an article flag: {column!r}")
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        current: dict[int, bool] = {}
+        with self.transaction() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                current.update(
+                    (aid, bool(flag))
+                    for aid, flag in conn.execute(
+                        f"SELECT id, {column} FROM articles WHERE id IN ({marks})", chunk
+                    )
+                )
+            changed = [i for i in wanted if i in current and current[i] != value]
+            conn.executemany(
+                f"UPDATE articles SET {column} = ? WHERE id = ?", [(int(value), i) for i in changed]
+            )
+        unchanged = [i for i in wanted if current.get(i) == value]
+        missing = [i for i in wanted if i not in current]
+        return changed, unchanged, missing
+
     # -- retention ----------------------------------------------------------
 
     _UNPROTECTED = (
