@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from tui import __version__
 from tui.core.text import clean_block, clean_line
@@ -118,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=50)
     p.add_argument("--json", action="store_true")
 
-    for verb, (_flag, _value, _done, _state) in STATE_VERBS.items():
-        p = sub.add_parser(verb, help=f"mark articles {_state} (by id, or every match of --query)")
+    for verb, spec in STATE_VERBS.items():
+        p = sub.add_parser(verb, help=f"{spec.help} (by id, or every match of --query)")
         p.add_argument(
             "articles", nargs="*", type=_article_id, metavar="ARTICLE", help="article ids"
         )
@@ -491,13 +491,21 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-#: verb -> (article flag, value set, what the summary says was done, the state
-#: as one word per article line).
-STATE_VERBS: dict[str, tuple[str, bool, str, str]] = {
-    "read": ("read", True, "marked read", "read"),
-    "unread": ("read", False, "marked unread", "unread"),
-    "star": ("starred", True, "starred", "starred"),
-    "unstar": ("starred", False, "unstarred", "not starred"),
+class StateVerb(NamedTuple):
+    """How one of read, unread, star, unstar sets a flag and words the result."""
+
+    flag: str  # the article flag ("read" or "starred"), also the JSON key
+    value: bool
+    done: str  # the summary's verb: "2 articles marked read"
+    state: str  # one article's new state: "12: not starred"
+    help: str
+
+
+STATE_VERBS = {
+    "read": StateVerb("read", True, "marked read", "read", "mark articles read"),
+    "unread": StateVerb("read", False, "marked unread", "unread", "mark articles unread"),
+    "star": StateVerb("starred", True, "starred", "starred", "star articles"),
+    "unstar": StateVerb("starred", False, "unstarred", "not starred", "unstar articles"),
 }
 
 
@@ -510,7 +518,7 @@ def cmd_state(lib: Library, args: argparse.Namespace) -> int:
     """
     from tui.core.errors import InputError
 
-    flag, value, done, state = STATE_VERBS[args.command]
+    flag, value, done, state, _help = STATE_VERBS[args.command]
     if args.query is not None and args.articles:
         raise InputError(f"{args.command}: give article ids or --query, not both")
     if args.query is not None:
