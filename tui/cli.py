@@ -141,9 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group-by", choices=["feed", "tag"], default="feed", help="for --single")
 
     p = sub.add_parser("cleanup", help="remove old read articles (never starred, tagged, noted)")
-    p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be removed")
     p.add_argument("--days", type=_count, help="keep read articles this many days (config default)")
     p.add_argument("--max-per-feed", type=_count, help="keep at most this many per feed")
+    p.add_argument("--json", action="store_true", help="the articles removed (or to be) as JSON")
 
     p = sub.add_parser("config", help="show, locate or edit the configuration")
     p.add_argument("action", choices=["path", "show", "edit"])
@@ -611,16 +612,31 @@ def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
     days = retention.keep_read_days if args.days is None else args.days
     most = retention.max_per_feed if args.max_per_feed is None else args.max_per_feed
     if days <= 0 and most <= 0:
-        print("Nothing to do: set retention.keep_read_days or max_per_feed, or pass --days.")
+        hint = "Nothing to do: set retention.keep_read_days or max_per_feed, or pass --days."
+        if args.json:
+            print("[]")
+        print(hint, file=sys.stderr if args.json else sys.stdout)
         return EXIT_OK
-    n = lib.cleanup(keep_read_days=max(days, 0), max_per_feed=max(most, 0), dry_run=args.dry_run)
+    limits = {"keep_read_days": max(days, 0), "max_per_feed": max(most, 0)}
+    if args.dry_run or args.json:
+        gone = lib.cleanup_articles(**limits, dry_run=args.dry_run)
+        n = len(gone)
+        if args.json:
+            json.dump([_article_json(a) for a in gone], sys.stdout, indent=2, ensure_ascii=False)
+            print()
+            return EXIT_OK
+        for a in gone:
+            print(f"{a.id:>7}  {_date(a.published)}  {_row(a)}")
+    else:
+        n = lib.cleanup(**limits)
     rules = []
     if days > 0:
         rules.append(f"read and older than {plural(days, 'day')}")
     if most > 0:
         rules.append(f"read and beyond the newest {most} of their feed")
     verb = "Would remove" if args.dry_run else "Removed"
-    print(f"{verb} {n} articles ({' or '.join(rules)}; starred, tagged and noted kept)")
+    kept = "starred, tagged and noted kept"
+    print(f"{verb} {plural(n, 'article')} ({' or '.join(rules)}; {kept})")
     return EXIT_OK
 
 

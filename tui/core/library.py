@@ -620,6 +620,18 @@ class Library:
             self.store.remove_articles(ids, self._now())
         return len(ids)
 
+    def cleanup_articles(
+        self, *, keep_read_days: int, max_per_feed: int, dry_run: bool = False
+    ) -> list[Article]:
+        """:meth:`cleanup`, returning the articles removed (or, with ``dry_run``,
+        those that would be), newest first, as they were before: so that a dry
+        run can show the user what would go, not only how many."""
+        ids = self._retention_ids(keep_read_days, max_per_feed)
+        articles = self.store.articles_by_id(ids)
+        if not dry_run and ids:
+            self.store.remove_articles(ids, self._now())
+        return articles
+
     # -- views for the UI --
 
     def article_position(

@@ -990,6 +990,29 @@ class Store:
             )
         return sorted(ids)
 
+    def articles_by_id(self, ids: Sequence[int]) -> list[Article]:
+        """These articles (unknown ids skipped), newest first as lists show them.
+
+        For listings of a set of ids that no view describes, such as what
+        retention would remove; read in chunks under SQLite's parameter limit.
+        """
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        articles: list[Article] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            tags = self._tags_for(chunk)
+            articles.extend(
+                self._article(r, tags.get(r[0], ()))
+                for r in self.conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                    f"WHERE a.id IN ({marks})",
+                    chunk,
+                )
+            )
+        articles.sort(key=lambda a: (a.published or 0, a.id), reverse=True)
+        return articles
+
     def remove_articles(self, ids: Sequence[int], now: int) -> int:
         """Delete articles, remembering their keys so refreshes do not revive them."""
         with self.transaction() as conn:
