@@ -404,17 +404,11 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
-    from tui.core.errors import InputError
-
-    text = lib.export_opml()
     if not args.file:
-        sys.stdout.write(text)
+        sys.stdout.write(lib.export_opml())
         return EXIT_OK
-    try:
-        Path(args.file).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{args.file}: cannot write ({exc.strerror})") from exc
-    print(f"Wrote {plural(len(lib.feeds()), 'feed')} to {args.file}")
+    n = lib.write_opml(args.file)
+    print(f"Wrote {plural(n, 'feed')} to {args.file}")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from a thread worker and gets progress through a callback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -531,12 +532,36 @@ class Library:
         return ImportReport(tuple(added), tuple(skipped))
 
     def export_opml(self) -> str:
+        return self._opml_text(self.store.feeds())
+
+    @staticmethod
+    def _opml_text(feeds: Sequence[Feed]) -> str:
         return opml.write_opml(
             opml.OpmlFeed(
                 url=f.url, title=f.title, site_url=f.site_url, folder=f.folder, tags=f.tags
             )
-            for f in self.store.feeds()
+            for f in feeds
         )
+
+    def write_opml(self, path: str | Path) -> int:
+        """Write every subscription to an OPML file; returns how many feeds it holds.
+
+        Written to a temporary file beside it and then renamed over it, so a
+        full disk or a crash never leaves a half-written file in place of a
+        good one.  Errors are one-line InputErrors naming the file.
+        """
+        path = Path(path)
+        feeds = self.store.feeds()
+        text = self._opml_text(feeds)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        return len(feeds)
 
     # -- tags ---------------------------------------------------------------
 
