@@ -34,7 +34,7 @@ def test_add_refresh_feeds_articles_show(
     capsys: pytest.CaptureFixture[str], db: str, feed_server: FeedServer
 ) -> None:
     code, out, _ = run(capsys, "--db", db, "add", feed_server.url(SEED), "--tag", "News")
-    assert code == 0 and "Seed article feed" in out and "1 articles" in out
+    assert code == 0 and "Seed article feed" in out and out.endswith(": 1 article\n")
 
     code, out, err = run(capsys, "--db", db, "refresh")
     assert code == 0
@@ -142,7 +142,7 @@ def test_opml_import_export_round_trip(
 def test_remove_feed(capsys: pytest.CaptureFixture[str], db: str) -> None:
     run(capsys, "--db", db, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
     code, out, _ = run(capsys, "--db", db, "remove", "Seed article feed")
-    assert code == 0 and "Removed Seed article feed" in out and "1 articles" in out
+    assert code == 0 and "Removed Seed article feed" in out and "(1 article)" in out
     assert json.loads(run(capsys, "--db", db, "feeds", "--json")[1]) == []
 
 
@@ -281,7 +281,7 @@ def test_note_from_stdin_notes_listing_and_export(
 
     digest = tmp_path / "digest.md"
     code, out, _ = run(capsys, "--db", db, "export-notes", "--single", str(digest))
-    assert code == 0 and "Wrote 1 notes" in out and "Ceasefire talks" in digest.read_text()
+    assert code == 0 and "Wrote 1 note to" in out and "Ceasefire talks" in digest.read_text()
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert "Note deleted" in run(capsys, "--db", db, "note", str(aid), "-")[1]

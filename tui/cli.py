@@ -15,10 +15,11 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from tui import __version__
 from tui.core.text import clean_block, clean_line
+from tui.core.wording import plural
 
 if TYPE_CHECKING:
     from tui.config import Config
@@ -122,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=50)
     p.add_argument("--json", action="store_true")
 
+    for verb, spec in STATE_VERBS.items():
+        p = sub.add_parser(verb, help=f"{spec.help} (by id, or every match of --query)")
+        p.add_argument(
+            "articles", nargs="*", type=_article_id, metavar="ARTICLE", help="article ids"
+        )
+        p.add_argument("--query", help="every article matching this search query")
+        p.add_argument("--json", action="store_true", help="print what changed as JSON")
+
     p = sub.add_parser("note", help="write an article's note in $EDITOR (or from stdin with -)")
     p.add_argument("article", type=_article_id, help="article id")
     p.add_argument("source", nargs="?", choices=["-"], help="- reads the note from stdin")
@@ -137,9 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group-by", choices=["feed", "tag"], default="feed", help="for --single")
 
     p = sub.add_parser("cleanup", help="remove old read articles (never starred, tagged, noted)")
-    p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be removed")
     p.add_argument("--days", type=_count, help="keep read articles this many days (config default)")
     p.add_argument("--max-per-feed", type=_count, help="keep at most this many per feed")
+    p.add_argument("--json", action="store_true", help="the articles removed (or to be) as JSON")
 
     p = sub.add_parser("config", help="show, locate or edit the configuration")
     p.add_argument("action", choices=["path", "show", "edit"])
@@ -153,7 +163,6 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
     it and shows the warnings itself (stderr is hidden while it runs), so
     they are printed here only for the other commands.
     """
-    from tui import paths
     from tui.config import load_config
     from tui.core.library import FetchSettings, Library
 
@@ -168,13 +177,43 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
         total_timeout=config.refresh.timeout,
         user_agent=config.refresh.user_agent or None,
     )
+    path = _database_path(args)
     if args.demo:
         from tui.demo import build_demo
 
-        path = build_demo(_db_arg(args.db) if args.db is not None else paths.demo_database_path())
-    else:
-        path = _db_arg(args.db) if args.db is not None else paths.database_path()
+        path = build_demo(path)
     return Library(path, fetch=fetch), config, warnings
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    """The database file for this run.
+
+    Only the default locations (the user data dir, the demo's cache dir) are
+    created on demand; a path the user gave (``--db``, ``$GAZETTE_DB``) must
+    be in an existing folder, so a typo is reported instead of creating
+    folders and an empty database there.
+    """
+    from tui import paths
+
+    if args.db is not None:
+        return _in_existing_folder(_db_arg(args.db), "")
+    if args.demo:
+        return paths.demo_database_path()
+    chosen = paths.chosen_database_path()
+    if chosen is not None:
+        return _in_existing_folder(chosen, " (from GAZETTE_DB)")
+    return paths.database_path()
+
+
+def _in_existing_folder(path: Path, source: str) -> Path:
+    """``path`` itself, once its folder is known to exist (InputError if not)."""
+    from tui.core.errors import InputError
+
+    folder = path.parent
+    if not folder.is_dir():
+        problem = "is a file" if folder.exists() else "does not exist"
+        raise InputError(f"database folder {problem}: {folder}{source}")
+    return path
 
 
 def _db_arg(value: str) -> Path:
@@ -191,6 +230,14 @@ def _t(s: str | None) -> str:
     control and bidi characters gone (a feed title must not retitle or
     recolour the user's terminal)."""
     return clean_line(s)
+
+
+#: The header over `feeds` and `tags` counts; _counts puts the slash under its slash.
+COUNTS_HEADER = "UNREAD/TOTAL"
+
+
+def _counts(unread: int, total: int) -> str:
+    return f"{unread:>6}/{total:<5}"
 
 
 def _row(a: Article) -> str:
@@ -247,7 +294,7 @@ class _Progress:
             width = 30
             filled = width * done // total
             bar = "#" * filled + "-" * (width - filled)
-            self.out.write(f"\r[{bar}] {done}/{total} feeds, {self.failed} failed")
+            self.out.write(f"\r[{bar}] {done}/{plural(total, 'feed')}, {self.failed} failed")
             if done == total:
                 self.out.write("\n")
         else:
@@ -276,7 +323,8 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
         print("Add one of them by URL, or use --first to take the first.")
         return EXIT_USAGE
     feed, result = lib.add_feed(candidates[0], tags=args.tag, folder=folder)
-    print(f"Added {_t(feed.title)} <{_t(feed.url)}> (id {feed.id}): {result.new} articles")
+    new = plural(result.new, "article")
+    print(f"Added {_t(feed.title)} <{_t(feed.url)}> (id {feed.id}): {new}")
     if result.warning:
         print(f"  warning: {_t(result.warning)}")
     return EXIT_OK
@@ -284,8 +332,9 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_remove(lib: Library, args: argparse.Namespace) -> int:
     feed, articles, notes = lib.remove_feed(args.feed)
-    extra = f", {notes} notes" if notes else ""
-    print(f"Removed {_t(feed.title)} <{_t(feed.url)}> ({articles} articles{extra})")
+    extra = f", {plural(notes, 'note')}" if notes else ""
+    gone = plural(articles, "article")
+    print(f"Removed {_t(feed.title)} <{_t(feed.url)}> ({gone}{extra})")
     return EXIT_OK
 
 
@@ -311,11 +360,13 @@ def cmd_feeds(lib: Library, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not feeds:
         print("No feeds yet. Add one with: gazette add URL")
+        return EXIT_OK
+    print(f"{'ID':>5}  {COUNTS_HEADER}  FEED")
     for f in feeds:
         folder = f"{_t(f.folder)}/" if f.folder else ""
-        print(f"{f.id:>5}  {f.unread:>5}/{f.total:<5}  {folder}{_t(f.title)}  <{_t(f.url)}>")
+        print(f"{f.id:>5}  {_counts(f.unread, f.total)}  {folder}{_t(f.title)}  <{_t(f.url)}>")
         if f.error:
-            print(f"{'':>20}error: {_t(f.error)}")
+            print(f"{'':>21}error: {_t(f.error)}")
     return EXIT_OK
 
 
@@ -323,8 +374,9 @@ def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
     ids = [lib.find_feed(ref).id for ref in args.feeds] if args.feeds else None
     summary = lib.refresh(ids, progress=_Progress(sys.stderr))
     failed = summary.failed
+    feeds = plural(len(summary.results), "feed")
     print(
-        f"Refreshed {len(summary.results)} feeds: {summary.new} new, {summary.updated} updated, "
+        f"Refreshed {feeds}: {summary.new} new, {summary.updated} updated, "
         f"{summary.not_modified} not modified, {len(failed)} failed"
     )
     for r in failed:
@@ -365,24 +417,19 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_import(lib: Library, args: argparse.Namespace) -> int:
     report = lib.import_opml(args.file)
-    print(f"Imported {len(report.added)} feeds, skipped {len(report.skipped)} already subscribed")
+    added = plural(len(report.added), "feed")
+    print(f"Imported {added}, skipped {len(report.skipped)} already subscribed")
     if report.added:
         print("Run `gazette refresh` to fetch them.")
     return EXIT_OK
 
 
 def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
-    from tui.core.errors import InputError
-
-    text = lib.export_opml()
     if not args.file:
-        sys.stdout.write(text)
+        sys.stdout.write(lib.export_opml())
         return EXIT_OK
-    try:
-        Path(args.file).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{args.file}: cannot write ({exc.strerror})") from exc
-    print(f"Wrote {len(lib.feeds())} feeds to {args.file}")
+    n = lib.write_opml(args.file)
+    print(f"Wrote {plural(n, 'feed')} to {args.file}")
     return EXIT_OK
 
 
@@ -434,8 +481,10 @@ def cmd_tags(lib: Library, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not tags:
         print("No tags yet. Tag an article with: gazette tag ARTICLE +name")
+        return EXIT_OK
+    print(f"{COUNTS_HEADER}  TAG")
     for t in tags:
-        print(f"{t.unread:>5}/{t.articles:<5}  {_t(t.name)}")
+        print(f"{_counts(t.unread, t.articles)}  {_t(t.name)}")
     return EXIT_OK
 
 
@@ -456,6 +505,57 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
         mark = ("N" if not a.read else " ") + ("*" if a.starred else " ")
         print(f"{a.id:>7} {mark} {_date(a.published)}  {_row(a)}")
     return EXIT_OK
+
+
+class StateVerb(NamedTuple):
+    """How one of read, unread, star, unstar sets a flag and words the result."""
+
+    flag: str  # the article flag ("read" or "starred"), also the JSON key
+    value: bool
+    done: str  # the summary's verb: "2 articles marked read"
+    state: str  # one article's new state: "12: not starred"
+    help: str
+
+
+STATE_VERBS = {
+    "read": StateVerb("read", True, "marked read", "read", "mark articles read"),
+    "unread": StateVerb("read", False, "marked unread", "unread", "mark articles unread"),
+    "star": StateVerb("starred", True, "starred", "starred", "star articles"),
+    "unstar": StateVerb("starred", False, "unstarred", "not starred", "unstar articles"),
+}
+
+
+def cmd_state(lib: Library, args: argparse.Namespace) -> int:
+    """read, unread, star, unstar: set the state of articles named by id or by a query.
+
+    Unknown ids are one line each on stderr and make the exit code 2, but the
+    other articles are still changed (the state is easy to set again, and a
+    stale id in a list should not hold up the rest).
+    """
+    from tui.core.errors import InputError
+
+    flag, value, done, state, _help = STATE_VERBS[args.command]
+    if args.query is not None and args.articles:
+        raise InputError(f"{args.command}: give article ids or --query, not both")
+    if args.query is not None:
+        ids = lib.search_ids(args.query)
+    elif args.articles:
+        ids = args.articles
+    else:
+        raise InputError(f"{args.command}: give article ids (or --query QUERY)")
+    setter = lib.set_read if flag == "read" else lib.set_starred
+    change = setter(ids, value)
+    for missing in change.missing:
+        print(f"gazette: no article with id {missing}", file=sys.stderr)
+    if args.json:
+        json.dump([{"id": i, flag: value} for i in change.changed], sys.stdout, indent=2)
+        print()
+    else:
+        for i in change.changed:
+            print(f"{i}: {state}")
+        already = f", {len(change.unchanged)} already {state}" if change.unchanged else ""
+        print(f"{plural(len(change.changed), 'article')} {done}{already}")
+    return EXIT_USAGE if change.missing else EXIT_OK
 
 
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
@@ -510,7 +610,7 @@ def cmd_export_notes(lib: Library, args: argparse.Namespace) -> int:
         ids = lib.search_ids(args.query)
     if args.single:
         n = lib.export_digest(Path(args.single), group_by=args.group_by, article_ids=ids)
-        print(f"Wrote {n} notes to {args.single}")
+        print(f"Wrote {plural(n, 'note')} to {args.single}")
         return EXIT_OK
     folder = Path(args.dir).expanduser() if args.dir else load_config()[0].export_path()
     report = lib.export_notes(folder, force=args.force, article_ids=ids)
@@ -527,16 +627,31 @@ def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
     days = retention.keep_read_days if args.days is None else args.days
     most = retention.max_per_feed if args.max_per_feed is None else args.max_per_feed
     if days <= 0 and most <= 0:
-        print("Nothing to do: set retention.keep_read_days or max_per_feed, or pass --days.")
+        hint = "Nothing to do: set retention.keep_read_days or max_per_feed, or pass --days."
+        if args.json:
+            print("[]")
+        print(hint, file=sys.stderr if args.json else sys.stdout)
         return EXIT_OK
-    n = lib.cleanup(keep_read_days=max(days, 0), max_per_feed=max(most, 0), dry_run=args.dry_run)
+    limits = {"keep_read_days": max(days, 0), "max_per_feed": max(most, 0)}
+    if args.dry_run or args.json:
+        gone = lib.cleanup_articles(**limits, dry_run=args.dry_run)
+        n = len(gone)
+        if args.json:
+            json.dump([_article_json(a) for a in gone], sys.stdout, indent=2, ensure_ascii=False)
+            print()
+            return EXIT_OK
+        for a in gone:
+            print(f"{a.id:>7}  {_date(a.published)}  {_row(a)}")
+    else:
+        n = lib.cleanup(**limits)
     rules = []
     if days > 0:
-        rules.append(f"read and older than {days} days")
+        rules.append(f"read and older than {plural(days, 'day')}")
     if most > 0:
         rules.append(f"read and beyond the newest {most} of their feed")
     verb = "Would remove" if args.dry_run else "Removed"
-    print(f"{verb} {n} articles ({' or '.join(rules)}; starred, tagged and noted kept)")
+    kept = "starred, tagged and noted kept"
+    print(f"{verb} {plural(n, 'article')} ({' or '.join(rules)}; {kept})")
     return EXIT_OK
 
 
@@ -586,6 +701,7 @@ COMMANDS = {
     "note": cmd_note,
     "notes": cmd_notes,
     "export-notes": cmd_export_notes,
+    **dict.fromkeys(STATE_VERBS, cmd_state),
 }
 
 

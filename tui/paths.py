@@ -16,10 +16,18 @@ _DIRS = PlatformDirs("gazette", appauthor=False)
 
 def database_path() -> Path:
     """The SQLite cache: ``$GAZETTE_DB`` or ``<user data dir>/gazette.db``."""
+    return chosen_database_path() or Path(_DIRS.user_data_dir) / "gazette.db"
+
+
+def chosen_database_path() -> Path | None:
+    """The database the user named in ``$GAZETTE_DB``, if any.
+
+    Told apart from the default because only the default's folder is created
+    on demand: a folder the user named that does not exist is a typo to
+    report, not a tree of folders to create.
+    """
     env = os.environ.get("GAZETTE_DB")
-    if env:
-        return Path(env).expanduser()
-    return Path(_DIRS.user_data_dir) / "gazette.db"
+    return Path(env).expanduser() if env else None
 
 
 def config_dir() -> Path:

@@ -87,3 +87,19 @@ def test_removed_articles_do_not_come_back_on_refresh(lib: Library) -> None:
     lib.store.store_entries(fid, ParsedFeed("rss20", "F", None, doc.entries[:1]), now=NOW)
     remaining = lib.store.conn.execute("SELECT key FROM removed_keys").fetchall()
     assert remaining == [("k0",)]
+
+
+def test_cleanup_articles_lists_what_goes_and_removes_only_without_dry_run(
+    lib: Library,
+) -> None:
+    fill(lib, 4, age_days=40)
+    ids = [a.id for a in lib.articles()]  # newest first
+    lib.mark_read(ids)
+    lib.star([ids[1]])
+    listed = lib.cleanup_articles(keep_read_days=30, max_per_feed=0, dry_run=True)
+    assert [a.id for a in listed] == [ids[0], ids[2], ids[3]]  # newest first, starred kept
+    assert {a.feed_title for a in listed} == {"F"} and all(a.title for a in listed)
+    assert lib.count_articles() == 4
+    removed = lib.cleanup_articles(keep_read_days=30, max_per_feed=0)
+    assert [a.id for a in removed] == [a.id for a in listed]
+    assert [a.id for a in lib.articles()] == [ids[1]]

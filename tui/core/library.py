@@ -9,6 +9,7 @@ from a thread worker and gets progress through a callback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -42,6 +43,7 @@ from tui.core.models import (
     View,
 )
 from tui.core.store import Store
+from tui.core.wording import plural
 from tui.core.writebatch import WriteBatch
 
 if TYPE_CHECKING:
@@ -101,6 +103,19 @@ class ImportReport:
 
     added: tuple[str, ...]
     skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """What setting read or starred did, by article id (each in the order given).
+
+    ``changed`` had the other state before (the ones to report and undo),
+    ``unchanged`` already had this one, ``missing`` names no article.
+    """
+
+    changed: tuple[int, ...]
+    unchanged: tuple[int, ...]
+    missing: tuple[int, ...]
 
 
 class Library:
@@ -448,7 +463,7 @@ class Library:
             # After a stop, a parse already running is not waited for here.
             pool.shutdown(wait=not stopped, cancel_futures=True)
         if stopped:
-            raise RefreshStopped(f"refresh stopped after {len(results)} of {total} feeds")
+            raise RefreshStopped(f"refresh stopped after {len(results)} of {plural(total, 'feed')}")
         order = {f.id: i for i, f in enumerate(targets)}
         return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
 
@@ -520,6 +535,22 @@ class Library:
     def star(self, ids: Sequence[int], starred: bool = True) -> None:
         self.store.set_starred(ids, starred)
 
+    def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
+        """Mark articles read (or unread) in one transaction and say what changed.
+
+        Unknown ids are reported in ``missing``, not raised: the others are
+        still marked (as ``chmod`` does with the files it can reach).
+        """
+        return self._set_flag(ids, "read", read)
+
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> StateChange:
+        """Star (or unstar) articles in one transaction; see :meth:`set_read`."""
+        return self._set_flag(ids, "starred", starred)
+
+    def _set_flag(self, ids: Iterable[int], column: str, value: bool) -> StateChange:
+        changed, unchanged, missing = self.store.set_flag(list(ids), column, value)
+        return StateChange(tuple(changed), tuple(unchanged), tuple(missing))
+
     # -- OPML -------------------------------------------------------------
 
     def import_opml(self, path: str | Path) -> ImportReport:
@@ -546,8 +577,12 @@ class Library:
         return ImportReport(tuple(added), tuple(skipped))
 
     def export_opml(self) -> str:
-        """Subscriptions as OPML, each folder once, spelled as the feed list shows it."""
-        feeds = self.store.feeds()
+        """Subscriptions as OPML text."""
+        return self._opml_text(self.store.feeds())
+
+    @staticmethod
+    def _opml_text(feeds: Sequence[Feed]) -> str:
+        """OPML for these feeds, each folder once, spelled as the feed list shows it."""
         shown = folders.spellings(f.folder for f in sorted(feeds, key=lambda f: f.id))
         return opml.write_opml(
             opml.OpmlFeed(
@@ -559,6 +594,26 @@ class Library:
             )
             for f in feeds
         )
+
+    def write_opml(self, path: str | Path) -> int:
+        """Write every subscription to an OPML file; returns how many feeds it holds.
+
+        Written to a temporary file beside it and then renamed over it, so a
+        full disk or a crash never leaves a half-written file in place of a
+        good one.  Errors are one-line InputErrors naming the file.
+        """
+        path = Path(path)
+        feeds = self.store.feeds()
+        text = self._opml_text(feeds)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        return len(feeds)
 
     # -- tags ---------------------------------------------------------------
 
@@ -641,6 +696,18 @@ class Library:
         if not dry_run and ids:
             self.store.remove_articles(ids, self._now())
         return len(ids)
+
+    def cleanup_articles(
+        self, *, keep_read_days: int, max_per_feed: int, dry_run: bool = False
+    ) -> list[Article]:
+        """:meth:`cleanup`, returning the articles removed (or, with ``dry_run``,
+        those that would be), newest first, as they were before: so that a dry
+        run can show the user what would go, not only how many."""
+        ids = self._retention_ids(keep_read_days, max_per_feed)
+        articles = self.store.articles_by_id(ids)
+        if not dry_run and ids:
+            self.store.remove_articles(ids, self._now())
+        return articles
 
     # -- views for the UI --
 

@@ -968,6 +968,37 @@ class Store:
                 "UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids]
             )
 
+    def set_flag(
+        self, ids: Sequence[int], column: str, value: bool
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Set ``read`` or ``starred`` on articles in one transaction.
+
+        Returns the ids (each once, in the order given) that changed, that
+        already had that state, and that name no article: the command line
+        reports all three, and only the first is worth an undo.
+        """
+        if column not in ("read", "starred"):
+            raise ValueError(f"not an article flag: {column!r}")
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        current: dict[int, bool] = {}
+        with self.transaction() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                current.update(
+                    (aid, bool(flag))
+                    for aid, flag in conn.execute(
+                        f"SELECT id, {column} FROM articles WHERE id IN ({marks})", chunk
+                    )
+                )
+            changed = [i for i in wanted if i in current and current[i] != value]
+            conn.executemany(
+                f"UPDATE articles SET {column} = ? WHERE id = ?", [(int(value), i) for i in changed]
+            )
+        unchanged = [i for i in wanted if current.get(i) == value]
+        missing = [i for i in wanted if i not in current]
+        return changed, unchanged, missing
+
     # -- retention ----------------------------------------------------------
 
     _UNPROTECTED = (
@@ -1001,6 +1032,29 @@ class Store:
                 )
             )
         return sorted(ids)
+
+    def articles_by_id(self, ids: Sequence[int]) -> list[Article]:
+        """These articles (unknown ids skipped), newest first as lists show them.
+
+        For listings of a set of ids that no view describes, such as what
+        retention would remove; read in chunks under SQLite's parameter limit.
+        """
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        articles: list[Article] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            tags = self._tags_for(chunk)
+            articles.extend(
+                self._article(r, tags.get(r[0], ()))
+                for r in self.conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                    f"WHERE a.id IN ({marks})",
+                    chunk,
+                )
+            )
+        articles.sort(key=lambda a: (a.published or 0, a.id), reverse=True)
+        return articles
 
     def remove_articles(self, ids: Sequence[int], now: int) -> int:
         """Delete articles, remembering their keys so refreshes do not revive them."""

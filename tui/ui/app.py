@@ -38,7 +38,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -50,8 +50,9 @@ from tui.config import CONFIG_NAME, Config, ReadingConfig
 from tui.core import folders
 from tui.core.errors import GazetteError, RefreshStopped
 from tui.core.export import ExportReport
-from tui.core.library import Library
+from tui.core.library import ImportReport, Library
 from tui.core.models import Article
+from tui.core.wording import plural
 from tui.ui import safe, themes
 from tui.ui.commands import ReaderCommands, key_display
 from tui.ui.messages import RefreshFinished, RefreshProgress
@@ -398,6 +399,181 @@ class GazetteApp(App[int]):
         for command in super().get_system_commands(screen):
             if command.title != "Theme":
                 yield command
+        yield from self.opml_commands()
+
+    # -- OPML import and export (palette) -----------------------------------
+    #
+    # "Import OPML…" and "Export OPML…" ask for a path (PromptScreen), which
+    # checks only what is cheap and fixable in place: a blank path, a missing
+    # file or folder, a file about to be replaced.  Reading, parsing and
+    # writing run in a thread worker (through Library) that reports with
+    # OpmlFinished; the result or the error is one notification line.
+
+    #: Where "Export OPML…" suggests writing.
+    OPML_EXPORT_DEFAULT = "~/gazette-feeds.opml"
+
+    class OpmlFinished(Message):
+        """An OPML import or export ended: what it did, or why it failed."""
+
+        def __init__(
+            self,
+            action: str,
+            path: Path,
+            *,
+            report: ImportReport | None = None,
+            written: int | None = None,
+            error: str = "",
+        ) -> None:
+            super().__init__()
+            self.action = action  # "Import" or "Export"
+            self.path = path
+            self.report = report
+            self.written = written
+            self.error = error
+
+    def opml_commands(self) -> Iterator[SystemCommand]:
+        """The palette's OPML commands (help texts are markup: no user text in them)."""
+        yield SystemCommand(
+            "Import OPML…", "Subscribe to the feeds in an OPML file", self.action_import_opml
+        )
+        yield SystemCommand(
+            "Export OPML…", "Write every subscription to an OPML file", self.action_export_opml
+        )
+
+    @staticmethod
+    def _typed_path(text: str) -> Path | None:
+        text = text.strip()
+        return Path(os.path.expanduser(text)) if text else None
+
+    def _opml_busy(self) -> bool:
+        if any(w.is_running for w in self.workers if w.group == "opml"):
+            self.notify("An OPML import or export is already running.", markup=False)
+            return True
+        return False
+
+    def action_import_opml(self) -> None:
+        """Palette "Import OPML…": ask for the file, then import it in a worker."""
+        from tui.ui.screens.prompt import PromptScreen
+
+        if self._opml_busy():
+            return
+
+        def check(text: str) -> str | None:
+            path = self._typed_path(text)
+            if path is None:
+                return "Type the path of an OPML file."
+            if not path.is_file():
+                problem = "Not a file" if path.exists() else "No such file"
+                return f"{problem}: {safe.clean(str(path))}"
+            return None
+
+        def chosen(text: str | None) -> None:
+            path = self._typed_path(text or "")
+            if path is not None:
+                self._import_opml(path)
+
+        prompt = PromptScreen(
+            "Import OPML",
+            "Subscribe to the feeds in this OPML file",
+            check,
+            action="Import",
+            placeholder="~/feeds.opml",
+        )
+        self.push_screen(prompt, chosen)
+
+    def action_export_opml(self) -> None:
+        """Palette "Export OPML…": ask where, then write the file in a worker.
+
+        An existing file is replaced only when Enter is pressed again on the
+        same path (the dialog says so first).
+        """
+        from tui.ui.screens.prompt import PromptScreen
+
+        if self._opml_busy():
+            return
+        confirmed: list[Path] = []
+
+        def check(text: str) -> str | None:
+            path = self._typed_path(text)
+            if path is None:
+                return "Type the path of the file to write."
+            if path.is_dir():
+                return f"That is a folder: {safe.clean(str(path))}"
+            if not path.parent.is_dir():
+                return f"No such folder: {safe.clean(str(path.parent))}"
+            if path.exists() and path not in confirmed:
+                confirmed.append(path)
+                return f"{safe.clean(path.name)} exists: press Enter again to replace it."
+            return None
+
+        def chosen(text: str | None) -> None:
+            path = self._typed_path(text or "")
+            if path is not None:
+                self._export_opml(path)
+
+        prompt = PromptScreen(
+            "Export OPML",
+            "Write every subscription to this file",
+            check,
+            value=self.OPML_EXPORT_DEFAULT,
+            action="Export",
+        )
+        self.push_screen(prompt, chosen)
+
+    @work(thread=True, exclusive=True, group="opml", exit_on_error=False)
+    def _import_opml(self, path: Path) -> None:
+        try:
+            report = self.library.import_opml(path)
+        except Exception as exc:  # reported in a notification, never a crash
+            self.post_message(self.OpmlFinished("Import", path, error=self._one_line(exc)))
+            return
+        finally:
+            self.library.release_thread()
+        self.post_message(self.OpmlFinished("Import", path, report=report))
+
+    @work(thread=True, exclusive=True, group="opml", exit_on_error=False)
+    def _export_opml(self, path: Path) -> None:
+        try:
+            written = self.library.write_opml(path)
+        except Exception as exc:  # reported in a notification, never a crash
+            self.post_message(self.OpmlFinished("Export", path, error=self._one_line(exc)))
+            return
+        finally:
+            self.library.release_thread()
+        self.post_message(self.OpmlFinished("Export", path, written=written))
+
+    @staticmethod
+    def _one_line(exc: Exception) -> str:
+        return safe.clean(str(exc)) or type(exc).__name__
+
+    @on(OpmlFinished)
+    def _opml_finished(self, message: OpmlFinished) -> None:
+        if message.error:
+            text = f"{message.action} OPML failed: {message.error}"
+            self.notify(text, severity="error", timeout=10, markup=False)
+            return
+        if message.written is not None:
+            where = safe.clean(str(message.path))
+            self.notify(f"Exported {plural(message.written, 'feed')} to {where}.", markup=False)
+            return
+        report = message.report
+        assert report is not None
+        if report.added:
+            self.main.refresh_counts()
+        self.notify(self._import_text(report, message.path), markup=False)
+
+    def _import_text(self, report: ImportReport, path: Path) -> str:
+        """ "Imported 3 feeds from x.opml (1 already subscribed). Press R to fetch them." """
+        name = safe.clean(path.name)
+        skipped = len(report.skipped)
+        if not report.added:
+            if not skipped:
+                return f"No feeds in {name}."
+            return f"No new feeds in {name}: {plural(skipped, 'feed')} already subscribed."
+        extra = f" ({skipped} already subscribed)" if skipped else ""
+        key = self._key_for("refresh_all")
+        fetch = f"Press {key} to fetch them." if key else "Refresh all feeds to fetch them."
+        return f"Imported {plural(len(report.added), 'feed')} from {name}{extra}. {fetch}"
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a link with the configured browser command, else the system's.
