@@ -447,3 +447,17 @@ async def test_a_graphical_browser_is_started_detached(
         await wait_for(pilot, lambda: out.exists() and out.read_text() != "")
     assert out.read_text() == f"--new-tab {ARTICLE_URL}"
     assert suspendable == []  # never suspended for a graphical browser
+
+
+def test_ctrl_c_in_a_terminal_browser_does_not_stop_the_reader(tmp_path: Path) -> None:
+    """The browser and the reader share the terminal's process group: ctrl+c reaches both."""
+    script = tmp_path / "lynx"
+    script.write_text("#!/bin/sh\nkill -INT $PPID\nkill -INT $$\n", encoding="utf-8")
+    script.chmod(0o700)
+    before = signal.getsignal(signal.SIGINT)
+    assert (
+        browser.run_in_terminal([str(script), "https://a.example/"]) is None
+    )  # no KeyboardInterrupt
+    assert signal.getsignal(signal.SIGINT) == before
+    script.write_text("#!/bin/sh\nkill -TERM $$\n", encoding="utf-8")
+    assert browser.run_in_terminal([str(script)]) == "The browser lynx was stopped by SIGTERM"

@@ -150,6 +150,11 @@ def run_in_terminal(argv: list[str]) -> str | None:
             code = subprocess.run(argv, check=False).returncode
     except OSError as exc:
         return f"Cannot run the browser {argv[0]}: {exc.strerror or exc}"
+    name = os.path.basename(argv[0])
+    if code == -signal.SIGINT:  # ctrl+c: the user's way out, not a failure
+        return None
+    if code < 0:
+        return f"The browser {name} was stopped by {signal.Signals(-code).name}"
     if code:
-        return f"The browser {os.path.basename(argv[0])} exited with status {code}"
+        return f"The browser {name} exited with status {code}"
     return None

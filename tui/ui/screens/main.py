@@ -751,7 +751,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             PromptScreen(
                 title,
-                f"Link number, 1 to {count} (the [N] after a link, listed at the end)",
+                f"Which link? 1 to {count}: the [N] after a link in the article",
                 submit,
                 action=title.split()[0],
                 placeholder="1" if count == 1 else f"1-{count}",
