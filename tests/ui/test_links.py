@@ -461,3 +461,32 @@ def test_ctrl_c_in_a_terminal_browser_does_not_stop_the_reader(tmp_path: Path) -
     assert signal.getsignal(signal.SIGINT) == before
     script.write_text("#!/bin/sh\nkill -TERM $$\n", encoding="utf-8")
     assert browser.run_in_terminal([str(script)]) == "The browser lynx was stopped by SIGTERM"
+
+
+class StubBrowser(webbrowser.BackgroundBrowser):
+    """The system's graphical browser, as webbrowser would return it (nothing is started)."""
+
+    def __init__(self, works: bool) -> None:
+        super().__init__("firefox")
+        self.works = works
+        self.opened: list[str] = []
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append(url)
+        return self.works
+
+
+@pytest.mark.parametrize("works", [True, False])
+async def test_the_system_browser_opens_off_the_ui_thread_and_a_failure_is_said(
+    links_library: Any, monkeypatch: pytest.MonkeyPatch, works: bool
+) -> None:
+    stub = StubBrowser(works)
+    monkeypatch.setattr(webbrowser, "get", lambda: stub)
+    app = make(links_library)
+    seen = notifications(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert stub.opened == [ARTICLE_URL]
+    assert seen == ([] if works else ["The system's browser did not open it; press y to copy it."])

@@ -425,14 +425,21 @@ class GazetteApp(App[int]):
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_with_system_browser(self, url: str, hint: str) -> None:
         """Ask Python's webbrowser (off the UI thread: it may look through PATH or wait)."""
-        found = browser.system(url)
-        if found is None:
-            why = f"No browser found: set browser in {self._where}"
-            self.call_from_thread(self._link_not_opened, why, hint)
-        elif isinstance(found, browser.Launch):
-            self.call_from_thread(self.run_in_terminal, found, hint)
-        elif not found.open(url):
-            self.call_from_thread(self._link_not_opened, "The system's browser failed", hint)
+        try:
+            found = browser.system(url)
+            if isinstance(found, browser.Launch):
+                self.call_from_thread(self.run_in_terminal, found, hint)
+                return
+            if found is not None and found.open(url):
+                return
+            why = (
+                f"No browser found: set browser in {self._where}"
+                if found is None
+                else "The system's browser did not open it"
+            )
+        except Exception as exc:  # whatever webbrowser meets is said, never silent
+            why = f"The system's browser failed: {exc}"
+        self.call_from_thread(self._link_not_opened, why, hint)
 
     def run_in_terminal(self, launch: browser.Launch, hint: str) -> None:
         """Hand the terminal to a terminal browser until it exits, then redraw.
