@@ -10,6 +10,12 @@ Why ``Markdown(open_links=False)``: ``MarkdownViewer`` treats hrefs as local
 files and plain ``Markdown`` opens any scheme (``file:///etc/passwd``), so
 the pane opens only http, https and mailto links itself.
 
+Links are numbered as newsboat numbers them (``public demo[1]``) and listed
+at the end of the article; ``article_links`` says how.  The header's link
+and the list's URLs are fitted to the pane's width by ``Fitted``: the header
+link stays on one line, cut in the middle ("https://host/pa…/end"), and the
+full link is one ``y`` away.
+
 Search highlights: the matched words are styled in the header's title and
 in a one-line snippet of the body under it ("where the words are"), and
 in the body.  The Markdown source itself is left untouched: wrapping words in
