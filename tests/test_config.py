@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import Config, dump_config, load_config, parse_config
+from tui.config import Config, browser_argv, dump_config, load_config, parse_config
 
 
 def test_missing_file_gives_defaults_without_warnings(tmp_path: Path) -> None:
@@ -95,3 +95,27 @@ def test_dump_is_valid_toml_that_loads_back_to_the_same_config() -> None:
 def test_non_finite_numbers_are_refused() -> None:
     config, warnings = parse_config("[refresh]\ntimeout = nan\nconnect_timeout = inf\n")
     assert len(warnings) == 2 and config.refresh.timeout == 30.0
+
+
+@pytest.mark.hostile
+def test_a_browser_that_cannot_run_is_one_line_at_startup() -> None:
+    for value, reason in (
+        ("   ", "the command is blank"),
+        ("w3m 'oops %u", "cannot be split into words (no closing quotation)"),
+        ("%u", "the command must start with the program to run"),
+    ):
+        config, warnings = parse_config(f'browser = "{value}"\n', "/c/config.toml")
+        assert warnings == [
+            f"/c/config.toml: browser: {reason}: {value!r}; using the system's browser"
+        ]
+        assert config.browser == ""  # the system's browser
+
+
+def test_browser_commands_and_modes_that_are_fine() -> None:
+    text = 'browser = "w3m -o confirm_qq=false %u"\nbrowser_mode = "terminal"\n'
+    config, warnings = parse_config(text)
+    assert warnings == [] and config.browser_mode == "terminal"
+    assert browser_argv(config.browser) == ["w3m", "-o", "confirm_qq=false", "%u"]
+    assert parse_config('browser = ""\n') == (Config(), [])  # as `config show` writes the default
+    _, warnings = parse_config('browser_mode = "tty"\n', "c.toml")
+    assert warnings == ["c.toml: browser_mode: expected one of auto, terminal, detached, got 'tty'"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shlex
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -54,7 +56,8 @@ class Config:
     """The effective configuration: the file's values over the defaults."""
 
     theme: str = "gazette-dark"
-    browser: str = ""  # empty: the system's default browser
+    browser: str = ""  # empty: the system's default browser; "w3m %u": %u is the link
+    browser_mode: str = "auto"  # or "terminal" (suspend and run it) or "detached" (background)
     export_folder: str = ""  # empty: a Gazette folder in the user's documents
     keybindings: dict[str, str] = field(default_factory=dict)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
@@ -67,7 +70,10 @@ class Config:
         return paths.export_dir()
 
 
-_CHOICES: dict[str, tuple[str, ...]] = {"reading.sort": ("newest", "oldest")}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "reading.sort": ("newest", "oldest"),
+    "browser_mode": ("auto", "terminal", "detached"),
+}
 _MINIMUM: dict[str, float] = {
     "refresh.interval_minutes": 0,
     "refresh.concurrency": 1,
@@ -79,6 +85,44 @@ _MINIMUM: dict[str, float] = {
     "retention.max_per_feed": 0,
 }
 _TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+#: Where a browser command takes the link (``%s`` as in Python's webbrowser, ``%u`` as in newsboat).
+URL_PLACEHOLDERS = ("%u", "%s")
+
+
+def browser_argv(command: str) -> list[str]:
+    """The ``browser`` command split into its arguments, as a shell would split it.
+
+    Why here: the same rule checks the setting when the file is read (one
+    warning at startup) and builds the command when a link opens.  Raises
+    ``ValueError`` with a short reason when the command cannot be run:
+    blank, unbalanced quotes, or no program before the link.
+    """
+    if not command.strip():
+        raise ValueError("the command is blank")
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ValueError(f"cannot be split into words ({str(exc).lower()})") from None
+    if any(p in argv[0] for p in URL_PLACEHOLDERS):
+        raise ValueError("the command must start with the program to run")
+    return argv
+
+
+def _browser_problem(value: str) -> str | None:
+    """Why the ``browser`` setting cannot be used ("" is the default: the system's browser)."""
+    if value == "":
+        return None
+    try:
+        browser_argv(value)
+    except ValueError as exc:
+        return f"{exc}: {value!r}; using the system's browser"
+    return None
+
+
+#: Checks beyond type, choice and minimum, by key: the reason a value is refused, or None.
+_VALIDATORS: dict[str, Callable[[Any], str | None]] = {"browser": _browser_problem}
 
 
 def config_path() -> Path:
@@ -99,6 +143,8 @@ def _check(key: str, value: Any, kind: type) -> str | None:
         return f"expected one of {', '.join(_CHOICES[key])}, got {value!r}"
     if key in _MINIMUM and value < _MINIMUM[key]:
         return f"must be at least {_MINIMUM[key]:g}, got {value!r}"
+    if key in _VALIDATORS:
+        return _VALIDATORS[key](value)
     return None
 
 

@@ -27,9 +27,8 @@ import asyncio
 import contextlib
 import importlib
 import os
-import shlex
+import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
@@ -53,7 +52,7 @@ from tui.core.export import ExportReport
 from tui.core.library import ImportReport, Library
 from tui.core.models import Article
 from tui.core.wording import plural
-from tui.ui import safe, themes
+from tui.ui import browser, safe, themes
 from tui.ui.commands import ReaderCommands, key_display
 from tui.ui.messages import RefreshFinished, RefreshProgress
 from tui.ui.screens.confirm import ConfirmScreen
@@ -575,43 +574,92 @@ class GazetteApp(App[int]):
         fetch = f"Press {key} to fetch them." if key else "Refresh all feeds to fetch them."
         return f"Imported {plural(len(report.added), 'feed')} from {name}{extra}. {fetch}"
 
+    # -- opening links ------------------------------------------------------
+
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a link with the configured browser command, else the system's.
 
-        The command is split like a shell would (quotes kept) but never run
-        by one: the URL is its own argv element (or replaces a ``%s``), so
-        nothing in a URL can become a second command.
+        A terminal browser runs in the foreground while the reader is
+        suspended; a graphical one is started in the background (see
+        ``tui.ui.browser``).  When nothing can open the link, one line says
+        why and how to copy it instead.
         """
-        command = self.config.browser.strip()
+        hint = self._copy_hint(url)
+        command = self.config.browser
         if not command:
-            super().open_url(url, new_tab=new_tab)
+            self._open_with_system_browser(url, hint)
             return
         try:
-            argv = shlex.split(command)
+            launch = browser.configured(command, self.config.browser_mode, url)
         except ValueError as exc:
-            self.notify(f"browser = {command!r}: {exc}", severity="error", markup=False)
+            self._link_not_opened(f"browser = {command!r} in {self._where}: {exc}", hint)
             return
-        if any("%s" in arg for arg in argv):
-            argv = [arg.replace("%s", url) for arg in argv]
+        if launch.terminal:
+            self.run_in_terminal(launch, hint)
         else:
-            argv.append(url)
+            problem = browser.start_detached(launch.argv)
+            if problem:
+                self._link_not_opened(problem, hint)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_with_system_browser(self, url: str, hint: str) -> None:
+        """Ask Python's webbrowser (off the UI thread: it may look through PATH or wait)."""
         try:
-            proc = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
+            found = browser.system(url)
+            if isinstance(found, browser.Launch):
+                self.call_from_thread(self.run_in_terminal, found, hint)
+                return
+            if found is not None and found.open(url):
+                return
+            why = (
+                f"No browser found: set browser in {self._where}"
+                if found is None
+                else "The system's browser did not open it"
             )
-        except OSError as exc:
-            self.notify(
-                f"Cannot run the browser {safe.clean(argv[0])}: {exc.strerror or exc}",
-                severity="error",
-                markup=False,
-            )
+        except Exception as exc:  # whatever webbrowser meets is said, never silent
+            why = f"The system's browser failed: {exc}"
+        self.call_from_thread(self._link_not_opened, why, hint)
+
+    def run_in_terminal(self, launch: browser.Launch, hint: str) -> None:
+        """Hand the terminal to a terminal browser until it exits, then redraw.
+
+        Where the app cannot suspend (no real terminal, Textual's web
+        driver) the browser is not started: it would draw over the reader.
+        """
+        if shutil.which(launch.argv[0]) is None:
+            self._link_not_opened(f"Cannot run the browser {launch.argv[0]}: not found", hint)
             return
-        # Reap it when it exits, so no zombie outlives the browser.
-        threading.Thread(target=proc.wait, daemon=True).start()
+        try:
+            with self.suspend():
+                problem = browser.run_in_terminal(launch.argv)
+        except SuspendNotSupported:
+            why = f"Cannot run {launch.name} here: this terminal cannot be handed over"
+            self._link_not_opened(why, hint)
+            return
+        if problem:
+            self.notify(safe.clean(problem), severity="warning", markup=False)
+
+    def _copy_hint(self, url: str) -> str:
+        """How to copy ``url`` instead: "press y to copy it", or Y and its number.
+
+        The article's own link is copied by ``y``; a link of its text by
+        ``Y`` and the number the pane shows after it (the keymap applied).
+        """
+        article, number = None, None
+        with contextlib.suppress(LookupError):
+            article = self.main.target()
+            number = self.main.pane.link_number(url)
+        if number is not None and (article is None or article.url != url):
+            key, then = self._key_for("copy_link_number"), f" then {number}"
+        else:
+            key, then = self._key_for("copy_link"), ""
+        if not key:
+            return "copy it from the command palette (ctrl+p)"
+        return f"press {key}{then} to copy it"
+
+    def _link_not_opened(self, why: str, hint: str) -> None:
+        """One line: why the link did not open, and how to copy it instead."""
+        self.notify(f"{safe.clean(why)}; {hint}.", severity="warning", markup=False)
 
     @property
     def main(self) -> MainScreen:

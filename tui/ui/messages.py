@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from tui.core.models import FeedResult, RefreshSummary
+from tui.ui.widgets.article_links import Link
 
 
 class RefreshProgress(Message):
@@ -32,10 +33,20 @@ class RefreshFinished(Message):
 
 
 class ArticleBody(Message):
-    """An article's Markdown is ready, split into chunks that mount one by one."""
+    """An article's Markdown is ready, split into chunks that mount one by one.
 
-    def __init__(self, article_id: int, chunks: list[str], error: str | None = None) -> None:
+    ``links`` are the body's links in reading order (link N is ``links[N - 1]``).
+    """
+
+    def __init__(
+        self,
+        article_id: int,
+        chunks: list[str],
+        error: str | None = None,
+        links: tuple[Link, ...] = (),
+    ) -> None:
         super().__init__()
         self.article_id = article_id
         self.chunks = chunks
         self.error = error
+        self.links = links

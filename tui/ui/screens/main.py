@@ -53,7 +53,7 @@ from tui.ui.widgets.article_pane import (
     BodyMatch,
     link_allowed,
     match_snippet,
-    split_markdown,
+    prepare_body,
 )
 from tui.ui.widgets.feed_list import FeedList, Source, tag_key
 from tui.ui.widgets.notes import NotesPanel, quote_block
@@ -107,6 +107,9 @@ class MainScreen(Screen[None]):
         _b("s", "star", "Star", "star", "Star or unstar the article", True),
         _b("o", "open_link", "Browser", "open_link", "Open the article's link in the browser"),
         _b("y", "copy_link", "Copy link", "copy_link", "Copy the article's link"),
+        # Numbered links: the [N] after a link in the article, listed at its end.
+        _b("L", "link_number('open')", "Open link N", "open_link_number", "Open link N (asks N)"),
+        _b("Y", "link_number('copy')", "Copy link N", "copy_link_number", "Copy link N (asks N)"),
         _b("O", "flip_order", "Flip order", "flip_order", "Newest or oldest first"),
         _b("slash", "search", "Search", "search", "Search articles as you type"),
         _b("t", "tag", "Tags", "tag", "Edit the article's tags"),
@@ -445,7 +448,7 @@ class MainScreen(Screen[None]):
         self.open_article(event.article)
 
     def on_article_body(self, message: ArticleBody) -> None:
-        self.pane.show_body(message.article_id, message.chunks, message.error)
+        self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
 
     def on_body_match(self, message: BodyMatch) -> None:
         self.pane.show_match(message.article_id, message.snippet)
@@ -477,7 +480,7 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
         try:
             md = safe.clean_block(self.library.markdown(article_id))
-            chunks = split_markdown(md)
+            chunks, links = prepare_body(md)
             snippet = match_snippet(md, terms) if terms else ""
             # The pane's Markdown widget is imported on first use; the first
             # time, do it here rather than on the UI thread when mounting.
@@ -491,7 +494,7 @@ class MainScreen(Screen[None]):
         if not worker.is_cancelled:
             if snippet:
                 self.post_message(BodyMatch(article_id, snippet))
-            self.post_message(ArticleBody(article_id, chunks))
+            self.post_message(ArticleBody(article_id, chunks, links=links))
 
     def _load_note(self, article: Article) -> None:
         note = self.library.note(article.id)
@@ -711,6 +714,51 @@ class MainScreen(Screen[None]):
         if url is not None:
             self.app.copy_to_clipboard(url)
             self.app.notify("Link copied.", markup=False)
+
+    # -- actions: numbered links (L, Y) -----------------------------------------
+
+    def action_link_number(self, verb: str) -> None:
+        """L / Y: ask for a link's number (the [N] in the article), then open or copy it."""
+        pane = self.pane
+        if pane.article is None:
+            self.app.notify("Open an article to use its links.", markup=False)
+            return
+        links = pane.links
+        if not links:
+            loading = pane.loading_body
+            why = "The article is still loading." if loading else "This article has no links."
+            self.app.notify(why, markup=False)
+            return
+        count = len(links)
+
+        def submit(text: str) -> str | None:
+            number = text.strip().strip("[]")
+            if number.isascii() and number.isdigit() and 1 <= int(number) <= count:
+                return None
+            return f"Type a number from 1 to {count}: the [N] after a link."
+
+        def chosen(text: str | None) -> None:
+            if text is None or pane.links is not links:  # cancelled, or another article
+                return
+            number = int(text.strip().strip("[]"))
+            url = links[number - 1].url
+            if verb == "copy":
+                self.app.copy_to_clipboard(url)
+                self.app.notify(f"Link {number} copied.", markup=False)
+            else:
+                self.app.open_url(url)
+
+        title = "Copy link" if verb == "copy" else "Open link"
+        self.app.push_screen(
+            PromptScreen(
+                title,
+                f"Which link? 1 to {count}: the [N] after a link in the article",
+                submit,
+                action=title.split()[0],
+                placeholder="1" if count == 1 else f"1-{count}",
+            ),
+            chosen,
+        )
 
     # -- actions: notes -----------------------------------------------------
 

@@ -10,6 +10,12 @@ Why ``Markdown(open_links=False)``: ``MarkdownViewer`` treats hrefs as local
 files and plain ``Markdown`` opens any scheme (``file:///etc/passwd``), so
 the pane opens only http, https and mailto links itself.
 
+Links are numbered as newsboat numbers them (``public demo[1]``) and listed
+at the end of the article; ``article_links`` says how.  The header's link
+and the list's URLs are fitted to the pane's width by ``Fitted``: the header
+link stays on one line, cut in the middle ("https://host/pa…/end"), and the
+full link is one ``y`` away.
+
 Search highlights: the matched words are styled in the header's title and
 in a one-line snippet of the body under it ("where the words are"), and
 in the body.  The Markdown source itself is left untouched: wrapping words in
@@ -33,13 +39,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlsplit
 
 from rich.text import Text
-from textual import errors, work
+from textual import errors, events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -53,6 +59,14 @@ from textual.widgets import Static
 from tui.core.models import Article
 from tui.core.search import highlight_spans
 from tui.ui import safe
+from tui.ui.widgets.article_links import (
+    Link,
+    collect_links,
+    ellipsize_middle,
+    fold_url,
+    link_allowed,
+    numbered_parser,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -60,7 +74,6 @@ if TYPE_CHECKING:
     from textual.widgets import Markdown
 
 BLOCKS_PER_CHUNK = 30
-SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def _markdown_parser() -> MarkdownIt:
@@ -84,11 +97,13 @@ def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
     """
     if not md.strip():
         return []
+    return _split(md, _markdown_parser().parse(md), blocks)
+
+
+def _split(md: str, tokens: Sequence[Token], blocks: int) -> list[str]:
     lines = md.splitlines(keepends=True)
     starts = [
-        tok.map[0]
-        for tok in _markdown_parser().parse(md)
-        if tok.level == 0 and tok.map is not None and tok.nesting >= 0
+        tok.map[0] for tok in tokens if tok.level == 0 and tok.map is not None and tok.nesting >= 0
     ]
     starts = sorted(set(starts))
     cuts = [starts[i] for i in range(blocks, len(starts), blocks)]
@@ -99,6 +114,14 @@ def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
             pieces.append(piece)
         prev = cut
     return pieces
+
+
+def prepare_body(md: str) -> tuple[list[str], tuple[Link, ...]]:
+    """The chunks to mount and the numbered links, from one parse (in the body worker)."""
+    if not md.strip():
+        return [], ()
+    tokens = _markdown_parser().parse(md)
+    return _split(md, tokens, BLOCKS_PER_CHUNK), collect_links(tokens)
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -190,9 +213,30 @@ class BodyMatch(Message):
         self.snippet = snippet
 
 
-def link_allowed(href: str) -> bool:
-    """Only web and mail links leave the app; file:, javascript: and relative ones do not."""
-    return urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES
+class Fitted(Static):
+    """A Static whose text is built for its width, and built again when the width changes.
+
+    Why: a long URL is fitted to the pane (cut in the middle in the header,
+    folded at ``/`` in the links list), and only the widget itself knows its
+    width after layout (a scrollbar appearing takes a column).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._build: Callable[[int], Text] | None = None
+        self._built_for = -1
+
+    def fit(self, build: Callable[[int], Text]) -> None:
+        """Show what ``build(width)`` makes, now and on every width change."""
+        self._build = build
+        self._built_for = self.content_size.width
+        self.update(build(self._built_for))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        width = self.content_size.width
+        if self._build is not None and width != self._built_for:
+            self._built_for = width
+            self.update(self._build(width))
 
 
 class ArticlePane(VerticalScroll):
@@ -222,6 +266,7 @@ class ArticlePane(VerticalScroll):
     ArticlePane > #article-body { height: auto; }
     ArticlePane > #article-body > Markdown { margin: 0; padding: 0; }
     ArticlePane > #article-empty { color: $text-muted; margin: 1 1; }
+    ArticlePane > #article-links { margin: 1 0 0 0; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"article-pane--match"}
@@ -232,16 +277,27 @@ class ArticlePane(VerticalScroll):
         self.loading_body = False
         #: Searched words to highlight (empty when the article was not found by a search).
         self.terms: tuple[str, ...] = ()
+        #: The body's numbered links (link N is ``links[N - 1]``), known once the body is.
+        self.links: tuple[Link, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Open an article to read it here."), id="article-empty")
-        yield Static(id="article-header")
+        yield Fitted(id="article-header")
         yield Static(id="article-match")
         yield Vertical(id="article-body")
+        yield Fitted(id="article-links")
 
     def on_mount(self) -> None:
         self.query_one("#article-header").display = False
         self.query_one("#article-match").display = False
+        self.query_one("#article-links").display = False
+
+    def link_number(self, url: str) -> int | None:
+        """The number shown after ``url`` in the article, if it has one."""
+        for number, link in enumerate(self.links, 1):
+            if link.url == url:
+                return number
+        return None
 
     # -- showing ------------------------------------------------------------
 
@@ -254,11 +310,13 @@ class ArticlePane(VerticalScroll):
         self.article = article
         self.terms = tuple(terms)
         self.loading_body = True
+        self.links = ()
         self.query_one("#article-match").display = False
         self.query_one("#article-empty").display = False
-        header = self.query_one("#article-header", Static)
+        self.query_one("#article-links").display = False
+        header = self.query_one("#article-header", Fitted)
         header.display = True
-        header.update(self._header(article))
+        header.fit(partial(self._header, article))
         body = self.query_one("#article-body", Vertical)
         if not body.is_attached:  # the app is closing
             return
@@ -270,7 +328,7 @@ class ArticlePane(VerticalScroll):
         """Refresh the header (tags, star) without touching the body."""
         if self.article is not None and self.article.id == article.id:
             self.article = article
-            self.query_one("#article-header", Static).update(self._header(article))
+            self.query_one("#article-header", Fitted).fit(partial(self._header, article))
 
     def show_match(self, article_id: int, snippet: str) -> None:
         """Show where the searched words are in the body, highlighted (one line)."""
@@ -321,25 +379,40 @@ class ArticlePane(VerticalScroll):
         self.article = None
         self.terms = ()
         self.loading_body = False
+        self.links = ()
         self.query_one("#article-header").display = False
         self.query_one("#article-match").display = False
+        self.query_one("#article-links").display = False
         self.query_one("#article-body", Vertical).remove_children()
         self.query_one("#article-empty").display = True
 
-    def show_body(self, article_id: int, chunks: list[str], error: str | None = None) -> None:
-        """Mount the body chunks (ignored if another article was opened since)."""
+    def show_body(
+        self,
+        article_id: int,
+        chunks: list[str],
+        error: str | None = None,
+        links: tuple[Link, ...] = (),
+    ) -> None:
+        """Mount the body chunks (ignored if another article was opened since).
+
+        ``links`` are the body's links in reading order: each is shown with
+        its number in the text, and listed at the end.
+        """
         if self.article is None or self.article.id != article_id:
             return
         if error:
             chunks = [f"*Could not show this article: {error}*"]
         elif not chunks:
             chunks = ["*This article has no text. Press o to open it in the browser.*"]
+        self.links = () if error else links
         self._mount_chunks(article_id, chunks)
 
     @work(exclusive=True, group="article-render")
     async def _mount_chunks(self, article_id: int, chunks: list[str]) -> None:
         from textual.widgets import Markdown  # first use: see ``_markdown_parser``
 
+        numbers = {link.url: n for n, link in enumerate(self.links, 1)}
+        parser = partial(numbered_parser, numbers)
         body = self.query_one("#article-body", Vertical)
         await body.remove_children()
         for chunk in chunks:
@@ -347,11 +420,15 @@ class ArticlePane(VerticalScroll):
                 return
             if not body.is_attached:
                 return
-            markdown = Markdown(chunk, open_links=False)
+            markdown = Markdown(chunk, open_links=False, parser_factory=parser)
             await body.mount(markdown)
             if self.terms:
                 self._highlight_blocks(markdown)
             await asyncio.sleep(0)  # let keys in between chunks
+        if self.links:
+            listing = self.query_one("#article-links", Fitted)
+            listing.fit(partial(self._links_text, self.links))
+            listing.display = True
         self.loading_body = False
 
     # -- quoting ----------------------------------------------------------------
@@ -455,7 +532,8 @@ class ArticlePane(VerticalScroll):
 
     # -- header -------------------------------------------------------------
 
-    def _header(self, a: Article) -> Text:
+    def _header(self, a: Article, width: int) -> Text:
+        """The header for ``width`` cells: links are cut in the middle to fit one line."""
         when = datetime.fromtimestamp(a.published).strftime("%a %d %b %Y %H:%M")
         text = Text(no_wrap=False, end="")
         title = safe.clean(a.title) or "(untitled)"
@@ -468,12 +546,29 @@ class ArticlePane(VerticalScroll):
         text.append(" · " + when, "dim")
         if a.url:
             text.append("\n")
-            text.append(safe.clean(a.url), "underline dim")
+            text.append(ellipsize_middle(safe.clean(a.url), width), "underline dim")
         for enc in a.enclosures[:1]:
+            label = f"Attachment ({safe.clean(enc.type) or 'file'}): "
             text.append("\n")
-            text.append(f"Attachment ({safe.clean(enc.type) or 'file'}): ", "dim")
-            text.append(safe.clean(enc.url), "dim")
+            text.append(label, "dim")
+            room = width - len(label) if width > len(label) + 10 else 0
+            text.append(ellipsize_middle(safe.clean(enc.url), room), "dim")
         if a.tags:
             text.append("\n")
             text.append(" ".join("#" + safe.clean(t) for t in a.tags), "bold")
+        return text
+
+    @staticmethod
+    def _links_text(links: Sequence[Link], width: int) -> Text:
+        """The "Links" list for ``width`` cells: number, then the URL folded at ``/``."""
+        text = Text(no_wrap=False, end="")
+        text.append("Links", "bold")
+        numbers = [f"[{n}]" for n in range(1, len(links) + 1)]
+        indent = max(len(n) for n in numbers) + 1
+        for number, link in zip(numbers, links, strict=True):
+            lines = fold_url(safe.clean(link.url), width - indent if width > indent + 10 else 0)
+            text.append("\n" + number.rjust(indent - 1) + " ", "dim")
+            text.append(("\n" + " " * indent).join(lines))
+            if link.image:
+                text.append(" (image)", "dim italic")
         return text
