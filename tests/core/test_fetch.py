@@ -563,7 +563,14 @@ def test_find_feed_links_is_linear_on_unclosed_tags() -> None:
     [
         (b'<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', True),
         (b"\xef\xbb\xbf  <feed xmlns='http://www.w3.org/2005/Atom'/>", True),
-        (b"<?xml version='1.0'?><!-- hi --><!DOCTYPE rdf [<!ENTITY a 'b'>]><rdf:RDF/>", True),
+        (
+            b"<?xml version='1.0'?><!-- hi --><!DOCTYPE rdf [<!ENTITY a 'b'>]>"
+            b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'"
+            b" xmlns='http://purl.org/rss/1.0/'/>",
+            True,
+        ),
+        # No RSS 1.0 namespace: a refresh reads no feed there, so neither does add.
+        (b"<?xml version='1.0'?><rdf:RDF/>", False),
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', True),
         (b'{"version": "1", "items": []}', False),
         (
