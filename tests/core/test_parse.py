@@ -1010,6 +1010,27 @@ def test_comments_and_instructions_around_a_real_doctype() -> None:
     assert [e.title for e in feed.entries] == ["x"]
 
 
+@pytest.mark.hostile
+def test_prolog_scan_is_bounded_on_unclosed_constructs() -> None:
+    # Each unclosed comment, PI or internal subset searches to the end of the
+    # document for its end: thousands of them must not go quadratic.
+    code = (
+        "from tui.core.errors import ParseError\n"
+        "from tui.core.parse import parse_feed\n"
+        "for junk in (b'<!--', b'<?x ', b'<!DOCTYPE x [', b'<!-- -->'):\n"
+        "    try:\n"
+        "        parse_feed(junk * 100_000 + b'<rss version=\"2.0\"/>', 'https://x/')\n"
+        "    except ParseError as exc:\n"
+        "        print(exc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=20, check=True
+    )
+    too_many = "not a feed: more than 100 declarations before the root"
+    # (An internal subset that never closes runs to the next ">", at the end.)
+    assert proc.stdout.splitlines() == [too_many, too_many, "not a feed: empty document", too_many]
+
+
 def test_a_feed_root_that_is_not_read_never_says_it_is_not_one() -> None:
     # An <rss> in a namespace feedparser does not know: no feed, and the
     # message must not read "root <x:rss>, not RSS, RDF or Atom".
@@ -1096,6 +1117,15 @@ def test_localized_dates_are_read(raw: str, utc: str) -> None:
     doc = rss(f"<item><guid>1</guid><title>t</title><pubDate>{raw}</pubDate></item>")
     (entry,) = parse_feed(doc, FEED_URL).entries
     assert entry.published == int(datetime.fromisoformat(utc + "+00:00").timestamp())
+
+
+def test_json_feed_localized_dates_are_read() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [{"id": "1", "date_published": "Seg, 24 Set 2018 10:00:00 GMT"}],
+    }
+    (entry,) = parse_feed(json.dumps(doc).encode(), FEED_URL).entries
+    assert entry.published == 1537783200
 
 
 def test_english_dates_read_as_before_and_nonsense_stays_undated() -> None:

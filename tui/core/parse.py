@@ -28,11 +28,10 @@ Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
 * The DOCTYPE is stripped from the decoded document (re-encoded as UTF-8)
   before feedparser parses it (found by :func:`tui.core.sniff.scan_prolog`,
   which skips comments and processing instructions whole): an internal
-  entity referenced many times is
-  expanded by feedparser's loose fallback parser into gigabytes (STACK-NOTES
-  pitfall 2).  Stripping the raw bytes is not enough: in UTF-7
-  (``+ADwAIQ-DOCTYPE``) or EBCDIC the bytes never spell ``<!DOCTYPE``, and
-  feedparser decodes them before it looks.  feedparser then gets UTF-8 and
+  entity referenced many times is expanded by feedparser's loose fallback
+  parser into gigabytes (STACK-NOTES pitfall 2).  Stripping the raw bytes is
+  not enough: in UTF-7 (``+ADwAIQ-DOCTYPE``) or EBCDIC the bytes never spell
+  ``<!DOCTYPE``, and feedparser decodes them before it looks.  feedparser then gets UTF-8 and
   ``application/xml; charset=utf-8``, so it decodes nothing new.
 * JSON Feed (which feedparser 6 does not read) is parsed with :mod:`json`,
   trusting no field's type.
@@ -377,8 +376,9 @@ def _to_utf8(data: bytes, charset: str | None) -> tuple[bytes, int]:
     first line (negative when a multi-line declaration became one line).
     feedparser's own ``convert_to_utf8`` does the work, so the text is what
     feedparser would have decoded: ``charset`` (already settled by
-    :func:`~tui.core.sniff.settle_encoding`), else the XML declaration (UTF-7, EBCDIC...),
-    else the first bytes, else UTF-8, windows-1252, ISO-8859-2.
+    :func:`~tui.core.sniff.settle_encoding`), else the XML declaration
+    (UTF-7, EBCDIC...), else the first bytes, else UTF-8, windows-1252,
+    ISO-8859-2.
     """
     result: dict[str, Any] = {}
     headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
@@ -786,7 +786,8 @@ def _json_author(node: Mapping[str, Any]) -> str | None:
 
 
 def _rfc3339(value: object) -> int | None:
-    """RFC 3339 (as the spec says), else RFC 822 (as some feeds do); naive = UTC."""
+    """RFC 3339 (as the spec says), else RFC 822 (as some feeds do), in English
+    or another language (:mod:`tui.core.dates`); naive = UTC."""
     if not isinstance(value, str) or not value.strip() or len(value) > 64:
         return None
     text = value.strip()
@@ -796,7 +797,7 @@ def _rfc3339(value: object) -> int | None:
         try:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            return None
+            return _epoch(dates.parse_localized(text))
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     try:

@@ -25,6 +25,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from tui.core.errors import ParseError
+
 __all__ = [
     "Prolog",
     "content_start",
@@ -35,6 +37,9 @@ __all__ = [
     "scan_prolog",
     "settle_encoding",
 ]
+
+#: Most comments, processing instructions and DOCTYPEs read before the root.
+MAX_PROLOG_ITEMS = 100
 
 _NOT_BLANK = re.compile(rb"[^ \t\r\n\x00]")
 _JSON_TYPES = frozenset({"application/feed+json", "application/json", "text/json"})
@@ -198,11 +203,15 @@ def scan_prolog(data: bytes) -> Prolog:
 
     Comments and processing instructions are skipped whole; text between
     them (not valid XML, but PHP warnings put it there) is skipped too, so a
-    DOCTYPE after junk is still found.  One linear pass.
+    DOCTYPE after junk is still found.  Each construct may scan to the end
+    of the document for its end, so there may be at most
+    :data:`MAX_PROLOG_ITEMS` of them (real prologs hold a handful): raises
+    :class:`ParseError` beyond, rather than going quadratic on thousands of
+    unclosed ``<!--``.
     """
     doctypes: list[tuple[int, int]] = []
     pos = 0
-    while True:
+    for _ in range(MAX_PROLOG_ITEMS):
         found = _PROLOG_MARKUP.search(data, pos)
         if found is None:
             return Prolog(tuple(doctypes), None)
@@ -218,6 +227,7 @@ def scan_prolog(data: bytes) -> Prolog:
         if data[start : start + 9].upper() == b"<!DOCTYPE":
             doctypes.append((start, end))
         pos = end
+    raise ParseError(f"not a feed: more than {MAX_PROLOG_ITEMS} declarations before the root")
 
 
 def is_html_page(data: bytes, prolog: Prolog) -> bool:
