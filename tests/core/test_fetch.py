@@ -22,7 +22,7 @@ import pytest
 from feedserver import FeedServer, Handler, RequestRecord, unused_port
 
 from tui import __version__
-from tui.core.errors import FeedGone, FetchError
+from tui.core.errors import FeedGone, FetchError, ParseError
 from tui.core.fetch import (
     Fetcher,
     discover,
@@ -30,6 +30,7 @@ from tui.core.fetch import (
     looks_like_feed,
     normalise_url,
 )
+from tui.core.parse import parse_feed
 
 HTTP = Path(__file__).parent.parent / "fixtures" / "http"
 TINY = HTTP / "tiny.rss"
@@ -351,6 +352,38 @@ async def test_gzip_bomb_is_stopped_with_bounded_memory(feed_server: FeedServer)
     assert peak < 5 * 1024 * 1024, f"peak {peak} bytes"
 
 
+async def test_gzip_without_content_encoding_is_decoded(feed_server: FeedServer) -> None:
+    # A .xml.gz served as is was reported "plain text (neither XML nor JSON)".
+    feed_server.page("/feed.xml.gz", gzip.compress(TINY.read_bytes()))
+    async with fetcher() as f:
+        r = await f.fetch(feed_server.url("/feed.xml.gz"))
+    assert "content-encoding" not in r.headers
+    assert r.body == TINY.read_bytes()
+
+
+async def test_gzip_inside_gzip_is_decoded(feed_server: FeedServer) -> None:
+    feed_server.page("/twice", gzip.compress(TINY.read_bytes()), encoding="gzip")
+    async with fetcher() as f:
+        assert (await f.fetch(feed_server.url("/twice"))).body == TINY.read_bytes()
+
+
+async def test_unlabelled_gzip_bomb_and_corrupt_gzip(feed_server: FeedServer) -> None:
+    feed_server.page("/bomb", gzip.compress(bytes(20 * 1024 * 1024)))  # 20 KB on the wire
+    feed_server.page("/corrupt", b"\x1f\x8b\x08\x00garbage-garbage")
+    async with fetcher(max_bytes=1024 * 1024) as f:
+        with pytest.raises(FetchError, match="response larger than 1 MB"):
+            await f.fetch(feed_server.url("/bomb"))
+        with pytest.raises(FetchError, match="corrupt gzip data"):
+            await f.fetch(feed_server.url("/corrupt"))
+
+
+async def test_local_gzip_file_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml.gz"
+    path.write_bytes(gzip.compress(TINY.read_bytes()))
+    async with fetcher() as f:
+        assert (await f.fetch(str(path))).body == TINY.read_bytes()
+
+
 # -- network failures ----------------------------------------------------------------------
 
 
@@ -563,7 +596,14 @@ def test_find_feed_links_is_linear_on_unclosed_tags() -> None:
     [
         (b'<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', True),
         (b"\xef\xbb\xbf  <feed xmlns='http://www.w3.org/2005/Atom'/>", True),
-        (b"<?xml version='1.0'?><!-- hi --><!DOCTYPE rdf [<!ENTITY a 'b'>]><rdf:RDF/>", True),
+        (
+            b"<?xml version='1.0'?><!-- hi --><!DOCTYPE rdf [<!ENTITY a 'b'>]>"
+            b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'"
+            b" xmlns='http://purl.org/rss/1.0/'/>",
+            True,
+        ),
+        # No RSS 1.0 namespace: a refresh reads no feed there, so neither does add.
+        (b"<?xml version='1.0'?><rdf:RDF/>", False),
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', True),
         (b'{"version": "1", "items": []}', False),
         (
@@ -576,6 +616,31 @@ def test_find_feed_links_is_linear_on_unclosed_tags() -> None:
 )
 def test_looks_like_feed(body: bytes, expected: bool) -> None:
     assert looks_like_feed(body) is expected
+
+
+FEED_FIXTURES = sorted(
+    p for p in (HTTP.parent / "feeds").iterdir() if p.is_file() and p.name != "README.md"
+)
+
+
+@pytest.mark.parametrize("path", FEED_FIXTURES, ids=lambda p: p.name)
+def test_looks_like_feed_is_what_a_refresh_reads(path: Path) -> None:
+    # One rule: discovery (gazette add) accepts exactly what parse_feed reads.
+    body = path.read_bytes()
+    try:
+        parse_feed(body, "https://example.org/feed")
+    except ParseError:
+        readable = False
+    else:
+        readable = True
+    assert looks_like_feed(body, "https://example.org/feed") is readable
+
+
+async def test_discover_finds_a_utf16le_feed_without_bom(feed_server: FeedServer) -> None:
+    utf16be = (HTTP.parent / "feeds" / "malformed-utf16be-no-bom.xml").read_bytes()
+    feed_server.page("/le.xml", utf16be.decode("utf-16-be").encode("utf-16-le"))
+    async with fetcher() as f:
+        assert await discover(f, feed_server.url("/le.xml")) == [feed_server.url("/le.xml")]
 
 
 async def test_discover_returns_a_feed_url_as_is(feed_server: FeedServer) -> None:

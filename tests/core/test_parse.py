@@ -15,6 +15,7 @@ import random
 import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ def test_every_fixture_returns_a_feed_or_raises_parse_error(path: Path) -> None:
         ("rss2-utf8-bom-donthitsave.xml", "rss20", 10),
         ("encoding-utf16le-bom.xml", "rss", 0),
         ("malformed-utf16be-no-bom.xml", "rss20", 1),
-        ("malformed-undeclared-latin1.xml", "rss20", 10),
+        ("malformed-undeclared-latin1.xml", "rss20", 9),  # a 10th <item> has only a date
         ("rss2-podcast-nightvale-feedburner.xml", "rss20", 3),
         ("rss2-macworld-no-guid-enclosures.xml", "rss20", 30),
         ("rss2-neverwinter-relative-urls.xml", "rss20", 2),
@@ -893,3 +894,286 @@ def test_prepared_entries_keep_every_field() -> None:
         if f.name not in ("words", "version"):
             assert getattr(entry, f.name) == values[f.name], f.name
     assert entry.words == "content" and entry.version
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+def test_empty_items_are_not_articles() -> None:
+    # FeedBurner's empty <item />: read as articles they became "(untitled)" and
+    # were dated at fetch time, on top of "newest first".
+    doc = rss(
+        "<item /><item><title>Real</title><link>https://site.example/a</link></item>"
+        "<item>  </item><item><guid>only-a-guid</guid></item>"
+        '<item><enclosure url="https://site.example/ep.mp3" type="audio/mpeg"/></item>'
+    )
+    feed = parse_feed(doc, FEED_URL)
+    assert [(e.title, e.guid) for e in feed.entries] == [
+        ("Real", None),
+        ("", "only-a-guid"),
+        ("", None),
+    ]
+    assert feed.entries[2].enclosures[0].url == "https://site.example/ep.mp3"
+    assert feed.warning is None
+
+
+def test_empty_atom_entries_and_json_items_are_not_articles() -> None:
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+    <entry></entry><entry><title>Kept</title></entry><entry><updated>2020-01-01T00:00:00Z</updated>
+    </entry></feed>"""
+    assert [e.title for e in parse_feed(atom, FEED_URL).entries] == ["Kept"]
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [{}, {"title": ""}, {"content_text": "body only"}, {"id": "2"}],
+    }
+    entries = parse_feed(json.dumps(doc).encode(), FEED_URL).entries
+    assert [(e.guid, e.content) for e in entries] == [(None, "<p>body only</p>"), ("2", None)]
+
+
+def test_truncated_json_error_is_whole_with_line_and_column() -> None:
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "Cut off\n'
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, FEED_URL, "application/feed+json")
+    assert str(caught.value) == (
+        "not a feed: invalid JSON at line 1, column 66: invalid control character"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"items": [1, 2', "invalid JSON at line 1, column 16: expecting ',' delimiter"),
+        (b'{"title": "x', "invalid JSON at line 1, column 11: unterminated string"),
+        (b'{"n": ' + b"9" * 5000 + b"}", "invalid JSON (a number too long to read)"),
+    ],
+    ids=["cut-array", "cut-string", "huge-number"],
+)
+def test_json_errors_are_designed_not_cut(body: bytes, message: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, FEED_URL, "application/json")
+    assert str(caught.value) == f"not a feed: {message}"
+
+
+def test_a_foreign_exception_too_long_to_show_is_named_not_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("word " * 100)
+
+    monkeypatch.setattr(parse_module.feedparser, "parse", explode)
+    with pytest.raises(ParseError) as caught:
+        parse_feed(rss(""), FEED_URL)
+    assert str(caught.value) == "unreadable feed: RuntimeError"
+
+
+def test_gzip_data_is_named_as_such() -> None:
+    import gzip
+
+    with pytest.raises(ParseError, match=r"^not a feed: gzip-compressed data$"):
+        parse_feed(gzip.compress(rss("")), FEED_URL, "application/rss+xml")
+
+
+# feedparser's own wellformed/rss/item_description_not_a_doctype2.xml, in substance.
+NOT_A_DOCTYPE = b"""<!--
+Description: a comment that mentions a DOCTYPE is not one
+-->
+<!-- see <!DOCTYPE -->
+<rss version="2.0">
+<channel>
+<item>
+<title>Kept</title>
+<description>&lt;!' &lt;a href="foo"&gt;</description>
+</item>
+</channel>
+</rss>"""
+
+
+def test_a_doctype_mentioned_in_a_comment_is_not_stripped() -> None:
+    feed = parse_feed(NOT_A_DOCTYPE, FEED_URL)
+    assert feed.kind == "rss20"
+    (entry,) = feed.entries
+    assert entry.title == "Kept"
+    assert entry.content == '<!\' <a href="foo">'
+    assert feed.warning is None
+
+
+def test_comments_and_instructions_around_a_real_doctype() -> None:
+    doc = (
+        b'<?xml version="1.0"?>\n<?xml-stylesheet href="a>b.xsl"?>\n<!-- <!DOCTYPE x> -->\n'
+        b'<!DOCTYPE rss [<!ENTITY lol "lollollollol">]>\n'
+        b"<rss version='2.0'><channel><title>T &amp; &lol;</title>"
+        b"<item><guid>1</guid><title>x</title></item></channel></rss>"
+    )
+    feed = parse_feed(doc, FEED_URL)
+    assert feed.kind == "rss20"
+    assert "lollol" not in (feed.title or "")
+    assert [e.title for e in feed.entries] == ["x"]
+
+
+@pytest.mark.hostile
+def test_prolog_scan_is_bounded_on_unclosed_constructs() -> None:
+    # Each unclosed comment, PI or internal subset searches to the end of the
+    # document for its end: thousands of them must not go quadratic.
+    code = (
+        "from tui.core.errors import ParseError\n"
+        "from tui.core.parse import parse_feed\n"
+        "for junk in (b'<!--', b'<?x ', b'<!DOCTYPE x [', b'<!-- -->'):\n"
+        "    try:\n"
+        "        parse_feed(junk * 100_000 + b'<rss version=\"2.0\"/>', 'https://x/')\n"
+        "    except ParseError as exc:\n"
+        "        print(exc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=20, check=True
+    )
+    too_many = "not a feed: more than 100 declarations before the root"
+    # (An internal subset that never closes runs to the next ">", at the end.)
+    assert proc.stdout.splitlines() == [too_many, too_many, "not a feed: empty document", too_many]
+
+
+def test_a_feed_root_that_is_not_read_never_says_it_is_not_one() -> None:
+    # An <rss> in a namespace feedparser does not know: no feed, and the
+    # message must not read "root <x:rss>, not RSS, RDF or Atom".
+    doc = b'<x:rss xmlns:x="urn:not-rss" version="2.0"><x:channel/></x:rss>'
+    with pytest.raises(ParseError) as caught:
+        parse_feed(doc, FEED_URL)
+    message = str(caught.value)
+    assert message.startswith("not a feed: the <x:rss> document could not be read")
+    assert "not RSS" not in message
+
+
+def test_an_atom_feed_inside_xhtml_is_still_read() -> None:
+    # Such pages exist (atom-tablix-duplicate-content.xml): an HTML root is
+    # only turned away early when no feed appears anywhere in it.
+    doc = (
+        b'<?xml version="1.0"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>In a page</title>'
+        b"<entry><id>1</id><title>E</title></entry></feed></body></html>"
+    )
+    assert [e.title for e in parse_feed(doc, FEED_URL).entries] == ["E"]
+
+
+def test_titles_follow_html_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = rss(
+        '<item><guid>1</guid><title>&lt;a title="a &gt; b"&gt;Hello&lt;/a&gt; world</title>'
+        "</item><item><guid>2</guid>"
+        "<title><![CDATA[<script>var x = 1;</script>Breaking <style>b{}</style>news]]></title>"
+        "</item><item><guid>3</guid><title>Why &lt;script&gt; blocks rendering</title></item>",
+        channel="<title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; co</title>",
+    )
+    feed = parse_feed(doc, FEED_URL)
+    assert feed.title == "Bold & co"
+    assert [e.title for e in feed.entries] == [
+        "Hello world",
+        "Breaking news",
+        "Why blocks rendering",
+    ]
+
+
+def test_atom_html_and_xhtml_titles_show_image_text() -> None:
+    doc = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+    <entry><id>1</id><title type="html">&lt;img alt="catdog"&gt;</title></entry>
+    <entry><id>2</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">I
+      <img alt="love" src="heart.png"/> cats</div></title></entry>
+    <entry><id>3</id><title type="text">&lt;img alt="catdog"&gt;</title></entry>
+    </feed>"""
+    titles = [e.title for e in parse_feed(doc, FEED_URL).entries]
+    assert titles == ["catdog", "I love cats", '<img alt="catdog">']
+
+
+def test_zero_width_joiners_survive_in_titles_and_authors() -> None:
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # needs its ZWNJ
+    coder = "\U0001f469\u200d\U0001f4bb"  # woman + ZWJ + laptop
+    doc = rss(
+        f"<item><guid>1</guid><title>{persian} {coder}\u200b</title>"
+        f"<author>me@x.example ({coder} Ana)</author></item>",
+        channel=f"<title>{persian}</title>",
+    )
+    feed = parse_feed(doc, FEED_URL)
+    assert feed.title == persian
+    (entry,) = feed.entries
+    assert (entry.title, entry.author) == (f"{persian} {coder}", f"{coder} Ana")
+
+
+LOCALIZED_DATES = [
+    ("Seg, 24 Set 2018 10:00:00 -0300", "2018-09-24T13:00:00"),  # Portuguese
+    ("lun, 24 sep 2018 10:00:00 +0200", "2018-09-24T08:00:00"),  # Spanish
+    ("mié, 31 oct 2018 10:00:00 GMT", "2018-10-31T10:00:00"),
+    ("lun., 24 sept. 2018 10:00:00 +0200", "2018-09-24T08:00:00"),  # French
+    ("sam., 01 déc. 2018 23:59:59 +0100", "2018-12-01T22:59:59"),
+    ("Mo, 24 Sep 2018 10:00:00 +0200", "2018-09-24T08:00:00"),  # German
+    ("Montag, 24. September 2018 10:00:00 MESZ", "2018-09-24T08:00:00"),
+    ("Di, 06 Mär 2018 10:00:00 +0100", "2018-03-06T09:00:00"),
+    ("mer, 16 nov 2022 00:38:15 +0100", "2022-11-15T23:38:15"),  # Italian
+    ("gio, 03 ott 2019 08:00:00 +0200", "2019-10-03T06:00:00"),
+    ("di, 05 mrt 2019 12:00:00 +0100", "2019-03-05T11:00:00"),  # Dutch
+    ("vr, 17 mei 2019 12:00:00 GMT", "2019-05-17T12:00:00"),
+    ("Sáb, 1 Dez 2018", "2018-12-01T00:00:00"),  # no time: midnight UTC
+]
+
+
+@pytest.mark.parametrize(("raw", "utc"), LOCALIZED_DATES)
+def test_localized_dates_are_read(raw: str, utc: str) -> None:
+    doc = rss(f"<item><guid>1</guid><title>t</title><pubDate>{raw}</pubDate></item>")
+    (entry,) = parse_feed(doc, FEED_URL).entries
+    assert entry.published == int(datetime.fromisoformat(utc + "+00:00").timestamp())
+
+
+def test_json_feed_localized_dates_are_read() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [{"id": "1", "date_published": "Seg, 24 Set 2018 10:00:00 GMT"}],
+    }
+    (entry,) = parse_feed(json.dumps(doc).encode(), FEED_URL).entries
+    assert entry.published == 1537783200
+
+
+def test_english_dates_read_as_before_and_nonsense_stays_undated() -> None:
+    doc = rss(
+        "<item><guid>1</guid><pubDate>Mon, 24 Sep 2018 10:00:00 GMT</pubDate></item>"
+        "<item><guid>2</guid><pubDate>Seg, 31 Fev 2018 10:00:00 GMT</pubDate></item>"
+        "<item><guid>3</guid><pubDate>Foo, 24 Bar 2018</pubDate></item>",
+        channel="<title>T</title>",
+    )
+    assert [e.published for e in parse_feed(doc, FEED_URL).entries] == [1537783200, None, None]
+
+
+def test_undated_entries_take_the_updated_date_then_the_feeds_date() -> None:
+    doc = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+    <updated>2019-01-02T00:00:00Z</updated>
+    <entry><id>1</id><title>own</title><published>2018-05-05T00:00:00Z</published></entry>
+    <entry><id>2</id><title>updated only</title><updated>2018-06-06T00:00:00Z</updated></entry>
+    <entry><id>3</id><title>none</title></entry>
+    </feed>"""
+    published = [e.published for e in parse_feed(doc, FEED_URL).entries]
+    assert published == [1525478400, 1528243200, 1546387200]
+    channel = "<title>T</title><pubDate>Seg, 24 Set 2018 10:00:00 GMT</pubDate>"
+    (entry,) = parse_feed(rss("<item><title>x</title></item>", channel), FEED_URL).entries
+    assert entry.published == 1537783200
+
+
+def test_the_feeds_date_does_not_change_an_undated_entrys_key() -> None:
+    item = "<item><title>x</title><description>same</description></item>"
+    one = parse_feed(
+        rss(item, "<title>T</title><lastBuildDate>Mon, 01 Jan 2024</lastBuildDate>"), FEED_URL
+    )
+    two = parse_feed(
+        rss(item, "<title>T</title><lastBuildDate>Tue, 02 Jan 2024</lastBuildDate>"), FEED_URL
+    )
+    assert one.entries[0].key == two.entries[0].key
+    assert one.entries[0].published != two.entries[0].published
+
+
+def test_pool_workers_read_localized_dates() -> None:
+    # Parsing runs in spawned worker processes: the date handler must be
+    # registered there too, not only in the process that imported it first.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tui.core import workers
+
+    doc = rss("<item><guid>1</guid><pubDate>Seg, 24 Set 2018 10:00:00 GMT</pubDate></item>")
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=workers.start_parser) as pool:
+        feed = pool.submit(parse_feed, doc, FEED_URL).result(timeout=60)
+    assert feed.entries[0].published == 1537783200

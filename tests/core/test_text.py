@@ -15,6 +15,7 @@ from tui.core.text import (
     clean_block,
     clean_line,
     clean_url,
+    html_line,
     html_text,
     shorten,
     strip_sequences,
@@ -23,6 +24,7 @@ from tui.core.text import (
 
 ESC = "\x1b"
 EVERY_CTRL = [chr(c) for c in range(0x110000) if CTRL.match(chr(c))]
+JOINERS = "\u200c\u200d"  # zero width non-joiner and joiner
 
 
 def run_isolated(code: str, timeout: float = 20) -> str:
@@ -54,9 +56,19 @@ def test_clean_line_leaves_no_ctrl_character_and_keeps_words_apart() -> None:
     for c in EVERY_CTRL:
         # ("é" cannot end an escape sequence, so only the control itself goes.)
         out = clean_line(f"a{c}é")
+        if c in JOINERS:  # spelling (Persian, Indic) and emoji sequences
+            assert out == f"a{c}é", hex(ord(c))
+            continue
         assert not CTRL.search(out), hex(ord(c))
         # Whitespace controls separate words; the others just vanish.
         assert out == ("a é" if c.isspace() else "aé"), hex(ord(c))
+
+
+def test_clean_line_keeps_zero_width_joiners_but_urls_do_not() -> None:
+    # Persian "mi-khaham" needs ZWNJ; the technologist emoji is woman + ZWJ + laptop.
+    for word in ("می‌خواهم", "👩‍💻"):
+        assert clean_line(f" {word}​ ") == word
+    assert clean_url("http://x/a‍b‌") == "http://x/ab"
 
 
 def test_clean_block_keeps_lines_tabs_and_joiners() -> None:
@@ -236,6 +248,55 @@ def test_html_parser_is_linear_on_unfinished_markup() -> None:
         "    p = P()\n"
         "    p.feed(tame_html('<p>' + motif * (300_000 // len(motif))))\n"
         "    p.close()\n"
+        "print('ok')\n"
+    )
+    assert run_isolated(code) == "ok\n"
+
+
+# --------------------------------------------------------------------------- html_line
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A quoted ">" inside an attribute does not end the tag.
+        ('<a title="a > b">Hello</a> world', "Hello world"),
+        ("<a title='x>y' href=\"q>r\">Hi</a>", "Hi"),
+        # Images say what they show (WordPress writes emoji as <img alt>).
+        ('<img alt="catdog">', "catdog"),
+        ('Launch day <img class="emoji" alt="\U0001f680" src="x.png">', "Launch day \U0001f680"),
+        # Script and style text is not a title.
+        ("<script>alert(1)</script>Breaking <style>b{}</style>news", "Breaking news"),
+        # An unclosed one was meant as a word: its tag goes, its text stays.
+        ("Why <script> blocks rendering", "Why blocks rendering"),
+        ("A <b>bold</b> &amp; x", "A bold & x"),
+        ("<p>one</p><p>two</p>line<br>break", "one two line break"),
+        ("x < y and a <3", "x < y and a <3"),
+        ("Tom &amp; Jerry &#8211; again", "Tom & Jerry \u2013 again"),
+        ("plain title", "plain title"),
+        # Cleaned as any line: escape sequences go whole, joiners stay.
+        ("<i>A</i>&#27;[31mRED \u202eevil", "ARED evil"),
+        (
+            "<b>\U0001f469\u200d\U0001f4bb</b> \u0645\u06cc\u200c\u062e",
+            "\U0001f469\u200d\U0001f4bb \u0645\u06cc\u200c\u062e",
+        ),
+    ],
+)
+def test_html_line_reads_html_as_a_browser_shows_it(raw: str, expected: str) -> None:
+    assert html_line(raw) == expected
+
+
+def test_html_line_leaves_declared_plain_text_alone() -> None:
+    assert html_line("Why <template> &amp; x < y", markup=False) == "Why <template> &amp; x < y"
+    assert html_line(None) == "" and html_line("") == ""
+
+
+def test_html_line_is_linear_on_hostile_markup() -> None:
+    code = (
+        "from tui.core.text import html_line\n"
+        "for s in ('<a ' * 100_000, '<a x=\"' * 50_000 + '>' * 50_000, '<script>' * 50_000,\n"
+        "          '<!--' * 50_000 + '>' * 1000, '&' * 200_000, '<b>' * 100_000):\n"
+        "    html_line(s)\n"
         "print('ok')\n"
     )
     assert run_isolated(code) == "ok\n"

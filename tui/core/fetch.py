@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import re
 import socket
@@ -55,10 +54,11 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from tui import __version__  # noqa: E402
-from tui.core.errors import FeedGone, FetchError  # noqa: E402
+from tui.core import sniff  # noqa: E402
+from tui.core.errors import FeedGone, FetchError, ParseError  # noqa: E402
 from tui.core.hostpools import HostPools  # noqa: E402
 from tui.core.models import FetchResult  # noqa: E402
-from tui.core.text import EofSafeParser, clean_line, clean_url, shorten, tame_html  # noqa: E402
+from tui.core.text import EofSafeParser, clean_line, clean_url, tame_html  # noqa: E402
 
 __all__ = [
     "FEED_LINK_TYPES",
@@ -112,7 +112,7 @@ COMMON_FEED_PATHS = (
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _PERMANENT_CODES = frozenset({301, 308})
 _CHUNK = 64 * 1024  # most bytes one inflate step may produce
-_MAX_REASON = 200  # characters of a foreign error message we are willing to show
+_MAX_REASON = 200  # longest foreign error message shown (a longer one is left out)
 _MAX_HTML_SCAN = 256 * 1024  # feed links live in <head>; don't parse 20 MB of page
 
 
@@ -406,7 +406,27 @@ class Fetcher:
             raise self._too_large(url) from None
         except zlib.error:
             raise FetchError(url, f"corrupt {encoding} body") from None
-        return bytes(body)
+        return self._inflate_unlabelled(url, bytes(body))
+
+    def _inflate_unlabelled(self, url: str, body: bytes) -> bytes:
+        """``body`` inflated if it is gzip data nobody said was compressed.
+
+        Servers send ``feed.xml.gz`` files, or gzip twice, without (another)
+        ``Content-Encoding``; like most feed readers we decode them, once,
+        under the same cap as any body (a gzip bomb stops at the cap).
+        """
+        if not sniff.is_gzip(body):
+            return body
+        out = bytearray()
+        decoder = _BoundedDecoder("gzip", self.max_bytes)
+        try:
+            decoder.feed(body, out)
+            decoder.finish()
+        except _TooLarge:
+            raise self._too_large(url) from None
+        except zlib.error:
+            raise FetchError(url, "corrupt gzip data") from None
+        return bytes(out)
 
     def _too_large(self, url: str) -> FetchError:
         return FetchError(url, f"response larger than {_size_label(self.max_bytes)}")
@@ -433,8 +453,9 @@ class Fetcher:
         except PermissionError:
             raise FetchError(url, "permission denied") from None
         except OSError as exc:
-            raise FetchError(url, _one_line(exc.strerror or repr(exc))) from None
-        return FetchResult(url=url, final_url=target, status=200, body=data)
+            raise FetchError(url, _detail("cannot read the file", exc.strerror)) from None
+        body = self._inflate_unlabelled(url, data)
+        return FetchResult(url=url, final_url=target, status=200, body=body)
 
     # -- error messages ---------------------------------------------------------------
 
@@ -446,11 +467,11 @@ class Fetcher:
                 return "cannot resolve host"
         for err in chain:
             if isinstance(err, ssl.SSLCertVerificationError) and err.verify_message:
-                return f"TLS error: {_one_line(err.verify_message)}"
+                return _detail("TLS error", err.verify_message)
             if isinstance(err, ssl.SSLError):
                 # reason is an OpenSSL constant like WRONG_VERSION_NUMBER
                 reason = (err.reason or "").replace("_", " ").lower()
-                return f"TLS error: {_one_line(reason or str(err))}"
+                return _detail("TLS error", reason or str(err))
         if isinstance(exc, httpx.ConnectTimeout):
             return f"connection timed out after {self.connect_timeout:g} s"
         if isinstance(exc, httpx.TimeoutException):
@@ -459,18 +480,18 @@ class Fetcher:
             if isinstance(err, ConnectionRefusedError):
                 return "connection refused"
         if isinstance(exc, httpx.ConnectError):
-            return f"cannot connect: {_one_line(str(exc)) or 'unknown reason'}"
+            return _detail("cannot connect", str(exc))
         if isinstance(exc, httpx.RemoteProtocolError):
-            return f"server broke the HTTP protocol: {_one_line(str(exc))}"
+            return _detail("server broke the HTTP protocol", str(exc))
         if isinstance(exc, httpx.ReadError | httpx.WriteError):
-            return f"connection lost: {_one_line(str(exc)) or 'reset by server'}"
+            return _detail("connection lost", str(exc) or "reset by server")
         if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
-            return f"invalid URL: {_one_line(str(exc))}"
+            return _detail("invalid URL", str(exc))
         if isinstance(exc, httpx.TooManyRedirects):
             return "too many redirects"
         if isinstance(exc, httpx.HTTPError):
-            return _one_line(str(exc)) or type(exc).__name__
-        return f"unexpected error: {_one_line(repr(exc))}"
+            return _detail(type(exc).__name__, str(exc))
+        return _detail("unexpected error", repr(exc))
 
 
 # -- discovery ------------------------------------------------------------------------
@@ -490,7 +511,7 @@ async def discover(fetcher: Fetcher, url: str) -> list[str]:
     url = normalise_url(url)
     result = await fetcher.fetch(url)
     body = result.body or b""
-    if looks_like_feed(body):
+    if looks_like_feed(body, result.final_url, result.content_type):
         return [result.permanent_url or url]
     links = find_feed_links(body, result.final_url)
     if links:
@@ -507,56 +528,28 @@ async def discover(fetcher: Fetcher, url: str) -> list[str]:
             guess = await fetcher.fetch(candidate)
         except FetchError:
             continue
-        if guess.status == 200 and looks_like_feed(guess.body or b""):
+        if guess.status == 200 and looks_like_feed(
+            guess.body or b"", guess.final_url, guess.content_type
+        ):
             return [guess.permanent_url or candidate]
     return []
 
 
-def looks_like_feed(body: bytes) -> bool:
-    """Cheap sniff: is this an RSS/RDF/Atom document or a JSON Feed?
+def looks_like_feed(body: bytes, url: str = "", content_type: str | None = None) -> bool:
+    """Whether a refresh would read ``body`` as a feed.
 
-    Looks at the root element rather than at ``<?xml`` alone, because XHTML
-    pages start with an XML declaration too.
+    The refresh's own parser decides, so ``gazette add`` accepts exactly what
+    a refresh reads (a cheaper sniff of its own once refused UTF-16 feeds
+    without a byte order mark).  HTML pages are turned away before the feed
+    parser runs, so judging a site's home page stays cheap.
     """
-    head = body[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "ignore").encode("utf-8")
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"{"):
-        try:
-            doc = json.loads(body.decode("utf-8-sig"))
-        except ValueError:
-            return False
-        return isinstance(doc, dict) and "jsonfeed.org" in str(doc.get("version", ""))
-    root = _root_element(head)
-    return root is not None and root.rpartition(":")[2].lower() in ("rss", "feed", "rdf")
+    from tui.core.parse import parse_feed  # feedparser: loaded only when needed
 
-
-def _root_element(text: bytes) -> str | None:
-    """Name of the first element, skipping the prolog (declaration, comments, doctype)."""
-    pos = 0
-    while True:
-        while text[pos : pos + 1].isspace():
-            pos += 1
-        if text.startswith(b"<?", pos):
-            end = text.find(b"?>", pos)
-            nxt = end + 2
-        elif text.startswith(b"<!--", pos):
-            end = text.find(b"-->", pos)
-            nxt = end + 3
-        elif text.startswith(b"<!", pos):  # DOCTYPE, maybe with an [internal subset]
-            end = text.find(b">", pos)
-            bracket = text.find(b"[", pos)
-            if bracket != -1 and bracket < end:
-                close = text.find(b"]", bracket)
-                end = text.find(b">", close) if close != -1 else -1
-            nxt = end + 1
-        else:
-            m = re.match(rb"<\s*([A-Za-z_][\w.:-]*)", text[pos:])
-            return m.group(1).decode("ascii") if m else None
-        if end == -1:
-            return None
-        pos = nxt
+    try:
+        parse_feed(body, url, content_type)
+    except ParseError:
+        return False
+    return True
 
 
 class _FeedLinkParser(EofSafeParser, HTMLParser):
@@ -701,7 +694,7 @@ def _parse_http_url(url: str, target: str) -> httpx.URL:
     try:
         parsed = httpx.URL(target)
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise FetchError(url, f"invalid URL: {_one_line(str(exc))}") from None
+        raise FetchError(url, _detail("invalid URL", str(exc))) from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise FetchError(url, "invalid URL: no host name")
     if parsed.port is not None and not 0 < parsed.port < 65536:
@@ -802,9 +795,15 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         stack.extend(e for e in (err.__context__, err.__cause__) if e is not None)
 
 
-def _one_line(text: str) -> str:
-    """A foreign message fit for one line: cleaned (text.clean_line) and shortened."""
-    return shorten(clean_line(str(text)), _MAX_REASON)
+def _detail(what: str, foreign: str | None) -> str:
+    """``what`` with a foreign message (OS, TLS, httpx) after it, when it fits.
+
+    The foreign text is cleaned (:func:`~tui.core.text.clean_line`) and kept
+    whole or not at all: a message cut mid-sentence says less than none
+    (h11 quotes whole header lines a server sent).
+    """
+    text = clean_line(foreign)
+    return f"{what}: {text}" if text and len(text) <= _MAX_REASON else what
 
 
 async def _drain(resp: httpx.Response) -> None:

@@ -17,18 +17,21 @@ Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
   feedparser applies only the document's own xml:base, and links,
   enclosures and bases are made absolute here with :func:`urljoin`.
 * The encoding is settled before feedparser when the bytes say more than the
-  HTTP header: a byte-order mark wins over any charset (RFC 7303), UTF-16
-  without a BOM is recognised, and a legacy HTTP charset on a body that is
-  valid UTF-8 is ignored (servers default to ISO-8859-1).  The rest is
-  feedparser's own detection (charset, XML declaration, first bytes,
-  fallbacks), run here so that the document is *decoded* before the next
-  step; a ``text/*`` type does not mean US-ASCII.
+  HTTP header (:func:`tui.core.sniff.settle_encoding`): a byte-order mark
+  wins over any charset (RFC 7303), UTF-16 without a BOM is recognised, and
+  a legacy HTTP charset on a body that is valid UTF-8 is ignored (servers
+  default to ISO-8859-1).  The rest is feedparser's own detection (charset,
+  XML declaration, first bytes, fallbacks), run here so that the document
+  is *decoded* before the next step; a ``text/*`` type does not mean
+  US-ASCII.  Discovery (``gazette add``) judges documents with
+  :func:`parse_feed` too, so it accepts exactly what a refresh reads.
 * The DOCTYPE is stripped from the decoded document (re-encoded as UTF-8)
-  before feedparser parses it: an internal entity referenced many times is
-  expanded by feedparser's loose fallback parser into gigabytes (STACK-NOTES
-  pitfall 2).  Stripping the raw bytes is not enough: in UTF-7
-  (``+ADwAIQ-DOCTYPE``) or EBCDIC the bytes never spell ``<!DOCTYPE``, and
-  feedparser decodes them before it looks.  feedparser then gets UTF-8 and
+  before feedparser parses it (found by :func:`tui.core.sniff.scan_prolog`,
+  which skips comments and processing instructions whole): an internal
+  entity referenced many times is expanded by feedparser's loose fallback
+  parser into gigabytes (STACK-NOTES pitfall 2).  Stripping the raw bytes is
+  not enough: in UTF-7 (``+ADwAIQ-DOCTYPE``) or EBCDIC the bytes never spell
+  ``<!DOCTYPE``, and feedparser decodes them before it looks.  feedparser then gets UTF-8 and
   ``application/xml; charset=utf-8``, so it decodes nothing new.
 * JSON Feed (which feedparser 6 does not read) is parsed with :mod:`json`,
   trusting no field's type.
@@ -37,7 +40,6 @@ Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
 from __future__ import annotations
 
 import calendar
-import codecs
 import copy
 import hashlib
 import html
@@ -57,15 +59,20 @@ import feedparser.api
 from feedparser.encodings import convert_to_utf8
 from feedparser.util import FeedParserDict
 
+from tui.core import dates, sniff
 from tui.core.entries import prepared
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
-from tui.core.text import clean_line, clean_url, shorten, unescape
+from tui.core.text import clean_line, clean_url, html_line, shorten
 
 # Parse with expat buffering character data (see saxdriver), and do not try
 # feedparser's default first choice, libxml2's driver, which is never
 # installed: a failed import on every document.
 feedparser.api.PREFERRED_XML_PARSERS[:] = ["tui.core.saxdriver"]
+# Localized RFC 822 dates ("Seg, 24 Set 2018").  At import, so that every
+# process that parses (the refresh's pool workers import this module first:
+# see workers.start_parser) has the handler.
+feedparser.registerDateHandler(dates.parse_localized)
 
 
 def _deepcopy_detail(self: FeedParserDict, memo: dict[int, Any]) -> FeedParserDict:
@@ -93,40 +100,20 @@ _MAX_WARNING = 160
 _MAX_URL = 8192
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
-_JSON_TYPES = frozenset({"application/feed+json", "application/json", "text/json"})
 _WS = b" \t\r\n"
-_NOT_BLANK = re.compile(rb"[^ \t\r\n\x00]")
+# Root elements feedparser reads as feeds (with no namespace prefix, or any).
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 
-# A tag must start with a letter, "/", "!" or "?", so "x < y" survives.  "[^<>]"
-# (not "[^>]") keeps the scan linear on hostile input such as "<a<a<a...".
-_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # NUL and lone surrogates: valid in a Python str, refused by SQLite/UTF-8.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
-_DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.I)
-# The regex from STACK-NOTES, with an internal subset; matched only where a
-# DOCTYPE starts, so it costs one linear scan at most.
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S | re.I)
-# Where feedparser's own replace_doctype() ends the prolog.
-_ELEMENT_START = re.compile(rb"<\w")
 # feedparser's RE_XML_DECLARATION, on decoded text.
 _XML_DECLARATION = re.compile(r"<\?xml[^>]*?>")
-_ROOT_NAME = re.compile(rb"<([A-Za-z_][\w:.-]{0,40})")
 # RSS <author>: "joe@example.com (Joe Bloggs)" or "Joe Bloggs <joe@example.com>".
 _EMAIL_NAME = re.compile(r"\s*[^\s()<>@]+@[^\s()<>]+\s*\((?P<name>[^()]*)\)\s*\Z")
 _NAME_EMAIL = re.compile(r"\s*(?P<name>[^<>@]*?)\s*<[^\s<>@]+@[^\s<>]+>\s*\Z")
 _JSONFEED_VERSION = re.compile(r"jsonfeed\.org/version/(\d+)(?:\.(\d+))?")
-
-# Byte-order marks, longest first (the UTF-32 LE mark starts with UTF-16 LE's).
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-)
-_UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
 
 # Bozo exceptions that say nothing a reader needs to hear: the text was
 # decoded fine (we pick the encoding), or the HTTP type was odd.
@@ -161,14 +148,16 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             f"feed too large or too deeply nested to parse ({type(exc).__name__})"
         ) from None
     except Exception as exc:  # whatever feedparser or a hostile body throws
-        raise ParseError(f"unreadable feed: {_one_line(f'{type(exc).__name__}: {exc}')}") from exc
+        raise ParseError(f"unreadable feed: {_exception_line(exc)}") from exc
 
 
 def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    start = _content_start(body)
+    start = sniff.content_start(body)
     if not start:
         raise ParseError("not a feed: empty document")
-    if _looks_like_json(start, content_type):
+    if sniff.is_gzip(start):
+        raise ParseError("not a feed: gzip-compressed data")
+    if sniff.looks_like_json(start, content_type):
         return _parse_json(body, url)
     return _parse_xml(body, url, content_type)
 
@@ -177,21 +166,15 @@ def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
 
 
 def _plain(value: object, *, markup: bool = True, limit: int = _MAX_TITLE) -> str:
-    """Untrusted one-line text (titles, authors): tags and entities resolved.
+    """Untrusted one-line text (titles, authors) by the one rule, :func:`html_line`.
 
     ``markup=False`` is for text the document itself declares plain (Atom
     ``type="text"``), where ``<template>`` is a literal word, not a tag.  The
-    input is cut first so the regexes never see megabytes.
+    input is cut first so the parser never sees megabytes.
     """
     if not isinstance(value, str) or not value:
         return ""
-    text = value[: limit * 8]
-    if markup:
-        if "<" in text:
-            text = _TAG.sub("", text)
-        if "&" in text:
-            text = unescape(text)  # html.unescape, keeping "&#27;[31m" whole for clean_line
-    return shorten(clean_line(_storable(text)), limit)
+    return shorten(html_line(_storable(value[: limit * 8]), markup=markup), limit)
 
 
 def _storable(value: str) -> str:
@@ -233,9 +216,12 @@ def _text_to_html(text: object) -> str | None:
     )
 
 
-def _one_line(text: str, limit: int = _MAX_WARNING) -> str:
-    """A message for the one-line warning or error."""
-    return shorten(clean_line(text), limit)
+def _exception_line(exc: BaseException) -> str:
+    """``Type: message`` for a one-line warning or error, or ``Type`` alone
+    when the message (foreign, possibly quoting the document) is too long to
+    show whole: messages are never cut mid-sentence."""
+    text = clean_line(f"{type(exc).__name__}: {exc}")
+    return text if len(text) <= _MAX_WARNING else type(exc).__name__
 
 
 # --------------------------------------------------------------------------- urls
@@ -331,6 +317,47 @@ def _entry_key(
     return hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()
 
 
+def _is_empty(
+    guid: str | None,
+    link: str | None,
+    title: str,
+    body: str | None,
+    enclosures: tuple[Enclosure, ...],
+) -> bool:
+    """An item with no id, link, title, body or enclosure is not an article.
+
+    FeedBurner feeds carry empty ``<item />`` elements; read as articles they
+    became "(untitled)" ones dated at fetch time, on top of every list
+    (newsboat skips them too).
+    """
+    return not (guid or link or title or body or enclosures)
+
+
+def _dated(entry: ParsedEntry, feed_date: int | None) -> ParsedEntry:
+    """The entry with the feed's own date when it has none of its own.
+
+    Undated items are otherwise dated when fetched, which puts old ones on
+    top of "newest first".  The key (a hash over the entry's own date, for
+    items without id or link) is already made, so it does not move with the
+    feed's date.
+    """
+    if entry.published is not None or feed_date is None:
+        return entry
+    return ParsedEntry(
+        key=entry.key,
+        guid=entry.guid,
+        url=entry.url,
+        title=entry.title,
+        author=entry.author,
+        published=feed_date,
+        updated=entry.updated,
+        summary=entry.summary,
+        content=entry.content,
+        base=entry.base,
+        enclosures=entry.enclosures,
+    )
+
+
 def _collapse(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
     """Drop later entries whose key was already seen (the first one wins)."""
     seen: dict[str, ParsedEntry] = {}
@@ -342,74 +369,6 @@ def _collapse(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
 # --------------------------------------------------------------------------- XML
 
 
-def _content_start(data: bytes, size: int = 4096) -> bytes:
-    """The first ``size`` bytes after any BOM, whitespace and NUL padding."""
-    offset = next((len(bom) for bom, _ in _BOMS if data.startswith(bom)), 0)
-    found = _NOT_BLANK.search(data, offset)
-    return b"" if found is None else data[found.start() : found.start() + size]
-
-
-def _media_type(content_type: str | None) -> tuple[str, str | None]:
-    """(media type, charset) from a Content-Type header, both lowercase."""
-    if not content_type:
-        return "", None
-    mime, *params = content_type.split(";")
-    charset = None
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip("\"'").lower() or None
-    return mime.strip().lower(), charset
-
-
-def _sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 with no BOM: an XML prolog is ASCII, so every other byte is NUL."""
-    head = data[:64]
-    if len(head) < 8:
-        return None
-    even, odd = head[0::2], head[1::2]
-    if even.count(0) == len(even) and odd.count(0) == 0:
-        return "utf-16-be"
-    if odd.count(0) == len(odd) and even.count(0) == 0:
-        return "utf-16-le"
-    return None
-
-
-def _settle_encoding(data: bytes, content_type: str | None) -> tuple[bytes, str | None]:
-    """Return (bytes, charset to announce to feedparser).
-
-    feedparser follows RFC 3023: the HTTP charset wins even over a BOM, and
-    text/* without a charset means US-ASCII.  Both garble real feeds, so the
-    cases the bytes prove are handled here; the rest is left to feedparser
-    (XML declaration, then its own fallbacks).
-    """
-    _, charset = _media_type(content_type)
-    codec = None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            codec, data = name, data[len(bom) :]
-            break
-    else:
-        codec = _sniff_utf16(data)
-    if codec is not None:
-        if codec != "utf-8" or not _is_utf8(data):
-            data = data.decode(codec, errors="replace").encode("utf-8")
-        return data, "utf-8"
-    if charset and charset not in _UTF8_NAMES and not data.isascii() and _is_utf8(data):
-        # Valid multi-byte UTF-8 is next to impossible in a legacy charset:
-        # the header is wrong (a server default), the document is right.
-        charset = None
-    return data, charset
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _to_utf8(data: bytes, charset: str | None) -> tuple[bytes, int]:
     """The document decoded and re-encoded as UTF-8, with a declaration saying so.
 
@@ -417,8 +376,9 @@ def _to_utf8(data: bytes, charset: str | None) -> tuple[bytes, int]:
     first line (negative when a multi-line declaration became one line).
     feedparser's own ``convert_to_utf8`` does the work, so the text is what
     feedparser would have decoded: ``charset`` (already settled by
-    :func:`_settle_encoding`), else the XML declaration (UTF-7, EBCDIC...),
-    else the first bytes, else UTF-8, windows-1252, ISO-8859-2.
+    :func:`~tui.core.sniff.settle_encoding`), else the XML declaration
+    (UTF-7, EBCDIC...), else the first bytes, else UTF-8, windows-1252,
+    ISO-8859-2.
     """
     result: dict[str, Any] = {}
     headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
@@ -441,36 +401,31 @@ def _declaration_lines(text: str) -> int:
     return 0 if found is None else 1 + found.group().count("\n")
 
 
-def _strip_doctype(data: bytes) -> tuple[bytes, bool]:
-    """Remove DOCTYPE declarations from the prolog; say if one was Netscape's.
+def _strip_doctype(data: bytes, prolog: sniff.Prolog) -> tuple[bytes, bool]:
+    """Remove the prolog's DOCTYPE declarations; say if one was Netscape's.
 
     Each is replaced by as many newlines as it held, so line numbers in
     warnings still point at the right place.  A DOCTYPE whose internal subset
     never closes is cut at its first ``>``: feedparser only keeps entities
     when exactly one DOCTYPE remains, so none survive either way.
     """
+    if not prolog.doctypes:
+        return data, False
     netscape = False
-    for _ in range(16):
-        prolog_end = _ELEMENT_START.search(data)
-        end = prolog_end.start() if prolog_end else len(data)
-        found = _DOCTYPE_START.search(data, 0, end)
-        if found is None:
-            return data, netscape
-        start = found.start()
-        whole = _DOCTYPE.match(data, start)
-        if whole is not None:
-            stop = whole.end()
-        else:
-            gt = data.find(b">", start)
-            stop = gt + 1 if gt >= 0 else len(data)
+    pieces: list[bytes] = []
+    pos = 0
+    for start, stop in prolog.doctypes:
         removed = data[start:stop]
         netscape = netscape or b"netscape" in removed.lower()
-        data = data[:start] + b"\n" * removed.count(b"\n") + data[stop:]
-    raise ParseError("not a feed: too many DOCTYPE declarations")
+        pieces += (data[pos:start], b"\n" * removed.count(b"\n"))
+        pos = stop
+    pieces.append(data[pos:])
+    return b"".join(pieces), netscape
 
 
-def _not_a_feed_reason(data: bytes) -> str:
-    head = _content_start(data)
+def _not_a_feed_reason(data: bytes, prolog: sniff.Prolog, parsed: Mapping[str, Any]) -> str:
+    """Why feedparser found no feed in ``data`` (the document as received)."""
+    head = sniff.content_start(data)
     lower = head.lower()
     if not head:
         return "empty document"
@@ -478,15 +433,19 @@ def _not_a_feed_reason(data: bytes) -> str:
         return "an HTML page"
     if not head.startswith(b"<"):
         return "plain text (neither XML nor JSON)"
-    root = _ROOT_NAME.search(head)
-    if root is None:
+    if prolog.root is None:
         return "XML document without a root element"
-    name = clean_line(root.group(1).decode("ascii", "replace"))
-    return f"XML document with root <{name}>, not RSS, RDF or Atom"
+    name = clean_line(prolog.root)
+    if prolog.root_local not in _FEED_ROOTS:
+        return f"XML document with root <{name}>, not RSS, RDF or Atom"
+    # A feed's root that feedparser did not take for one (an unknown
+    # namespace prefix, say): never "root <rss>, not RSS".
+    problem = _bozo_warning(parsed, 0)
+    return f"the <{name}> document could not be read" + (f" ({problem})" if problem else "")
 
 
 def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    data, charset = _settle_encoding(body, content_type)
+    data, charset = sniff.settle_encoding(body, content_type)
     # A blank line before "<?xml" makes expat give up and feedparser fall
     # back to its slow loose parser; it is harmless to drop.
     stripped = data.lstrip(_WS)
@@ -496,7 +455,12 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
         data = stripped
     # Decode first, then strip the DOCTYPE: only the decoded text shows it.
     data, lines_added = _to_utf8(data, charset)
-    data, netscape = _strip_doctype(data)
+    prolog = sniff.scan_prolog(data)
+    if sniff.is_html_page(data, prolog):
+        # Before feedparser, which reads tag soup slowly: discovery judges
+        # home pages, and a feed URL that now answers with one is common.
+        raise ParseError("not a feed: an HTML page")
+    data, netscape = _strip_doctype(data, prolog)
     # No "content-location" on purpose (see the module docstring): guids stay
     # as written and URLs are resolved below.
     headers = {"content-type": "application/xml; charset=utf-8"}
@@ -510,7 +474,7 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     if not version:
         # Judge the document as received: without the declaration _to_utf8 added.
         received = data.partition(b"\n")[2] if lines_added == 1 else data
-        raise ParseError("not a feed: " + _not_a_feed_reason(received))
+        raise ParseError("not a feed: " + _not_a_feed_reason(received, prolog, parsed))
     kind = "rss091n" if netscape and version.startswith("rss091") else str(version)
     atom = kind.startswith("atom")
 
@@ -521,16 +485,22 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     # Atom says entries inherit the feed's authors; RSS's managingEditor is not
     # an author of each item, so the inheritance is Atom-only.
     feed_author = _xml_author(feed) if atom else None
+    feed_date = _epoch(dict.get(feed, "published_parsed")) or _epoch(
+        dict.get(feed, "updated_parsed")
+    )
 
     entries: list[ParsedEntry] = []
     skipped = 0
     for raw in parsed.get("entries") or []:
         try:
-            entries.append(_xml_entry(raw, url, feed_link, feed_author, atom))
+            entry = _xml_entry(raw, url, feed_link, feed_author, atom)
         except (MemoryError, RecursionError):
             raise
         except Exception:
             skipped += 1
+            continue
+        if entry is not None:
+            entries.append(_dated(entry, feed_date))
     warning = _bozo_warning(parsed, lines_dropped - lines_added)
     if skipped:
         warning = warning or f"skipped {skipped} unreadable entr{'y' if skipped == 1 else 'ies'}"
@@ -618,7 +588,8 @@ def _xml_entry(
     feed_link: str | None,
     feed_author: str | None,
     atom: bool,
-) -> ParsedEntry:
+) -> ParsedEntry | None:
+    """The entry, or None for an empty one (see :func:`_is_empty`)."""
     # dict.get, not FeedParserDict.get: the latter maps "updated_parsed" to
     # "published_parsed" (with a DeprecationWarning) when the first is absent.
     guid = _scrub(dict.get(entry, "id"))
@@ -673,6 +644,8 @@ def _xml_entry(
             )
 
     enclosures = _dedupe(found)
+    if _is_empty(guid, raw_link, title, content, enclosures):
+        return None
     return ParsedEntry(
         key=_entry_key(guid, raw_link, title, published, key_body, enclosures),
         guid=guid,
@@ -712,24 +685,15 @@ def _bozo_warning(parsed: Mapping[str, Any], line_offset: int) -> str | None:
         line = exc.getLineNumber()
         if isinstance(line, int) and line > 0:
             line += line_offset
-            return _one_line(f"malformed XML at line {max(line, 1)}: {exc.getMessage()}")
-        return _one_line(f"malformed XML: {exc.getMessage()}")
+            # expat's messages are a short fixed set ("mismatched tag").
+            return clean_line(f"malformed XML at line {max(line, 1)}: {exc.getMessage()}")
+        return clean_line(f"malformed XML: {exc.getMessage()}")
     if isinstance(exc, feedparser.CharacterEncodingUnknown):
         return "unknown character encoding: some text may be garbled"
-    return _one_line(f"{type(exc).__name__}: {exc}")
+    return _exception_line(exc)
 
 
 # --------------------------------------------------------------------------- JSON Feed
-
-
-def _looks_like_json(start: bytes, content_type: str | None) -> bool:
-    """JSON by its first byte, else by its type or a JSON Feed version URL."""
-    if start.startswith(b"<"):
-        return False
-    if start.startswith((b"{", b"[")):
-        return True
-    mime, _ = _media_type(content_type)
-    return mime in _JSON_TYPES or mime.endswith("+json") or b"jsonfeed.org/version" in start
 
 
 def _parse_json(body: bytes, url: str) -> ParsedFeed:
@@ -739,9 +703,9 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
     except RecursionError:
         raise ParseError("not a feed: JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
-        raise ParseError(f"not a feed: invalid JSON at line {exc.lineno}: {exc.msg}") from None
-    except ValueError as exc:  # e.g. an integer with more than 4300 digits
-        raise ParseError(f"not a feed: invalid JSON ({_one_line(str(exc), 80)})") from None
+        raise ParseError(f"not a feed: {_json_problem(exc)}") from None
+    except ValueError:  # the only other: an integer with more than 4300 digits
+        raise ParseError("not a feed: invalid JSON (a number too long to read)") from None
     if not isinstance(doc, dict):
         raise ParseError("not a feed: JSON document is not a JSON Feed")
     version = doc.get("version")
@@ -764,11 +728,14 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
             skipped += 1
             continue
         try:
-            entries.append(_json_entry(item, url, feed_link, feed_author))
+            entry = _json_entry(item, url, feed_link, feed_author)
         except (MemoryError, RecursionError):
             raise
         except Exception:
             skipped += 1
+            continue
+        if entry is not None:
+            entries.append(entry)
     if skipped:
         problems.append(f"skipped {skipped} invalid item{'' if skipped == 1 else 's'}")
     return ParsedFeed(
@@ -778,6 +745,15 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
         entries=_collapse(entries),
         warning="; ".join(problems) or None,
     )
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """Where and what, whole: "invalid JSON at line 1, column 57: invalid
+    control character".  The decoder's messages end in " at" (its own text
+    goes on with the position), which is dropped rather than cut."""
+    what = exc.msg.removesuffix(" at").removesuffix(" starting")
+    what = what[:1].lower() + what[1:]
+    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {what}"
 
 
 def _json_id(value: object) -> str | None:
@@ -810,7 +786,8 @@ def _json_author(node: Mapping[str, Any]) -> str | None:
 
 
 def _rfc3339(value: object) -> int | None:
-    """RFC 3339 (as the spec says), else RFC 822 (as some feeds do); naive = UTC."""
+    """RFC 3339 (as the spec says), else RFC 822 (as some feeds do), in English
+    or another language (:mod:`tui.core.dates`); naive = UTC."""
     if not isinstance(value, str) or not value.strip() or len(value) > 64:
         return None
     text = value.strip()
@@ -820,7 +797,7 @@ def _rfc3339(value: object) -> int | None:
         try:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            return None
+            return _epoch(dates.parse_localized(text))
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     try:
@@ -831,7 +808,8 @@ def _rfc3339(value: object) -> int | None:
 
 def _json_entry(
     item: Mapping[str, Any], url: str, feed_link: str | None, feed_author: str | None
-) -> ParsedEntry:
+) -> ParsedEntry | None:
+    """The item, or None for an empty one (see :func:`_is_empty`)."""
     guid = _json_id(item.get("id"))
     link = _web_url(_absolute(url, item.get("url"))) or _web_url(
         _absolute(url, item.get("external_url"))
@@ -863,6 +841,8 @@ def _json_entry(
                 )
 
     enclosures = _dedupe(found)
+    if _is_empty(guid, link, title, content, enclosures):
+        return None
     return ParsedEntry(
         key=_entry_key(guid, link, title, published, key_body, enclosures),
         guid=guid,

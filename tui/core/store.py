@@ -33,9 +33,6 @@ BUSY_TIMEOUT_MS = 10_000
 # with 16 KB pages rather than 4 KB, fewer overflow pages and page splits
 # took about a fifth off the refreshing process's CPU time (1,000 feeds x 50).
 PAGE_SIZE = 16_384
-# An article dated further ahead than this is treated as undated, so that a
-# broken clock on a server cannot pin it to the top of every list.
-FUTURE_SLACK_S = 24 * 3600
 
 
 def _schema_v1(db: sqlite_utils.Database) -> None:
@@ -653,7 +650,9 @@ class Store:
                 entry = prepared(raw)
                 version = entry.version
                 published = entry.published or entry.updated
-                if published is None or published > now + FUTURE_SLACK_S:
+                # Never in the future: a wrong zone or a broken server clock
+                # would pin the article to the top of every list.
+                if published is None or published > now:
                     published = now
                 old = known.get(entry.key)
                 if old is None:

@@ -11,6 +11,8 @@ for removing them live here and nowhere else:
 * :func:`clean_line` (titles, names, messages), :func:`clean_block` (text
   that keeps its lines and tabs), :func:`clean_url` and :func:`html_text`
   (the words of an HTML fragment) build on them.
+* :func:`html_line` is the one rule that turns what a feed sends as a title,
+  an author or a feed title (HTML, entities, or plain text) into one line.
 * :func:`tame_html` and :class:`EofSafeParser` keep the stdlib
   ``html.parser`` linear on hostile markup.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "clean_block",
     "clean_line",
     "clean_url",
+    "html_line",
     "html_text",
     "shorten",
     "strip_sequences",
@@ -42,11 +46,13 @@ __all__ = [
 
 # --------------------------------------------------------------------------- controls
 
-#: Characters that never belong in displayed or stored text: C0 controls, DEL,
+#: Characters that never belong in a URL: C0 controls, DEL,
 #: C1 controls (U+0080-U+009F: 8-bit CSI/OSC introducers among them), zero
 #: width characters and LRM/RLM (U+200B-U+200F), the bidi embeddings,
 #: overrides and isolates (U+202A-U+202E, U+2066-U+2069; "Trojan Source"
-#: reordering) and the BOM / zero width no-break space (U+FEFF).
+#: reordering) and the BOM / zero width no-break space (U+FEFF).  Displayed
+#: text (:func:`clean_line`, :func:`clean_block`) keeps the zero width
+#: (non-)joiners U+200C/U+200D: see :data:`BLOCK_CTRL`.
 CTRL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 #: :data:`CTRL` for multi-line text: tab and newline are kept, and so are the
@@ -57,10 +63,11 @@ BLOCK_CTRL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 
-# The members of CTRL that str.split() does not already treat as whitespace;
-# clean_line deletes these and lets split() turn the others into separators.
+# The members of BLOCK_CTRL that str.split() does not already treat as
+# whitespace; clean_line deletes these and lets split() turn the others (tab
+# and newline among them) into separators.
 _LINE_DROP = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 # Controls that are really whitespace: in blocks they become a space rather
 # than gluing two words together.
@@ -111,8 +118,9 @@ def strip_sequences_7bit(data: bytes) -> bytes:
 
 def clean_line(s: str | None) -> str:
     """One line of untrusted text: escape sequences, controls, bidi and
-    zero width characters gone, whitespace (tabs and newlines too) collapsed
-    to single spaces, no leading or trailing space."""
+    zero width characters gone (the joiners of :data:`BLOCK_CTRL` stay),
+    whitespace (tabs and newlines too) collapsed to single spaces, no leading
+    or trailing space."""
     if not s:
         return ""
     # Only _LINE_DROP's characters need a regex pass (escape sequences start
@@ -298,3 +306,89 @@ class EofSafeParser:
 
     def parse_html_declaration(self, i: int) -> int:
         return self._eof_safe(super().parse_html_declaration(i))
+
+
+# --------------------------------------------------------------------------- one-line fields
+
+# Tags that end a line of text in HTML: in a one-line field they become a space.
+_LINE_BREAKS = frozenset(
+    {"br", "p", "div", "li", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+_DROPPED_SET = frozenset(_DROPPED)
+
+
+class _LineText(EofSafeParser, HTMLParser):
+    """The text of an HTML one-liner: what a browser shows, plus ``alt`` of images.
+
+    An element whose text is not content (``<script>``, ``<style>``...) is
+    dropped when it is closed.  Left open, it is taken for words that were
+    never meant as markup ("Why <script> blocks rendering"): its tag goes and
+    its text stays.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._dropping: str | None = None
+        self._depth = 0
+        self._held: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._dropping is not None:
+            self._depth += tag == self._dropping
+            return
+        if tag in _DROPPED_SET:
+            self._dropping, self._depth = tag, 1
+        elif tag in _LINE_BREAKS:
+            self.parts.append(" ")
+        elif tag == "img":
+            self.parts.append(next((v or "" for k, v in attrs if k == "alt"), ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _DROPPED_SET:  # <svg/>: nothing to drop
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._dropping is None:
+            if tag in _LINE_BREAKS:
+                self.parts.append(" ")
+        elif tag == self._dropping:
+            self._depth -= 1
+            if not self._depth:
+                self._dropping = None
+                self._held.clear()
+
+    def handle_data(self, data: str) -> None:
+        (self.parts if self._dropping is None else self._held).append(data)
+
+    def text(self) -> str:
+        """Everything read, the text of an unclosed dropped element included."""
+        if self._dropping is not None and getattr(self, "cdata_elem", None):
+            self._held.append(self.rawdata)  # html.parser keeps unclosed <script> text back
+        held = _TAG.sub("", "".join(self._held))  # raw text of <script>: tags and all
+        return "".join(self.parts) + " " + held if held else "".join(self.parts)
+
+
+def html_line(value: str | None, *, markup: bool = True) -> str:
+    """A title, author or feed title as one clean line of plain text.
+
+    ``value`` is what the feed sent: HTML (tags and entities resolved as a
+    browser would, with the quoted attributes that regexes get wrong:
+    ``<a title="a > b">``), or, with ``markup=False``, text the document
+    declares plain (Atom ``type="text"``), where ``<template>`` is a word.
+    Then :func:`clean_line`.  Text without ``<`` or ``&`` (most titles)
+    takes the fast path straight to :func:`clean_line`.
+    """
+    if not value:
+        return ""
+    if markup and "<" in value:
+        parser = _LineText()
+        try:
+            parser.feed(tame_html(value))
+            parser.close()
+        except Exception:  # html.parser's own asserts on odd declarations
+            return clean_line(unescape(_TAG.sub("", value)))
+        value = parser.text()
+    elif markup and "&" in value:
+        value = unescape(value)
+    return clean_line(value)
