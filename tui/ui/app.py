@@ -190,8 +190,8 @@ class ReaderScreen(MainScreen):
 
     def on_mount(self) -> None:
         """Runs before ``MainScreen.on_mount`` (handlers run subclass first), so
-        the first view is already shown in the configured order."""
-        self.article_list.newest_first = self.reading_config.sort != "oldest"
+        every view is shown in the configured order until O flips it."""
+        self.newest_first_default = self.reading_config.sort != "oldest"
         width = self.reading_config.article_width
         if width > 0:
             for body in self.query("#article-body"):
