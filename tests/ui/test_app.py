@@ -285,7 +285,9 @@ async def test_unread_view_keeps_read_rows_in_place(make_app: Any, library: Libr
         assert lst.article_at(6).id == library.articles(View(unread=True), limit=1)[0].id  # type: ignore[union-attr]
 
 
-async def test_n_and_N_walk_unread_within_the_view(make_app: Any, library: Library, ui: Any) -> None:
+async def test_n_and_N_walk_unread_within_the_view(
+    make_app: Any, library: Library, ui: Any
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)

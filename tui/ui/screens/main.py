@@ -1079,9 +1079,10 @@ class MainScreen(Screen[None]):
             return
         query, view, count = lst.search_query, lst.view, lst.count
         if query is not None:
-            what = f"the {count} results of {safe.clean(query)[:60]}"
+            what = f"the {_plural(count, 'result')} of {safe.clean(query)[:60]}"
         else:
-            what = f"all {count} articles in {safe.clean(self.source.title if self.source else '')}"
+            name = safe.clean(self.source.title if self.source else "")
+            what = f"the {_plural(count, 'article')} in {name}"
 
         def load_ids() -> list[int]:
             if query is not None:
@@ -1093,7 +1094,7 @@ class MainScreen(Screen[None]):
                 self.app.push_screen(
                     TagEditorScreen(
                         self.library,
-                        f"{count} articles",
+                        _plural(count, "article"),
                         load_ids=load_ids,
                         changed=self._tags_changed,
                     )
