@@ -377,3 +377,34 @@ async def test_the_starred_column_is_set_apart_from_a_title_that_starts_with_a_s
         at = title_star.plain.index("★")
         assert at > 4 and cell(titled, at).bgcolor != gutter
         assert cell(titled, at).color != star_colour
+
+
+async def test_a_note_that_goes_off_screen_on_resize_lets_go_of_the_keys(
+    make_app: Any, ui: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        m: MainScreen = app.main
+        await pilot.press("enter", "e", *"wide", "escape", "escape")
+        await ui.settle(pilot)
+        article = m.pane.article
+        assert article is not None and not m.reading
+        await pilot.press("tab", "tab")  # three panes: the note beside the article shows
+        editor = m.notes.query_one(TextArea)
+        assert app.focused is editor
+        await pilot.press(*" still")
+        await pilot.resize_terminal(*MEDIUM)  # two panes, not reading: the article goes
+        await pilot.pause()
+        assert app.focused is m.article_list
+        assert ui.sql("SELECT body FROM notes WHERE article_id = ?", article.id) == [
+            ("wide still",)
+        ]
+
+
+async def test_E_with_no_article_open_says_where_the_notes_show(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        m: MainScreen = app.main
+        await pilot.press("E")
+        assert "The notes panel shows beside an open article." in m.status.plain
+        assert not m.notes.query_one(TextArea).focusable

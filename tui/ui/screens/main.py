@@ -5,9 +5,16 @@ modal screens (a "d" typed at the help screen would open a delete dialog),
 while Screen bindings apply only when this screen is active.  Actions that
 are app-wide (refresh, add, delete, help, quit) are ``app.*`` actions.
 
-Layout by width: three panes from ``WIDE`` columns up; below that the list
-shares the screen with the feeds while browsing and with the article while
-reading; below ``MEDIUM`` the article takes the whole screen when open.
+Layout by width: three panes from ``WIDE`` columns up (the article pane
+once an article is open; until then the list has its room); below that the
+list shares the screen with the feeds while browsing and with the article
+while reading; below ``MEDIUM`` the article takes the whole screen when open.
+Only what is on screen takes keys: the notes panel holds the note of the
+article in the pane and is disabled while hidden (``_sync_panes``).
+
+The database can change under the running app (``gazette`` in another
+terminal, cron): ``watch_database`` polls SQLite's ``data_version`` and
+redraws counts, the list and the open article when it moves.
 
 Search, tags and saved searches (issue 4): ``/`` opens the search box above
 the article list, whose results replace the list until escape restores the
@@ -97,9 +104,20 @@ class MainScreen(Screen[None]):
         _b("shift+tab", "cycle(-1)", "Previous pane", "previous_pane", "Move to the previous pane"),
         _b("g", "top", "Top", "top", "Go to the top"),
         _b("G", "bottom", "Bottom", "bottom", "Go to the bottom"),
-        _b("n", "next_unread(1)", "Next unread", "next_unread", "Open the next unread", True),
         _b(
-            "N", "next_unread(-1)", "Previous unread", "previous_unread", "Open the previous unread"
+            "n",
+            "next_unread(1)",
+            "Next unread",
+            "next_unread",
+            "Open the next unread in this view",
+            True,
+        ),
+        _b(
+            "N",
+            "next_unread(-1)",
+            "Previous unread",
+            "previous_unread",
+            "Open the previous unread in this view",
         ),
         _b("space", "page", "Page", "page", "Scroll the article; at its end open the next unread"),
         _b("m", "toggle_read", "Read/unread", "toggle_read", "Toggle read"),
@@ -108,7 +126,7 @@ class MainScreen(Screen[None]):
         _b("s", "star", "Star", "star", "Star or unstar the article", True),
         _b("o", "open_link", "Browser", "open_link", "Open the article's link in the browser"),
         _b("y", "copy_link", "Copy link", "copy_link", "Copy the article's link"),
-        _b("O", "flip_order", "Flip order", "flip_order", "Newest or oldest first"),
+        _b("O", "flip_order", "Flip order", "flip_order", "Newest or oldest first in this view"),
         _b("slash", "search", "Search", "search", "Search articles as you type"),
         _b("t", "tag", "Tags", "tag", "Edit the article's tags"),
         _b("T", "tag_view", "Tag view", "tag_view", "Edit the tags of every article in the view"),
@@ -465,6 +483,8 @@ class MainScreen(Screen[None]):
         reload notes the version it saw, so an outside change costs one
         reload, not one per tick.  Returns whether it reloaded (for tests).
         """
+        if getattr(self.app, "quitting", False):
+            return False
         if any(worker.is_running for worker in self.app.workers):
             return False
         if self.library.data_version() == self._seen_version:
@@ -731,6 +751,7 @@ class MainScreen(Screen[None]):
         self.open_article(article)
 
     def _no_more_unread(self, forward: bool) -> None:
+        """Say it on the status line: no pop-up for reaching the end of a list."""
         where = "below" if forward else "above"
         self.status.flash(f"No more unread {where} in this view.")
 
