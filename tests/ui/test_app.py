@@ -87,15 +87,17 @@ async def test_moving_keys_j_k_arrows_g_G_tab(make_app: Any) -> None:
         assert lst.cursor == lst.count - 1 and lst.scroll_y > 0
         await pilot.press("g")
         assert lst.cursor == 0 and lst.scroll_y == 0
-        # tab and shift+tab cycle the panes on screen
-        await pilot.press("tab")
-        assert app.focused is m.pane
+        # tab and shift+tab cycle the panes on screen (no article open: two of them)
         await pilot.press("tab")
         assert app.focused is m.feed_list
         await pilot.press("G")
         assert m.feed_list.cursor_line == m.feed_list.last_line
         await pilot.press("g")
         assert m.feed_list.cursor_line == 0
+        await pilot.press("shift+tab")
+        assert app.focused is m.article_list
+        await pilot.press("enter", "tab")
+        assert app.focused is m.feed_list
         await pilot.press("shift+tab")
         assert app.focused is m.pane
 
@@ -283,7 +285,9 @@ async def test_unread_view_keeps_read_rows_in_place(make_app: Any, library: Libr
         assert lst.article_at(6).id == library.articles(View(unread=True), limit=1)[0].id  # type: ignore[union-attr]
 
 
-async def test_n_and_N_walk_unread_across_feeds(make_app: Any, library: Library, ui: Any) -> None:
+async def test_n_and_N_walk_unread_within_the_view(
+    make_app: Any, library: Library, ui: Any
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
@@ -292,28 +296,35 @@ async def test_n_and_N_walk_unread_across_feeds(make_app: Any, library: Library,
         await ui.settle(pilot)
         assert top is not None and m.pane.article is not None and m.pane.article.id == top.id
         feeds = [s for s in m.feed_list.sources() if s.kind == "feed"]
-        first, second = feeds[0], feeds[1]
+        first = next(s for s in feeds if s.feed is not None and s.feed.total >= 3)
         m.feed_list.select_key(first.key)
         await pilot.pause()
-        library.mark_view_read(first.view)  # nothing left to read here
+        rows = library.articles(first.view, limit=3)
+        library.mark_view_read(first.view)  # only the second and third are left unread
+        library.mark_read([rows[1].id, rows[2].id], False)
         m.refresh_counts()
         m.article_list.reload()
+        m.article_list.focus()
         await pilot.press("n")
         await ui.settle(pilot)
         opened = m.pane.article
-        assert opened is not None and opened.feed_id == second.feed.id  # type: ignore[union-attr]
-        assert m.source is not None and m.source.key == second.key
+        assert opened is not None and opened.id == rows[1].id
         assert read_flag(ui, opened.id) == 1
         await pilot.press("n")
         await ui.settle(pilot)
         nxt = m.pane.article
-        assert nxt is not None and nxt.id != opened.id
+        assert nxt is not None and nxt.id == rows[2].id
         assert m.article_list.current is not None and m.article_list.current.id == nxt.id
-        # N goes back to the previous unread (the first one is read now, so further back)
+        # N goes back to the previous unread (the one opened first is read now: none)
+        await pilot.press("N")
+        await ui.settle(pilot)
+        assert m.pane.article is not None and m.pane.article.id == nxt.id
+        assert "No more unread above in this view." in m.status.plain
         library.mark_read([opened.id], False)
         await pilot.press("N")
         await ui.settle(pilot)
         assert m.pane.article is not None and m.pane.article.id == opened.id
+        assert m.source is not None and m.source.key == first.key  # never another view
 
 
 async def test_o_opens_only_web_links(make_app: Any) -> None:
@@ -547,6 +558,8 @@ async def test_wide_terminal_shows_three_panes(make_app: Any) -> None:
     async with app.run_test(size=(200, 50)) as pilot:
         await pilot.pause()
         m = main(app)
+        await pilot.press("enter")
+        await pilot.pause()
         widths = [m.feed_list.region.width, m.article_list.region.width, m.pane.region.width]
         assert all(w > 20 for w in widths)
         assert sum(widths) >= 190

@@ -728,6 +728,15 @@ class Library:
         """The next (or previous) unread article of a view in list order, by keyset."""
         return self.store.next_unread(view, after_id, newest_first=newest_first, forward=forward)
 
+    def data_version(self) -> int:
+        """A number that changes when another connection has committed.
+
+        Per connection (this thread's): the reader polls it on the UI
+        thread to notice changes made by the CLI, cron or its own worker
+        threads, and its own UI-thread writes never change it.
+        """
+        return self.store.data_version()
+
     def release_thread(self) -> None:
         """Close the calling thread's connection.
 

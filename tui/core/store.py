@@ -276,6 +276,15 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` on this connection.
+
+        It changes when another connection commits (the CLI, cron, another
+        thread), never for this connection's own writes; reading it touches
+        no table, so a running reader can poll it to see outside changes.
+        """
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @property
     def db(self) -> sqlite_utils.Database:
         """sqlite-utils over this connection, imported only when needed

@@ -193,8 +193,8 @@ class ReaderScreen(MainScreen):
 
     def on_mount(self) -> None:
         """Runs before ``MainScreen.on_mount`` (handlers run subclass first), so
-        the first view is already shown in the configured order."""
-        self.article_list.newest_first = self.reading_config.sort != "oldest"
+        every view is shown in the configured order until O flips it."""
+        self.newest_first_default = self.reading_config.sort != "oldest"
         width = self.reading_config.article_width
         if width > 0:
             for body in self.query("#article-body"):
@@ -871,7 +871,8 @@ class GazetteApp(App[int]):
         if failed and not self._auto_refresh:  # the feed list marks them; no toast every hour
             first = failed[0]
             self.notify(
-                f"{len(failed)} feeds failed. {safe.clean(first.title)}: {safe.clean(first.error)}",
+                f"{_plural(len(failed), 'feed')} failed. "
+                f"{safe.clean(first.title)}: {safe.clean(first.error)}",
                 severity="warning",
                 markup=False,
             )
@@ -913,15 +914,16 @@ class GazetteApp(App[int]):
                 return
             removed, articles, notes = self.library.remove_feed(str(feed.id))
             self.main.feed_removed(removed.id)
-            extra = f" and {notes} notes" if notes else ""
+            extra = f" and {_plural(notes, 'note')}" if notes else ""
             self.notify(
-                f"Deleted {safe.clean(removed.title)} ({articles} articles{extra}).",
+                f"Deleted {safe.clean(removed.title)} ({_plural(articles, 'article')}{extra}).",
                 markup=False,
             )
 
         message = (
             f"Delete the feed {safe.clean(feed.title)}?\n"
-            f"Its {feed.total} articles and their notes go with it."
+            f"Its {_plural(feed.total, 'article')} and "
+            f"{'its note' if feed.total == 1 else 'their notes'} go with it."
         )
         self.push_screen(ConfirmScreen(message, "Delete"), confirmed)
 

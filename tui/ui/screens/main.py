@@ -5,9 +5,16 @@ modal screens (a "d" typed at the help screen would open a delete dialog),
 while Screen bindings apply only when this screen is active.  Actions that
 are app-wide (refresh, add, delete, help, quit) are ``app.*`` actions.
 
-Layout by width: three panes from ``WIDE`` columns up; below that the list
-shares the screen with the feeds while browsing and with the article while
-reading; below ``MEDIUM`` the article takes the whole screen when open.
+Layout by width: three panes from ``WIDE`` columns up (the article pane
+once an article is open; until then the list has its room); below that the
+list shares the screen with the feeds while browsing and with the article
+while reading; below ``MEDIUM`` the article takes the whole screen when open.
+Only what is on screen takes keys: the notes panel holds the note of the
+article in the pane and is disabled while hidden (``_sync_panes``).
+
+The database can change under the running app (``gazette`` in another
+terminal, cron): ``watch_database`` polls SQLite's ``data_version`` and
+redraws counts, the list and the open article when it moves.
 
 Search, tags and saved searches (issue 4): ``/`` opens the search box above
 the article list, whose results replace the list until escape restores the
@@ -37,7 +44,7 @@ from textual.widgets import Footer, Static, TextArea, Tree
 from textual.worker import get_current_worker
 
 from tui.core import folders
-from tui.core.errors import GazetteError
+from tui.core.errors import GazetteError, NotFound
 from tui.core.library import Library
 from tui.core.models import Article, Feed, View
 from tui.core.search import SavedSearch, compile_query, parse_query
@@ -78,6 +85,8 @@ class SearchCounts(Message):
 
 WIDE = 150
 MEDIUM = 100
+#: Seconds between looks at whether another program changed the database.
+WATCH_EVERY = 2.0
 
 
 def _b(key: str, action: str, description: str, bid: str, tip: str, show: bool = False) -> Binding:
@@ -96,9 +105,20 @@ class MainScreen(Screen[None]):
         _b("shift+tab", "cycle(-1)", "Previous pane", "previous_pane", "Move to the previous pane"),
         _b("g", "top", "Top", "top", "Go to the top"),
         _b("G", "bottom", "Bottom", "bottom", "Go to the bottom"),
-        _b("n", "next_unread(1)", "Next unread", "next_unread", "Open the next unread", True),
         _b(
-            "N", "next_unread(-1)", "Previous unread", "previous_unread", "Open the previous unread"
+            "n",
+            "next_unread(1)",
+            "Next unread",
+            "next_unread",
+            "Open the next unread in this view",
+            True,
+        ),
+        _b(
+            "N",
+            "next_unread(-1)",
+            "Previous unread",
+            "previous_unread",
+            "Open the previous unread in this view",
         ),
         _b("space", "page", "Page", "page", "Scroll the article; at its end open the next unread"),
         _b("m", "toggle_read", "Read/unread", "toggle_read", "Toggle read"),
@@ -110,7 +130,7 @@ class MainScreen(Screen[None]):
         # Numbered links: the [N] after a link in the article, listed at its end.
         _b("L", "link_number('open')", "Open link N", "open_link_number", "Open link N (asks N)"),
         _b("Y", "link_number('copy')", "Copy link N", "copy_link_number", "Copy link N (asks N)"),
-        _b("O", "flip_order", "Flip order", "flip_order", "Newest or oldest first"),
+        _b("O", "flip_order", "Flip order", "flip_order", "Newest or oldest first in this view"),
         _b("slash", "search", "Search", "search", "Search articles as you type"),
         _b("t", "tag", "Tags", "tag", "Edit the article's tags"),
         _b("T", "tag_view", "Tag view", "tag_view", "Edit the tags of every article in the view"),
@@ -157,6 +177,12 @@ class MainScreen(Screen[None]):
         self.tags: list[TagCount] = []
         #: Saved searches with their unread counts (as last counted by the worker).
         self.searches: list[SavedSearch] = []
+        #: The order of a view flipped with O (by source key), kept for the session.
+        self._order: dict[str, bool] = {}
+        #: The order of every other view (the ``[reading] sort`` setting).
+        self.newest_first_default = True
+        #: SQLite's data_version as of the last reload (see watch_database).
+        self._seen_version = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No reader action runs once quitting has begun (keys may still arrive).
@@ -216,6 +242,8 @@ class MainScreen(Screen[None]):
         """Paint from SQLite straight away: feeds, counts and the first page of All."""
         self.query_one("#feed-error").display = False
         self._layout(self.app.size.width)
+        self._seen_version = self.library.data_version()
+        self.set_interval(WATCH_EVERY, self.watch_database, name="watch-database")
         self.refresh_counts()
         sources = self.feed_list.sources()
         if sources:
@@ -229,6 +257,7 @@ class MainScreen(Screen[None]):
         self.set_class(width >= WIDE, "-wide")
         self.set_class(MEDIUM <= width < WIDE, "-medium")
         self.set_class(width < MEDIUM, "-narrow")
+        self._sync_panes()
 
     @property
     def reading(self) -> bool:
@@ -236,6 +265,56 @@ class MainScreen(Screen[None]):
 
     def _set_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
+        self._sync_panes()
+
+    @property
+    def reader_shown(self) -> bool:
+        """Whether the article pane is on screen, by the layout rules of ``app.tcss``.
+
+        Worked out from the classes rather than read from the styles, which
+        Textual applies only after the key being handled: three panes show
+        the article pane once an article is open, fewer panes while reading.
+        """
+        if self.has_class("-wide"):
+            return self.pane.article is not None
+        return self.reading
+
+    @property
+    def notes_shown(self) -> bool:
+        """Whether the notes panel is on screen (and so may take focus and keys)."""
+        return self.reader_shown and self.has_class("-notes") and self.pane.article is not None
+
+    def _sync_panes(self) -> None:
+        """Keep what may take keys in step with what is on screen.
+
+        Why: a notes editor left focused after its pane was hidden took the
+        user's typing into a note nobody could see (issue 13).  The notes
+        panel is told whether it shows: hidden, it saves its note to its own
+        article and its editor cannot be focused; focus it had moves to a
+        pane on screen.  The ``-open`` class lets three panes give the list
+        the article pane's room until an article is open.
+        """
+        self.set_class(self.pane.article is not None, "-open")
+        shown = self.notes_shown
+        focused = self.focused
+        if not shown and focused is not None and self.notes in focused.ancestors_with_self:
+            (self.pane if self.reader_shown else self.article_list).focus()
+        self.notes.set_shown(shown)
+
+    def close_article(self) -> None:
+        """Close the open article: its note is saved to it, the pane and notes empty.
+
+        The notes panel is unbound (nothing can be typed into it) until the
+        next article opens and binds it to that article.  Focus in the
+        article or its note moves to the list.
+        """
+        focused = self.focused
+        if focused is not None and self.query_one("#reader") in focused.ancestors_with_self:
+            self.article_list.focus()
+        self.notes.flush()
+        self.pane.clear()
+        self.notes.load(None, "")
+        self._set_reading(False)
 
     # -- data ---------------------------------------------------------------
 
@@ -325,10 +404,17 @@ class MainScreen(Screen[None]):
         if self.search_bar.is_open:
             self._end_search()
         self.source = source
+        self._show_rows(source)
+        if self.article_list.count == 0 and self.pane.article is not None:
+            self.close_article()  # nothing here to have open
+
+    def _show_rows(self, source: Source) -> None:
+        """List a source's articles from the top, in the order chosen for it."""
         if source.query is not None:
             self.article_list.show_query(source.query, terms=self._terms(source.query))
         else:
-            self.article_list.show(source.view)
+            newest_first = self._order.get(source.key, self.newest_first_default)
+            self.article_list.show(source.view, newest_first=newest_first)
         self._show_source_header()
         self.status.set_counts(self.counts, self.article_list.count)
 
@@ -380,19 +466,57 @@ class MainScreen(Screen[None]):
             self.status.set_counts(self.counts, lst.count)
 
     def after_refresh(self) -> None:
-        """New articles arrived: recount, and reload the list keeping the cursor's article."""
+        """New articles arrived: recount, and reload the list keeping the cursor's article.
+
+        What is shown is now up to date, so the database's version is noted:
+        the refresh's own writes do not make ``watch_database`` reload again.
+        """
         self.refresh_counts()
         self.article_list.reload(keep=self.article_list.current)
         self._show_source_header()
         self.status.set_counts(self.counts, self.article_list.count)
+        self._seen_version = self.library.data_version()
+
+    def watch_database(self) -> bool:
+        """Timer: reload when another program (the CLI, cron) changed the database.
+
+        SQLite's ``data_version`` on the UI thread's connection (a few
+        microseconds, no table read) changes when any other connection
+        commits, this app's own worker threads included.  While a worker
+        runs nothing is reloaded (a refresh redraws when it ends), and each
+        reload notes the version it saw, so an outside change costs one
+        reload, not one per tick.  Returns whether it reloaded (for tests).
+        """
+        if getattr(self.app, "quitting", False):
+            return False
+        if any(worker.is_running for worker in self.app.workers):
+            return False
+        if self.library.data_version() == self._seen_version:
+            return False
+        self.after_refresh()
+        self._reload_open()
+        return True
+
+    def _reload_open(self) -> None:
+        """The open article after an outside change: its header, its note, or gone."""
+        article = self.pane.article
+        if article is None:
+            return
+        try:
+            fresh = self.library.article(article.id)
+        except NotFound:  # removed by the CLI (remove, cleanup)
+            self.close_article()
+            return
+        self.pane.update_header(fresh)
+        note = self.library.note(fresh.id)
+        if not self.notes.dirty and (note.body if note else "") != self.notes.text:
+            self._load_note(fresh)  # written with `gazette note` while shown here
 
     def feed_removed(self, feed_id: int) -> None:
         """A feed is gone: close its article, rebuild the tree, show All."""
         article = self.pane.article
         if article is not None and article.feed_id == feed_id:
-            self.pane.clear()
-            self.notes.load(None, "")
-            self._set_reading(False)
+            self.close_article()
         self.refresh_counts()
         sources = self.feed_list.sources()
         if sources:
@@ -519,10 +643,13 @@ class MainScreen(Screen[None]):
     # -- actions: moving around ---------------------------------------------
 
     def _visible_panes(self) -> list[Widget]:
-        panes: list[Widget] = [self.feed_list, self.article_list, self.pane]
-        if self.has_class("-notes") and self.pane.article is not None:
+        """The panes on screen, in tab order: every ancestor displayed, not just the parent."""
+        panes: list[Widget] = [self.feed_list, self.article_list]
+        if self.reader_shown:
+            panes.append(self.pane)
+        if self.notes_shown:
             panes.append(self.notes.query_one("TextArea"))
-        return [p for p in panes if p.display and p.parent is not None and p.parent.display]
+        return [p for p in panes if all(n.display for n in p.ancestors_with_self if n is not self)]
 
     def action_cycle(self, step: int) -> None:
         """Tab and shift+tab: move between the panes on screen."""
@@ -548,6 +675,11 @@ class MainScreen(Screen[None]):
                 self.open_article(article)
 
     def action_back(self) -> None:
+        """Escape: from the note to the article, from the article to the list.
+
+        Leaving the article hides it below three panes; its note is then
+        saved and takes no keys (``_sync_panes``) until it shows again.
+        """
         focused = self.focused
         if focused is not None and self.notes in focused.ancestors:
             self.pane.focus()
@@ -588,7 +720,11 @@ class MainScreen(Screen[None]):
             self.open_article(self.article_list.current)
 
     def action_next_unread(self, step: int) -> None:
-        """n/N: the next unread in this view, then in the following feeds."""
+        """n/N: the next (previous) unread article in this view, in the list's order.
+
+        It never leaves the view (the list shows what the user chose to
+        read); at either end the status line says so, and nothing wraps.
+        """
         forward = step > 0
         lst = self.article_list
         current = self.target()
@@ -602,7 +738,7 @@ class MainScreen(Screen[None]):
                 start = lst.cursor if found is None else found
             index = lst.next_unread_row(start, forward)
             if index is None:
-                self.app.notify("No more unread articles here.", markup=False)
+                self._no_more_unread(forward)
                 return
             lst.move_to(index)
             if lst.current is not None:
@@ -613,38 +749,30 @@ class MainScreen(Screen[None]):
             lst.view, after, newest_first=lst.newest_first, forward=forward
         )
         if article is None:
-            article = self._unread_elsewhere(forward)
-        if article is None:
-            self.app.notify("No more unread articles.", markup=False)
+            self._no_more_unread(forward)
             return
         lst.select(article)
         self.open_article(article)
 
-    def _unread_elsewhere(self, forward: bool) -> Article | None:
-        """Move to the next feed (in list order) that has unread articles."""
-        feeds = [s for s in self.feed_list.sources() if s.kind == "feed"]
-        if not forward:
-            feeds.reverse()
-        key = self.source.key if self.source else ""
-        index = next((i for i, s in enumerate(feeds) if s.key == key), -1)
-        for source in feeds[index + 1 :] + feeds[: max(index, 0)]:
-            if source.unread:
-                self.feed_list.select_key(source.key)
-                self.show_source(source)
-                lst = self.article_list
-                return self.library.next_unread(
-                    lst.view, None, newest_first=lst.newest_first, forward=forward
-                )
-        return None
+    def _no_more_unread(self, forward: bool) -> None:
+        """Say it on the status line: no pop-up for reaching the end of a list."""
+        where = "below" if forward else "above"
+        self.status.flash(f"No more unread {where} in this view.")
 
     def action_flip_order(self) -> None:
+        """O: flip this view's order; each view keeps its own for the session."""
         lst = self.article_list
         if lst.searching:
             self.app.notify("Search results keep their order.", markup=False)
             return
         lst.newest_first = not lst.newest_first
+        if self.source is not None:
+            self._order[self.source.key] = lst.newest_first
         lst.reload(keep=lst.current)
         self._show_source_header()
+        first = "Newest" if lst.newest_first else "Oldest"
+        name = safe.clean(self.source.title) if self.source is not None else "this view"
+        self.status.flash(f"{first} first in {name or '(untitled)'}.")
 
     # -- actions: article state ---------------------------------------------
 
@@ -763,12 +891,19 @@ class MainScreen(Screen[None]):
     # -- actions: notes -----------------------------------------------------
 
     def action_edit_note(self) -> None:
-        if self.pane.article is None:
-            article = self.article_list.current
-            if article is None:
-                return
+        """e: write in the note of the article keys act on, with it on screen.
+
+        That article is opened first unless it is the one the pane shows, so
+        a note is only ever typed beside the article it belongs to.
+        """
+        article = self.target()
+        if article is None:
+            return
+        shown = self.pane.article
+        if not self.reader_shown or shown is None or shown.id != article.id:
             self.open_article(article)
         self.add_class("-notes")
+        self._sync_panes()
         self.notes.focus_editor()
 
     def action_quote_to_note(self) -> None:
@@ -794,23 +929,29 @@ class MainScreen(Screen[None]):
             return
         if self.notes.article_id != article.id:  # never quote into another article's note
             self._load_note(article)
+        self._set_reading(True)
+        self.add_class("-notes")
+        self._sync_panes()  # the panel takes text only while it shows
         if not self.notes.append(quote_block(text, article.title, article.url)):
             return
         if selected:
             self.clear_selection()
-        self._set_reading(True)
-        self.add_class("-notes")
         self.notes.flush()
         self.notes.focus_editor()
 
     def action_toggle_notes(self) -> None:
+        """E: show or hide the notes panel (it shows beside an open article)."""
         if self.has_class("-notes"):
             self.notes.flush()
             self.remove_class("-notes")
-            if self.pane.article is not None:
+            self._sync_panes()
+            if self.reader_shown:
                 self.pane.focus()
         else:
             self.add_class("-notes")
+            self._sync_panes()
+            if not self.notes_shown:
+                self.status.flash("The notes panel shows beside an open article.")
 
     # -- search ---------------------------------------------------------------
 
@@ -859,14 +1000,8 @@ class MainScreen(Screen[None]):
         """An empty box shows the view it replaced (the box stays open)."""
         source = self._before_search[0] if self._before_search else self.source
         self._results_shown = False
-        if source is None:
-            return
-        if source.query is not None:
-            self.article_list.show_query(source.query, terms=self._terms(source.query))
-        else:
-            self.article_list.show(source.view)
-        self._show_source_header()
-        self.status.set_counts(self.counts, self.article_list.count)
+        if source is not None:
+            self._show_rows(source)
 
     @on(SearchBar.Closed)
     def _search_closed(self, _message: SearchBar.Closed) -> None:
@@ -1014,9 +1149,10 @@ class MainScreen(Screen[None]):
             return
         query, view, count = lst.search_query, lst.view, lst.count
         if query is not None:
-            what = f"the {count} results of {safe.clean(query)[:60]}"
+            what = f"the {_plural(count, 'result')} of {safe.clean(query)[:60]}"
         else:
-            what = f"all {count} articles in {safe.clean(self.source.title if self.source else '')}"
+            name = safe.clean(self.source.title if self.source else "")
+            what = f"the {_plural(count, 'article')} in {name}"
 
         def load_ids() -> list[int]:
             if query is not None:
@@ -1028,7 +1164,7 @@ class MainScreen(Screen[None]):
                 self.app.push_screen(
                     TagEditorScreen(
                         self.library,
-                        f"{count} articles",
+                        _plural(count, "article"),
                         load_ids=load_ids,
                         changed=self._tags_changed,
                     )

@@ -296,7 +296,8 @@ class TagEditorScreen(ModalScreen[bool]):
             return
         if self.bulk:
             self.busy = True
-            self._set_status(f"Tagging {len(self.ids)} articles…")
+            n = len(self.ids)
+            self._set_status(f"Tagging {n} article{'' if n == 1 else 's'}…")
             self._apply_bulk(list(self.ids), add, remove)
             return
         try:

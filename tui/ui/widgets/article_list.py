@@ -38,6 +38,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -107,7 +108,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--unread { text-style: bold; }
     ArticleList > .article-list--read { color: $text-muted; }
     ArticleList > .article-list--marker { color: $text-accent; }
-    ArticleList > .article-list--star { color: $text-warning; }
+    ArticleList > .article-list--star { color: $warning; text-style: bold; }
+    ArticleList > .article-list--gutter { background: $foreground 10%; }
     ArticleList > .article-list--meta { color: $text-muted; }
     ArticleList > .article-list--cursor {
         background: $block-cursor-blurred-background;
@@ -130,6 +132,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--read",
         "article-list--marker",
         "article-list--star",
+        "article-list--gutter",
         "article-list--meta",
         "article-list--cursor",
         "article-list--empty",
@@ -530,8 +533,9 @@ class ArticleList(ScrollView, can_focus=True):
             ("★" if article.starred else " ", style("article-list--star")),
             ("✎" if article.has_note else " ", mark),
             ("#" if article.tags else " ", mark),
-            (" ", base),
         )
+        markers.stylize(Style(bgcolor=style("article-list--gutter").bgcolor))
+        markers.append(" ", base)
         if date is None:
             date = relative_date(article.published, self.clock())
         date = date.rjust(DATE_WIDTH)

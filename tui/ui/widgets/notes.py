@@ -138,6 +138,7 @@ class NotesPanel(Vertical):
     - :meth:`flush` saves now if there is unsaved text; returns ``True`` when
       nothing is left unsaved.
     - :meth:`focus_editor` puts the cursor in the note.
+    - :meth:`set_shown` says whether the panel is on screen (hidden: no keys).
     - :meth:`append` adds text at the end of the note (quote to note).
     - :class:`NotesPanel.Saved` is posted after every successful save.
     """
@@ -217,6 +218,8 @@ class NotesPanel(Vertical):
         self._created: int | None = None
         self._updated: int | None = None
         self._article_id: int | None = None
+        #: Whether the panel is on screen (see set_shown); alone, it always is.
+        self._shown = True
         self._saved_text = ""
         self._title = ""
         self._timer: Timer | None = None
@@ -319,11 +322,24 @@ class NotesPanel(Vertical):
         self._saved_text = self._ta.text
         if unsaved is not None:
             self._ta.load_text(unsaved)
-        self._ta.disabled = article_id is None
+        self._ta.disabled = article_id is None or not self._shown
         self._update_title()
         self._update_times()
         if unsaved is not None:
             self._restart_timer()
+
+    def set_shown(self, shown: bool) -> None:
+        """Say whether the panel is on screen: off screen it saves and takes no keys.
+
+        Why: an editor that kept focus after its pane was hidden took the
+        user's typing into a note nobody could see.  Hiding saves the note to
+        its own article at once; a hidden editor is disabled, so it cannot be
+        focused (tab, a click) and gives up focus if it had it.
+        """
+        if self._shown and not shown:
+            self.flush()
+        self._shown = shown
+        self._ta.disabled = self._article_id is None or not shown
 
     def flush(self) -> bool:
         """Save now if anything is unsaved; ``True`` when nothing is left unsaved."""

@@ -3,14 +3,44 @@
 It holds numbers only, plus short messages the app writes (never untrusted
 text, which would go through ``safe`` anyway), and renders them as
 ``Content`` so nothing in it is ever parsed as markup.
+
+It always fits its width (issue 13: at 80 columns "Refreshing 0/7 (x to
+stop)" was cut to "(x to"): the least useful parts go first (the total, the
+noted and starred counts, the stop hint, the view's size), and a message
+still too long is shortened at a word with "…", never in the middle of one.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.ui import safe
+
+#: Seconds a notice ("No more unread in this view") stays on the line.
+NOTICE_SECONDS = 6.0
+#: Parts of the line in the order they are dropped when it does not fit.
+DROP_ORDER = ("total", "noted", "starred", "hint", "here")
+#: Between the counts and the progress or message.
+GAP = "   "
+
+
+def cut_at_word(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut after a whole word with "…".
+
+    A single word longer than the width is the one case cut inside a word.
+    """
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = safe.truncate(text, width)[:-1]  # fits with the ellipsis
+    space = head.rfind(" ")
+    if space > 0 and text[len(head)] != " ":
+        head = head[:space]
+    return head.rstrip(" ·,;:(") + "…"
 
 
 class StatusBar(Static):
@@ -37,6 +67,9 @@ class StatusBar(Static):
         #: Shown after the progress while refreshing, e.g. "x to stop".
         self.hint = ""
         self.message = ""
+        #: A short-lived answer to a key ("No more unread in this view"); wins over the rest.
+        self.notice = ""
+        self._notice_timer: Timer | None = None
 
     def set_counts(self, counts: dict[str, int], view_count: int) -> None:
         self.counts = dict(counts)
@@ -48,7 +81,7 @@ class StatusBar(Static):
         self.stopping = False
         self.hint = hint
         self.message = ""
-        self._draw()
+        self._end_notice()
 
     def refresh_stopping(self) -> None:
         """The user asked the refresh to stop; it ends within moments."""
@@ -63,33 +96,73 @@ class StatusBar(Static):
     def refresh_finished(self, message: str) -> None:
         self.refreshing = self.stopping = False
         self.message = message
+        self._end_notice()
+
+    def flash(self, notice: str, seconds: float = NOTICE_SECONDS) -> None:
+        """Answer a key on the line for a few seconds (instead of a pop-up)."""
+        self._end_notice()
+        self.notice = notice
+        self._notice_timer = self.set_timer(seconds, self._end_notice, name="status-notice")
+        self._draw()
+
+    def _end_notice(self) -> None:
+        """The notice goes (its time is up, or a refresh has news), and the line is redrawn."""
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+            self._notice_timer = None
+        self.notice = ""
         self._draw()
 
     @property
     def plain(self) -> str:
-        """What the line says (for tests)."""
-        return self._text()
+        """What the line says at its current width (for tests)."""
+        return self._text(self._width())
 
-    def _text(self) -> str:
+    def _width(self) -> int | None:
+        """Cells for the text (None before the first layout: say everything)."""
+        width = self.content_region.width
+        return width if width > 0 else None
+
+    def _text(self, width: int | None = None) -> str:
+        """The fullest wording that fits ``width``, dropping parts in ``DROP_ORDER``."""
+        dropped: set[str] = set()
+        line = self._line(dropped)
+        for part in DROP_ORDER:
+            if width is None or cell_len(line) <= width:
+                return line
+            dropped.add(part)
+            line = self._line(dropped)
+        return line if width is None else cut_at_word(line, width)
+
+    def _line(self, dropped: set[str]) -> str:
         c = self.counts
         parts = [
-            f"{self.view_count} here",
-            f"{c.get('unread', 0)} unread",
-            f"{c.get('starred', 0)} starred",
-            f"{c.get('noted', 0)} noted",
-            f"{c.get('all', 0)} total",
+            ("here", f"{self.view_count} here"),
+            ("unread", f"{c.get('unread', 0)} unread"),
+            ("starred", f"{c.get('starred', 0)} starred"),
+            ("noted", f"{c.get('noted', 0)} noted"),
+            ("total", f"{c.get('all', 0)} total"),
         ]
-        left = " · ".join(parts)
-        if self.refreshing:
-            verb = "Stopping the refresh at" if self.stopping else "Refreshing"
-            right = f"{verb} {self.done}/{self.total}"
-            if self.failed:
-                right += f", {self.failed} failed"
-            if self.hint and not self.stopping:
-                right += f" ({self.hint})"
-        else:
-            right = safe.clean(self.message)
-        return f"{left}   {right}" if right else left
+        left = " · ".join(text for key, text in parts if key not in dropped)
+        right = self._right(hint="hint" not in dropped)
+        return f"{left}{GAP}{right}" if right else left
+
+    def _right(self, *, hint: bool) -> str:
+        """The notice, else the refresh's progress (with the stop hint), else its result."""
+        if self.notice:
+            return safe.clean(self.notice)
+        if not self.refreshing:
+            return safe.clean(self.message)
+        verb = "Stopping the refresh at" if self.stopping else "Refreshing"
+        right = f"{verb} {self.done}/{self.total}"
+        if self.failed:
+            right += f", {self.failed} failed"
+        if hint and self.hint and not self.stopping:
+            right += f" ({self.hint})"
+        return right
+
+    def on_resize(self) -> None:
+        self._draw()
 
     def _draw(self) -> None:
-        self.update(Content(self._text()))
+        self.update(Content(self._text(self._width())))
