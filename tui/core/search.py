@@ -12,7 +12,12 @@ The pipeline is ``parse_query`` (pure, never raises) -> ``compile_query``
 * Limits: at most ``MAX_ITEMS`` words and filters, so a pasted page of text
   gets a one-line message instead of a 2,000-term query.
 
-Ranking uses bm25 with column weights title 10, author 3, body 1, note 2.
+Ranking: articles with a query word in the title come first, then the rest;
+within each group bm25 orders them, with column weights title 10, author 3,
+body 1, note 2.  The weights alone cannot promise that a title hit counts
+more: FTS5's bm25 saturates term frequency and divides it by the length of
+the whole row, so a short body repeating the word outscored a long article
+named after it.
 Scoring every match of a very common word costs ~2.5 us per row (250 ms for
 100k rows on the dev machine), so relevance is computed over the newest
 ``RANK_WINDOW`` matches (FTS5 walks its doclists newest-id first and stops):
@@ -47,6 +52,9 @@ from tui.core.text import clean_line, shorten
 MAX_ITEMS = 64
 RANK_WINDOW = 5000
 BM25 = "bm25(articles_fts, 10.0, 3.0, 1.0, 2.0)"
+# 1 when a word of the query is in the title: bm25 with only the title weighed
+# is 0 exactly when no phrase has a hit there (FTS5 keeps every idf above 0).
+TITLED = "(bm25(articles_fts, 1.0, 0.0, 0.0, 0.0) < 0)"
 MAX_SEARCH_NAME = 100
 
 SYNTAX_HELP = """\
@@ -700,10 +708,12 @@ def search(
         args: list[Any] = [*params, limit, offset]
     else:
         sql = (
-            f"WITH page AS MATERIALIZED (SELECT id, score FROM (SELECT rowid AS id, "
-            f"{BM25} AS score FROM articles_fts WHERE articles_fts MATCH ? AND {where} "
-            "ORDER BY rowid DESC LIMIT ?) ORDER BY score, id DESC LIMIT ? OFFSET ?) "
-            f"SELECT {_ARTICLE_COLUMNS} FROM page {join} ORDER BY page.score, page.id DESC"
+            f"WITH page AS MATERIALIZED (SELECT id, titled, score FROM (SELECT rowid AS id, "
+            f"{TITLED} AS titled, {BM25} AS score FROM articles_fts WHERE articles_fts MATCH ? "
+            f"AND {where} ORDER BY rowid DESC LIMIT ?) "
+            "ORDER BY titled DESC, score, id DESC LIMIT ? OFFSET ?) "
+            f"SELECT {_ARTICLE_COLUMNS} FROM page {join} "
+            "ORDER BY page.titled DESC, page.score, page.id DESC"
         )
         args = [match, *params, max(RANK_WINDOW, offset + limit), limit, offset]
     try:
