@@ -838,6 +838,83 @@ def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
+# -- snippets --------------------------------------------------------------
+
+SNIPPET_WIDTH = 160
+# The Markdown tui.core.convert writes, reduced to the words a reader sees.  Images go
+# (the index does not hold their alt text either) and links keep their words.  Marks go
+# without leaving a space, so "*privacy*." stays "privacy." and never "privacy .".
+# No pattern can rescan: the text of a link or image stops at the next bracket (the
+# converter escapes brackets in text), so 50,000 "[" in a code block stay linear.
+_MD_IMAGE = re.compile(r"!\[(?:\\.|[^\[\]\\\n])*+\]\([^()\s]*+\)")
+_MD_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\\n])*+)\]\([^()\s]*+\)")
+_MD_LIST_MARK = re.compile(r"(?:#{1,6}|[-+*]|\d{1,9}[.)])[ \t]+")
+_MD_INLINE = re.compile(r"`([^`\n]++)`|\\([!-/:-@\[-`{-~])|[*_~`]++|\|")
+_RULE_CHARS = "|:- \t"
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*+ ")
+
+
+def _md_inline(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)  # a code span: its text, as is
+    if m.group(2) is not None:
+        return m.group(2)  # an escaped character: the character
+    return " " if m.group() == "|" else ""  # table cells stay apart; emphasis goes
+
+
+def markdown_words(md: str) -> str:
+    """Converted Markdown as the one line of words a reader sees (no marks, no targets)."""
+    lines: list[str] = []
+    for line in _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", md)).split("\n"):
+        line = line.lstrip(" \t>")
+        if line.startswith("```") or ("-" in line and not line.strip(_RULE_CHARS)):
+            continue  # a code fence, a rule or a table's header line
+        m = _MD_LIST_MARK.match(line)
+        lines.append(line[m.end() :] if m else line)
+    return clean_line(_MD_INLINE.sub(_md_inline, " ".join(lines)))
+
+
+def match_snippet(md: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
+    """One line of the body around the first match of ``terms`` ("" if none).
+
+    Reads the Markdown block by block until one matches (in the body worker: a long
+    article stops early), then cuts about ``width`` characters around the match: from
+    the start of its sentence when that is near, else from a word a third of the width
+    before it, to the last whole word that fits.  "…" marks each side that was cut.
+    """
+    if not md or not terms:
+        return ""
+    for block in md.split("\n\n"):
+        text = markdown_words(block)
+        spans = highlight_spans(text, terms)
+        if spans:
+            return _cut(text, spans[0], width)
+    return ""
+
+
+def _cut(text: str, span: tuple[int, int], width: int) -> str:
+    """``text`` cut to about ``width`` characters around ``span``, at word boundaries."""
+    if len(text) <= width:
+        return text
+    first, last = span
+    start = max(0, first - width // 3)
+    if start:
+        sentences = [m.end() for m in _SENTENCE_END.finditer(text, start, first)]
+        if sentences:
+            start = sentences[-1]
+        else:
+            space = text.find(" ", start, first)
+            start = space + 1 if space >= 0 else start
+    end = max(start + width, last)
+    if end < len(text):
+        space = text.rfind(" ", last, end + 1)
+        end = space if space >= 0 else end
+    else:
+        end = len(text)
+    cut = text[start:end].strip()
+    return ("… " if start else "") + cut + (" …" if end < len(text) else "")
+
+
 # -- saved searches --------------------------------------------------------
 
 
