@@ -681,6 +681,31 @@ def test_plain_text(raw: str, expected: str) -> None:
     assert html_text(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "<header>Checking</header><section>Privacy-Preserving</section>",
+            "Checking Privacy-Preserving",
+        ),
+        ("<table><tr><th>a</th><th>b</th></tr><tr><td>c</td><td>d</td></tr></table>", "a b c d"),
+        ("<dl><dt>term</dt><dd>meaning</dd></dl>", "term meaning"),
+        (
+            "<figure><img src='x.png'>Fig<figcaption>Caption</figcaption></figure>next",
+            "Fig Caption next",
+        ),
+        ("word<img src='x.png'>word", "word word"),
+        (
+            "<pre>code</pre>text<hr>more<aside>aside</aside><nav>nav</nav>",
+            "code text more aside nav",
+        ),
+        ("<p>x</p><span>y</span>z <em>a</em>b", "x yz ab"),  # inline elements join
+    ],
+)
+def test_block_boundaries_keep_indexed_words_apart(raw: str, expected: str) -> None:
+    assert html_text(raw) == expected
+
+
 # ------------------------------------------------------------------------ import hygiene
 
 
