@@ -74,7 +74,8 @@ Search: every word must match, in any order; case and accents are ignored.
   after:7d  before:2w  days, weeks, months (3m) or years (1y) ago
   in:title         look for the words in titles only
   -tag:x -is:read  leave out what a filter matches
-Filters alone list articles newest first; words list the best matches first."""
+Filters alone list articles newest first; words list the best matches first,
+articles with a word in their title before the others."""
 
 _FIELDS = frozenset({"tag", "feed", "folder", "author", "is", "before", "after", "in"})
 # is: values as (operator, id set).  Each set is read from a small covering
