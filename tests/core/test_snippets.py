@@ -55,6 +55,19 @@ def test_markdown_becomes_the_words_a_reader_sees() -> None:
     assert markdown_words(escaped) == r"1. not *bold* a_b [x](y) # | \ end"
 
 
+def test_lines_shown_apart_are_kept_apart_in_the_one_line() -> None:
+    # A plain-text description (one credit a line) and an HTML line break.
+    text = "Credits:\nTwo people hugging: Dida Mulder\nBoy with 3D Printed hand: E-NABLE"
+    assert snippet(text, "hugging") == (
+        "Credits: · Two people hugging: Dida Mulder · Boy with 3D Printed hand: E-NABLE"
+    )
+    assert snippet("<p>Roses are red,<br>privacy is blue</p>", "privacy") == (
+        "Roses are red, · privacy is blue"
+    )
+    # A line break that is only the source's wrapping is a space.
+    assert snippet("<p>Wrapped\nprivacy text</p>", "privacy") == "Wrapped privacy text"
+
+
 def test_long_text_is_cut_at_words_from_the_sentence_start() -> None:
     words = " ".join(f"w{i}" for i in range(60))
     html = f"<p>{words}. The privacy part begins here and goes on. {words}.</p>"

@@ -864,15 +864,20 @@ def _md_inline(m: re.Match[str]) -> str:
 
 
 def markdown_words(md: str) -> str:
-    """Converted Markdown as the one line of words a reader sees (no marks, no targets)."""
-    lines: list[str] = []
+    """Converted Markdown as the one line of words a reader sees (no marks, no targets).
+
+    Lines the reader shows apart (a hard break: "Credits:" then one name a line) are
+    joined with " · ", so that the one line does not read as a sentence.
+    """
+    parts: list[str] = []
     for line in _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", md)).split("\n"):
         line = line.lstrip(" \t>")
         if line.startswith("```") or ("-" in line and not line.strip(_RULE_CHARS)):
             continue  # a code fence, a rule or a table's header line
         m = _MD_LIST_MARK.match(line)
-        lines.append(line[m.end() :] if m else line)
-    return clean_line(_MD_INLINE.sub(_md_inline, " ".join(lines)))
+        parts.append(line[m.end() :] if m else line)
+        parts.append(" · " if line.endswith("  ") else " ")
+    return clean_line(_MD_INLINE.sub(_md_inline, "".join(parts[:-1])))
 
 
 def match_snippet(md: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
