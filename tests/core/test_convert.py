@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -508,6 +509,151 @@ def test_colspan_that_crashes_markdownify_keeps_the_table() -> None:
     assert "table_open" in [t.type for t in tokens(md)]
 
 
+# ------------------------------------------------------------------------ plain-text bodies
+
+CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
+
+
+def inline_types(md: str) -> list[str]:
+    """Token types, without text and the renderer's own autolinks of bare URLs."""
+    skip = ("inline", "text", "link_open", "link_close")
+    return [t.type for t in walk(tokens(md)) if t.type not in skip]
+
+
+def test_plain_text_body_keeps_its_lines_and_paragraphs() -> None:
+    # A YouTube description: feedparser calls it HTML, but it is text laid out in lines.
+    text = (
+        "New video!\n\n0:00 Intro\n1:23 Setup\n\nSources:\nhttps://a.example/x\n"
+        "https://b.example/y\n"
+    )
+    md = html_to_markdown(text)
+    assert inline_types(md) == [
+        *("paragraph_open", "paragraph_close"),
+        *("paragraph_open", "hardbreak", "paragraph_close"),
+        *("paragraph_open", "hardbreak", "hardbreak", "paragraph_close"),
+    ]
+    assert paragraphs(md) == [
+        "New video!",
+        "0:00 Intro  \n1:23 Setup",
+        "Sources:  \nhttps://a.example/x  \nhttps://b.example/y",
+    ]
+
+
+def test_plain_text_body_never_becomes_formatting_or_links() -> None:
+    text = (
+        "*not em* _nor this_ [not](https://a.link) `nor code`\n"
+        "- not a list\n# not a heading\n1. not numbered\n> not a quote\n"
+        "    not code\n---\n| not | a table |\n![no](https://image.png) &lt;b&gt;x&lt;/b&gt;"
+    )
+    md = html_to_markdown(text)
+    toks = list(walk(tokens(md)))
+    assert {t.type for t in toks} == {
+        *("paragraph_open", "inline", "text", "hardbreak", "paragraph_close"),
+        *("link_open", "link_close"),  # the renderer's own autolinks of bare URLs
+    }
+    assert {t.markup for t in toks if t.type == "link_open"} == {"linkify"}
+    plain = "".join(t.content for t in toks if t.type == "text")
+    assert plain == (
+        "*not em* _nor this_ [not](https://a.link) `nor code`- not a list# not a heading"
+        "1. not numbered> not a quotenot code---| not | a table |"
+        "![no](https://image.png) <b>x</b>"
+    )
+
+
+def test_plain_text_body_is_cleaned_and_keeps_no_break_spaces() -> None:
+    md = html_to_markdown("Q&amp;A\x1b[31m red &#27;[0m\r\nnext\rline\u202e\nvient\xa0: oui")
+    assert md == "Q\\&A red  \nnext  \nline  \nvient\xa0: oui"
+
+
+def test_only_text_without_markup_is_plain() -> None:
+    # One tag anywhere and the whole body is HTML: its line breaks are spaces.
+    assert html_to_markdown("a\nb <b>c</b>\nd") == "a\nb **c**\nd"
+    assert inline_types(html_to_markdown("a\nb <b>c</b>")) == [
+        *("paragraph_open", "softbreak", "strong_open", "strong_close", "paragraph_close")
+    ]
+    # A "<" that starts no tag is text, so this is plain text with its line break.
+    assert paragraphs(html_to_markdown("1 < 2\n3 > 2")) == ["1 \\< 2  \n3 \\> 2"]
+
+
+def test_youtube_description_renders_line_by_line() -> None:
+    from tui.core.parse import parse_feed
+
+    body = (CORPUS / "atom-youtube-channel-google.xml").read_bytes()
+    feed = parse_feed(body, "https://www.youtube.com/feeds/videos.xml?user=google")
+    (entry,) = [e for e in feed.entries if "Year in Search" in (e.title or "")]
+    md = html_to_markdown(entry.content or entry.summary, entry.base)
+    lines = [p.split("  \n") for p in paragraphs(md)]
+    assert lines[2][:1] == ["Soundtrack is ‘Divinity’, by Porter Robinson"]
+    assert lines[-1][:2] == ["Credits:", "Two people hugging: Dida Mulder"]
+    assert [len(p) for p in lines] == [1, 1, 2, 2, 8]
+    assert sum(t.type == "hardbreak" for t in walk(tokens(md))) == 1 + 1 + 7
+
+
+# ------------------------------------------------------------------------ images as blocks
+
+
+def test_images_between_blocks_get_their_own_paragraphs() -> None:
+    # Ghost (blog.cloudflare.com): a figure, a loose image, then the text.
+    html = (
+        '<figure class="kg-card"><img src="https://b.example/1.png" alt="First"></figure>'
+        '<img src="https://b.example/2.png" alt="Second"><p>Today we announce.</p>'
+    )
+    md = html_to_markdown(html)
+    assert md == (
+        "![First](https://b.example/1.png)\n\n![Second](https://b.example/2.png)\n\n"
+        "Today we announce."
+    )
+    assert len(paragraphs(md)) == 3
+
+
+def test_glued_linked_and_wrapped_images_are_spaced() -> None:
+    html = (
+        '<p><a href="https://x.example/1"><img src="https://b.example/a.png" alt="A"></a>'
+        '<a href="https://x.example/2"><img src="https://b.example/b.png" alt="B"></a></p>'
+        '<p><picture><source srcset="x"><img src="https://b.example/c.png" alt="C"></picture>'
+        '<span><img src="https://b.example/d.png" alt="D"></span></p>'
+    )
+    assert paragraphs(html_to_markdown(html)) == [
+        "[![A](https://b.example/a.png)](https://x.example/1) "
+        "[![B](https://b.example/b.png)](https://x.example/2)",
+        "![C](https://b.example/c.png) ![D](https://b.example/d.png)",
+    ]
+    # What the reader shows: the alt texts as words apart.
+    shown = [t.content for t in walk(tokens(html_to_markdown(html))) if t.type == "image"]
+    assert shown == ["A", "B", "C", "D"]
+
+
+def test_images_beside_words_stay_inline_and_a_row_stays_a_row() -> None:
+    html = (
+        '<p>I <img src="https://b.example/heart.png" alt="love"> it</p>'
+        '<p><img src="https://b.example/1.png" alt="one"><img src="https://b.example/2.png" '
+        'alt="two"></p><p><a href="https://x.example/f"><img src="https://b.example/f.gif" '
+        'alt="Facebook"></a>\n<a href="https://x.example/t"><img src="https://b.example/t.gif" '
+        'alt="Twitter"></a></p>'
+    )
+    assert paragraphs(html_to_markdown(html)) == [
+        "I ![love](https://b.example/heart.png) it",
+        # Glued in the markup: a space, so that the alt texts do not run together.
+        "![one](https://b.example/1.png) ![two](https://b.example/2.png)",
+        "[![Facebook](https://b.example/f.gif)](https://x.example/f)\n"
+        "[![Twitter](https://b.example/t.gif)](https://x.example/t)",
+    ]
+
+
+def test_html5_blocks_do_not_glue_words() -> None:
+    html = "<header>Head</header><aside>Aside</aside><nav>Nav</nav><main>Main</main>"
+    html += "<footer>Foot</footer><address>Addr</address><figure>Fig</figure>"
+    assert paragraphs(html_to_markdown(html)) == [
+        "Head",
+        "Aside",
+        "Nav",
+        "Main",
+        "Foot",
+        "Addr",
+        "Fig",
+    ]
+
+
 # ------------------------------------------------------------------------ plain text
 
 
@@ -532,6 +678,31 @@ def test_colspan_that_crashes_markdownify_keeps_the_table() -> None:
     ],
 )
 def test_plain_text(raw: str, expected: str) -> None:
+    assert html_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "<header>Checking</header><section>Privacy-Preserving</section>",
+            "Checking Privacy-Preserving",
+        ),
+        ("<table><tr><th>a</th><th>b</th></tr><tr><td>c</td><td>d</td></tr></table>", "a b c d"),
+        ("<dl><dt>term</dt><dd>meaning</dd></dl>", "term meaning"),
+        (
+            "<figure><img src='x.png'>Fig<figcaption>Caption</figcaption></figure>next",
+            "Fig Caption next",
+        ),
+        ("word<img src='x.png'>word", "word word"),
+        (
+            "<pre>code</pre>text<hr>more<aside>aside</aside><nav>nav</nav>",
+            "code text more aside nav",
+        ),
+        ("<p>x</p><span>y</span>z <em>a</em>b", "x yz ab"),  # inline elements join
+    ],
+)
+def test_block_boundaries_keep_indexed_words_apart(raw: str, expected: str) -> None:
     assert html_text(raw) == expected
 
 

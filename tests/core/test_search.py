@@ -379,6 +379,43 @@ def test_title_hit_ranks_above_body_hit(store: Store, lib: dict[str, int]) -> No
     assert keys(store, "python") == ["t1", "t3"]
 
 
+def test_title_hit_outranks_any_body_only_hit(store: Store) -> None:
+    """bm25 saturates term frequency and divides by the whole row's length, so
+    a weight on the title alone let a short body that repeats the word win."""
+    feed = store.add_feed("https://privacy.example/rss")
+    filler = " ".join(f"word{i}" for i in range(600))
+    store.store_entries(
+        feed,
+        doc(
+            # The title hit: a long article that says the word once more in the body.
+            entry("title", "Privacy in 2026", f"{filler} privacy {filler}", age_days=3),
+            # Body only: short, and the word again and again.
+            entry("body", "Weekly notes", "privacy " * 40 + "matters", age_days=1),
+            entry("body2", "Other notes", "On privacy, and privacy again", age_days=2),
+        ),
+        now=NOW,
+    )
+    assert keys(store, "privacy") == ["title", "body", "body2"]
+    assert keys(store, "privacy notes") == ["body", "body2"]  # then bm25 as before
+
+
+def test_with_several_words_title_hits_come_first_and_more_title_words_rank_higher(
+    store: Store,
+) -> None:
+    feed = store.add_feed("https://tiers.example/rss")
+    filler = " ".join(f"word{i}" for i in range(300))
+    store.store_entries(
+        feed,
+        doc(
+            entry("one", "Rust news", f"Why privacy matters in rust. {filler}", age_days=1),
+            entry("both", "Rust and privacy", f"{filler} rust {filler}", age_days=2),
+            entry("none", "Weekly", "rust privacy " * 50, age_days=0.5),
+        ),
+        now=NOW,
+    )
+    assert keys(store, "rust privacy") == ["both", "one", "none"]
+
+
 def test_note_text_is_searched(store: Store, lib: dict[str, int]) -> None:
     assert keys(store, "aubergine") == []
     store.save_note(lib["m1"], "Try aubergine next spring", NOW)

@@ -22,6 +22,12 @@ Why each rule exists (STACK-NOTES pitfalls 1, 4 and 5):
 * ``html.parser`` is quadratic on unfinished tags (``"<p " * 16000`` took 14 s), so the
   markup goes through ``text.tame_html`` and a parser that gives up linearly at the end of
   the input (``text.EofSafeParser``).
+* A body with no markup at all is plain text, whatever the feed called it (YouTube's
+  descriptions): its line breaks are kept as Markdown hard breaks and blank lines as
+  paragraphs, where HTML would run it into one paragraph (``_plain_markdown``).
+* The reader shows an image as its alt text, so images glued together in the markup
+  get a space between them, and HTML5 blocks markdownify writes inline (``<figure>``,
+  ``<header>``...) are blocks, so their words do not run into the next block's.
 * Building and converting a tree costs its size times its depth, and ``html.parser`` nests
   every unclosed tag (``"<x>a<br>b" * 22000`` took 12 s), so the parser flattens anything
   nested deeper than ``_MAX_DEPTH`` into plain text (``_Parser``).
@@ -71,6 +77,7 @@ from tui.core.text import (
     clean_line,
     clean_url,
     tame_html,
+    unescape,
 )
 
 __all__ = ["html_to_markdown"]
@@ -318,6 +325,10 @@ _BLOCK_TAGS_FOR_FALLBACK = frozenset(
 # Tags that leave a space (a newline in <pre>) in text flattened past _MAX_DEPTH:
 # the blocks above, and the table cells and other blocks that join words.
 _BREAK_TAGS = _BLOCK_TAGS_FOR_FALLBACK | {"address", "caption", "details", "summary", "td", "th"}
+# Elements that show nothing, and elements markdownify passes through untouched (see
+# _glued_to_image).
+_SHOW_NOTHING = _DROP_TAGS | {"source", "track", "wbr"}
+_TRANSPARENT = frozenset({"picture", "span", "font", "center"})
 
 
 def _attr(el: Tag, name: str) -> str:
@@ -392,6 +403,49 @@ def _int_attr(value: Any, default: int) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value)
     return default
+
+
+def _blank(node: Any) -> bool:
+    """Whether a node shows nothing: whitespace, a comment, an element that is dropped."""
+    if isinstance(node, Tag):
+        return node.name in _SHOW_NOTHING or node.has_attr("hidden")
+    return isinstance(node, _NOT_TEXT) or not str(node).strip()
+
+
+def _only_child(tag: Tag) -> Any:
+    """The one child of ``tag`` that shows something, or None if it has none or several."""
+    found = None
+    for child in tag.children:
+        if not _blank(child):
+            if found is not None:
+                return None
+            found = child
+    return found
+
+
+def _picture(node: Any) -> Tag | None:
+    """The image ``node`` is, or holds as a link or wrapper around nothing else."""
+    while isinstance(node, Tag) and (node.name == "a" or node.name in _TRANSPARENT):
+        node = _only_child(node)
+    return node if isinstance(node, Tag) and node.name == "img" else None
+
+
+def _glued_to_image(node: Tag) -> bool:
+    """Whether an image (or a link around only one) follows another with nothing between.
+
+    The reader shows an image as its alt text, so images glued together in the markup
+    (``<img alt="A"><img alt="B">``) would read as one run of words: "AB".  Wrappers
+    around only the image (``<picture>``, ``<span>``) are looked through.
+    """
+    parent = node.parent
+    while (
+        node.previous_sibling is None
+        and node.next_sibling is None
+        and parent is not None
+        and parent.name in _TRANSPARENT
+    ):
+        node, parent = parent, parent.parent
+    return _picture(node.previous_sibling) is not None
 
 
 class _SafeConverter(MarkdownConverter):
@@ -493,6 +547,8 @@ class _SafeConverter(MarkdownConverter):
             return f"{prefix}{text}{suffix}"
         # A blank line inside [...] would split the link into two paragraphs of debris.
         text = _NEWLINE_RUN_RE.sub(" ", text)
+        if not prefix and text.startswith("![") and _picture(el) and _glued_to_image(el):
+            prefix = " "
         return f"{prefix}[{text}]({url}){suffix}"
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -502,7 +558,9 @@ class _SafeConverter(MarkdownConverter):
         url = self._image_url(el)
         if url is None:
             return ""
-        return f"![{alt}]({url})"
+        # In a link, the link adds the space (see convert_a).
+        glued = "a" not in parent_tags and _glued_to_image(el)
+        return f"{' ' if glued else ''}![{alt}]({url})"
 
     def _image_url(self, el: Tag) -> str | None:
         """First usable image URL, including the usual lazy-loading attributes.
@@ -647,6 +705,15 @@ class _SafeConverter(MarkdownConverter):
     def convert_details(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return self.convert_div(el, text, parent_tags)
 
+    # HTML5 blocks markdownify writes inline, gluing their words to the next block's.
+    convert_figure = convert_details
+    convert_header = convert_details
+    convert_footer = convert_details
+    convert_aside = convert_details
+    convert_nav = convert_details
+    convert_main = convert_details
+    convert_address = convert_details
+
     def convert_summary(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return self.convert_p(el, text, parent_tags)
 
@@ -671,6 +738,33 @@ class _SafeConverter(MarkdownConverter):
             elif isinstance(node, NavigableString) and not isinstance(node, _NOT_TEXT):
                 parts.append(str(node))
         return _paragraphs_markdown("".join(parts), self)
+
+
+# Where markup starts: a "<" before a letter, "/", "!" or "?" ("1 < 2" is text).
+_MARKUP_RE = re.compile(r"<[A-Za-z/!?]")
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_BLANKS_RE = re.compile(r"[ \t]+")
+
+
+def _plain_markdown(text: str, conv: MarkdownConverter) -> str:
+    """Text with no markup at all, laid out as its author wrote it, escaped.
+
+    Feeds often put plain text where HTML is expected (a YouTube video's
+    ``media:description``: timestamps and links one a line), and feedparser calls
+    it HTML.  As HTML its line breaks are mere spaces and it read as one wall of
+    text, so here a blank line starts a paragraph and a line break is a Markdown
+    hard break.  Entities are still decoded (the feed called it HTML), and every
+    line is escaped, so the text never becomes formatting, a list or a link.
+    """
+    text = clean_block(unescape(text).replace("\r\n", "\n").replace("\r", "\n"))
+    paras: list[str] = []
+    for para in _BLANK_LINE_RE.split(text):
+        # Spaces and tabs only: a no-break space (French « », "10 km") stays.
+        lines = (_BLANKS_RE.sub(" ", line).strip(" ") for line in para.split("\n"))
+        escaped = [conv.escape(line, set()) for line in lines if line]
+        if escaped:
+            paras.append("  \n".join(escaped))
+    return "\n\n".join(paras)
 
 
 def _paragraphs_markdown(text: str, conv: MarkdownConverter) -> str:
@@ -754,6 +848,8 @@ def html_to_markdown(html: str | None, base_url: str | None = None) -> str:
         return ""
     try:
         conv = _converter(base_url)
+        if not _MARKUP_RE.search(html):
+            return _tidy(_plain_markdown(html, conv))
         try:
             soup = _soup(html)
         except Exception:

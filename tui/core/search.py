@@ -12,7 +12,12 @@ The pipeline is ``parse_query`` (pure, never raises) -> ``compile_query``
 * Limits: at most ``MAX_ITEMS`` words and filters, so a pasted page of text
   gets a one-line message instead of a 2,000-term query.
 
-Ranking uses bm25 with column weights title 10, author 3, body 1, note 2.
+Ranking: articles with a query word in the title come first, then the rest;
+within each group bm25 orders them, with column weights title 10, author 3,
+body 1, note 2.  The weights alone cannot promise that a title hit counts
+more: FTS5's bm25 saturates term frequency and divides it by the length of
+the whole row, so a short body repeating the word outscored a long article
+named after it.
 Scoring every match of a very common word costs ~2.5 us per row (250 ms for
 100k rows on the dev machine), so relevance is computed over the newest
 ``RANK_WINDOW`` matches (FTS5 walks its doclists newest-id first and stops):
@@ -48,6 +53,9 @@ from tui.core.text import clean_line, shorten
 MAX_ITEMS = 64
 RANK_WINDOW = 5000
 BM25 = "bm25(articles_fts, 10.0, 3.0, 1.0, 2.0)"
+# 1 when a word of the query is in the title: bm25 with only the title weighed
+# is 0 exactly when no phrase has a hit there (FTS5 keeps every idf above 0).
+TITLED = "(bm25(articles_fts, 1.0, 0.0, 0.0, 0.0) < 0)"
 MAX_SEARCH_NAME = 100
 
 SYNTAX_HELP = """\
@@ -67,7 +75,8 @@ Search: every word must match, in any order; case and accents are ignored.
   after:7d  before:2w  days, weeks, months (3m) or years (1y) ago
   in:title         look for the words in titles only
   -tag:x -is:read  leave out what a filter matches
-Filters alone list articles newest first; words list the best matches first."""
+Filters alone list articles newest first; words list the best matches first,
+articles with a word in their title before the others."""
 
 _FIELDS = frozenset({"tag", "feed", "folder", "author", "is", "before", "after", "in"})
 # is: values as (operator, id set).  Each set is read from a small covering
@@ -702,10 +711,12 @@ def search(
         args: list[Any] = [*params, limit, offset]
     else:
         sql = (
-            f"WITH page AS MATERIALIZED (SELECT id, score FROM (SELECT rowid AS id, "
-            f"{BM25} AS score FROM articles_fts WHERE articles_fts MATCH ? AND {where} "
-            "ORDER BY rowid DESC LIMIT ?) ORDER BY score, id DESC LIMIT ? OFFSET ?) "
-            f"SELECT {_ARTICLE_COLUMNS} FROM page {join} ORDER BY page.score, page.id DESC"
+            f"WITH page AS MATERIALIZED (SELECT id, titled, score FROM (SELECT rowid AS id, "
+            f"{TITLED} AS titled, {BM25} AS score FROM articles_fts WHERE articles_fts MATCH ? "
+            f"AND {where} ORDER BY rowid DESC LIMIT ?) "
+            "ORDER BY titled DESC, score, id DESC LIMIT ? OFFSET ?) "
+            f"SELECT {_ARTICLE_COLUMNS} FROM page {join} "
+            "ORDER BY page.titled DESC, page.score, page.id DESC"
         )
         args = [match, *params, max(RANK_WINDOW, offset + limit), limit, offset]
     try:
@@ -828,6 +839,88 @@ def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+# -- snippets --------------------------------------------------------------
+
+SNIPPET_WIDTH = 160
+# The Markdown tui.core.convert writes, reduced to the words a reader sees.  Images go
+# (the index does not hold their alt text either) and links keep their words.  Marks go
+# without leaving a space, so "*privacy*." stays "privacy." and never "privacy .".
+# No pattern can rescan: the text of a link or image stops at the next bracket (the
+# converter escapes brackets in text), so 50,000 "[" in a code block stay linear.
+_MD_IMAGE = re.compile(r"!\[(?:\\.|[^\[\]\\\n])*+\]\([^()\s]*+\)")
+_MD_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\\n])*+)\]\([^()\s]*+\)")
+_MD_LIST_MARK = re.compile(r"(?:#{1,6}|[-+*]|\d{1,9}[.)])[ \t]+")
+_MD_INLINE = re.compile(r"`([^`\n]++)`|\\([!-/:-@\[-`{-~])|[*_~`]++|\|")
+_RULE_CHARS = "|:- \t"
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*+ ")
+
+
+def _md_inline(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)  # a code span: its text, as is
+    if m.group(2) is not None:
+        return m.group(2)  # an escaped character: the character
+    return " " if m.group() == "|" else ""  # table cells stay apart; emphasis goes
+
+
+def markdown_words(md: str) -> str:
+    """Converted Markdown as the one line of words a reader sees (no marks, no targets).
+
+    Lines the reader shows apart (a hard break: "Credits:" then one name a line) are
+    joined with " · ", so that the one line does not read as a sentence.
+    """
+    parts: list[str] = []
+    for line in _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", md)).split("\n"):
+        line = line.lstrip(" \t>")
+        if line.startswith("```") or ("-" in line and not line.strip(_RULE_CHARS)):
+            continue  # a code fence, a rule or a table's header line
+        m = _MD_LIST_MARK.match(line)
+        parts.append(line[m.end() :] if m else line)
+        parts.append(" · " if line.endswith("  ") else " ")
+    return clean_line(_MD_INLINE.sub(_md_inline, "".join(parts[:-1])))
+
+
+def match_snippet(md: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
+    """One line of the body around the first match of ``terms`` ("" if none).
+
+    Reads the Markdown block by block until one matches (in the body worker: a long
+    article stops early), then cuts about ``width`` characters around the match: from
+    the start of its sentence when that is near, else from a word a third of the width
+    before it, to the last whole word that fits.  "…" marks each side that was cut.
+    """
+    if not md or not terms:
+        return ""
+    for block in md.split("\n\n"):
+        text = markdown_words(block)
+        spans = highlight_spans(text, terms)
+        if spans:
+            return _cut(text, spans[0], width)
+    return ""
+
+
+def _cut(text: str, span: tuple[int, int], width: int) -> str:
+    """``text`` cut to about ``width`` characters around ``span``, at word boundaries."""
+    if len(text) <= width:
+        return text
+    first, last = span
+    start = max(0, first - width // 3)
+    if start:
+        sentences = [m.end() for m in _SENTENCE_END.finditer(text, start, first)]
+        if sentences:
+            start = sentences[-1]
+        else:
+            space = text.find(" ", start, first)
+            start = space + 1 if space >= 0 else start
+    end = max(start + width, last)
+    if end < len(text):
+        space = text.rfind(" ", last, end + 1)
+        end = space if space >= 0 else end
+    else:
+        end = len(text)
+    cut = text[start:end].strip()
+    return ("… " if start else "") + cut + (" …" if end < len(text) else "")
 
 
 # -- saved searches --------------------------------------------------------

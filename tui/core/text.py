@@ -201,7 +201,14 @@ _DROP_CLOSE = {name: re.compile(f"</{name}", re.I) for name in _DROPPED}
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # "[^<>]" rather than "[^>]": on "<p <p <p ..." (no ">") the latter scans to
 # the end of the text from every "<", which is quadratic.
-_BLOCK_BREAK = re.compile(r"<(?:/?p|br|/?div|/?li|/?h[1-6]|/?tr|/?blockquote)\b[^<>]*>", re.I)
+# Block boundaries, line breaks and images become a space, so that the words on either
+# side stay apart in the index ("<td>a</td><td>b</td>" is "a b", not "ab").
+_BLOCK_BREAK = re.compile(
+    r"<(?:br|hr|img|/?(?:p|div|li|h[1-6]|tr|td|th|blockquote|section|article|header|footer"
+    r"|aside|nav|main|figure|figcaption|caption|dl|dt|dd|ul|ol|table|pre|address|details"
+    r"|summary))\b[^<>]*>",
+    re.I,
+)
 
 
 def _drop_blocks(fragment: str) -> str:

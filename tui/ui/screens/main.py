@@ -47,7 +47,7 @@ from tui.core import folders
 from tui.core.errors import GazetteError, NotFound
 from tui.core.library import Library
 from tui.core.models import Article, Feed, View
-from tui.core.search import SavedSearch, compile_query, parse_query
+from tui.core.search import SavedSearch, compile_query, match_snippet, parse_query
 from tui.core.tags import TagCount
 from tui.ui import safe
 from tui.ui.messages import ArticleBody
@@ -59,7 +59,6 @@ from tui.ui.widgets.article_pane import (
     ArticlePane,
     BodyMatch,
     link_allowed,
-    match_snippet,
     prepare_body,
 )
 from tui.ui.widgets.feed_list import FeedList, Source, tag_key

@@ -38,7 +38,6 @@ their words, emphasis and link targets go).
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
@@ -122,38 +121,6 @@ def prepare_body(md: str) -> tuple[list[str], tuple[Link, ...]]:
         return [], ()
     tokens = _markdown_parser().parse(md)
     return _split(md, tokens, BLOCKS_PER_CHUNK), collect_links(tokens)
-
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"[*_`#>|~\\]+|^\s*[-+]\s|<[^>\s]*>", re.M)
-SNIPPET_WIDTH = 160
-
-
-def match_snippet(md: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
-    """One line of plain text around the first matched word of the body ("" if none).
-
-    Runs in the body worker: it reads the Markdown block by block until a
-    block matches, drops link targets and emphasis marks, and cuts about
-    ``width`` characters with the match a third of the way in.
-    """
-    if not md or not terms:
-        return ""
-    for block in md.split("\n\n"):
-        plain = safe.clean(_MD_MARKS.sub(" ", _MD_LINK.sub(r"\1", block)))
-        spans = highlight_spans(plain, terms)
-        if not spans:
-            continue
-        start = max(0, spans[0][0] - width // 3)
-        if start:
-            space = plain.find(" ", start)
-            start = space + 1 if 0 <= space < spans[0][0] else start
-        end = min(len(plain), start + width)
-        if end < len(plain):
-            space = plain.rfind(" ", start, end)
-            end = space if space > spans[0][1] else end
-        cut = plain[start:end].strip()
-        return ("… " if start else "") + cut + (" …" if end < len(plain) else "")
-    return ""
 
 
 def _inline_plain(token: Token) -> str:
