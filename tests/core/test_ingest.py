@@ -41,7 +41,7 @@ def test_cli_add_accepts_a_utf16le_feed_without_bom(
     code = main(["--db", str(tmp_path / "c.db"), "add", url])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert url in out and "1 articles" in out
+    assert url in out and "1 article" in out and "1 articles" not in out
     assert main(["--db", str(tmp_path / "c.db"), "refresh"]) == 0
 
 
