@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli.exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from tui.cli.output import line
 from tui.cli.parser import build_parser
 
 if TYPE_CHECKING:
@@ -43,12 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A title in a script the terminal's encoding lacks must not end the run.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    # Only the parser is loaded up to here: `gazette --help` and a usage
+    # error stop in parse_args, before any handler, the core or the output.
     args = build_parser().parse_args(argv)
     from tui.core.errors import GazetteError
 
     try:
         return _run(args)
     except GazetteError as exc:
+        from tui.cli.output import line
+
         print(f"gazette: {line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -10,7 +10,6 @@ import sys
 from typing import TYPE_CHECKING, NamedTuple
 
 from tui.cli.exitcodes import EXIT_OK, EXIT_USAGE
-from tui.cli.output import print_json
 from tui.core.wording import plural
 
 if TYPE_CHECKING:
@@ -44,6 +43,8 @@ def cmd_state(lib: Library, args: argparse.Namespace) -> int:
     other articles are still changed (the state is easy to set again, and a
     stale id in a list should not hold up the rest).
     """
+    from tui.cli.output import print_json  # here: the parser imports this module for --help
+
     flag, value, done, state, _help = STATE_VERBS[args.command]
     ids = _chosen_ids(lib, args)
     setter = lib.set_read if flag == "read" else lib.set_starred
