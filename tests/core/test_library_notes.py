@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,12 @@ def lib(tmp_path: Path) -> Iterator[Library]:
     library.close()
 
 
-def _statements(lib: Library, call: object) -> int:
+def _statements(lib: Library, call: Callable[[], object]) -> int:
     """How many SQL statements ``call()`` runs on the library's connection."""
     seen: list[str] = []
     lib.store.conn.set_trace_callback(seen.append)
     try:
-        call()  # type: ignore[operator]
+        call()
     finally:
         lib.store.conn.set_trace_callback(None)
     return len(seen)
