@@ -503,6 +503,11 @@ class Library:
     def note(self, article_id: int) -> Note | None:
         return self.store.note(article_id)
 
+    def noted_articles(self) -> list[tuple[Article, Note]]:
+        """Every noted article with its note, newest first, read in one go
+        (a listing of notes need not ask for each note on its own)."""
+        return self.store.noted_articles()
+
     def save_note(self, article_id: int, body: str) -> None:
         """Save (or, when blank, delete) an article's note, atomically."""
         self.store.save_note(article_id, body, self._now())
@@ -668,10 +673,11 @@ class Library:
     # -- notes export -----------------------------------------------------
 
     def export_notes(
-        self, folder: Path, *, force: bool = False, article_ids: Iterable[int] | None = None
+        self, folder: Path, *, force: bool = False, query: str | None = None
     ) -> ExportReport:
-        """Write noted articles as Markdown files into ``folder`` (see export.py)."""
-        items = export.notes_for_export(self.store, article_ids=article_ids)
+        """Write noted articles (those matching ``query`` if given) as Markdown
+        files into ``folder`` (see export.py)."""
+        items = export.notes_for_export(self.store, article_ids=self._query_ids(query))
         return export.export_notes(items, folder, force=force, now=self._now())
 
     def export_digest(
@@ -679,11 +685,20 @@ class Library:
         path: Path,
         *,
         group_by: Literal["feed", "tag"] = "feed",
-        article_ids: Iterable[int] | None = None,
+        query: str | None = None,
     ) -> int:
-        """Write every note into one digest file; returns how many notes it holds."""
-        items = export.notes_for_export(self.store, article_ids=article_ids)
+        """Write every note (or those on articles matching ``query``) into one
+        digest file; returns how many notes it holds."""
+        items = export.notes_for_export(self.store, article_ids=self._query_ids(query))
         return export.export_digest(items, path, group_by=group_by, now=self._now())
+
+    def _query_ids(self, query: str | None) -> list[int] | None:
+        """The articles an export is limited to: None (all) without a query.
+
+        Here rather than in each caller, so the command line and the reader
+        cannot come to disagree on what "export the notes matching" means.
+        """
+        return None if query is None else self.search_ids(query)
 
     # -- retention --------------------------------------------------------
 

@@ -937,6 +937,31 @@ class Store:
         ).fetchone()
         return None if row is None else Note(article_id, row[0], row[1], row[2])
 
+    def noted_articles(self) -> list[tuple[Article, Note]]:
+        """Every noted article with its note, newest first (the order of the Noted view).
+
+        One query for articles and notes together and one for their tags,
+        however many notes there are: listing them article by article and
+        then each note on its own cost a query per note.  The tags are joined
+        through ``notes`` rather than passed as ids, so no id list can reach
+        the bound-parameter limit.
+        """
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS}, n.body, n.created, n.updated FROM notes n "
+            "JOIN articles a ON a.id = n.article_id JOIN feeds f ON f.id = a.feed_id "
+            "ORDER BY a.published DESC, a.id DESC"
+        ).fetchall()
+        tags: dict[int, list[str]] = {}
+        for aid, name in self.conn.execute(
+            "SELECT at.article_id, t.name FROM notes n "
+            "JOIN article_tags at ON at.article_id = n.article_id "
+            "JOIN tags t ON t.id = at.tag_id ORDER BY t.name COLLATE NOCASE"
+        ):
+            tags.setdefault(aid, []).append(name)
+        return [
+            (self._article(r, tags.get(r[0], ())), Note(r[0], r[-3], r[-2], r[-1])) for r in rows
+        ]
+
     def save_note(self, article_id: int, body: str, now: int) -> None:
         """Write a note in one transaction; a blank note is deleted, not stored."""
         with self.transaction() as conn:

@@ -983,8 +983,7 @@ class GazetteApp(App[int]):
     def _export(self, folder: Path, force: bool, query: str | None) -> None:
         """Export in this thread; the report goes back as a message."""
         try:
-            ids = self.library.search_ids(query) if query is not None else None
-            report = self.library.export_notes(folder, force=force, article_ids=ids)
+            report = self.library.export_notes(folder, force=force, query=query)
         except Exception as exc:  # reported in a notification, never a crash
             error = safe.clean(str(exc)) or type(exc).__name__
             self.post_message(ExportFinished(folder, None, error, query=query))

@@ -1,0 +1,151 @@
+"""Verbs on articles: articles, show, search, tag, tags, cleanup.
+
+Listings print one row per article (see ``output.listing``) or, with
+``--json``, the article shape of ``output.article_json``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from tui.cli.exitcodes import EXIT_OK
+from tui.cli.output import (
+    COUNTS_HEADER,
+    article_json,
+    counts,
+    date,
+    line,
+    listing,
+    print_json,
+    tag_json,
+    title_and_feed,
+)
+from tui.core.text import clean_block
+from tui.core.wording import plural
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tui.core.library import Library
+
+
+def cmd_articles(lib: Library, args: argparse.Namespace) -> int:
+    from tui.core.models import View
+
+    feed_id = lib.find_feed(args.feed).id if args.feed else None
+    arts = lib.articles(View(feed_id=feed_id, unread=args.unread), limit=args.limit)
+    if args.json:
+        print_json([article_json(a) for a in arts])
+        return EXIT_OK
+    for a in arts:
+        print(listing(a))
+    return EXIT_OK
+
+
+def cmd_show(lib: Library, args: argparse.Namespace) -> int:
+    """An article as Markdown, headed by its metadata, for reading or piping on."""
+    a = lib.article(args.article)
+    print(f"# {line(a.title) or '(untitled)'}\n")
+    print(f"Feed: {line(a.feed_title)}")
+    if a.author:
+        print(f"Author: {line(a.author)}")
+    print(f"Published: {date(a.published)} UTC")
+    if a.url:
+        print(f"Link: {line(a.url)}")
+    for e in a.enclosures:
+        print(f"Enclosure: {line(e.url)} ({line(e.type) or 'unknown type'})")
+    print()
+    print(clean_block(lib.markdown(a.id)))
+    return EXIT_OK
+
+
+def cmd_search(lib: Library, args: argparse.Namespace) -> int:
+    """Ranked search; an unusable query is an input error (exit 2), not "no matches"."""
+    from tui.core.errors import InputError
+
+    result = lib.search(args.query, limit=args.limit)
+    if result.error:
+        raise InputError(f"search {args.query!r}: {result.error}")
+    if args.json:
+        print_json([article_json(a) for a in result.articles])
+        return EXIT_OK
+    if not result.articles:
+        print("No matches.")
+    for a in result.articles:
+        print(listing(a))
+    return EXIT_OK
+
+
+def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
+    """``+name`` adds, ``-name`` removes; the article's tags afterwards are printed."""
+    from tui.core.errors import InputError
+
+    add = [c[1:] for c in args.changes if c.startswith("+")]
+    remove = [c[1:] for c in args.changes if c.startswith("-")]
+    odd = [c for c in args.changes if not c.startswith(("+", "-"))]
+    if odd or not args.changes:
+        raise InputError("tag: give changes as +name or -name (e.g. gazette tag 12 +read-later)")
+    article = lib.article(args.article)
+    lib.set_tags([article.id], add=add, remove=remove)
+    now = lib.article(article.id).tags
+    print(f"{article.id}: {', '.join(now) if now else '(no tags)'}")
+    return EXIT_OK
+
+
+def cmd_tags(lib: Library, args: argparse.Namespace) -> int:
+    tags = lib.tags()
+    if args.json:
+        print_json([tag_json(t) for t in tags])
+        return EXIT_OK
+    if not tags:
+        print("No tags yet. Tag an article with: gazette tag ARTICLE +name")
+        return EXIT_OK
+    print(f"{COUNTS_HEADER}  TAG")
+    for t in tags:
+        print(f"{counts(t.unread, t.articles)}  {line(t.name)}")
+    return EXIT_OK
+
+
+def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
+    """Remove (or, with --dry-run, list) old read articles by the retention rules.
+
+    The options override the config's retention settings one by one.  With
+    --json the articles are listed before they go, so a script can log them.
+    """
+    from tui.config import load_config
+
+    retention = load_config()[0].retention
+    days = retention.keep_read_days if args.days is None else args.days
+    most = retention.max_per_feed if args.max_per_feed is None else args.max_per_feed
+    if days <= 0 and most <= 0:
+        hint = "Nothing to do: set retention.keep_read_days or max_per_feed, or pass --days."
+        if args.json:
+            print("[]")
+        print(hint, file=sys.stderr if args.json else sys.stdout)
+        return EXIT_OK
+    days, most = max(days, 0), max(most, 0)
+    if args.dry_run or args.json:
+        gone = lib.cleanup_articles(keep_read_days=days, max_per_feed=most, dry_run=args.dry_run)
+        n = len(gone)
+        if args.json:
+            print_json([article_json(a) for a in gone])
+            return EXIT_OK
+        for a in gone:
+            print(f"{a.id:>7}  {date(a.published)}  {title_and_feed(a)}")
+    else:
+        n = lib.cleanup(keep_read_days=days, max_per_feed=most)
+    verb = "Would remove" if args.dry_run else "Removed"
+    kept = "starred, tagged and noted kept"
+    print(f"{verb} {plural(n, 'article')} ({_rules(days, most)}; {kept})")
+    return EXIT_OK
+
+
+def _rules(days: int, most: int) -> str:
+    """The retention rules in force, in words, for the cleanup summary."""
+    rules = []
+    if days > 0:
+        rules.append(f"read and older than {plural(days, 'day')}")
+    if most > 0:
+        rules.append(f"read and beyond the newest {most} of their feed")
+    return " or ".join(rules)
