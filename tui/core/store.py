@@ -264,6 +264,12 @@ def _write_index(
         )
 
 
+#: A noted article as ``Store.noted_articles`` gives it (the ``NoteExport`` fields, in order).
+NotedRow = tuple[
+    str, str | None, str | None, str | None, str | None, int | None, tuple[str, ...], int, str, int
+]
+
+
 class Store:
     """One connection to the cache, opened (and migrated) on construction."""
 
@@ -1276,6 +1282,42 @@ class Store:
                 ).fetchall()
             )
         return out
+
+    def noted_articles(self, article_ids: Iterable[int] | None = None) -> list[NotedRow]:
+        """Every noted article (or those of ``article_ids`` with a note), oldest first.
+
+        Rows are (uid, title, url, feed title or URL, author, published, tags,
+        starred, note, note updated); tags sorted case-blind.  The ids go to
+        SQLite as one JSON array (``json_each``), so a ``--query`` matching
+        thousands of articles does not hit the bound-parameter limit.
+        """
+        where = ""
+        params: list[str] = []
+        if article_ids is not None:
+            ids = sorted({int(i) for i in article_ids})
+            if not ids:
+                return []
+            where = " WHERE n.article_id IN (SELECT value FROM json_each(?))"
+            params = [json.dumps(ids)]
+        try:
+            rows = self.conn.execute(
+                "SELECT a.id, a.uid, a.title, a.url, coalesce(nullif(f.title, ''), f.url), "
+                "a.author, a.published, a.starred, n.body, n.updated FROM notes n "
+                "JOIN articles a ON a.id = n.article_id JOIN feeds f ON f.id = a.feed_id"
+                f"{where} ORDER BY a.published, a.id",
+                params,
+            ).fetchall()
+            tags: dict[int, list[str]] = {}
+            for aid, name in self.conn.execute(
+                "SELECT at.article_id, t.name FROM notes n "
+                "JOIN article_tags at ON at.article_id = n.article_id "
+                f"JOIN tags t ON t.id = at.tag_id{where} ORDER BY t.name COLLATE NOCASE",
+                params,
+            ):
+                tags.setdefault(aid, []).append(name)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot read notes ({exc})") from exc
+        return [(*r[1:7], tuple(tags.get(r[0], ())), r[7], r[8], r[9]) for r in rows]
 
 
 def _settings_dict(raw: str | None) -> dict[str, Any]:
