@@ -613,12 +613,12 @@ def test_notes_for_export_reads_noted_articles_with_tags(store: Store) -> None:
     assert notes_for_export(store, article_ids=[]) == []
 
 
-def test_noted_articles_takes_more_ids_than_sqlite_binds_and_names_the_db_on_error(
+def test_export_rows_takes_more_ids_than_sqlite_binds_and_names_the_db_on_error(
     store: Store,
 ) -> None:
     ids = fill(store)
     many = [*range(100_000, 140_000), ids["b1"]]  # past SQLite's bound-parameter limit
-    (row,) = store.noted_articles(many)
+    (row,) = store.export_rows(many)
     assert row[1:8] == ("Second", "https://example.org/b1", "Feed B", "Ann", NOW - 5, (), 1)
     store.conn.execute("DROP TABLE notes")
     with pytest.raises(StoreError, match=re.escape(str(store.path)) + ": cannot read notes"):

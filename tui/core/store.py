@@ -264,7 +264,7 @@ def _write_index(
         )
 
 
-#: A noted article as ``Store.noted_articles`` gives it (the ``NoteExport`` fields, in order).
+#: A noted article as ``Store.export_rows`` gives it (the ``NoteExport`` fields, in order).
 NotedRow = tuple[
     str, str | None, str | None, str | None, str | None, int | None, tuple[str, ...], int, str, int
 ]
@@ -1283,7 +1283,7 @@ class Store:
             )
         return out
 
-    def noted_articles(self, article_ids: Iterable[int] | None = None) -> list[NotedRow]:
+    def export_rows(self, article_ids: Iterable[int] | None = None) -> list[NotedRow]:
         """Every noted article (or those of ``article_ids`` with a note), oldest first.
 
         Rows are (uid, title, url, feed title or URL, author, published, tags,

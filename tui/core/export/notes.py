@@ -101,7 +101,7 @@ def notes_for_export(store: Store, *, article_ids: Iterable[int] | None = None) 
             note_updated=updated,
         )
         for uid, title, url, feed, author, published, tags, starred, note, updated in (
-            store.noted_articles(article_ids)
+            store.export_rows(article_ids)
         )
     ]
 
