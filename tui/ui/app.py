@@ -8,8 +8,9 @@ exporting notes (``exporting``), the OPML palette commands
 and the keymap (``keys``), and SIGTERM/SIGHUP saving the note before exiting
 (``signals``).  What stays here: the add, delete, settings and help dialogs,
 quitting without losing a note, and applying the configuration (theme,
-keymap, reading settings).  It talks to the core only through ``Library``,
-and calls that read or write the database run in thread workers.
+keymap, reading settings).  It talks to the core only through ``Library``;
+refreshing, exporting, OPML files, converting and the auto-refresh check
+run in thread workers (``workers.library_call``).
 
 Configuration problems never stop the app: ``load_config`` already turned
 them into warnings, and this module adds its own (an unknown theme or
@@ -55,6 +56,8 @@ class ReaderScreen(MainScreen):
     Why a subclass: the settings are app configuration, and applying them
     here keeps the reader screen itself free of config handling; what it
     needs is the initial sort, the body width and whether opening marks read.
+    The last is done by handing ``MainScreen.open_article`` a read copy, until
+    that method takes whether to mark read as a parameter.
     """
 
     def __init__(
@@ -296,8 +299,8 @@ class GazetteApp(App[int]):
     def action_delete_feed(self) -> None:
         """d on a feed: delete it with its articles and notes, once confirmed.
 
-        Deleted on the UI thread: the tests (and the user) see it gone as
-        soon as the dialog closes.
+        The delete runs on the UI thread, so the feed list, the counts and
+        the notification change the moment the dialog closes.
         """
         feed = self._selected_feed("Select a feed in the feed list to delete it.")
         if feed is None:
