@@ -22,7 +22,8 @@ from textual.widgets._markdown import MarkdownParagraph
 from tui.config import Config
 from tui.core.export import ExportReport
 from tui.core.library import Library
-from tui.ui.app import GazetteApp, export_message
+from tui.ui.app import GazetteApp
+from tui.ui.exporting import export_message
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_pane import plain_text
 from tui.ui.widgets.notes import note_age, quote_block

@@ -45,7 +45,7 @@ def test_the_app_imports_without_markdown_or_the_late_dialogs() -> None:
 
 def test_bindings_of_dialogs_not_yet_opened_can_be_remapped() -> None:
     code = (
-        "from tui.ui.app import known_binding_ids as k\nids = k()\n"
+        "import tui.ui.app\nfrom tui.ui.keys import known_binding_ids as k\nids = k()\n"
         + "print(sorted(ids & {'help.close', 'add_feed.cancel', 'feed_settings.cancel'}))"
     )
     assert _fresh(code) == "['add_feed.cancel', 'feed_settings.cancel', 'help.close']"

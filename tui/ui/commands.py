@@ -19,11 +19,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-
-def key_display(key: str) -> str:
-    """ "question_mark" -> "?", "shift+tab" -> "shift+tab", "enter,l" -> "enter/l"."""
-    names = {"question_mark": "?", "escape": "esc", "space": "space", "slash": "/"}
-    return "/".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+from tui.ui.keys import key_display
 
 
 def palette_bindings(screen: object) -> Iterator[Binding]:

@@ -1,0 +1,340 @@
+"""Refreshing from the app: start, stop, auto-refresh, progress and the summaries.
+
+The refresh runs in a thread worker (``Library.refresh``) that reports each
+feed with ``RefreshProgress`` and the end with ``RefreshFinished`` or
+``RefreshHalted``; the app's handlers pass those to ``Refresher``, which
+keeps the state of the one refresh that may run at a time.  By hand (r, R),
+or on a timer for auto-refresh (which asks ``Library.due_feeds`` in a worker
+too); ``x`` stops it and keeps the feeds already written.  While it runs the
+counts are redrawn at most every ``COUNTS_INTERVAL`` seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from tui.core import folders
+from tui.core.errors import RefreshStopped
+from tui.core.wording import plural
+from tui.ui import safe
+from tui.ui.messages import RefreshFinished, RefreshProgress
+from tui.ui.workers import library_call
+
+if TYPE_CHECKING:
+    from tui.ui.app import GazetteApp
+
+#: Counts are re-read at most this often while a refresh reports progress.
+COUNTS_INTERVAL = 0.5
+#: Seconds between auto-refresh checks (which feeds are due); tests pass less.
+AUTO_REFRESH_EVERY = 60.0
+
+
+class RefreshCancelled(Exception):
+    """Raised from the progress callback to stop a refresh the app abandoned."""
+
+
+class RefreshHalted(Message):
+    """The refresh worker ended because its stop event was set (``RefreshStopped``).
+
+    Why not ``RefreshFinished``: a stopped refresh has no summary; what it did
+    is what its ``RefreshProgress`` messages said, and those were all posted
+    (so are handled) before this one.
+    """
+
+
+class FeedsDue(Message):
+    """The auto-refresh check found these feeds due (possibly none)."""
+
+    def __init__(self, feed_ids: list[int]) -> None:
+        super().__init__()
+        self.feed_ids = feed_ids
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    Why: ``Library.refresh`` parses in a spawn process pool; the first spawn
+    starts the tracker, passing ``sys.stderr.fileno()`` to it, and under
+    Textual that is -1 ("bad value(s) in fds_to_keep"), so every refresh of
+    eight feeds or more failed.  Started once here (UI thread), it is reused.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        sys.stderr = sys.__stderr__
+        resource_tracker.ensure_running()
+    except Exception:  # the pool reports its own error if this was not enough
+        pass
+    finally:
+        sys.stderr = saved
+
+
+def halted_text(done: int, total: int, new: int, failed: int) -> str:
+    """ "Refresh stopped: 3 of 8 feeds done, 5 new articles, 1 failed"."""
+    text = f"Refresh stopped: {done} of {plural(total, 'feed')} done, {plural(new, 'new article')}"
+    return text + (f", {failed} failed" if failed else "")
+
+
+def finished_text(feeds: int, new: int, failed: int, *, auto: bool) -> str:
+    """ "Refreshed 8: 5 new articles, 1 failed", or the quieter auto-refresh line."""
+    if auto:
+        found = plural(new, "new article") if new else "No new articles"
+        text = f"{found} (auto-refresh, {plural(feeds, 'feed')})"
+    else:
+        text = f"Refreshed {feeds}: {plural(new, 'new article')}"
+    return text + (f", {failed} failed" if failed else "")
+
+
+class Refresher:
+    """The app's one refresh at a time: its worker, its state and what it tells the user."""
+
+    def __init__(self, app: GazetteApp) -> None:
+        self.app = app
+        self.library = app.library
+        self.running = False
+        self._auto = False
+        # The user asked the running refresh to stop (x), as opposed to quitting.
+        self._stopping = False
+        # Set to make the running refresh stop now (see stop).
+        self._stop = threading.Event()
+        # New articles and failures reported so far by the running refresh.
+        self._new = 0
+        self._failed = 0
+        self._counts_at = 0.0
+        self._counts_timer = False
+
+    # -- starting -----------------------------------------------------------
+
+    def selected(self) -> None:
+        """r: refresh the selected feed (or the feeds of the selected folder).
+
+        A folder's feeds are those its node counts and lists, by the one
+        folder rule (:func:`tui.core.folders.contains`).
+        """
+        main = self.app.main
+        source = main.source
+        if source is None or source.kind == "smart":
+            self.start(None)
+        elif source.feed is not None:
+            self.start([source.feed.id])
+        else:
+            folder = source.view.folder
+            self.start([f.id for f in main.feeds.values() if folders.contains(folder, f.folder)])
+
+    def tick(self) -> None:
+        """Timer tick: look for due feeds (see ``Library.due_feeds``) in a worker.
+
+        Never starts a second refresh: when one is running (by hand or not),
+        the due feeds wait for the next tick.
+        """
+        app = self.app
+        if self.running or app.quitting or not app.screen_stack:
+            return
+        now = int(app.clock())
+        minutes = app.config.refresh.interval_minutes
+        app.run_worker(
+            partial(self._find_due, minutes, now),
+            name="due feeds",
+            group="due",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _find_due(self, minutes: int, now: int) -> None:
+        found = library_call(self.library, lambda: self.library.due_feeds(minutes, now=now))
+        if found.value and not get_current_worker().is_cancelled:
+            self.app.post_message(FeedsDue(found.value))
+
+    def due(self, message: FeedsDue) -> None:
+        """The check found due feeds: refresh them, unless a refresh began meanwhile."""
+        if not (self.running or self.app.quitting or not self.app.screen_stack):
+            self.start(message.feed_ids, auto=True)
+
+    def start(self, feed_ids: list[int] | None, *, auto: bool = False) -> None:
+        """Start a refresh in a thread worker unless one is running."""
+        app = self.app
+        if self.running:
+            if not auto:
+                busy = (
+                    "The refresh is stopping; try again in a moment."
+                    if self._stopping
+                    else f"A refresh is already running. {self.stop_hint()}"
+                )
+                app.notify(busy, markup=False)
+            return
+        self._auto = auto
+        feeds = app.main.feeds.values()
+        total = len(feed_ids) if feed_ids is not None else sum(1 for f in feeds if not f.gone)
+        if total == 0:
+            app.notify("No feeds to refresh. Press a to add one.", markup=False)
+            return
+        self.running = True
+        self._stopping = False
+        self._new = self._failed = 0
+        key = app.key_for("stop_refresh")
+        app.main.status.refresh_started(total, hint=f"{key} to stop" if key else "")
+        start_resource_tracker()
+        self._stop = threading.Event()
+        app.run_worker(
+            partial(self._run, feed_ids, self._stop),
+            name="refresh",
+            group="refresh",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def stop_hint(self) -> str:
+        """How to stop a refresh, for messages: "Press x to stop it."."""
+        key = self.app.key_for("stop_refresh")
+        if key:
+            return f"Press {key} to stop it."
+        return "Run Stop refresh from the command palette (ctrl+p) to stop it."
+
+    # -- stopping -----------------------------------------------------------
+
+    def stop(self) -> None:
+        """Make a running refresh stop at once, mid-download included.
+
+        Quitting must not wait for it: the refresh runs in a pooled thread,
+        which the interpreter joins on exit, so a feed taking 30 s to answer
+        kept the process (and the terminal) for up to 30 s after the reader
+        closed.  What the refresh already wrote is kept.
+        """
+        self._stop.set()
+
+    def stop_by_user(self) -> None:
+        """x: stop the running refresh on purpose; the feeds already written stay.
+
+        The worker then ends with ``RefreshStopped`` and reports it as
+        ``RefreshHalted``; ``halted`` says how far it got.
+        """
+        if not self.running:
+            self.app.notify("No refresh is running.", markup=False)
+            return
+        if self._stopping:
+            return
+        self._stopping = True
+        self.app.main.status.refresh_stopping()
+        self.stop()
+
+    # -- the worker ---------------------------------------------------------
+
+    def _run(self, feed_ids: list[int] | None, stop: threading.Event) -> None:
+        """Fetch in this thread; progress and the summary go back as messages."""
+        worker = get_current_worker()
+        app = self.app
+
+        def progress(done: int, total: int, result: object) -> None:
+            if worker.is_cancelled:
+                raise RefreshCancelled
+            app.post_message(RefreshProgress(done, total, result))  # type: ignore[arg-type]
+
+        try:
+            summary = self.library.refresh(feed_ids, progress=progress, stop=stop)
+        except RefreshCancelled:
+            return
+        except RefreshStopped:
+            if not app.quitting:  # quitting: nobody is left to tell
+                app.post_message(RefreshHalted())
+            return
+        except Exception as exc:  # reported in the status line, never a crash
+            app.post_message(RefreshFinished(None, error=safe.clean(str(exc)) or repr(exc)))
+            return
+        finally:
+            self.library.release_thread()
+        app.post_message(RefreshFinished(summary))
+
+    # -- what the worker reports --------------------------------------------
+
+    def progress(self, message: RefreshProgress) -> None:
+        """One more feed done: the status line at once, the counts at most every interval."""
+        self._new += message.result.new
+        self._failed += int(message.result.failed)
+        main = self.app.main
+        main.status.refresh_progress(message.done, message.total, message.result.failed)
+        now = time.monotonic()
+        if now - self._counts_at >= COUNTS_INTERVAL:
+            self._counts_at = now
+            main.refresh_live()
+        elif not self._counts_timer:
+            self._counts_timer = True
+            self.app.set_timer(COUNTS_INTERVAL, self._late_counts)
+
+    def _late_counts(self) -> None:
+        self._counts_timer = False
+        self._counts_at = time.monotonic()
+        if self.running:
+            self.app.main.refresh_live()
+
+    def halted(self) -> None:
+        """The refresh stopped before its end (the user pressed x): say how far it got.
+
+        The lists and counts are redrawn as after a finished refresh, so what
+        was written shows; a new refresh can start at once.
+        """
+        app = self.app
+        if app.quitting or not app.screen_stack:
+            return
+        self.running = False
+        self._stopping = False
+        main = app.main
+        text = halted_text(main.status.done, main.status.total, self._new, self._failed)
+        main.status.refresh_finished(text)
+        main.after_refresh()
+        app.notify(text, markup=False)
+        self.convert_pending()
+
+    def finished(self, message: RefreshFinished) -> None:
+        """The refresh ended: the summary in the status line, failures in a notification."""
+        self.running = False
+        self._stopping = False
+        app = self.app
+        main = app.main
+        summary = message.summary
+        if summary is None:
+            main.status.refresh_finished(f"Refresh failed: {message.error}")
+            app.notify(f"Refresh failed: {message.error}", severity="error", markup=False)
+            return
+        failed = summary.failed
+        text = finished_text(len(summary.results), summary.new, len(failed), auto=self._auto)
+        main.status.refresh_finished(text)
+        main.after_refresh()
+        if failed and not self._auto:  # the feed list marks them; no toast every hour
+            first = failed[0]
+            app.notify(
+                f"{plural(len(failed), 'feed')} failed. "
+                f"{safe.clean(first.title)}: {safe.clean(first.error)}",
+                severity="warning",
+                markup=False,
+            )
+        self.convert_pending()
+
+    def convert_pending(self) -> None:
+        """Convert new articles to Markdown in the background, so opening them is instant."""
+        self.app.run_worker(
+            self._convert,
+            name="convert pending",
+            group="convert",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _convert(self) -> None:
+        worker = get_current_worker()
+
+        def convert() -> None:
+            while not worker.is_cancelled and self.library.convert_pending(100):
+                pass
+
+        library_call(self.library, convert)
