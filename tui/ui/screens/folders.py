@@ -7,9 +7,8 @@ renaming rule itself is the core's (``tui.core.folders``).
 from __future__ import annotations
 
 from tui.core import folders
-from tui.core.errors import GazetteError
 from tui.ui import safe
-from tui.ui.screens.prompt import PromptScreen
+from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.screens.words import plural
 
@@ -27,11 +26,7 @@ class FolderFlows(SourcesBase):
         result: list[tuple[str, int]] = []
 
         def submit(new: str) -> str | None:
-            try:
-                result.append(self.library.rename_folder(path, new))
-            except GazetteError as exc:
-                return safe.clean(str(exc))
-            return None
+            return change_error(lambda: result.append(self.library.rename_folder(path, new)))
 
         def renamed(new: str | None) -> None:
             if new is not None and result:

@@ -19,10 +19,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
+from tui.core.errors import GazetteError
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 
-__all__ = ["PromptScreen"]
+__all__ = ["PromptScreen", "change_error"]
+
+
+def change_error(change: Callable[[], object]) -> str | None:
+    """Run the change a prompt asks for; a ``GazetteError`` becomes the line the prompt shows.
+
+    The one shape of every ``submit`` that stores something through the
+    library (a name, a query, a path): the library's one-line message,
+    cleaned, or ``None`` when the change was made.
+    """
+    try:
+        change()
+    except GazetteError as exc:
+        return safe.clean(str(exc))
+    return None
 
 
 class PromptScreen(Dialog[str | None]):

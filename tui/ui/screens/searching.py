@@ -17,7 +17,7 @@ from textual import on
 from tui.core.errors import GazetteError
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.prompt import PromptScreen
+from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.widgets.search_bar import SearchBar
 
@@ -94,11 +94,7 @@ class SearchFlows(SourcesBase):
             return
 
         def submit(name: str) -> str | None:
-            try:
-                self.library.save_search(name, query)
-            except GazetteError as exc:
-                return safe.clean(str(exc))
-            return None
+            return change_error(lambda: self.library.save_search(name, query))
 
         def saved(name: str | None) -> None:
             if name is None:
@@ -123,11 +119,7 @@ class SearchFlows(SourcesBase):
 
     def rename_search(self, search_id: int, name: str) -> None:
         def submit(new: str) -> str | None:
-            try:
-                self.library.rename_search(search_id, new)
-            except GazetteError as exc:
-                return safe.clean(str(exc))
-            return None
+            return change_error(lambda: self.library.rename_search(search_id, new))
 
         self.app.push_screen(
             PromptScreen("Rename saved search", "New name", submit, value=name, action="Rename"),
@@ -136,11 +128,7 @@ class SearchFlows(SourcesBase):
 
     def edit_search(self, search_id: int, name: str, query: str) -> None:
         def submit(new: str) -> str | None:
-            try:
-                self.library.update_search(search_id, new)
-            except GazetteError as exc:
-                return safe.clean(str(exc))
-            return None
+            return change_error(lambda: self.library.update_search(search_id, new))
 
         self.app.push_screen(
             PromptScreen(

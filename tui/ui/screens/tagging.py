@@ -10,7 +10,7 @@ from __future__ import annotations
 from tui.core.errors import GazetteError
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.prompt import PromptScreen
+from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.screens.tag_editor import TagEditorScreen
 from tui.ui.screens.words import plural
@@ -86,11 +86,7 @@ class TagFlows(SourcesBase):
         result: list[str] = []
 
         def submit(new: str) -> str | None:
-            try:
-                result.append(self.library.rename_tag(name, new))
-            except GazetteError as exc:
-                return safe.clean(str(exc))
-            return None
+            return change_error(lambda: result.append(self.library.rename_tag(name, new)))
 
         def renamed(new: str | None) -> None:
             if new is not None and result:
