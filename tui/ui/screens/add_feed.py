@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -30,6 +29,7 @@ from tui.core import folders
 from tui.core.errors import GazetteError
 from tui.core.library import Library
 from tui.ui import safe
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["AddFeedScreen", "parse_tags"]
 
@@ -55,7 +55,7 @@ def parse_tags(raw: str) -> list[str]:
     return tags
 
 
-class AddFeedScreen(ModalScreen[int | None]):
+class AddFeedScreen(Dialog[int | None]):
     """Asks for a feed URL or path, checks it, subscribes; dismisses with the feed id.
 
     Escape or Cancel dismisses with ``None``.  While a check runs, the status
@@ -71,18 +71,9 @@ class AddFeedScreen(ModalScreen[int | None]):
     ]
 
     DEFAULT_CSS = """
-    AddFeedScreen {
-        align: center middle;
-    }
     AddFeedScreen > #add-box {
         width: 72;
-        max-width: 95%;
-        height: auto;
         max-height: 95%;
-        border: thick $primary 80%;
-        background: $surface;
-        padding: 0 1;
-        border-title-style: bold;
     }
     AddFeedScreen .add-caption {
         color: $text-muted;
@@ -155,7 +146,7 @@ class AddFeedScreen(ModalScreen[int | None]):
         self._choice_folder = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="add-box") as box:
+        with Vertical(id="add-box", classes="dialog-box") as box:
             box.border_title = Content("Add a feed")
             yield Label(Content("Feed or site URL, or a local file"), classes="add-caption")
             yield Input(placeholder="https://example.com/feed.xml", id="add-url")

@@ -13,10 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from tui.ui import safe
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["ConfirmScreen"]
 
@@ -26,7 +26,7 @@ def _safe_lines(s: str) -> Content:
     return Content("\n".join(safe.clean(line) for line in s.splitlines()))
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Asks a question; dismisses with ``True`` (confirmed) or ``False``.
 
     ``y`` and enter confirm (the confirm button has focus, so enter presses
@@ -44,15 +44,10 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
     ConfirmScreen > #confirm-box {
         width: 60;
         max-width: 90%;
-        height: auto;
         border: thick $error 70%;
-        background: $surface;
         padding: 1 2;
     }
     ConfirmScreen #confirm-message {
@@ -75,7 +70,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self._confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
+        with Vertical(id="confirm-box", classes="dialog-box"):
             yield Label(_safe_lines(self._message), id="confirm-message")
             with Horizontal(id="confirm-buttons"):
                 yield Button(Content("Cancel"), id="cancel")

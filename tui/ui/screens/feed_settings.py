@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
@@ -32,6 +31,7 @@ from tui.core.errors import InputError
 from tui.core.models import Feed
 from tui.core.schedule import FeedSettings
 from tui.ui import safe
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["FeedEdit", "FeedSettingsScreen", "parse_count"]
 
@@ -69,7 +69,7 @@ class FeedEdit:
     folder: str | None = None
 
 
-class FeedSettingsScreen(ModalScreen[FeedEdit | None]):
+class FeedSettingsScreen(Dialog[FeedEdit | None]):
     """Edit one feed's own settings; empty fields follow the configuration."""
 
     AUTO_FOCUS = "#fs-title"
@@ -79,18 +79,10 @@ class FeedSettingsScreen(ModalScreen[FeedEdit | None]):
     ]
 
     DEFAULT_CSS = """
-    FeedSettingsScreen {
-        align: center middle;
-    }
     FeedSettingsScreen > #fs-box {
         width: 72;
         padding: 1 2;
-        max-width: 95%;
-        height: auto;
         max-height: 95%;
-        border: thick $primary 80%;
-        background: $surface;
-        border-title-style: bold;
     }
     FeedSettingsScreen .fs-url {
         color: $text-muted;
@@ -165,7 +157,7 @@ class FeedSettingsScreen(ModalScreen[FeedEdit | None]):
                 "no limit" if most == 0 else f"{most}",
             ),
         )
-        with VerticalScroll(id="fs-box") as box:
+        with VerticalScroll(id="fs-box", classes="dialog-box") as box:
             box.border_title = "Feed settings"
             yield Static(safe.content(self.feed.url), classes="fs-url")
             yield Static(Content("Title (empty: the feed's own)"), classes="fs-caption")

@@ -16,15 +16,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import DataTable
 
 from tui.ui import safe
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["HelpScreen"]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists ``(key, description)`` pairs in a scrollable two-column table.
 
     Escape, ``q`` and ``?`` close it (``?`` so the key that opened it also
@@ -38,20 +38,12 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
     HelpScreen > #help-table {
         width: auto;
         min-width: 40;
         max-width: 90%;
-        height: auto;
         max-height: 90%;
-        border: thick $primary 80%;
-        border-title-style: bold;
         border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
     }
     """
 
@@ -64,7 +56,9 @@ class HelpScreen(ModalScreen[None]):
         # The table is the dialog: its border carries the title and the hint,
         # so "height: auto; max-height: 90%" sizes it to the screen and it
         # scrolls when the list is longer.
-        table: DataTable[Text] = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(
+            id="help-table", classes="dialog-box", cursor_type="row", zebra_stripes=True
+        )
         table.border_title = safe.content(self._title)
         table.border_subtitle = Content("escape · q · ? close")
         yield table

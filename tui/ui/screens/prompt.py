@@ -17,15 +17,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from tui.core.errors import GazetteError
 from tui.ui import safe
+from tui.ui.screens.dialog import Dialog
 
-__all__ = ["PromptScreen"]
+__all__ = ["PromptScreen", "change_error"]
 
 
-class PromptScreen(ModalScreen[str | None]):
+def change_error(change: Callable[[], object]) -> str | None:
+    """Run the change a prompt asks for; a ``GazetteError`` becomes the line the prompt shows.
+
+    The one shape of every ``submit`` that stores something through the
+    library (a name, a query, a path): the library's one-line message,
+    cleaned, or ``None`` when the change was made.
+    """
+    try:
+        change()
+    except GazetteError as exc:
+        return safe.clean(str(exc))
+    return None
+
+
+class PromptScreen(Dialog[str | None]):
     """Asks for a line of text; dismisses with it once ``submit`` accepts it, else ``None``."""
 
     AUTO_FOCUS = "#prompt-input"
@@ -35,16 +50,7 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > #prompt-box {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        border: thick $primary 80%;
-        background: $surface;
-        padding: 0 1;
-        border-title-style: bold;
-    }
+    PromptScreen > #prompt-box { width: 64; }
     PromptScreen #prompt-label { color: $text-muted; width: 100%; }
     PromptScreen #prompt-error { color: $text-error; width: 100%; height: auto; max-height: 3; }
     PromptScreen #prompt-buttons { height: auto; align-horizontal: right; }
@@ -70,7 +76,7 @@ class PromptScreen(ModalScreen[str | None]):
         self._placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box") as box:
+        with Vertical(id="prompt-box", classes="dialog-box") as box:
             box.border_title = safe.content(self._title)
             yield Label(safe.content(self._label), id="prompt-label")
             yield Input(

@@ -26,7 +26,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -35,6 +34,7 @@ from textual.worker import get_current_worker
 from tui.core.library import Library
 from tui.core.tags import clean_tag
 from tui.ui import safe
+from tui.ui.screens.dialog import Dialog
 
 __all__ = ["TagEditorScreen", "parse_tag_input"]
 
@@ -79,7 +79,7 @@ class _TagSuggester(Suggester):
         return self.editor.completed(value)
 
 
-class TagEditorScreen(ModalScreen[bool]):
+class TagEditorScreen(Dialog[bool]):
     """Edits the tags of some articles; dismisses with whether anything changed.
 
     Give ``ids`` for known articles (one article), or ``load_ids`` (run in a
@@ -99,17 +99,7 @@ class TagEditorScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    TagEditorScreen { align: center middle; }
-    TagEditorScreen > #tag-box {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        max-height: 95%;
-        border: thick $primary 80%;
-        background: $surface;
-        padding: 0 1;
-        border-title-style: bold;
-    }
+    TagEditorScreen > #tag-box { width: 64; max-height: 95%; }
     TagEditorScreen .tag-caption { color: $text-muted; width: 100%; }
     TagEditorScreen #tag-subject { text-style: bold; width: 100%; }
     TagEditorScreen OptionList { border: none; padding: 0 1; background: $boost; }
@@ -157,7 +147,7 @@ class TagEditorScreen(ModalScreen[bool]):
         self.did_change = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="tag-box") as box:
+        with Vertical(id="tag-box", classes="dialog-box") as box:
             box.border_title = safe.content("Tags")
             yield Label(safe.content(self.subject, fallback="(untitled)"), id="tag-subject")
             yield Input(

@@ -1,0 +1,160 @@
+"""The reader screen's panes: its state, its widgets and which of them show.
+
+``PanesBase`` is the bottom layer of ``MainScreen`` (see ``screens/main.py``
+for how the layers stack): it holds the screen's state and the rules of the
+layout by width, and keeps what may take keys in step with what is on
+screen (``_sync_panes``).  The layers above it read and write that state;
+only this module decides which pane shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.screen import Screen
+
+from tui.core.library import Library
+from tui.core.models import Article, Feed
+from tui.core.search import SavedSearch
+from tui.core.tags import TagCount
+from tui.ui.widgets.article_list import ArticleList
+from tui.ui.widgets.article_pane import ArticlePane
+from tui.ui.widgets.feed_list import FeedList, Source
+from tui.ui.widgets.notes import NotesPanel
+from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.widgets.status_bar import StatusBar
+
+__all__ = ["MEDIUM", "WIDE", "PanesBase"]
+
+WIDE = 150
+MEDIUM = 100
+
+
+class PanesBase(Screen[None]):
+    """The reader's state and panes; ``MainScreen`` builds on it."""
+
+    # -- state --------------------------------------------------------------------
+
+    def __init__(self, library: Library, *, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(id="main")
+        self.library = library
+        self.clock = clock
+        self.source: Source | None = None
+        self.feeds: dict[int, Feed] = {}
+        self.counts: dict[str, int] = {}
+        self._undo: list[int] = []
+        #: What the list showed when the search box opened: (source, article under the cursor).
+        self._before_search: tuple[Source | None, Article | None] | None = None
+        #: Whether the list holds the search box's results (not the view it replaced).
+        self._results_shown = False
+        self.tags: list[TagCount] = []
+        #: Saved searches with their unread counts (as last counted by the worker).
+        self.searches: list[SavedSearch] = []
+        #: The order of a view flipped with O (by source key), kept for the session.
+        self._order: dict[str, bool] = {}
+        #: The order of every other view (the ``[reading] sort`` setting).
+        self.newest_first_default = True
+        #: SQLite's data_version as of the last reload (see watch_database).
+        self._seen_version = 0
+
+    # -- widgets ------------------------------------------------------------------
+
+    @property
+    def feed_list(self) -> FeedList:
+        return self.query_one("#feeds", FeedList)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def pane(self) -> ArticlePane:
+        return self.query_one("#article", ArticlePane)
+
+    @property
+    def notes(self) -> NotesPanel:
+        return self.query_one("#notes", NotesPanel)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)
+
+    # -- layout -------------------------------------------------------------------
+
+    def _layout(self, width: int) -> None:
+        self.set_class(width >= WIDE, "-wide")
+        self.set_class(MEDIUM <= width < WIDE, "-medium")
+        self.set_class(width < MEDIUM, "-narrow")
+        self._sync_panes()
+
+    @property
+    def reading(self) -> bool:
+        return self.has_class("-reading")
+
+    def _set_reading(self, reading: bool) -> None:
+        self.set_class(reading, "-reading")
+        self._sync_panes()
+
+    @property
+    def reader_shown(self) -> bool:
+        """Whether the article pane is on screen, by the layout rules of ``app.tcss``.
+
+        Worked out from the classes rather than read from the styles, which
+        Textual applies only after the key being handled: three panes show
+        the article pane once an article is open, fewer panes while reading.
+        """
+        if self.has_class("-wide"):
+            return self.pane.article is not None
+        return self.reading
+
+    @property
+    def notes_shown(self) -> bool:
+        """Whether the notes panel is on screen (and so may take focus and keys)."""
+        return self.reader_shown and self.has_class("-notes") and self.pane.article is not None
+
+    def _sync_panes(self) -> None:
+        """Keep what may take keys in step with what is on screen.
+
+        Why: a notes editor left focused after its pane was hidden took the
+        user's typing into a note nobody could see (issue 13).  The notes
+        panel is told whether it shows: hidden, it saves its note to its own
+        article and its editor cannot be focused; focus it had moves to a
+        pane on screen.  The ``-open`` class lets three panes give the list
+        the article pane's room until an article is open.
+        """
+        self.set_class(self.pane.article is not None, "-open")
+        shown = self.notes_shown
+        focused = self.focused
+        if not shown and focused is not None and self.notes in focused.ancestors_with_self:
+            (self.pane if self.reader_shown else self.article_list).focus()
+        self.notes.set_shown(shown)
+
+    def close_article(self) -> None:
+        """Close the open article: its note is saved to it, the pane and notes empty.
+
+        The notes panel is unbound (nothing can be typed into it) until the
+        next article opens and binds it to that article.  Focus in the
+        article or its note moves to the list.
+        """
+        focused = self.focused
+        if focused is not None and self.query_one("#reader") in focused.ancestors_with_self:
+            self.article_list.focus()
+        self.notes.flush()
+        self.pane.clear()
+        self.notes.load(None, "")
+        self._set_reading(False)
+
+    def target(self) -> Article | None:
+        """The article keys act on: the open one when reading, else the list's."""
+        focused = self.focused
+        in_reader = focused is not None and (
+            focused is self.pane or self.query_one("#reader") in focused.ancestors
+        )
+        if self.pane.article is not None and (in_reader or self.reading):
+            return self.pane.article
+        return self.article_list.current

@@ -1,0 +1,130 @@
+"""Tag flows: tag the article (t) or the whole view (T), rename and delete a tag.
+
+``TagFlows`` is a layer of ``MainScreen`` on ``SourcesBase``.  The dialogs
+call back here after each change so every row marker, the header and the
+counts are redrawn at once.
+"""
+
+from __future__ import annotations
+
+from tui.core.errors import GazetteError
+from tui.ui import safe
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.prompt import PromptScreen, change_error
+from tui.ui.screens.sources import SourcesBase
+from tui.ui.screens.tag_editor import TagEditorScreen
+from tui.ui.screens.words import plural
+from tui.ui.widgets.feed_list import tag_key
+
+__all__ = ["TagFlows"]
+
+
+class TagFlows(SourcesBase):
+    """t, T, and renaming and deleting tags."""
+
+    # -- tags ---------------------------------------------------------------------
+
+    def action_tag(self) -> None:
+        """t: edit the tags of the article (the open one, else the list's)."""
+        article = self.target()
+        if article is None:
+            self.app.notify("No article to tag here.", markup=False)
+            return
+        self.app.push_screen(
+            TagEditorScreen(
+                self.library,
+                safe.clean(article.title) or "(untitled)",
+                ids=[article.id],
+                changed=self._tags_changed,
+            )
+        )
+
+    def action_tag_view(self) -> None:
+        """T: edit the tags of every article in the view, after confirming."""
+        lst = self.article_list
+        if lst.count == 0 or lst.notice:
+            self.app.notify("No articles in this view.", markup=False)
+            return
+        query, view, count = lst.search_query, lst.view, lst.count
+        if query is not None:
+            what = f"the {plural(count, 'result')} of {safe.clean(query)[:60]}"
+        else:
+            name = safe.clean(self.source.title if self.source else "")
+            what = f"the {plural(count, 'article')} in {name}"
+
+        def load_ids() -> list[int]:
+            if query is not None:
+                return self.library.search_ids(query)
+            return self.library.view_ids(view)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(
+                    TagEditorScreen(
+                        self.library,
+                        plural(count, "article"),
+                        load_ids=load_ids,
+                        changed=self._tags_changed,
+                    )
+                )
+
+        self.app.push_screen(ConfirmScreen(f"Edit the tags of {what}?", "Edit tags"), confirmed)
+
+    def _tags_changed(self, ids: list[int]) -> None:
+        """Tags changed on these articles: redraw their rows, the header and the counts."""
+        lst = self.article_list
+        if len(ids) == 1:
+            lst.replace_article(self.library.article(ids[0]))
+        else:
+            lst.reload(keep=lst.current)
+        if self.pane.article is not None and self.pane.article.id in set(ids):
+            self.pane.update_header(self.library.article(self.pane.article.id))
+        self.refresh_counts()
+
+    def rename_tag(self, name: str) -> None:
+        """Ask a new name for a tag (an existing name merges the two)."""
+        result: list[str] = []
+
+        def submit(new: str) -> str | None:
+            return change_error(lambda: result.append(self.library.rename_tag(name, new)))
+
+        def renamed(new: str | None) -> None:
+            if new is not None and result:
+                self._tags_renamed(name, result[-1])
+
+        self.app.push_screen(
+            PromptScreen(f"Rename tag {safe.clean(name)}", "New name", submit, value=name),
+            renamed,
+        )
+
+    def delete_tag(self, name: str) -> None:
+        """Delete a tag from every article and feed, after confirming."""
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                n = self.library.delete_tag(name)
+            except GazetteError as exc:
+                self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
+                return
+            self._tags_renamed(name, None)
+            self.app.notify(
+                f"Deleted the tag {safe.clean(name)} from {plural(n, 'article')}.", markup=False
+            )
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the tag {safe.clean(name)}?\nThe articles stay."),
+            confirmed,
+        )
+
+    def _tags_renamed(self, old: str, new: str | None) -> None:
+        """A tag was renamed (``new``) or deleted: redraw rows, header, counts."""
+        was_shown = self.source is not None and self.source.key == tag_key(old)
+        self.refresh_counts()
+        if was_shown:
+            self._show_key(tag_key(new) if new else None)
+        else:
+            self.article_list.reload(keep=self.article_list.current)
+        if self.pane.article is not None:
+            self.pane.update_header(self.library.article(self.pane.article.id))
