@@ -50,6 +50,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static, Tree
 
+from tui.core.wording import plural
 from tui.ui import safe
 from tui.ui.screens.bindings import BINDINGS
 from tui.ui.screens.folders import FolderFlows
@@ -59,7 +60,6 @@ from tui.ui.screens.noting import NoteActions
 from tui.ui.screens.reading import WATCH_EVERY
 from tui.ui.screens.searching import SearchFlows
 from tui.ui.screens.tagging import TagFlows
-from tui.ui.screens.words import plural
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList, Source

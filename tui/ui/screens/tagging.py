@@ -8,12 +8,12 @@ counts are redrawn at once.
 from __future__ import annotations
 
 from tui.core.errors import GazetteError
+from tui.core.wording import plural
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.screens.tag_editor import TagEditorScreen
-from tui.ui.screens.words import plural
 from tui.ui.widgets.feed_list import tag_key
 
 __all__ = ["TagFlows"]
