@@ -11,7 +11,7 @@ import pytest
 
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed, View
-from tui.core.store import PAGE_SIZE, SCHEMA_VERSION, Store
+from tui.core.storage import PAGE_SIZE, SCHEMA_VERSION, Store
 
 NOW = 1_790_000_000
 
@@ -169,16 +169,14 @@ def test_list_pages_are_found_from_an_index_alone(store: Store) -> None:
 
 
 def test_one_feed_looked_up_alone_matches_the_full_list(store: Store) -> None:
-    from tui.core.tags import set_feed_tags
-
     a = store.add_feed("https://a.example/feed", folder="Tech")
     b = store.add_feed("https://b.example/feed")
     empty = store.add_feed("https://c.example/feed")
     store.store_entries(a, doc(entry("x"), entry("y"), entry("z")), now=NOW)
     store.store_entries(b, doc(entry("x")), now=NOW)
     store.set_read([store.articles(View(feed_id=a))[0].id], True)
-    set_feed_tags(store, a, ["News", "Daily"])
-    set_feed_tags(store, b, ["Other"])
+    store.set_feed_tags(a, ["News", "Daily"])
+    store.set_feed_tags(b, ["Other"])
     listed = {f.id: f for f in store.feeds()}
     for fid in (a, b, empty):
         assert store.feed(fid) == listed[fid]
@@ -352,7 +350,7 @@ def test_two_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
     import sys
 
     path = tmp_path / "race.db"
-    code = f"from tui.core.store import Store; Store({str(path)!r}).close()"
+    code = f"from tui.core.storage import Store; Store({str(path)!r}).close()"
     for _ in range(3):
         path.unlink(missing_ok=True)
         procs = [
