@@ -63,7 +63,10 @@ def view_where(view: View) -> tuple[str, list[Any]]:
 class ArticlesMixin(StoreBase):
     """Article rows as :class:`Article` records, per view, page or id."""
 
+    # -- rows -------------------------------------------------------------------
+
     def _article(self, r: Sequence[Any], tags: Iterable[str] = ()) -> Article:
+        """A row of ``ARTICLE_COLUMNS`` as a record (the one place that knows their order)."""
         return Article(
             id=r[0],
             feed_id=r[1],
@@ -95,6 +98,8 @@ class ArticlesMixin(StoreBase):
             ):
                 out.setdefault(aid, []).append(name)
         return out
+
+    # -- views: pages, counts, ids ------------------------------------------------
 
     def articles(
         self,
@@ -156,6 +161,14 @@ class ArticlesMixin(StoreBase):
         ).fetchone()
         return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
 
+    def view_ids(self, view: View) -> list[int]:
+        """Ids of every article in a view, newest first (for tagging a whole view)."""
+        where, params = view_where(view)
+        sql = f"SELECT a.id FROM articles a{where} ORDER BY a.published DESC, a.id DESC"
+        return [r[0] for r in self.conn.execute(sql, params)]
+
+    # -- one article and its Markdown cache ----------------------------------------
+
     def article(self, article_id: int) -> Article:
         row = self.conn.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
@@ -191,6 +204,8 @@ class ArticlesMixin(StoreBase):
             "WHERE content_md IS NULL ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
+
+    # -- read and starred ----------------------------------------------------------
 
     def set_read(self, ids: Sequence[int], read: bool) -> None:
         with self.transaction() as conn:
@@ -233,6 +248,8 @@ class ArticlesMixin(StoreBase):
         missing = [i for i in wanted if i not in current]
         return changed, unchanged, missing
 
+    # -- sets of ids that no view describes -----------------------------------------
+
     def articles_by_id(self, ids: Sequence[int]) -> list[Article]:
         """These articles (unknown ids skipped), newest first as lists show them.
 
@@ -253,6 +270,32 @@ class ArticlesMixin(StoreBase):
             )
         articles.sort(key=lambda a: (a.published or 0, a.id), reverse=True)
         return articles
+
+    def article_feed_ids(self, ids: Sequence[int]) -> dict[int, int]:
+        """article id -> feed id for the given articles (gone ones left out)."""
+        out: dict[int, int] = {}
+        for marks, chunk in in_chunks(ids):
+            out.update(
+                self.conn.execute(
+                    f"SELECT id, feed_id FROM articles WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+        return out
+
+    def unread_among(self, ids: Sequence[int]) -> list[int]:
+        """The unread articles among ``ids``, in the order given (for marking a
+        search's results read, whose ids come from the index, not a view)."""
+        out: list[int] = []
+        for marks, chunk in in_chunks(ids):
+            out.extend(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk
+                )
+            )
+        return out
+
+    # -- positions in a list -------------------------------------------------------
 
     def _after(self, article_id: int, older: bool) -> tuple[str, list[Any]] | None:
         """A keyset condition for rows after an article in list order (None if it is gone)."""
@@ -301,33 +344,3 @@ class ArticlesMixin(StoreBase):
         if row is None:
             return None
         return self._article(row, self._tags_for([row[0]]).get(row[0], ()))
-
-    def article_feed_ids(self, ids: Sequence[int]) -> dict[int, int]:
-        """article id -> feed id for the given articles (gone ones left out)."""
-        out: dict[int, int] = {}
-        for marks, chunk in in_chunks(ids):
-            out.update(
-                self.conn.execute(
-                    f"SELECT id, feed_id FROM articles WHERE id IN ({marks})", chunk
-                ).fetchall()
-            )
-        return out
-
-    def view_ids(self, view: View) -> list[int]:
-        """Ids of every article in a view, newest first (for tagging a whole view)."""
-        where, params = view_where(view)
-        sql = f"SELECT a.id FROM articles a{where} ORDER BY a.published DESC, a.id DESC"
-        return [r[0] for r in self.conn.execute(sql, params)]
-
-    def unread_among(self, ids: Sequence[int]) -> list[int]:
-        """The unread articles among ``ids``, in the order given (for marking a
-        search's results read, whose ids come from the index, not a view)."""
-        out: list[int] = []
-        for marks, chunk in in_chunks(ids):
-            out.extend(
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk
-                )
-            )
-        return out

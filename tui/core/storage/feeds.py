@@ -33,7 +33,7 @@ class FeedsMixin(StoreBase):
     ) -> int:
         """Subscribe; returns the new feed id.  Raises StoreError if the URL is known.
 
-        Folder tags are set afterwards through ``tags.set_feed_tags``, which
+        Folder tags are set afterwards through ``set_feed_tags`` (:mod:`.tags`), which
         matches tag names with full Unicode case folding.  The folder is
         stored in the path form of :func:`tui.core.folders.normalise`.
         """
