@@ -130,7 +130,7 @@ def phase_build_corpus(args: dict[str, Any]) -> dict[str, Any]:
     from farm import feed_url
 
     from tui.core.models import View
-    from tui.core.store import Store
+    from tui.core.storage import Store
 
     feeds, items, seed = args["feeds"], args["items"], args["seed"]
     db = args["db"]

@@ -571,7 +571,8 @@ def machine_info() -> dict[str, str]:
 def code_hash() -> str:
     """The parts of the code that shape a stored database: a cached one is rebuilt on change."""
     h = hashlib.sha1()
-    for rel in ("tui/core/store.py", "tui/core/parse.py", "tui/core/text.py", "benchmarks/farm.py"):
+    storage = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tui/core/storage").glob("*.py"))
+    for rel in (*storage, "tui/core/parse.py", "tui/core/text.py", "benchmarks/farm.py"):
         with contextlib.suppress(OSError):
             h.update((ROOT / rel).read_bytes())
     return h.hexdigest()[:10]

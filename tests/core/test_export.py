@@ -36,7 +36,7 @@ from tui.core.export import (
 )
 from tui.core.export.frontmatter import scalar_value
 from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.store import Store
+from tui.core.storage import Store
 from tui.core.text import clean_line
 
 NOW = 1_790_000_000

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.library import Library
-from tui.core.store import SCHEMA_VERSION
+from tui.core.storage import SCHEMA_VERSION
 
 DBS = Path(__file__).parent.parent / "fixtures" / "db"
 

@@ -410,7 +410,7 @@ def test_a_stop_counts_the_feeds_whose_writes_were_already_under_way(
     import time
 
     from tui.core.errors import RefreshStopped
-    from tui.core.store import Store
+    from tui.core.storage import Store
 
     release = threading.Event()
 

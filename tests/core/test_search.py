@@ -31,8 +31,7 @@ from tui.core.search import (
     search,
     update_search,
 )
-from tui.core.store import Store
-from tui.core.tags import set_feed_tags, set_tags
+from tui.core.storage import Store
 
 NOW = 1_790_000_000  # 2026-09-21T13:46:40Z
 DAY = 86_400
@@ -68,7 +67,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def lib(store: Store) -> dict[str, int]:
     """A small library; returns article ids by key."""
     tech = store.add_feed("https://tech.example/rss", folder="Tech/Python")
-    set_feed_tags(store, tech, ["Dev"])
+    store.set_feed_tags(tech, ["Dev"])
     news = store.add_feed("https://news.example/feed", folder="News")
     misc = store.add_feed("https://misc.example/atom")
     store.store_entries(
@@ -210,7 +209,7 @@ def test_every_tag_name_can_be_queried(store: Store, lib: dict[str, int]) -> Non
 
     names = ['say "hi" now', '"quoted"', 'a"b', "two words", "plain"]
     for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
-        set_tags(store, [lib[key]], add=[name])
+        store.set_tags([lib[key]], add=[name])
     for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
         assert keys(store, tag_query(name)) == [key], name
 
@@ -483,13 +482,13 @@ def test_filters_alone_list_newest_first(store: Store, lib: dict[str, int]) -> N
 def test_tag_filter_matches_article_and_feed_tags_ignoring_case(
     store: Store, lib: dict[str, int]
 ) -> None:
-    set_tags(store, [lib["n1"]], add=["Politics"])
+    store.set_tags([lib["n1"]], add=["Politics"])
     assert keys(store, "tag:politics") == ["n1"]
     assert keys(store, "tag:DEV") == ["t1", "t2", "t3", "t4"]  # through the feed
     assert keys(store, "tag:dev python") == ["t1", "t3"]
     assert keys(store, "tag:dev OR tag:POLITICS") == ["n1", "t1", "t2", "t3", "t4"]
     assert keys(store, "-tag:dev folder:tech") == []
-    set_tags(store, [lib["m1"]], add=["Über"])
+    store.set_tags([lib["m1"]], add=["Über"])
     assert keys(store, "tag:über") == ["m1"]  # beyond ASCII NOCASE
     assert keys(store, "tag:nothing") == []
 
@@ -528,7 +527,7 @@ def test_author_filter(store: Store, lib: dict[str, int]) -> None:
 def test_is_filters(store: Store, lib: dict[str, int]) -> None:
     store.set_read([lib["n1"], lib["t1"]], True)
     store.set_starred([lib["t2"]], True)
-    set_tags(store, [lib["n3"]], add=["x"])
+    store.set_tags([lib["n3"]], add=["x"])
     assert keys(store, "is:read") == ["n1", "t1"]
     assert "n1" not in keys(store, "is:unread") and len(keys(store, "is:unread")) == 7
     assert keys(store, "is:starred") == ["t2"]
@@ -725,5 +724,5 @@ def test_saved_search_missing_ids(store: Store) -> None:
 def test_saved_search_unread_counts_follow_feed_tags(store: Store, lib: dict[str, int]) -> None:
     save_search(store, "Watch", "tag:watch")
     assert saved_searches(store, now=NOW)[0].unread == 0
-    set_feed_tags(store, store.feed_id_for_url("https://misc.example/atom") or 0, ["Watch"])
+    store.set_feed_tags(store.feed_id_for_url("https://misc.example/atom") or 0, ["Watch"])
     assert saved_searches(store, now=NOW)[0].unread == 1

@@ -11,7 +11,7 @@ import pytest
 
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed, View
-from tui.core.store import PAGE_SIZE, SCHEMA_VERSION, Store
+from tui.core.storage import CHUNK, PAGE_SIZE, SCHEMA_VERSION, Store, in_chunks
 
 NOW = 1_790_000_000
 
@@ -169,16 +169,14 @@ def test_list_pages_are_found_from_an_index_alone(store: Store) -> None:
 
 
 def test_one_feed_looked_up_alone_matches_the_full_list(store: Store) -> None:
-    from tui.core.tags import set_feed_tags
-
     a = store.add_feed("https://a.example/feed", folder="Tech")
     b = store.add_feed("https://b.example/feed")
     empty = store.add_feed("https://c.example/feed")
     store.store_entries(a, doc(entry("x"), entry("y"), entry("z")), now=NOW)
     store.store_entries(b, doc(entry("x")), now=NOW)
     store.set_read([store.articles(View(feed_id=a))[0].id], True)
-    set_feed_tags(store, a, ["News", "Daily"])
-    set_feed_tags(store, b, ["Other"])
+    store.set_feed_tags(a, ["News", "Daily"])
+    store.set_feed_tags(b, ["Other"])
     listed = {f.id: f for f in store.feeds()}
     for fid in (a, b, empty):
         assert store.feed(fid) == listed[fid]
@@ -352,7 +350,7 @@ def test_two_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
     import sys
 
     path = tmp_path / "race.db"
-    code = f"from tui.core.store import Store; Store({str(path)!r}).close()"
+    code = f"from tui.core.storage import Store; Store({str(path)!r}).close()"
     for _ in range(3):
         path.unlink(missing_ok=True)
         procs = [
@@ -363,3 +361,58 @@ def test_two_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
     s = Store(path)
     assert s.schema_version == SCHEMA_VERSION
     s.close()
+
+
+# -- large id lists and retention ------------------------------------------------
+
+
+def test_in_chunks_covers_every_id_once_with_one_placeholder_each() -> None:
+    ids = list(range(2 * CHUNK + 1))
+    parts = list(in_chunks(ids))
+    assert [len(chunk) for _marks, chunk in parts] == [CHUNK, CHUNK, 1]
+    assert all(marks.count("?") == len(chunk) for marks, chunk in parts)
+    assert [i for _marks, chunk in parts for i in chunk] == ids
+    assert list(in_chunks([])) == []
+
+
+def test_id_lists_longer_than_a_chunk_keep_every_row_and_the_order(store: Store) -> None:
+    n = 2 * CHUNK + 1
+    feed = store.add_feed("https://example.org/feed.xml")
+    entries = [entry(f"k{i}", published=NOW - i * 60) for i in range(n)]
+    store.store_entries(feed, doc(*entries), now=NOW)
+    listed = store.articles()
+    ids = [a.id for a in listed]
+    assert len(ids) == n and [a.published for a in listed] == sorted(
+        (a.published for a in listed), reverse=True
+    )
+    assert store.set_tags(ids, add=["Big"]) == n
+    assert all(a.tags == ("Big",) for a in store.articles())
+    assert store.tags_on(ids) == [("Big", n)]
+    assert [a.id for a in store.articles_by_id(list(reversed(ids)))] == ids
+    assert store.article_feed_ids(ids) == dict.fromkeys(ids, feed)
+    changed, unchanged, missing = store.set_flag([*ids, 10**9], "read", True)
+    assert (changed, unchanged, missing) == (ids, [], [10**9])
+    store.set_read(ids[:3], False)
+    assert store.unread_among(ids) == ids[:3]
+
+
+def test_one_feeds_cleanup_candidates_are_the_global_rules_on_that_feed(store: Store) -> None:
+    a = store.add_feed("https://a.example/feed.xml")
+    b = store.add_feed("https://b.example/feed.xml")
+    for feed in (a, b):
+        old = [entry(f"o{i}", published=NOW - 10 * 86400 - i) for i in range(3)]
+        new = [entry(f"n{i}", published=NOW - i) for i in range(3)]
+        store.store_entries(feed, doc(*old, *new), now=NOW - 20 * 86400)
+    ids = {f: [x.id for x in store.articles(View(feed_id=f))] for f in (a, b)}
+    store.set_read([*ids[a], *ids[b]], True)
+    store.set_starred([ids[a][-1]], True)  # protected: never a candidate
+    for rules in (
+        {"older_than": NOW - 5 * 86400, "max_per_feed": 0},
+        {"older_than": None, "max_per_feed": 2},
+        {"older_than": NOW - 5 * 86400, "max_per_feed": 4},
+    ):
+        everywhere = set(store.cleanup_candidates(**rules))  # type: ignore[arg-type]
+        for feed in (a, b):
+            alone = store.cleanup_candidates(feed_id=feed, **rules)  # type: ignore[arg-type]
+            assert alone and set(alone) == everywhere & set(ids[feed])
+    assert ids[a][-1] not in everywhere

@@ -10,20 +10,8 @@ import pytest
 from tui.core.errors import InputError, NotFound
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.search import search
-from tui.core.store import Store
-from tui.core.tags import (
-    MAX_TAG_LEN,
-    TagCount,
-    all_tags,
-    article_tags,
-    clean_tag,
-    delete_tag,
-    feed_tags,
-    rename_tag,
-    set_feed_tags,
-    set_tags,
-    tag_completions,
-)
+from tui.core.storage import Store
+from tui.core.tags import MAX_TAG_LEN, TagCount, clean_tag
 
 NOW = 1_790_000_000
 
@@ -91,60 +79,60 @@ def test_clean_tag(raw: str, clean: str) -> None:
 
 
 def test_add_and_remove_tags(store: Store, ids: dict[str, int]) -> None:
-    assert set_tags(store, [ids["a1"], ids["a2"]], add=["Python", "news"]) == 2
-    assert article_tags(store, ids["a1"]) == ["news", "Python"]
-    set_tags(store, [ids["a1"]], remove=["NEWS"])
-    assert article_tags(store, ids["a1"]) == ["Python"]
-    assert article_tags(store, ids["a2"]) == ["news", "Python"]
+    assert store.set_tags([ids["a1"], ids["a2"]], add=["Python", "news"]) == 2
+    assert store.article_tags(ids["a1"]) == ["news", "Python"]
+    store.set_tags([ids["a1"]], remove=["NEWS"])
+    assert store.article_tags(ids["a1"]) == ["Python"]
+    assert store.article_tags(ids["a2"]) == ["news", "Python"]
     assert store.article(ids["a2"]).tags == ("news", "Python")
 
 
 def test_matching_ignores_case_and_keeps_first_spelling(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"]], add=["PyThOn"])
-    set_tags(store, [ids["a2"]], add=["python", "PYTHON "])
-    set_tags(store, [ids["a3"]], add=["Über"])
-    set_tags(store, [ids["b4"]], add=["über", "ÜBER"])  # beyond SQLite's ASCII NOCASE
+    store.set_tags([ids["a1"]], add=["PyThOn"])
+    store.set_tags([ids["a2"]], add=["python", "PYTHON "])
+    store.set_tags([ids["a3"]], add=["Über"])
+    store.set_tags([ids["b4"]], add=["über", "ÜBER"])  # beyond SQLite's ASCII NOCASE
     assert tag_rows(store) == ["PyThOn", "Über"]
-    assert article_tags(store, ids["a2"]) == ["PyThOn"]
-    assert article_tags(store, ids["b4"]) == ["Über"]
+    assert store.article_tags(ids["a2"]) == ["PyThOn"]
+    assert store.article_tags(ids["b4"]) == ["Über"]
 
 
 def test_names_are_cleaned_and_empty_ones_ignored(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"]], add=["  deep\tlearning ", "", " , ", "a,b", "\x00"])
-    assert article_tags(store, ids["a1"]) == ["a b", "deep learning"]
+    store.set_tags([ids["a1"]], add=["  deep\tlearning ", "", " , ", "a,b", "\x00"])
+    assert store.article_tags(ids["a1"]) == ["a b", "deep learning"]
 
 
 def test_removal_then_addition_and_orphans_go(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"]], add=["keep", "drop"])
-    set_tags(store, [ids["a1"]], add=["keep"], remove=["keep", "drop", "never-existed"])
-    assert article_tags(store, ids["a1"]) == ["keep"]
+    store.set_tags([ids["a1"]], add=["keep", "drop"])
+    store.set_tags([ids["a1"]], add=["keep"], remove=["keep", "drop", "never-existed"])
+    assert store.article_tags(ids["a1"]) == ["keep"]
     assert tag_rows(store) == ["keep"]  # "drop" lost its last article, so it is gone
 
 
 def test_bulk_tagging_skips_missing_articles(store: Store, ids: dict[str, int]) -> None:
     everything = list(ids.values())
-    assert set_tags(store, [*everything, 9999], add=["all"]) == 5
-    assert set_tags(store, [9999], add=["ghost"]) == 0
+    assert store.set_tags([*everything, 9999], add=["all"]) == 5
+    assert store.set_tags([9999], add=["ghost"]) == 0
     assert tag_rows(store) == ["all"]
-    assert all_tags(store) == [TagCount("all", 5, 5, 0)]
+    assert store.all_tags() == [TagCount("all", 5, 5, 0)]
 
 
 def test_bulk_tagging_many_articles_in_one_go(store: Store, ids: dict[str, int]) -> None:
     many = [*ids.values(), *range(10_000, 12_000)]  # beyond SQLite's parameter limit
-    assert set_tags(store, many, add=["x"]) == 5
-    assert set_tags(store, [str(i) for i in ids.values()], remove=["x"]) == 5
+    assert store.set_tags(many, add=["x"]) == 5
+    assert store.set_tags([str(i) for i in ids.values()], remove=["x"]) == 5
     assert tag_rows(store) == []
 
 
 def test_all_tags_counts_article_and_feed_tags_once(store: Store, ids: dict[str, int]) -> None:
     one = feed(store, "https://one.example/")
     two = feed(store, "https://two.example/")
-    set_feed_tags(store, one, ["Dev"])
-    set_feed_tags(store, two, ["Feedonly"])
-    set_tags(store, [ids["a1"], ids["b4"]], add=["dev"])  # a1 already has it via its feed
-    set_tags(store, [ids["a2"]], add=["solo"])
+    store.set_feed_tags(one, ["Dev"])
+    store.set_feed_tags(two, ["Feedonly"])
+    store.set_tags([ids["a1"], ids["b4"]], add=["dev"])  # a1 already has it via its feed
+    store.set_tags([ids["a2"]], add=["solo"])
     store.set_read([ids["a1"], ids["b4"]], True)
-    assert all_tags(store) == [
+    assert store.all_tags() == [
         TagCount("Dev", 4, 2, 1),
         TagCount("Feedonly", 2, 1, 1),
         TagCount("solo", 1, 1, 0),
@@ -156,88 +144,88 @@ def test_all_tags_counts_article_and_feed_tags_once(store: Store, ids: dict[str,
 
 def test_feed_only_tags_are_listed_even_without_articles(store: Store) -> None:
     feed_id = store.add_feed("https://empty.example/")
-    set_feed_tags(store, feed_id, ["Later"])
-    assert all_tags(store) == [TagCount("Later", 0, 0, 1)]
-    assert feed_tags(store, feed_id) == ["Later"]
+    store.set_feed_tags(feed_id, ["Later"])
+    assert store.all_tags() == [TagCount("Later", 0, 0, 1)]
+    assert store.feed_tags(feed_id) == ["Later"]
 
 
 def test_rename_tag(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"]], add=["pyhton"])
-    assert rename_tag(store, "PYHTON", " Python ") == "Python"
-    assert article_tags(store, ids["a1"]) == ["Python"]
-    assert rename_tag(store, "python", "PYTHON") == "PYTHON"  # a change of case only
+    store.set_tags([ids["a1"]], add=["pyhton"])
+    assert store.rename_tag("PYHTON", " Python ") == "Python"
+    assert store.article_tags(ids["a1"]) == ["Python"]
+    assert store.rename_tag("python", "PYTHON") == "PYTHON"  # a change of case only
     assert tag_rows(store) == ["PYTHON"]
 
 
 def test_rename_onto_existing_tag_merges(store: Store, ids: dict[str, int]) -> None:
     one = feed(store, "https://one.example/")
-    set_tags(store, [ids["a1"], ids["a2"]], add=["py"])
-    set_tags(store, [ids["a2"], ids["b4"]], add=["Python"])
-    set_feed_tags(store, one, ["py"])
-    assert rename_tag(store, "py", "python") == "python"
+    store.set_tags([ids["a1"], ids["a2"]], add=["py"])
+    store.set_tags([ids["a2"], ids["b4"]], add=["Python"])
+    store.set_feed_tags(one, ["py"])
+    assert store.rename_tag("py", "python") == "python"
     assert tag_rows(store) == ["python"]
-    assert article_tags(store, ids["a1"]) == ["python"]
-    assert article_tags(store, ids["a2"]) == ["python"]  # no duplicate link
-    assert article_tags(store, ids["b4"]) == ["python"]
-    assert feed_tags(store, one) == ["python"]
-    assert all_tags(store) == [TagCount("python", 4, 4, 1)]
+    assert store.article_tags(ids["a1"]) == ["python"]
+    assert store.article_tags(ids["a2"]) == ["python"]  # no duplicate link
+    assert store.article_tags(ids["b4"]) == ["python"]
+    assert store.feed_tags(one) == ["python"]
+    assert store.all_tags() == [TagCount("python", 4, 4, 1)]
 
 
 def test_rename_errors(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"]], add=["x"])
+    store.set_tags([ids["a1"]], add=["x"])
     with pytest.raises(NotFound, match="no such tag"):
-        rename_tag(store, "nope", "y")
+        store.rename_tag("nope", "y")
     with pytest.raises(InputError):
-        rename_tag(store, "x", " , ")
+        store.rename_tag("x", " , ")
     assert tag_rows(store) == ["x"]
 
 
 def test_delete_tag_removes_links_never_articles(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"], ids["a2"]], add=["gone"])
-    set_feed_tags(store, feed(store, "https://two.example/"), ["Gone"])
-    assert delete_tag(store, "GONE") == 2
+    store.set_tags([ids["a1"], ids["a2"]], add=["gone"])
+    store.set_feed_tags(feed(store, "https://two.example/"), ["Gone"])
+    assert store.delete_tag("GONE") == 2
     assert tag_rows(store) == []
     assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     assert store.article(ids["a1"]).tags == ()
     assert search(store, "tag:gone", now=NOW).articles == []
     with pytest.raises(NotFound):
-        delete_tag(store, "gone")
+        store.delete_tag("gone")
 
 
 def test_set_feed_tags_replaces_and_cleans_up(store: Store, ids: dict[str, int]) -> None:
     one = feed(store, "https://one.example/")
-    assert set_feed_tags(store, one, ["b", "A", "a"]) == ["A", "b"]
-    assert set_feed_tags(store, one, ["B", "c"]) == ["b", "c"]  # "b" keeps its spelling
+    assert store.set_feed_tags(one, ["b", "A", "a"]) == ["A", "b"]
+    assert store.set_feed_tags(one, ["B", "c"]) == ["b", "c"]  # "b" keeps its spelling
     assert tag_rows(store) == ["b", "c"]  # "A" had nothing else
-    assert set_feed_tags(store, one, []) == []
+    assert store.set_feed_tags(one, []) == []
     assert tag_rows(store) == []
     with pytest.raises(NotFound):
-        set_feed_tags(store, 999, ["x"])
+        store.set_feed_tags(999, ["x"])
 
 
 def test_feed_tags_shared_with_articles_survive(store: Store, ids: dict[str, int]) -> None:
     one = feed(store, "https://one.example/")
-    set_tags(store, [ids["b4"]], add=["shared"])
-    set_feed_tags(store, one, ["Shared"])
-    set_feed_tags(store, one, [])
+    store.set_tags([ids["b4"]], add=["shared"])
+    store.set_feed_tags(one, ["Shared"])
+    store.set_feed_tags(one, [])
     assert tag_rows(store) == ["shared"]
 
 
 def test_tag_completions(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a1"]], add=["Python", "pytest", "cpython", "Rust", "Über"])
-    assert tag_completions(store, "py") == ["pytest", "Python", "cpython"]
-    assert tag_completions(store, "PY", exclude=["python"]) == ["pytest", "cpython"]
-    assert tag_completions(store, "über") == ["Über"]
-    assert tag_completions(store, "") == ["cpython", "pytest", "Python", "Rust", "Über"]
-    assert tag_completions(store, "", limit=2) == ["cpython", "pytest"]
-    assert tag_completions(store, "zzz") == []
+    store.set_tags([ids["a1"]], add=["Python", "pytest", "cpython", "Rust", "Über"])
+    assert store.tag_completions("py") == ["pytest", "Python", "cpython"]
+    assert store.tag_completions("PY", exclude=["python"]) == ["pytest", "cpython"]
+    assert store.tag_completions("über") == ["Über"]
+    assert store.tag_completions("") == ["cpython", "pytest", "Python", "Rust", "Über"]
+    assert store.tag_completions("", limit=2) == ["cpython", "pytest"]
+    assert store.tag_completions("zzz") == []
 
 
 def test_is_tagged_and_tag_search_follow_edits(store: Store, ids: dict[str, int]) -> None:
-    set_tags(store, [ids["a3"]], add=["Later"])
+    store.set_tags([ids["a3"]], add=["Later"])
     found = search(store, "is:tagged", now=NOW).articles
     assert [a.id for a in found] == [ids["a3"]]
     assert found[0].tags == ("Later",)
-    rename_tag(store, "later", "Someday")
+    store.rename_tag("later", "Someday")
     assert [a.id for a in search(store, "tag:someday", now=NOW).articles] == [ids["a3"]]
     assert search(store, "tag:later", now=NOW).articles == []

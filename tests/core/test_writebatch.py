@@ -11,7 +11,7 @@ import pytest
 
 from tui.core.errors import StoreError
 from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.store import Store
+from tui.core.storage import Store
 from tui.core.writebatch import WriteBatch
 
 NOW = 1_790_000_000

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tui.core import export, folders, opml, schedule, search, workers
-from tui.core import tags as tagging
 from tui.core.errors import (
     FeedGone,
     FetchError,
@@ -42,7 +41,8 @@ from tui.core.models import (
     RefreshSummary,
     View,
 )
-from tui.core.store import Store
+from tui.core.storage import Store
+from tui.core.tags import TagCount
 from tui.core.wording import plural
 from tui.core.writebatch import WriteBatch
 
@@ -208,7 +208,7 @@ class Library:
             store_url, title=parsed.title, site_url=parsed.link, folder=folder
         )
         if tags:
-            tagging.set_feed_tags(self.store, feed_id, tags)
+            self.store.set_feed_tags(feed_id, tags)
         new, updated = self.store.store_entries(
             feed_id,
             parsed,
@@ -577,7 +577,7 @@ class Library:
                 url, title=entry.title, site_url=entry.site_url, folder=entry.folder
             )
             if entry.tags:
-                tagging.set_feed_tags(self.store, feed_id, entry.tags)
+                self.store.set_feed_tags(feed_id, entry.tags)
             added.append(url)
         return ImportReport(tuple(added), tuple(skipped))
 
@@ -626,20 +626,20 @@ class Library:
         self, article_ids: Sequence[int], *, add: Iterable[str] = (), remove: Iterable[str] = ()
     ) -> int:
         """Add and remove article tags in one transaction; returns articles touched."""
-        return tagging.set_tags(self.store, article_ids, add=add, remove=remove)
+        return self.store.set_tags(article_ids, add=add, remove=remove)
 
-    def tags(self) -> list[tagging.TagCount]:
+    def tags(self) -> list[TagCount]:
         """Every tag with its article and unread counts."""
-        return tagging.all_tags(self.store)
+        return self.store.all_tags()
 
     def rename_tag(self, old: str, new: str) -> str:
-        return tagging.rename_tag(self.store, old, new)
+        return self.store.rename_tag(old, new)
 
     def delete_tag(self, name: str) -> int:
-        return tagging.delete_tag(self.store, name)
+        return self.store.delete_tag(name)
 
     def tag_completions(self, prefix: str, *, exclude: Iterable[str] = ()) -> list[str]:
-        return tagging.tag_completions(self.store, prefix, exclude=exclude)
+        return self.store.tag_completions(prefix, exclude=exclude)
 
     # -- search -------------------------------------------------------------
 
@@ -778,9 +778,7 @@ class Library:
 
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""
-        where, params = Store._where(view)
-        sql = f"SELECT a.id FROM articles a{where} ORDER BY a.published DESC, a.id DESC"
-        return [r[0] for r in self.store.conn.execute(sql, params)]
+        return self.store.view_ids(view)
 
     def mark_search_read(self, text: str) -> list[int]:
         """Mark every unread match of a query read; returns their ids (for undo).
@@ -788,7 +786,7 @@ class Library:
         ``mark_view_read`` for search results, tag lists and saved searches.
         """
         ids = self.search_ids(text)
-        unread = self._filter_ids(ids, "read = 0")
+        unread = self.store.unread_among(ids)
         self.store.set_read(unread, True)
         return unread
 
@@ -798,32 +796,7 @@ class Library:
         The bulk tag editor shows these as the view's current tags; feed
         (folder) tags are left out because removing them here would not work.
         """
-        counts: dict[int, list[Any]] = {}
-        ids = [int(i) for i in article_ids]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for tag_id, name, n in self.store.conn.execute(
-                "SELECT t.id, t.name, count(*) FROM article_tags at JOIN tags t "
-                f"ON t.id = at.tag_id WHERE at.article_id IN ({marks}) GROUP BY t.id",
-                chunk,
-            ):
-                counts.setdefault(tag_id, [name, 0])[1] += n
-        return sorted(((name, n) for name, n in counts.values()), key=lambda x: x[0].casefold())
-
-    def _filter_ids(self, ids: Sequence[int], condition: str) -> list[int]:
-        """The ids among ``ids`` whose article row meets a fixed SQL condition."""
-        out: list[int] = []
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                r[0]
-                for r in self.store.conn.execute(
-                    f"SELECT id FROM articles WHERE {condition} AND id IN ({marks})", chunk
-                )
-            )
-        return out
+        return self.store.tags_on(article_ids)
 
     # -- scheduling and per-feed settings --
 
@@ -902,8 +875,8 @@ class Library:
                 days = keep_read_days if fs.keep_read_days is None else fs.keep_read_days
                 most = max_per_feed if fs.max_per_feed is None else fs.max_per_feed
                 ids.update(
-                    self.store.cleanup_candidates_for_feed(
-                        feed_id, older_than=older(days), max_per_feed=most
+                    self.store.cleanup_candidates(
+                        older_than=older(days), max_per_feed=most, feed_id=feed_id
                     )
                 )
         return sorted(ids)

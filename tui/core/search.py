@@ -1,8 +1,10 @@
 """Search: the query language, its compilation to SQL + FTS5, and saved searches.
 
 The pipeline is ``parse_query`` (pure, never raises) -> ``compile_query``
-(pure SQL text and parameters) -> ``search`` / ``count`` (run against a
-:class:`~tui.core.store.Store`).  Three rules keep any input safe:
+(pure SQL text and parameters) -> ``search`` / ``count``, which hand the plan
+to a :class:`~tui.core.storage.Store` (:mod:`tui.core.storage.search` holds
+the SQL that runs it, and the saved-searches table).  Three rules keep any
+input safe:
 
 * The FTS5 MATCH string is built only from double-quoted tokens that this
   module extracted itself (letters, digits and combining marks), joined with
@@ -41,21 +43,19 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core import folders
-from tui.core.errors import InputError, NotFound
+from tui.core.errors import InputError
 from tui.core.models import Article
-from tui.core.store import _ARTICLE_COLUMNS, Store
 from tui.core.tags import clean_tag
 from tui.core.text import clean_line, shorten
 
+if TYPE_CHECKING:
+    from tui.core.storage import Store
+
 MAX_ITEMS = 64
 RANK_WINDOW = 5000
-BM25 = "bm25(articles_fts, 10.0, 3.0, 1.0, 2.0)"
-# 1 when a word of the query is in the title: bm25 with only the title weighed
-# is 0 exactly when no phrase has a hit there (FTS5 keeps every idf above 0).
-TITLED = "(bm25(articles_fts, 1.0, 0.0, 0.0, 0.0) < 0)"
 MAX_SEARCH_NAME = 100
 
 SYNTAX_HELP = """\
@@ -672,11 +672,6 @@ def _plan(
     return " AND ".join(clauses) or "1", params, match
 
 
-def _rows_to_articles(store: Store, rows: Sequence[Sequence[Any]]) -> list[Article]:
-    tags = store._tags_for([r[0] for r in rows])
-    return [store._article(r, tags.get(r[0], ())) for r in rows]
-
-
 def search(
     store: Store,
     text: str,
@@ -701,28 +696,15 @@ def search(
     except (InputError, ValueError, OverflowError, OSError) as exc:
         return SearchResult([], f"cannot search: {_show(str(exc), 80)}")
     limit, offset = max(0, int(limit)), max(0, int(offset))
-    join = "JOIN articles a ON a.id = page.id JOIN feeds f ON f.id = a.feed_id"
-    if match is None:
-        sql = (
-            f"WITH page AS MATERIALIZED (SELECT id FROM articles WHERE {where} "
-            "ORDER BY published DESC, id DESC LIMIT ? OFFSET ?) "
-            f"SELECT {_ARTICLE_COLUMNS} FROM page {join} ORDER BY a.published DESC, a.id DESC"
-        )
-        args: list[Any] = [*params, limit, offset]
-    else:
-        sql = (
-            f"WITH page AS MATERIALIZED (SELECT id, titled, score FROM (SELECT rowid AS id, "
-            f"{TITLED} AS titled, {BM25} AS score FROM articles_fts WHERE articles_fts MATCH ? "
-            f"AND {where} ORDER BY rowid DESC LIMIT ?) "
-            "ORDER BY titled DESC, score, id DESC LIMIT ? OFFSET ?) "
-            f"SELECT {_ARTICLE_COLUMNS} FROM page {join} "
-            "ORDER BY page.titled DESC, page.score, page.id DESC"
-        )
-        args = [match, *params, max(RANK_WINDOW, offset + limit), limit, offset]
     try:
-        register_functions(store.conn)
-        rows = store.conn.execute(sql, args).fetchall()
-        articles = _rows_to_articles(store, rows)
+        articles = store.search_page(
+            where,
+            params,
+            match,
+            limit=limit,
+            offset=offset,
+            window=max(RANK_WINDOW, offset + limit),
+        )
     except sqlite3.Error as exc:
         return SearchResult([], f"search failed: {_show(str(exc), 80)}")
     return SearchResult(articles, None, c.highlight_terms, c.in_title)
@@ -748,15 +730,8 @@ def count(
         where, params, match = _plan(q, now, tz, unread_only, counting=True)
     except (InputError, ValueError, OverflowError, OSError):
         return 0
-    if match is None:
-        sql = f"SELECT count(*) FROM articles WHERE {where}"
-        args: list[Any] = params
-    else:
-        sql = f"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND {where}"
-        args = [match, *params]
     try:
-        register_functions(store.conn)
-        return int(store.conn.execute(sql, args).fetchone()[0])
+        return store.count_matching(where, params, match)
     except sqlite3.Error:
         return 0
 
@@ -777,17 +752,7 @@ def matching_ids(
         where, params, match = _plan(q, now, tz, unread_only, counting=True)
     except (ValueError, OverflowError, OSError) as exc:
         raise InputError(f"cannot search: {_show(str(exc), 80)}") from exc
-    if match is None:
-        sql = f"SELECT id FROM articles WHERE {where} ORDER BY published DESC, id DESC"
-        args: list[Any] = params
-    else:
-        sql = (
-            "SELECT a.id FROM articles a WHERE a.id IN (SELECT rowid FROM articles_fts "
-            f"WHERE articles_fts MATCH ? AND {where}) ORDER BY a.published DESC, a.id DESC"
-        )
-        args = [match, *params]
-    register_functions(store.conn)
-    return [r[0] for r in store.conn.execute(sql, args)]
+    return store.matching_ids(where, params, match)
 
 
 # -- highlighting ----------------------------------------------------------
@@ -943,50 +908,24 @@ def _search_query(query: str) -> str:
     return cleaned
 
 
-def _check_name_free(conn: sqlite3.Connection, name: str, search_id: int | None) -> None:
-    """Names are unique ignoring case (all of Unicode, not just SQLite's ASCII NOCASE)."""
-    key = name.casefold()
-    for other_id, other in conn.execute("SELECT id, name FROM saved_searches"):
-        if other_id != search_id and other.casefold() == key:
-            raise InputError(f"{_show(name)}: a saved search with this name exists")
-
-
 def save_search(store: Store, name: str, query: str) -> int:
     """Save a query under a name; returns its id.  InputError on a clash or bad query."""
-    name, query = _search_name(name), _search_query(query)
-    with store.transaction() as conn:
-        _check_name_free(conn, name, None)
-        cur = conn.execute("INSERT INTO saved_searches(name, query) VALUES (?, ?)", (name, query))
-        return int(cur.lastrowid or 0)
-
-
-def _update(store: Store, search_id: int, column: str, value: str) -> None:
-    with store.transaction() as conn:
-        if column == "name":
-            _check_name_free(conn, value, search_id)
-        cur = conn.execute(
-            f"UPDATE saved_searches SET {column} = ? WHERE id = ?", (value, int(search_id))
-        )
-        if cur.rowcount == 0:
-            raise NotFound(f"no saved search with id {search_id}")
+    return store.add_saved_search(_search_name(name), _search_query(query))
 
 
 def rename_search(store: Store, search_id: int, name: str) -> None:
     """Rename a saved search (changing only its case is allowed)."""
-    _update(store, search_id, "name", _search_name(name))
+    store.set_saved_search(search_id, name=_search_name(name))
 
 
 def update_search(store: Store, search_id: int, query: str) -> None:
     """Replace a saved search's query; InputError if the new query is unusable."""
-    _update(store, search_id, "query", _search_query(query))
+    store.set_saved_search(search_id, query=_search_query(query))
 
 
 def delete_search(store: Store, search_id: int) -> None:
     """Delete a saved search (never any article)."""
-    with store.transaction() as conn:
-        cur = conn.execute("DELETE FROM saved_searches WHERE id = ?", (int(search_id),))
-        if cur.rowcount == 0:
-            raise NotFound(f"no saved search with id {search_id}")
+    store.delete_saved_search(search_id)
 
 
 def _saved(store: Store, row: Sequence[Any], now: int, tz: tzinfo | None) -> SavedSearch:
@@ -999,11 +938,7 @@ def get_search(
     store: Store, search_id: int, *, now: int | None = None, tz: tzinfo | None = None
 ) -> SavedSearch:
     """One saved search with its unread count."""
-    row = store.conn.execute(
-        "SELECT id, name, query FROM saved_searches WHERE id = ?", (int(search_id),)
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"no saved search with id {search_id}")
+    row = store.saved_search_row(search_id)
     return _saved(store, row, int(time.time()) if now is None else now, tz)
 
 
@@ -1012,6 +947,4 @@ def saved_searches(
 ) -> list[SavedSearch]:
     """Every saved search, sorted by name ignoring case, each with a live unread count."""
     now = int(time.time()) if now is None else now
-    rows = store.conn.execute("SELECT id, name, query FROM saved_searches").fetchall()
-    rows.sort(key=lambda r: r[1].casefold())
-    return [_saved(store, r, now, tz) for r in rows]
+    return [_saved(store, r, now, tz) for r in store.saved_search_rows()]

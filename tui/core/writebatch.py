@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from tui.core.errors import StoreError
-from tui.core.store import Store
+from tui.core.storage import Store
 
 T = TypeVar("T")
 

@@ -41,7 +41,7 @@ from tui.core.export.frontmatter import (
 from tui.core.text import clean_line
 
 if TYPE_CHECKING:
-    from tui.core.store import Store
+    from tui.core.storage import Store
 
 
 @dataclass(frozen=True, slots=True)

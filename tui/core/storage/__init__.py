@@ -1,0 +1,34 @@
+"""The SQLite cache: every table and every query of Gazette's core.
+
+``Store`` is one connection (see :mod:`.base`) with one flat API, assembled
+from a part per domain, so that a schema or query change is made in one
+module and callers never learn which part answers:
+
+* :mod:`.schema`: DDL and migrations
+* :mod:`.feeds`: feeds, fetch state, per-feed settings
+* :mod:`.ingest`: writing fetched entries and their search index rows
+* :mod:`.articles`: views, pages, counts, positions, read/star, Markdown cache
+* :mod:`.notes`, :mod:`.tags`: user notes and tags
+* :mod:`.search`: running compiled queries; saved searches
+* :mod:`.retention`: what cleanup removes, and removing it
+"""
+
+from __future__ import annotations
+
+from tui.core.storage.base import CHUNK, PAGE_SIZE, in_chunks
+from tui.core.storage.feeds import FeedsMixin
+from tui.core.storage.ingest import IngestMixin
+from tui.core.storage.notes import NotesMixin
+from tui.core.storage.retention import RetentionMixin
+from tui.core.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from tui.core.storage.search import SearchMixin
+from tui.core.storage.tags import TagsMixin
+
+__all__ = ["CHUNK", "MIGRATIONS", "PAGE_SIZE", "SCHEMA_VERSION", "Store", "in_chunks"]
+
+
+class Store(FeedsMixin, IngestMixin, SearchMixin, NotesMixin, TagsMixin, RetentionMixin):
+    """One connection to the cache, opened (and migrated) on construction.
+
+    It must stay on the thread that opened it; ``Library`` keeps one per thread.
+    """

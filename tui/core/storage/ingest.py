@@ -1,0 +1,200 @@
+"""Ingest: writing one fetched document's entries, and their search index rows.
+
+Refresh writes go through ``store_entries``, which touches only feed-owned
+columns: read, starred, tags and notes are user state and no refresh ever
+rewrites them.  It runs once per feed per refresh, so it reads what it needs
+in three queries and writes with ``executemany``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from typing import Any
+
+from tui.core.entries import prepared
+from tui.core.errors import NotFound
+from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.schedule import USER_TITLE
+from tui.core.storage.base import StoreBase, in_chunks, write_index
+
+
+def _uid(feed_url: str, key: str) -> str:
+    """A portable article identity (used by exported notes), fixed at first sight."""
+    return hashlib.sha1(f"{feed_url}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _enclosures_json(entry: ParsedEntry) -> str | None:
+    if not entry.enclosures:
+        return None
+    return json.dumps([[e.url, e.type, e.length] for e in entry.enclosures])
+
+
+class IngestMixin(StoreBase):
+    """Feed documents into article rows: new ones inserted, changed ones updated."""
+
+    def store_entries(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        status: int = 200,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        now: int | None = None,
+    ) -> tuple[int, int]:
+        """Write one fetched document in one transaction; returns (new, updated).
+
+        New entries are inserted; known entries whose feed-owned fields changed
+        are updated in place (their Markdown is dropped, to be made again);
+        user state is never written here.
+        """
+        now = int(time.time()) if now is None else now
+        with self.transaction() as conn:
+            feed_url = conn.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            if feed_url is None:
+                raise NotFound(f"no feed with id {feed_id}")
+            known = {
+                key: (aid, version)
+                for aid, key, version in conn.execute(
+                    "SELECT id, key, version FROM articles WHERE feed_id = ?", (feed_id,)
+                )
+            }
+            removed = {
+                r[0]
+                for r in conn.execute("SELECT key FROM removed_keys WHERE feed_id = ?", (feed_id,))
+            }
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            fts_new: list[tuple[Any, ...]] = []
+            fts_changed: list[tuple[Any, ...]] = []
+            index_new: list[tuple[Any, ...]] = []
+            for raw in parsed.entries:
+                if raw.key in removed:
+                    continue
+                entry = prepared(raw)
+                version = entry.version
+                published = entry.published or entry.updated
+                # Never in the future: a wrong zone or a broken server clock
+                # would pin the article to the top of every list.
+                if published is None or published > now:
+                    published = now
+                old = known.get(entry.key)
+                if old is None:
+                    inserts.append(
+                        (
+                            _uid(feed_url[0], entry.key),
+                            feed_id,
+                            entry.key,
+                            entry.guid,
+                            entry.url,
+                            entry.title,
+                            entry.author,
+                            published,
+                            entry.updated,
+                            entry.summary,
+                            entry.content,
+                            entry.base,
+                            _enclosures_json(entry),
+                            version,
+                            now,
+                        )
+                    )
+                    fts_new.append((entry.key, entry.title, entry.author, entry.words))
+                    known[entry.key] = (-1, version)
+                elif old[1] != version:
+                    updates.append(
+                        (
+                            entry.guid,
+                            entry.url,
+                            entry.title,
+                            entry.author,
+                            entry.updated,
+                            entry.summary,
+                            entry.content,
+                            entry.base,
+                            _enclosures_json(entry),
+                            version,
+                            old[0],
+                        )
+                    )
+                    fts_changed.append((entry.title, entry.author, entry.words, old[0]))
+                    known[entry.key] = (old[0], version)
+            if inserts:
+                self._unique_uids(conn, inserts, feed_id)
+                conn.executemany(
+                    "INSERT INTO articles(uid, feed_id, key, guid, url, title, author, "
+                    "published, updated, summary, content_html, base_url, enclosures, version, "
+                    "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    inserts,
+                )
+                ids = dict(
+                    conn.execute(
+                        "SELECT key, id FROM articles WHERE feed_id = ? AND first_seen = ?",
+                        (feed_id, now),
+                    ).fetchall()
+                )
+                index_new = [(ids[k], t, a, b) for k, t, a, b in fts_new]
+            if updates:
+                conn.executemany(
+                    "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "
+                    "summary = ?, content_html = ?, content_md = NULL, base_url = ?, "
+                    "enclosures = ?, version = ? WHERE id = ?",
+                    updates,
+                )
+            if self._pending_index is None:
+                write_index(conn, index_new, fts_changed)
+            if removed:
+                # A removed key the feed no longer lists can never come back.
+                listed = {e.key for e in parsed.entries}
+                conn.executemany(
+                    "DELETE FROM removed_keys WHERE feed_id = ? AND key = ?",
+                    [(feed_id, k) for k in removed - listed],
+                )
+            changed = bool(inserts or updates)
+            conn.execute(
+                # A title the user chose (settings.user_title) outlives refreshes.
+                "UPDATE feeds SET title = CASE WHEN ? != '' AND "
+                "json_extract(CASE WHEN json_valid(settings) THEN settings ELSE '{}' END, "
+                f"'$.{USER_TITLE}') IS NULL THEN ? ELSE title END, "
+                "site_url = coalesce(?, site_url), kind = ?, warning = ?, etag = ?, "
+                "last_modified = ?, last_fetched = ?, last_status = ?, error = NULL, gone = 0, "
+                "last_changed = CASE WHEN ? THEN ? ELSE last_changed END WHERE id = ?",
+                (
+                    parsed.title or "",
+                    parsed.title or "",
+                    parsed.link,
+                    parsed.kind,
+                    parsed.warning,
+                    etag,
+                    last_modified,
+                    now,
+                    status,
+                    int(changed),
+                    now,
+                    feed_id,
+                ),
+            )
+        if self._pending_index is not None:
+            # Only now that this feed's savepoint is released (see begin_batch).
+            self._pending_index.append((index_new, fts_changed))
+        return len(inserts), len(updates)
+
+    @staticmethod
+    def _unique_uids(
+        conn: sqlite3.Connection, inserts: list[tuple[Any, ...]], feed_id: int
+    ) -> None:
+        """Give rows whose portable uid is taken (a feed re-added under a URL it
+        was redirected from) a uid salted with the feed id, in place."""
+        taken: set[str] = set()
+        for marks, chunk in in_chunks([row[0] for row in inserts]):
+            taken.update(
+                r[0]
+                for r in conn.execute(f"SELECT uid FROM articles WHERE uid IN ({marks})", chunk)
+            )
+        if taken:
+            for i, row in enumerate(inserts):
+                if row[0] in taken:
+                    inserts[i] = (_uid(f"{feed_id}\0{row[0]}", row[2]), *row[1:])
