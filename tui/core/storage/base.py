@@ -9,6 +9,7 @@ connection and transaction rules and ``Store`` keeps one flat API.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +69,28 @@ def write_index(
         )
 
 
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another process is doing the same.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers
+    "database is locked" at once, without the busy handler, when another
+    connection is in the middle of the same switch (two processes opening a
+    new database together: the reader and a cron refresh).  So retry, with a
+    short growing pause, until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 class StoreBase:
     """One connection to the cache, opened (and migrated) on construction."""
 
@@ -92,7 +115,7 @@ class StoreBase:
             # Takes effect only on a new file (before WAL mode, which fixes it).
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
+                _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             folders.register(conn)
             schema.migrate(self)
