@@ -159,7 +159,7 @@ def _build(cls: type, data: dict[str, Any], prefix: str, where: str, warnings: l
             warnings.append(f"{where}: {name}: unknown setting")
             continue
         kind = hints[key]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             if not isinstance(value, dict):
                 warnings.append(f"{where}: {name}: expected a table [{name}], got {value!r}")
                 continue

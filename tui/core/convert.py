@@ -45,7 +45,7 @@ import threading
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import (
@@ -54,21 +54,13 @@ from bs4 import (
     Declaration,
     Doctype,
     MarkupResemblesLocatorWarning,
-    NavigableString,
     ProcessingInstruction,
     Tag,
     XMLParsedAsHTMLWarning,
 )
-from bs4.builder import HTMLParserTreeBuilder
-from bs4.builder._htmlparser import BeautifulSoupHTMLParser
-from markdownify import (
-    MarkdownConverter,
-    chomp,
-    re_escape_misc_chars,
-    re_escape_misc_dash_sequences,
-    re_escape_misc_hashes,
-    re_escape_misc_list_items,
-)
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser, HTMLParserTreeBuilder
+from bs4.element import NavigableString
+from markdownify import MarkdownConverter
 
 from tui.core.text import (
     BLOCK_CTRL,
@@ -81,6 +73,46 @@ from tui.core.text import (
 )
 
 __all__ = ["html_to_markdown"]
+
+if TYPE_CHECKING:
+    # markdownify's stub (1.2.3, pinned) declares only its public calls, and this module
+    # builds on the converter's internals: spelled out here, typed as markdownify defines
+    # them, so the checker sees what an upgrade could break.  At run time they are
+    # markdownify's own.
+    def chomp(text: str) -> tuple[str, str, str]: ...
+
+    re_escape_misc_chars: re.Pattern[str]
+    re_escape_misc_dash_sequences: re.Pattern[str]
+    re_escape_misc_hashes: re.Pattern[str]
+    re_escape_misc_list_items: re.Pattern[str]
+
+    class _Markdownify(MarkdownConverter):
+        def process_tag(self, node: Tag, parent_tags: set[str] | None = None) -> str: ...
+        def process_text(self, el: NavigableString, parent_tags: set[str] | None = None) -> str: ...
+        def escape(self, text: str, parent_tags: set[str]) -> str: ...
+        def convert_b(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_del(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_div(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_em(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_i(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_p(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_q(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_s(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_strong(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+        def convert_th(self, el: Tag, text: str, parent_tags: set[str]) -> str: ...
+else:
+    from markdownify import (
+        chomp,
+        re_escape_misc_chars,
+        re_escape_misc_dash_sequences,
+        re_escape_misc_hashes,
+        re_escape_misc_list_items,
+    )
+
+    _Markdownify = MarkdownConverter
 
 log = logging.getLogger(__name__)
 
@@ -367,7 +399,7 @@ def _code_language(pre: Tag) -> str:
     if isinstance(code, Tag):
         candidates.append(code)
     for el in candidates:
-        classes = el.get("class") or []
+        classes: str | list[str] = el.get("class") or []
         if isinstance(classes, str):
             classes = classes.split()
         for cls in classes:
@@ -448,7 +480,7 @@ def _glued_to_image(node: Tag) -> bool:
     return _picture(node.previous_sibling) is not None
 
 
-class _SafeConverter(MarkdownConverter):
+class _SafeConverter(_Markdownify):
     """markdownify with the sanitising rules of this module baked into the single pass."""
 
     def __init__(self, base_url: str | None) -> None:
@@ -644,28 +676,28 @@ class _SafeConverter(MarkdownConverter):
         return base(self, el, text, parent_tags)
 
     def convert_b(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_b, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_b, el, text, parent_tags)
 
     def convert_strong(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_strong, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_strong, el, text, parent_tags)
 
     def convert_em(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_em, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_em, el, text, parent_tags)
 
     def convert_i(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_i, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_i, el, text, parent_tags)
 
     def convert_del(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_del, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_del, el, text, parent_tags)
 
     def convert_s(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_s, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_s, el, text, parent_tags)
 
     def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_code, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_code, el, text, parent_tags)
 
     def convert_q(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return self._wrap_inline(MarkdownConverter.convert_q, el, text, parent_tags)
+        return self._wrap_inline(_Markdownify.convert_q, el, text, parent_tags)
 
     # -- lists and tables --------------------------------------------------------------
 
@@ -746,7 +778,7 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _BLANKS_RE = re.compile(r"[ \t]+")
 
 
-def _plain_markdown(text: str, conv: MarkdownConverter) -> str:
+def _plain_markdown(text: str, conv: _SafeConverter) -> str:
     """Text with no markup at all, laid out as its author wrote it, escaped.
 
     Feeds often put plain text where HTML is expected (a YouTube video's
@@ -767,7 +799,7 @@ def _plain_markdown(text: str, conv: MarkdownConverter) -> str:
     return "\n\n".join(paras)
 
 
-def _paragraphs_markdown(text: str, conv: MarkdownConverter) -> str:
+def _paragraphs_markdown(text: str, conv: _SafeConverter) -> str:
     """Blank-line separated text -> escaped Markdown paragraphs, one line each."""
     text = clean_block(text)
     paras = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))

@@ -260,7 +260,8 @@ def parse_opml(data: bytes, source: str = "OPML") -> list[OpmlFeed]:
     message when the bytes are not well-formed XML or not an OPML document.
     """
     collector = _Collector()
-    parser = ET.XMLParser(target=collector)
+    # The parser hands back whatever its target's close() returns.
+    parser: ET.XMLParser[list[OpmlFeed]] = ET.XMLParser(target=collector)
     try:
         parser.feed(_prepare(data))
         return parser.close()

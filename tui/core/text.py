@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING
 
 __all__ = [
     "BLOCK_CTRL",
@@ -277,7 +277,16 @@ def tame_html(markup: str) -> str:
     return _LONE_LT.sub("&lt;", markup)
 
 
-class EofSafeParser:
+if TYPE_CHECKING:
+    # The mixin only ever sits before HTMLParser in the bases; the checker needs
+    # to see that base to know what super() reaches.  At run time it stays a
+    # plain object, so the real bases set the method order.
+    _MixinBase = HTMLParser
+else:
+    _MixinBase = object
+
+
+class EofSafeParser(_MixinBase):
     """Mixin for ``html.parser.HTMLParser`` subclasses: linear on unfinished markup.
 
     Put it first in the bases.  At :meth:`close`, a tag, comment,
@@ -289,7 +298,6 @@ class EofSafeParser:
     ``<!--`` or ``<![CDATA[`` before plenty of ``>``.
     """
 
-    rawdata: str
     _eof_safe_closing = False
 
     def close(self) -> None:
@@ -305,8 +313,8 @@ class EofSafeParser:
     def parse_endtag(self, i: int) -> int:
         return self._eof_safe(super().parse_endtag(i))
 
-    def parse_comment(self, i: int, *args: Any) -> int:
-        return self._eof_safe(super().parse_comment(i, *args))
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return self._eof_safe(super().parse_comment(i, report))
 
     def parse_pi(self, i: int) -> int:
         return self._eof_safe(super().parse_pi(i))

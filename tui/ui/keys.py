@@ -45,7 +45,7 @@ def known_binding_ids() -> set[str]:
     keep in step.
     """
 
-    def subclasses(cls: type) -> Iterator[type]:
+    def subclasses(cls: type[DOMNode]) -> Iterator[type[DOMNode]]:
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)

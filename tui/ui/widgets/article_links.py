@@ -118,12 +118,12 @@ def _number_inline(children: list[Token], numbers: Mapping[str, int]) -> list[To
         out.append(child)
         url = _href(child)
         if kind == "link_open":
-            pending.append(f"[{numbers[url]}]" if url in numbers else "")
+            pending.append(f"[{numbers[url]}]" if url is not None and url in numbers else "")
         elif kind == "link_close" and pending:
             marker = pending.pop()
             if marker:
                 out.append(_text(token_cls, marker))
-        elif kind == "image" and url in numbers:
+        elif kind == "image" and url is not None and url in numbers:
             out.append(_text(token_cls, f"[{numbers[url]}]"))
         if not blank:
             after_image = kind == "image"
