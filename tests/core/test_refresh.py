@@ -238,10 +238,10 @@ def test_fetched_documents_waiting_for_a_parser_are_bounded(
     import threading
     import time
 
-    import tui.core.library as library_module
     import tui.core.parse as parse_module
+    import tui.core.refresh.pipeline as pipeline_module
 
-    monkeypatch.setattr(library_module, "MAX_UNPARSED", 1)
+    monkeypatch.setattr(pipeline_module, "MAX_UNPARSED", 1)
     monkeypatch.setattr(
         lib, "fetch_settings", FetchSettings(max_connections=2, per_host=2, total_timeout=5.0)
     )
@@ -282,9 +282,9 @@ def test_a_busy_host_does_not_hold_back_the_others(
     lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Feeds waiting for their host's slot take no place in the parse backlog."""
-    import tui.core.library as library_module
+    import tui.core.refresh.pipeline as pipeline_module
 
-    monkeypatch.setattr(library_module, "MAX_UNPARSED", 2)
+    monkeypatch.setattr(pipeline_module, "MAX_UNPARSED", 2)
     other = FeedServer(FIXTURES).start()
     try:
         for n in range(10):
