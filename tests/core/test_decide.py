@@ -56,12 +56,12 @@ def test_no_permanent_url_or_the_same_one_stays() -> None:
 
 
 def test_never_fetched_feeds_are_due_and_gone_ones_never() -> None:
-    feeds = [(1, None, False, {}), (2, None, True, {})]
+    feeds: list[decide.FeedState] = [(1, None, False, {}), (2, None, True, {})]
     assert decide.due(feeds, 60, NOW) == [1]
 
 
 def test_due_feeds_come_most_overdue_first() -> None:
-    feeds = [
+    feeds: list[decide.FeedState] = [
         (1, NOW - 2 * 3600, False, {}),  # due about an hour ago
         (2, NOW - 5 * 3600, False, {}),  # due about four hours ago
         (3, NOW - 60, False, {}),  # fetched a minute ago: not due
@@ -71,7 +71,7 @@ def test_due_feeds_come_most_overdue_first() -> None:
 
 def test_own_interval_off_and_server_limit_are_honoured() -> None:
     old = NOW - 10 * 3600
-    feeds = [
+    feeds: list[decide.FeedState] = [
         (1, old, False, settings(refresh_minutes=0)),  # off for this feed
         (2, old, False, settings(not_before=NOW + 600)),  # the server said wait
         (3, old, False, settings(refresh_minutes=24 * 60)),  # once a day
@@ -90,7 +90,7 @@ def test_retention_rule_from_the_config() -> None:
 
 
 def test_feeds_with_their_own_retention_fall_back_per_setting() -> None:
-    feeds = [
+    feeds: list[decide.FeedState] = [
         (1, None, False, {}),
         (2, None, False, settings(keep_read_days=0)),
         (3, None, False, settings(max_per_feed=5)),
