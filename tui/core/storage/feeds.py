@@ -1,6 +1,6 @@
 """Feeds: subscriptions, folders, fetch state and the per-feed settings JSON.
 
-The settings column is one JSON object (keys in :mod:`tui.core.schedule`)
+The settings column is one JSON object (keys in :mod:`tui.core.refresh.schedule`)
 rather than a column per setting, so a new per-feed option needs no schema
 version; anything in it that is not a JSON object reads as ``{}``.
 """
