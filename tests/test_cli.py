@@ -175,7 +175,8 @@ def test_refresh_in_a_process_pool_from_python_m(tmp_path: Path) -> None:
     # Enough feeds to use the spawn process pool, which re-imports __main__.
     seed = (FIXTURES / "feeds" / "rss2-seed-article.xml").read_bytes()
     db = str(tmp_path / "pool.db")
-    from tui.core.library import POOL_THRESHOLD, Library
+    from tui.core.library import Library
+    from tui.core.refresh.pool import POOL_THRESHOLD
 
     lib = Library(db)
     for i in range(POOL_THRESHOLD + 2):

@@ -14,7 +14,8 @@ import pytest
 from feedserver import FeedServer
 
 from tui.core.errors import InputError
-from tui.core.library import POOL_THRESHOLD, Library
+from tui.core.library import Library
+from tui.core.refresh.pool import POOL_THRESHOLD
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEED = FIXTURES / "feeds" / "rss2-seed-article.xml"

@@ -1170,7 +1170,7 @@ def test_pool_workers_read_localized_dates() -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from tui.core import workers
+    from tui.core.refresh import pool as workers
 
     doc = rss("<item><guid>1</guid><pubDate>Seg, 24 Set 2018 10:00:00 GMT</pubDate></item>")
     ctx = multiprocessing.get_context("spawn")

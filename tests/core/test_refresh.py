@@ -238,10 +238,10 @@ def test_fetched_documents_waiting_for_a_parser_are_bounded(
     import threading
     import time
 
-    import tui.core.library as library_module
     import tui.core.parse as parse_module
+    import tui.core.refresh.pipeline as pipeline_module
 
-    monkeypatch.setattr(library_module, "MAX_UNPARSED", 1)
+    monkeypatch.setattr(pipeline_module, "MAX_UNPARSED", 1)
     monkeypatch.setattr(
         lib, "fetch_settings", FetchSettings(max_connections=2, per_host=2, total_timeout=5.0)
     )
@@ -282,9 +282,9 @@ def test_a_busy_host_does_not_hold_back_the_others(
     lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Feeds waiting for their host's slot take no place in the parse backlog."""
-    import tui.core.library as library_module
+    import tui.core.refresh.pipeline as pipeline_module
 
-    monkeypatch.setattr(library_module, "MAX_UNPARSED", 2)
+    monkeypatch.setattr(pipeline_module, "MAX_UNPARSED", 2)
     other = FeedServer(FIXTURES).start()
     try:
         for n in range(10):
@@ -478,3 +478,38 @@ def test_a_stop_does_not_wait_for_a_parse_under_way(
     finally:
         parse_may_end.set()
         library.close()
+
+
+def test_adding_a_discovered_feed_downloads_it_once(lib: Library, feed_server: FeedServer) -> None:
+    """Discovery's download is the one the subscription stores (the CLI's
+    ``add`` and the add dialog both discover, then add)."""
+    feed_server.page("/f.xml", rss(("a", "A", "x"), ("b", "B", "y")))
+    found = lib.discover(feed_server.url("/f.xml"))
+    feed, result = lib.add_feed(found[0])
+    assert [r.method for r in feed_server.requests] == ["GET"]
+    assert result.new == 2 and feed.total == 2
+    # The kept document is used once: a refresh downloads the feed again.
+    lib.refresh([feed.id])
+    assert len(feed_server.requests_for("/f.xml")) == 2
+
+
+def test_adding_a_feed_without_discovery_downloads_it_once(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    feed_server.page("/f.xml", rss(("a", "A", "x")))
+    feed, result = lib.add_feed(feed_server.url("/f.xml"))
+    assert len(feed_server.requests) == 1 and result.new == 1 and feed.total == 1
+
+
+def test_a_feed_is_added_through_the_refresh_write_path(
+    lib: Library, feed_server: FeedServer
+) -> None:
+    """The server's limit is recorded on adding as on refreshing (before,
+    adding wrote through a path of its own that forgot it)."""
+    headers = {"Cache-Control": "max-age=18000"}
+    feed_server.page("/f.xml", rss(("a", "A", "x")), headers=headers)
+    feed, _result = lib.add_feed(feed_server.url("/f.xml"))
+    now = lib._now()
+    # Two hours on: past the 60-minute interval (and its jitter), inside the server's five.
+    assert lib.due_feeds(60, now=now + 2 * 3600) == []
+    assert lib.due_feeds(60, now=now + 5 * 3600 + 60) == [feed.id]

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tui.core import schedule
 from tui.core.library import Library
-from tui.core.schedule import (
+from tui.core.refresh import schedule
+from tui.core.refresh.schedule import (
     MAX_SERVER_DELAY_S,
     MIN_INTERVAL_S,
     FeedSettings,

@@ -11,8 +11,8 @@ import pytest
 
 from tui.core.errors import StoreError
 from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.refresh.writebatch import WriteBatch
 from tui.core.storage import Store
-from tui.core.writebatch import WriteBatch
 
 NOW = 1_790_000_000
 

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from tui import cli
 from tui.config import Config, ReadingConfig
 from tui.core.models import View
-from tui.core.schedule import FeedSettings
+from tui.core.refresh.schedule import FeedSettings
 from tui.ui.app import GazetteApp
 from tui.ui.keys import known_binding_ids
 from tui.ui.screens.feed_settings import FeedSettingsScreen, parse_count

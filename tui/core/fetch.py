@@ -497,7 +497,9 @@ class Fetcher:
 # -- discovery ------------------------------------------------------------------------
 
 
-async def discover(fetcher: Fetcher, url: str) -> list[str]:
+async def discover(
+    fetcher: Fetcher, url: str, *, on_feed: Callable[[FetchResult], None] | None = None
+) -> list[str]:
     """Find the feed(s) behind ``url``: a feed itself, a page announcing feeds, or a site.
 
     Order of attempts: the URL itself when it already is a feed; the page's
@@ -506,12 +508,15 @@ async def discover(fetcher: Fetcher, url: str) -> list[str]:
     permanent all the way is honoured in the answer.  Returns ``[]`` when
     nothing is found.  A failure fetching ``url`` itself is raised as
     :class:`FetchError` so the user learns why; failures of the guessed
-    paths are just misses.
+    paths are just misses.  ``on_feed`` is handed the answer when ``url``
+    itself is a feed, so that subscribing to it need not download it again.
     """
     url = normalise_url(url)
     result = await fetcher.fetch(url)
     body = result.body or b""
     if looks_like_feed(body, result.final_url, result.content_type):
+        if on_feed is not None:
+            on_feed(result)
         return [result.permanent_url or url]
     links = find_feed_links(body, result.final_url)
     if links:

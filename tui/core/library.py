@@ -10,26 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
-from tui.core import export, folders, opml, schedule, search, workers
-from tui.core.errors import (
-    FeedGone,
-    FetchError,
-    GazetteError,
-    InputError,
-    NotFound,
-    ParseError,
-    RefreshStopped,
-)
+from tui.core import export, folders, opml, search
+from tui.core.errors import InputError
 from tui.core.export import ExportReport
 from tui.core.models import (
     Article,
@@ -37,27 +27,24 @@ from tui.core.models import (
     FeedResult,
     FetchResult,
     Note,
-    ParsedFeed,
     RefreshSummary,
     View,
 )
+from tui.core.refresh import decide, schedule
+from tui.core.refresh.pipeline import Progress, Refresher, Source, http_source
+from tui.core.search import SavedSearch, SearchResult
 from tui.core.storage import Store
 from tui.core.tags import TagCount
-from tui.core.wording import plural
-from tui.core.writebatch import WriteBatch
 
 if TYPE_CHECKING:
     # httpx and feedparser load only when something is fetched or parsed:
     # the reader's first screen needs neither (see the startup benchmark).
     from tui.core.fetch import Fetcher
 
-Progress = Callable[[int, int, FeedResult], None]
-T = TypeVar("T")
+__all__ = ["FetchSettings", "ImportReport", "Library", "Progress", "StateChange"]
 
-# Below this many feeds a process pool costs more to start than it saves.
-POOL_THRESHOLD = 8
-# Fetched documents waiting for a parser, at most, beyond those being fetched.
-MAX_UNPARSED = 8
+# How long a document fetched by discovery may stand in for adding's fetch.
+DISCOVERED_FOR_S = 120
 
 
 def _locate(url: str) -> str:
@@ -166,61 +153,52 @@ class Library:
         return self.store.find_feed(ref)
 
     def discover(self, url: str) -> list[str]:
-        """Feed URLs reachable from ``url`` (itself when it is a feed)."""
+        """Feed URLs reachable from ``url`` (itself when it is a feed).
+
+        When ``url`` is itself a feed, its document is kept (one, for this
+        thread, for a short while) for :meth:`add_feed`, which then does not
+        download it a second time.
+        """
         from tui.core.fetch import discover, normalise_url
 
         url = normalise_url(url)
+        self._local.discovered = None
+
+        def keep(result: FetchResult) -> None:
+            located = _locate(result.permanent_url or url)
+            self._local.discovered = (located, self._now(), result)
 
         async def run() -> list[str]:
             async with self.fetch_settings.fetcher() as fetcher:
-                return await discover(fetcher, url)
+                return await discover(fetcher, url, on_feed=keep)
 
         return asyncio.run(run())
+
+    def _discovered(self, url: str) -> dict[str, FetchResult]:
+        """The document discovery just fetched for ``url``, if any (taken: used once)."""
+        kept: tuple[str, int, FetchResult] | None = getattr(self._local, "discovered", None)
+        self._local.discovered = None
+        if kept is None or kept[0] != url or self._now() - kept[1] > DISCOVERED_FOR_S:
+            return {}
+        return {url: kept[2]}
 
     def add_feed(
         self, url: str, *, tags: Sequence[str] = (), folder: str | None = None
     ) -> tuple[Feed, FeedResult]:
         """Subscribe to a feed URL after fetching it once to prove it is a feed.
 
-        ``folder`` is a path typed by the user (see :func:`folders.from_user`),
-        checked before anything is fetched and spelled as an existing folder
-        when it names one.
+        The refresh pipeline fetches, parses and stores it (one download: a
+        feed :meth:`discover` just fetched is not fetched again).  ``folder``
+        is a path typed by the user (see :func:`folders.from_user`), checked
+        before anything is fetched and spelled as an existing folder when it
+        names one.
         """
-        from tui.core.parse import parse_feed
-
         folder = folders.from_user(folder)
         url = _locate(url)
         if self.store.feed_id_for_url(url) is not None:
             raise InputError(f"{url}: already subscribed")
-
-        async def run() -> tuple[FetchResult, ParsedFeed]:
-            async with self.fetch_settings.fetcher() as fetcher:
-                result = await fetcher.fetch(url)
-            return result, parse_feed(result.body or b"", result.final_url, result.content_type)
-
-        result, parsed = asyncio.run(run())
-        store_url = result.permanent_url or url
-        if store_url != url and self.store.feed_id_for_url(store_url) is not None:
-            raise InputError(f"{url}: already subscribed as {store_url}")
-        if folder:
-            folder = folders.adopt(folder, (f for _id, f in self.store.feed_folders()))
-        feed_id = self.store.add_feed(
-            store_url, title=parsed.title, site_url=parsed.link, folder=folder
-        )
-        if tags:
-            self.store.set_feed_tags(feed_id, tags)
-        new, updated = self.store.store_entries(
-            feed_id,
-            parsed,
-            status=result.status,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            now=self._now(),
-        )
-        feed = self.store.feed(feed_id)
-        return feed, FeedResult(
-            feed_id, feed.url, feed.title, new=new, updated=updated, warning=parsed.warning
-        )
+        refresher = self._refresher(fetched=self._discovered(url))
+        return asyncio.run(refresher.add(url, folder=folder, tags=tags))
 
     def folders(self) -> list[str]:
         """Every folder path as the feed list shows it, sorted ignoring case.
@@ -293,188 +271,29 @@ class Library:
             targets = [f for f in feeds if f.id in wanted]
         if not targets:
             return RefreshSummary(())
-        return asyncio.run(self._refresh(targets, progress, stop))
+        refresher = self._refresher(progress=progress, stop=stop)
+        return asyncio.run(refresher.run(targets))
 
-    def _executor(self, n: int) -> Executor:
-        if n >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            # spawn, not fork: the UI calls this from a thread, and forking a
-            # threaded process can copy held locks into the child.
-            ctx = multiprocessing.get_context("spawn")
-            # One parser more than cores: the refreshing process waits on the
-            # network and the database part of the time, and an extra parser
-            # fills those gaps (1,000 feeds x 50 on 2 cores: 14.9 s -> 13.8 s).
-            size = min((os.cpu_count() or 1) + 1, n)
-            pool = ProcessPoolExecutor(
-                max_workers=size, mp_context=ctx, initializer=workers.start_parser
-            )
-            with workers.sigint_ignored():
-                # Each submit to an idle pool starts one worker, right now.
-                for _ in range(size):
-                    pool.submit(workers.noop)
-            return pool
-        return ThreadPoolExecutor(max_workers=1)
+    def _refresher(
+        self,
+        *,
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+        fetched: dict[str, FetchResult] | None = None,
+    ) -> Refresher:
+        """A pipeline over this thread's store, feeds fetched over HTTP."""
+        settings = self.fetch_settings
 
-    async def _refresh(
-        self, targets: list[Feed], progress: Progress | None, stop: threading.Event | None
-    ) -> RefreshSummary:
-        from tui.core.parse import parse_feed
-
-        loop = asyncio.get_running_loop()
-        results: list[FeedResult] = []
-        total = len(targets)
-        store = self.store
-        batch = WriteBatch(store)
-        # Fetched documents wait in memory for a parse worker; bound how many,
-        # or a fast network fetches all 1,000 feeds before a tenth is parsed.
-        # A place is taken only once a fetch holds its host's slot (admit).
-        backlog = asyncio.Semaphore(self.fetch_settings.max_connections + MAX_UNPARSED)
-        # Feed tasks still fetching or parsing: what a stop cancels.  A task
-        # leaves the set when it hands its writes to the batch, so a stop never
-        # cuts a feed whose writes may be committing (its result still counts).
-        fetching: set[asyncio.Task[Any]] = set()
-
-        async def commit(unit: Callable[[], T]) -> T:
-            fetching.discard(asyncio.current_task())  # type: ignore[arg-type]
-            return await batch.run(unit)
-
-        # Every write of the refresh is a unit run by the batch (in its writer
-        # thread, on this thread's store): nothing here writes directly.
-        async def failed(feed: Feed, exc: FetchError) -> FeedResult:
-            gone = isinstance(exc, FeedGone)
-
-            def unit() -> None:
-                self._record_server_limit(store, feed.id, exc.status, exc.headers)
-                status = 410 if gone else exc.status
-                store.record_fetch(
-                    feed.id, status=status, error=exc.reason, gone=gone, now=self._now()
-                )
-
-            await commit(unit)
-            return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
-
-        async def fetch_and_parse(
-            feed: Feed, fetcher: Fetcher, pool: Executor
-        ) -> tuple[FetchResult, ParsedFeed | None, ParseError | None]:
-            admitted = False
-
-            async def admit() -> None:
-                nonlocal admitted
-                await backlog.acquire()
-                admitted = True
-
-            try:
-                res = await fetcher.fetch(
-                    feed.url, etag=feed.etag, last_modified=feed.last_modified, admit=admit
-                )
-                if res.not_modified or res.body is None:
-                    return res, None, None
-                try:
-                    parsed = await loop.run_in_executor(
-                        pool, parse_feed, res.body, res.final_url, res.content_type
-                    )
-                except ParseError as exc:
-                    return replace(res, body=None), None, exc
-                return replace(res, body=None), parsed, None
-            finally:
-                if admitted:
-                    backlog.release()
-
-        async def one(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
-            try:
-                res, parsed, unreadable = await fetch_and_parse(feed, fetcher, pool)
-            except FetchError as exc:
-                return await failed(feed, exc)
-            if parsed is None:
-                reason = unreadable.reason if unreadable else None
-
-                def not_parsed() -> str:
-                    self._record_server_limit(store, feed.id, res.status, res.headers)
-                    url = self._follow_move(store, feed, res)
-                    status = res.status if reason else 304
-                    store.record_fetch(feed.id, status=status, error=reason, now=self._now())
-                    return url
-
-                url = await commit(not_parsed)
-                if reason:
-                    return FeedResult(feed.id, url, feed.title, error=reason)
-                return FeedResult(feed.id, url, feed.title, not_modified=True)
-
-            def write() -> tuple[str, int, int]:
-                self._record_server_limit(store, feed.id, res.status, res.headers)
-                url = self._follow_move(store, feed, res)
-                new, updated = store.store_entries(
-                    feed.id,
-                    parsed,
-                    status=res.status,
-                    etag=res.etag,
-                    last_modified=res.last_modified,
-                    now=self._now(),
-                )
-                return url, new, updated
-
-            url, new, updated = await commit(write)
-            return FeedResult(
-                feed.id,
-                url,
-                parsed.title or feed.title,
-                new=new,
-                updated=updated,
-                warning=parsed.warning,
+        def source(n: int) -> contextlib.AbstractAsyncContextManager[Source]:
+            return http_source(
+                settings.fetcher,
+                n,
+                max_connections=settings.max_connections,
+                stop=stop,
+                fetched=fetched,
             )
 
-        async def guarded(feed: Feed, fetcher: Fetcher, pool: Executor) -> FeedResult:
-            try:
-                async with batch.member():
-                    result = await one(feed, fetcher, pool)
-            except NotFound:  # unsubscribed while it was being fetched
-                result = FeedResult(feed.id, feed.url, feed.title)
-            except GazetteError as exc:
-                result = FeedResult(feed.id, feed.url, feed.title, error=str(exc))
-            except Exception as exc:  # a bug must not sink the other feeds
-                result = FeedResult(feed.id, feed.url, feed.title, error=f"internal error: {exc!r}")
-            results.append(result)
-            if progress is not None:
-                progress(len(results), total, result)
-            return result
-
-        pool = self._executor(total)
-        stopped = False
-        try:
-            async with self.fetch_settings.fetcher() as fetcher:
-                tasks = [asyncio.create_task(guarded(f, fetcher, pool)) for f in targets]
-                fetching.update(tasks)
-                watch = asyncio.create_task(_stop_when_set(stop, fetching)) if stop else None
-                try:
-                    await asyncio.gather(*tasks)
-                except asyncio.CancelledError:
-                    if stop is None or not stop.is_set():
-                        raise
-                    stopped = True
-                    # The feeds that were writing finish (and are counted).
-                    if rest := [t for t in tasks if not t.done()]:
-                        await asyncio.wait(rest)
-                finally:
-                    if watch is not None:
-                        watch.cancel()
-                    # Whatever is queued if gather was interrupted; the units of
-                    # cancelled feeds are dropped (their futures are done).
-                    await batch.aclose()
-        finally:
-            # After a stop, a parse already running is not waited for here.
-            pool.shutdown(wait=not stopped, cancel_futures=True)
-        if stopped:
-            raise RefreshStopped(f"refresh stopped after {len(results)} of {plural(total, 'feed')}")
-        order = {f.id: i for i, f in enumerate(targets)}
-        return RefreshSummary(tuple(sorted(results, key=lambda r: order[r.feed_id])))
-
-    @staticmethod
-    def _follow_move(store: Store, feed: Feed, res: FetchResult) -> str:
-        """Follow a permanent redirect unless another feed already has that URL;
-        returns the URL the feed now has."""
-        new_url = res.permanent_url
-        if new_url and new_url != feed.url and store.move_feed(feed.id, new_url):
-            return new_url
-        return feed.url
+        return Refresher(self.store, source, now=self._now, progress=progress, stop=stop)
 
     # -- articles ---------------------------------------------------------
 
@@ -643,7 +462,7 @@ class Library:
 
     # -- search -------------------------------------------------------------
 
-    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> search.SearchResult:
+    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
         """Ranked full-text search with filters; never raises on user input."""
         return search.search(self.store, text, now=self._now(), limit=limit, offset=offset)
 
@@ -654,7 +473,7 @@ class Library:
         except InputError as exc:
             raise InputError(f"search {text!r}: {exc}") from exc
 
-    def saved_searches(self) -> list[search.SavedSearch]:
+    def saved_searches(self) -> list[SavedSearch]:
         """Saved searches with live unread counts (the smart folders)."""
         return search.saved_searches(self.store, now=self._now())
 
@@ -800,16 +619,6 @@ class Library:
 
     # -- scheduling and per-feed settings --
 
-    def _record_server_limit(
-        self, store: Store, feed_id: int, status: int | None, headers: dict[str, str]
-    ) -> None:
-        """Remember, from an answer's headers, when the server allows the next
-        fetch (Cache-Control max-age, Expires; Retry-After on a 429 or 503)."""
-        if status == 304 and "cache-control" not in headers and "expires" not in headers:
-            return  # a 304 updates only the headers it carries; the stored limit stands
-        now = self._now()
-        store.record_cache_headers(feed_id, schedule.server_not_before(headers, status, now))
-
     def due_feeds(self, default_interval_minutes: int, *, now: int | None = None) -> list[int]:
         """Ids of the feeds auto-refresh should fetch now, most overdue first.
 
@@ -817,21 +626,7 @@ class Library:
         (0: off); gone feeds are never due; see ``schedule.next_due``.
         """
         now = self._now() if now is None else now
-        due: list[tuple[int, int]] = []
-        for feed_id, last_fetched, gone, data in self.store.all_feed_settings():
-            if gone:
-                continue
-            interval = schedule.FeedSettings.from_json(data).interval_s(default_interval_minutes)
-            when = schedule.next_due(
-                last_fetched,
-                interval,
-                schedule.stored_not_before(data),
-                now,
-                schedule.feed_rng(feed_id, last_fetched),
-            )
-            if when is not None and when <= now:
-                due.append((when, feed_id))
-        return [feed_id for _when, feed_id in sorted(due)]
+        return decide.due(self.store.all_feed_settings(), default_interval_minutes, now)
 
     def feed_settings(self, feed_id: int) -> schedule.FeedSettings:
         """A feed's own settings (title, refresh interval, retention)."""
@@ -854,38 +649,21 @@ class Library:
     def _retention_ids(self, keep_read_days: int, max_per_feed: int) -> list[int]:
         """What cleanup removes: the config's rules, except for feeds with their own."""
         now = self._now()
-
-        def older(days: int) -> int | None:
-            return now - days * 86400 if days > 0 else None
-
-        own: dict[int, schedule.FeedSettings] = {}
-        for feed_id, _last, _gone, data in self.store.all_feed_settings():
-            fs = schedule.FeedSettings.from_json(data)
-            if fs.keep_read_days is not None or fs.max_per_feed is not None:
-                own[feed_id] = fs
-        ids = set(
-            self.store.cleanup_candidates(
-                older_than=older(keep_read_days), max_per_feed=max_per_feed
-            )
+        rule = decide.retention_rule(keep_read_days, max_per_feed, now)
+        own = decide.own_retention(
+            self.store.all_feed_settings(), keep_read_days, max_per_feed, now
         )
-        if own:
-            feed_of = self.store.article_feed_ids(sorted(ids))
-            ids = {i for i in ids if feed_of.get(i) not in own}
-            for feed_id, fs in own.items():
-                days = keep_read_days if fs.keep_read_days is None else fs.keep_read_days
-                most = max_per_feed if fs.max_per_feed is None else fs.max_per_feed
-                ids.update(
-                    self.store.cleanup_candidates(
-                        older_than=older(days), max_per_feed=most, feed_id=feed_id
-                    )
-                )
-        return sorted(ids)
-
-
-async def _stop_when_set(stop: threading.Event, tasks: set[asyncio.Task[Any]]) -> None:
-    """Cancel ``tasks`` once ``stop`` is set (checked every 0.1 s: the event is
-    set from another thread, and a wake-up ten times a second costs nothing)."""
-    while not stop.is_set():
-        await asyncio.sleep(0.1)
-    for task in list(tasks):
-        task.cancel()
+        ids = self.store.cleanup_candidates(
+            older_than=rule.older_than, max_per_feed=rule.max_per_feed
+        )
+        if not own:
+            return sorted(set(ids))
+        by_own = [
+            i
+            for feed_id, r in own.items()
+            for i in self.store.cleanup_candidates(
+                older_than=r.older_than, max_per_feed=r.max_per_feed, feed_id=feed_id
+            )
+        ]
+        feed_of = self.store.article_feed_ids(sorted(set(ids)))
+        return decide.retained_away(ids, feed_of, by_own, own)

@@ -1,6 +1,6 @@
 """Feeds: subscriptions, folders, fetch state and the per-feed settings JSON.
 
-The settings column is one JSON object (keys in :mod:`tui.core.schedule`)
+The settings column is one JSON object (keys in :mod:`tui.core.refresh.schedule`)
 rather than a column per setting, so a new per-feed option needs no schema
 version; anything in it that is not a JSON object reads as ``{}``.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from tui.core import folders
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import Feed
-from tui.core.schedule import FEED_TITLE, NOT_BEFORE, USER_TITLE
+from tui.core.refresh.schedule import FEED_TITLE, NOT_BEFORE, USER_TITLE
 from tui.core.storage.base import StoreBase
 
 

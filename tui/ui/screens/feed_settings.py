@@ -29,7 +29,7 @@ from tui.config import Config
 from tui.core import folders
 from tui.core.errors import InputError
 from tui.core.models import Feed
-from tui.core.schedule import FeedSettings
+from tui.core.refresh.schedule import FeedSettings
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 

@@ -1,7 +1,7 @@
-"""Process-pool plumbing for parsing, kept in a module that imports almost nothing.
+"""The parser pool, kept in a module that imports almost nothing.
 
 Spawned workers unpickle their initializer by importing its module; keeping
-it here (not in library.py, which pulls in httpx and BeautifulSoup) means a
+it here (not beside the pipeline, which pulls in httpx and the store) means a
 worker loads only the parser.  Ctrl-C belongs to the parent: workers ignore
 it, so an interrupted refresh ends in one line instead of a traceback per
 worker.
@@ -10,10 +10,16 @@ worker.
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
+
+# Below this many feeds a process pool costs more to start than it saves.
+POOL_THRESHOLD = 8
 
 
 def start_parser() -> None:
@@ -50,3 +56,23 @@ def sigint_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def parser_pool(n: int) -> Executor:
+    """Where ``n`` feeds are parsed: worker processes, started now, for many
+    feeds on a machine with several cores; else one thread."""
+    if n >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        # spawn, not fork: the UI calls this from a thread, and forking a
+        # threaded process can copy held locks into the child.
+        ctx = multiprocessing.get_context("spawn")
+        # One parser more than cores: the refreshing process waits on the
+        # network and the database part of the time, and an extra parser
+        # fills those gaps (1,000 feeds x 50 on 2 cores: 14.9 s -> 13.8 s).
+        size = min((os.cpu_count() or 1) + 1, n)
+        pool = ProcessPoolExecutor(max_workers=size, mp_context=ctx, initializer=start_parser)
+        with sigint_ignored():
+            # Each submit to an idle pool starts one worker, right now.
+            for _ in range(size):
+                pool.submit(noop)
+        return pool
+    return ThreadPoolExecutor(max_workers=1)

@@ -52,7 +52,7 @@ class WriteBatch:
         self._queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._members = 0
         self._timer: asyncio.TimerHandle | None = None
-        self._writing: asyncio.Future[None] | None = None
+        self._writing: asyncio.Future[Any] | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gazette-writer")
         self._closed = False
 

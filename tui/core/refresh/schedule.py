@@ -164,9 +164,9 @@ NOT_BEFORE = "not_before"
 
 def _count(value: Any) -> int | None:
     """A non-negative int from JSON, or None for anything else."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None
-    return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,353 @@
+"""The refresh pipeline: a source fetches and parses, a write batch stores.
+
+One :class:`Refresher` per refresh (or per added feed).  Each feed is one
+task: its :class:`Source` brings an :class:`Update` (fetched and parsed in
+the parser pool, for an HTTP feed), then one unit of writes goes to the
+shared :class:`WriteBatch`.  What to write is decided in
+:mod:`tui.core.refresh.decide`; nothing here decides, it only carries out.
+
+The source is the seam for other kinds of subscription: a sync account
+(a Google Reader API server) will hand over entries and their state
+instead of documents to parse, beside :class:`HttpSource`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import Executor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from tui.core import folders
+from tui.core.errors import (
+    FeedGone,
+    FetchError,
+    GazetteError,
+    InputError,
+    NotFound,
+    ParseError,
+    RefreshStopped,
+)
+from tui.core.models import Feed, FeedResult, FetchResult, ParsedFeed, RefreshSummary
+from tui.core.refresh import decide, pool
+from tui.core.refresh.writebatch import WriteBatch
+from tui.core.storage import Store
+from tui.core.wording import plural
+
+if TYPE_CHECKING:
+    from tui.core.fetch import Fetcher
+
+Progress = Callable[[int, int, FeedResult], None]
+T = TypeVar("T")
+
+# Fetched documents waiting for a parser, at most, beyond those being fetched.
+MAX_UNPARSED = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What a source brought for one feed.
+
+    ``answer`` is the server's (status, headers, validators, a permanent
+    move; its body already dropped); ``parsed`` the feed, or None when it
+    was not modified or ``unreadable``.
+    """
+
+    answer: FetchResult
+    parsed: ParsedFeed | None
+    unreadable: ParseError | None = None
+
+
+class Source(Protocol):
+    """Where a feed's news comes from.  Raises :class:`FetchError` when the
+    feed cannot be reached (the refresh records it on the feed)."""
+
+    async def update(self, url: str, etag: str | None, last_modified: str | None) -> Update: ...
+
+
+class HttpSource:
+    """Feeds as documents: fetched over HTTP (or from files), parsed in the pool.
+
+    ``fetched`` holds documents already downloaded by URL (discovery's), so
+    that adding a feed just discovered does not download it again.
+    """
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        parsers: Executor,
+        *,
+        max_connections: int,
+        fetched: Mapping[str, FetchResult] | None = None,
+    ) -> None:
+        self._fetcher = fetcher
+        self._parsers = parsers
+        self._fetched = fetched or {}
+        # Fetched documents wait in memory for a parse worker; bound how many,
+        # or a fast network fetches all 1,000 feeds before a tenth is parsed.
+        # A place is taken only once a fetch holds its host's slot (admit).
+        self._backlog = asyncio.Semaphore(max_connections + MAX_UNPARSED)
+
+    async def update(self, url: str, etag: str | None, last_modified: str | None) -> Update:
+        from tui.core.parse import parse_feed
+
+        admitted = False
+
+        async def admit() -> None:
+            nonlocal admitted
+            await self._backlog.acquire()
+            admitted = True
+
+        try:
+            res = self._fetched.get(url) or await self._fetcher.fetch(
+                url, etag=etag, last_modified=last_modified, admit=admit
+            )
+            if res.not_modified or res.body is None:
+                return Update(res, None)
+            loop = asyncio.get_running_loop()
+            try:
+                parsed = await loop.run_in_executor(
+                    self._parsers, parse_feed, res.body, res.final_url, res.content_type
+                )
+            except ParseError as exc:
+                return Update(replace(res, body=None), None, exc)
+            return Update(replace(res, body=None), parsed)
+        finally:
+            if admitted:
+                self._backlog.release()
+
+
+class Refresher:
+    """Runs feeds through a source and one write batch; see :meth:`run`.
+
+    Every write is a unit run by the batch (in its writer thread, on
+    ``store``): nothing here writes directly.  ``open_source`` makes the
+    source for a number of feeds and closes it afterwards.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        open_source: Callable[[int], AbstractAsyncContextManager[Source]],
+        *,
+        now: Callable[[], int],
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self._store = store
+        self._open_source = open_source
+        self._now = now
+        self._progress = progress
+        self._stop = stop
+        self._batch = WriteBatch(store)
+        self._results: list[FeedResult] = []
+        # Feed tasks still fetching or parsing: what a stop cancels.  A task
+        # leaves the set when it hands its writes to the batch, so a stop never
+        # cuts a feed whose writes may be committing (its result still counts).
+        self._fetching: set[asyncio.Task[Any]] = set()
+
+    async def run(self, targets: Sequence[Feed]) -> RefreshSummary:
+        """Refresh ``targets``; one result per feed, in their order.
+
+        Failures are recorded on the feed and returned, never raised.  When
+        ``stop`` is set, feeds still fetching or parsing are dropped, those
+        already handed to the writer are written and counted, and
+        :class:`RefreshStopped` is raised.
+        """
+        total = len(targets)
+        stopped = False
+        async with self._open_source(total) as source:
+            tasks = [asyncio.create_task(self._guarded(f, source, total)) for f in targets]
+            self._fetching.update(tasks)
+            stop = self._stop
+            watch = asyncio.create_task(_stop_when_set(stop, self._fetching)) if stop else None
+            try:
+                await asyncio.gather(*tasks)
+            except asyncio.CancelledError:
+                if stop is None or not stop.is_set():
+                    raise
+                stopped = True
+                # The feeds that were writing finish (and are counted).
+                if rest := [t for t in tasks if not t.done()]:
+                    await asyncio.wait(rest)
+            finally:
+                if watch is not None:
+                    watch.cancel()
+                # Whatever is queued if gather was interrupted; the units of
+                # cancelled feeds are dropped (their futures are done).
+                await self._batch.aclose()
+        if stopped:
+            done = len(self._results)
+            raise RefreshStopped(f"refresh stopped after {done} of {plural(total, 'feed')}")
+        order = {f.id: i for i, f in enumerate(targets)}
+        return RefreshSummary(tuple(sorted(self._results, key=lambda r: order[r.feed_id])))
+
+    async def add(
+        self, url: str, *, folder: str | None, tags: Sequence[str]
+    ) -> tuple[Feed, FeedResult]:
+        """Subscribe to ``url``: fetched and parsed by the source like any
+        refresh, then added and stored in one unit.  Unlike a refresh,
+        failures are raised (the user is waiting to hear why)."""
+        try:
+            async with self._open_source(1) as source, self._batch.member():
+                update = await source.update(url, None, None)
+                if update.parsed is None:
+                    raise update.unreadable or ParseError(f"{url}: no document in the answer")
+                parsed = update.parsed
+                unit = lambda: self._subscribe(url, folder, tags, update.answer, parsed)  # noqa: E731
+                return await self._batch.run(unit)
+        finally:
+            await self._batch.aclose()
+
+    # -- one feed -------------------------------------------------------------
+
+    async def _guarded(self, feed: Feed, source: Source, total: int) -> FeedResult:
+        try:
+            async with self._batch.member():
+                result = await self._one(feed, source)
+        except NotFound:  # unsubscribed while it was being fetched
+            result = FeedResult(feed.id, feed.url, feed.title)
+        except GazetteError as exc:
+            result = FeedResult(feed.id, feed.url, feed.title, error=str(exc))
+        except Exception as exc:  # a bug must not sink the other feeds
+            result = FeedResult(feed.id, feed.url, feed.title, error=f"internal error: {exc!r}")
+        self._results.append(result)
+        if self._progress is not None:
+            self._progress(len(self._results), total, result)
+        return result
+
+    async def _one(self, feed: Feed, source: Source) -> FeedResult:
+        try:
+            update = await source.update(feed.url, feed.etag, feed.last_modified)
+        except FetchError as exc:
+            await self._commit(partial(self._record_failure, feed, exc))
+            return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
+        parsed = update.parsed
+        if parsed is None:
+            url = await self._commit(lambda: self._record_unparsed(feed, update))
+            if update.unreadable:
+                return FeedResult(feed.id, url, feed.title, error=update.unreadable.reason)
+            return FeedResult(feed.id, url, feed.title, not_modified=True)
+        url, new, updated = await self._commit(lambda: self._write(feed, update.answer, parsed))
+        return FeedResult(
+            feed.id,
+            url,
+            parsed.title or feed.title,
+            new=new,
+            updated=updated,
+            warning=parsed.warning,
+        )
+
+    async def _commit(self, unit: Callable[[], T]) -> T:
+        """Hand a unit to the batch: from here on a stop no longer cuts this feed."""
+        self._fetching.discard(asyncio.current_task())  # type: ignore[arg-type]
+        return await self._batch.run(unit)
+
+    # -- units of writes (in the writer thread) -------------------------------
+
+    def _record_failure(self, feed: Feed, exc: FetchError) -> None:
+        gone = isinstance(exc, FeedGone)
+        self._record_server_limit(feed.id, exc.status, exc.headers)
+        status = 410 if gone else exc.status
+        self._store.record_fetch(
+            feed.id, status=status, error=exc.reason, gone=gone, now=self._now()
+        )
+
+    def _record_unparsed(self, feed: Feed, update: Update) -> str:
+        res = update.answer
+        reason = update.unreadable.reason if update.unreadable else None
+        self._record_server_limit(feed.id, res.status, res.headers)
+        url = self._follow_move(feed, res)
+        status = res.status if reason else 304
+        self._store.record_fetch(feed.id, status=status, error=reason, now=self._now())
+        return url
+
+    def _write(self, feed: Feed, res: FetchResult, parsed: ParsedFeed) -> tuple[str, int, int]:
+        self._record_server_limit(feed.id, res.status, res.headers)
+        url = self._follow_move(feed, res)
+        new, updated = self._store_entries(feed.id, res, parsed)
+        return url, new, updated
+
+    def _subscribe(
+        self,
+        url: str,
+        folder: str | None,
+        tags: Sequence[str],
+        res: FetchResult,
+        parsed: ParsedFeed,
+    ) -> tuple[Feed, FeedResult]:
+        store = self._store
+        store_url = res.permanent_url or url
+        if store_url != url and store.feed_id_for_url(store_url) is not None:
+            raise InputError(f"{url}: already subscribed as {store_url}")
+        if folder:
+            folder = folders.adopt(folder, (f for _id, f in store.feed_folders()))
+        feed_id = store.add_feed(store_url, title=parsed.title, site_url=parsed.link, folder=folder)
+        if tags:
+            store.set_feed_tags(feed_id, tags)
+        self._record_server_limit(feed_id, res.status, res.headers)
+        new, updated = self._store_entries(feed_id, res, parsed)
+        feed = store.feed(feed_id)
+        result = FeedResult(
+            feed.id, feed.url, feed.title, new=new, updated=updated, warning=parsed.warning
+        )
+        return feed, result
+
+    def _store_entries(self, feed_id: int, res: FetchResult, parsed: ParsedFeed) -> tuple[int, int]:
+        return self._store.store_entries(
+            feed_id,
+            parsed,
+            status=res.status,
+            etag=res.etag,
+            last_modified=res.last_modified,
+            now=self._now(),
+        )
+
+    def _record_server_limit(
+        self, feed_id: int, status: int | None, headers: Mapping[str, str]
+    ) -> None:
+        """Remember when the server allows the next fetch (Cache-Control
+        max-age, Expires; Retry-After on a 429 or 503)."""
+        if decide.keeps_server_limit(status, headers):
+            return
+        self._store.record_cache_headers(feed_id, decide.server_limit(status, headers, self._now()))
+
+    def _follow_move(self, feed: Feed, res: FetchResult) -> str:
+        """Follow a permanent redirect unless another feed already has that URL;
+        returns the URL the feed now has."""
+        new_url = decide.move_to(feed.url, res.permanent_url)
+        if new_url and self._store.move_feed(feed.id, new_url):
+            return new_url
+        return feed.url
+
+
+@asynccontextmanager
+async def http_source(
+    make_fetcher: Callable[[], Fetcher],
+    n: int,
+    *,
+    max_connections: int,
+    stop: threading.Event | None = None,
+    fetched: Mapping[str, FetchResult] | None = None,
+) -> AsyncIterator[Source]:
+    """An :class:`HttpSource` for ``n`` feeds, its fetcher and parser pool
+    closed on leaving (after a stop, a parse still running is not waited for)."""
+    parsers = pool.parser_pool(n)
+    try:
+        async with make_fetcher() as fetcher:
+            yield HttpSource(fetcher, parsers, max_connections=max_connections, fetched=fetched)
+    finally:
+        parsers.shutdown(wait=not (stop is not None and stop.is_set()), cancel_futures=True)
+
+
+async def _stop_when_set(stop: threading.Event, tasks: set[asyncio.Task[Any]]) -> None:
+    """Cancel ``tasks`` once ``stop`` is set (checked every 0.1 s: the event is
+    set from another thread, and a wake-up ten times a second costs nothing)."""
+    while not stop.is_set():
+        await asyncio.sleep(0.1)
+    for task in list(tasks):
+        task.cancel()
