@@ -244,7 +244,9 @@ class Refresher:
 
     async def _commit(self, unit: Callable[[], T]) -> T:
         """Hand a unit to the batch: from here on a stop no longer cuts this feed."""
-        self._fetching.discard(asyncio.current_task())  # type: ignore[arg-type]
+        task = asyncio.current_task()
+        if task is not None:
+            self._fetching.discard(task)
         return await self._batch.run(unit)
 
     # -- units of writes (in the writer thread) -------------------------------
