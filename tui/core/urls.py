@@ -8,8 +8,9 @@ for the parser and not a link at all for the converter.  Now:
 * a **web** URL is ``http`` or ``https`` with a host.  Only these are stored
   as article, site and enclosure links, shown as images, written as links in
   exported notes, and handed to the browser;
-* a **link** (what the reader shows as a live, numbered link) is a web URL or
-  a ``mailto:`` address.  Mail links can be copied, never launched;
+* a **link** (what the reader shows as a live, numbered link, and opens
+  when clicked or picked by number) is a web URL or a ``mailto:`` address.
+  The article's own link (``o``) must be a web URL;
 * everything else (``javascript:``, ``data:``, ``file:``, relative links, and
   strings that do not parse, such as ``http://[::1``) is none of these.
 
