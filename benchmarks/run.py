@@ -571,8 +571,9 @@ def machine_info() -> dict[str, str]:
 def code_hash() -> str:
     """The parts of the code that shape a stored database: a cached one is rebuilt on change."""
     h = hashlib.sha1()
-    storage = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tui/core/storage").glob("*.py"))
-    for rel in (*storage, "tui/core/parse.py", "tui/core/text.py", "benchmarks/farm.py"):
+    packages = ("tui/core/storage", "tui/core/parse")
+    shaping = sorted(str(p.relative_to(ROOT)) for d in packages for p in (ROOT / d).glob("*.py"))
+    for rel in (*shaping, "tui/core/urls.py", "tui/core/text.py", "benchmarks/farm.py"):
         with contextlib.suppress(OSError):
             h.update((ROOT / rel).read_bytes())
     return h.hexdigest()[:10]

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import parse as parse_module
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedFeed
-from tui.core.parse import parse_feed
+from tui.core.parse import parse_feed, xmlfeed
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 FEED_URL = "https://example.org/feeds/feed.xml"
@@ -668,7 +667,7 @@ def test_parser_failures_become_parse_errors(monkeypatch: pytest.MonkeyPatch) ->
         def explode(*args: object, _exc: BaseException = exc, **kwargs: object) -> None:
             raise _exc
 
-        monkeypatch.setattr(parse_module.feedparser, "parse", explode)
+        monkeypatch.setattr(xmlfeed.feedparser, "parse", explode)
         with pytest.raises(ParseError):
             parse_feed(body, FEED_URL)
 
@@ -960,7 +959,7 @@ def test_a_foreign_exception_too_long_to_show_is_named_not_cut(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("word " * 100)
 
-    monkeypatch.setattr(parse_module.feedparser, "parse", explode)
+    monkeypatch.setattr(xmlfeed.feedparser, "parse", explode)
     with pytest.raises(ParseError) as caught:
         parse_feed(rss(""), FEED_URL)
     assert str(caught.value) == "unreadable feed: RuntimeError"

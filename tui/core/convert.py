@@ -62,6 +62,7 @@ from bs4.builder._htmlparser import BeautifulSoupHTMLParser, HTMLParserTreeBuild
 from bs4.element import NavigableString
 from markdownify import MarkdownConverter
 
+from tui.core import urls
 from tui.core.text import (
     BLOCK_CTRL,
     EofSafeParser,
@@ -274,8 +275,8 @@ def _soup(html: str) -> BeautifulSoup:
 
 # ------------------------------------------------------------------------------ URL policy
 
-_LIVE_SCHEMES = frozenset({"http", "https", "mailto"})
-_IMAGE_SCHEMES = frozenset({"http", "https"})
+_LIVE_SCHEMES = urls.LINK_SCHEMES
+_IMAGE_SCHEMES = urls.WEB_SCHEMES
 # Characters that would end or confuse a Markdown link destination; percent-encoding them
 # keeps the URL equivalent.
 _DEST_ESCAPES = str.maketrans(
@@ -304,10 +305,7 @@ def _safe_url(raw: Any, base_url: str | None, schemes: frozenset[str]) -> str | 
         parts = urlsplit(url)
     except ValueError:  # e.g. "http://[broken" -> Invalid IPv6 URL
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in schemes:
-        return None
-    if scheme != "mailto" and not parts.netloc:
+    if not urls.allowed(parts, schemes):
         return None
     return url.translate(_DEST_ESCAPES)
 

@@ -54,10 +54,10 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 
 from tui import __version__  # noqa: E402
-from tui.core import sniff  # noqa: E402
 from tui.core.errors import FeedGone, FetchError, ParseError  # noqa: E402
 from tui.core.hostpools import HostPools  # noqa: E402
 from tui.core.models import FetchResult  # noqa: E402
+from tui.core.parse import sniff  # noqa: E402
 from tui.core.text import EofSafeParser, clean_line, clean_url, tame_html  # noqa: E402
 
 __all__ = [

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from tui.core import urls
 from tui.core.export.common import day, no_surrogates
 from tui.core.text import clean_line
 
@@ -54,13 +55,7 @@ def md_inline(text: str | None) -> str:
 
 def _md_link(url: str | None) -> str | None:
     """``[Original article](url)`` for a web URL; other schemes are not made clickable."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in {"http", "https"}:
+    if not url or not urls.is_web_url(url):
         return None
     # Percent-encode what would end or confuse a Markdown link destination
     # (spaces, parentheses, angle brackets, backslash, controls, non-ASCII).

@@ -31,7 +31,7 @@ def start_parser() -> None:
     worker's time).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import tui.core.parse  # noqa: F401  (what every task needs first)
+    import tui.core.parse.xmlfeed  # noqa: F401  (what every task needs first)
 
     gc.freeze()
 

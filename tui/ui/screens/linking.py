@@ -1,16 +1,16 @@
 """The article's links: open it in the browser (o), copy it (y), and numbered links (L, Y).
 
 ``LinkActions`` is a layer of ``MainScreen`` on ``PanesBase``.  Only links
-the pane would show as links open (``link_allowed``); anything else is
+that are web URLs (:func:`tui.core.urls.is_web_url`) open; anything else is
 named in a notification, never launched.
 """
 
 from __future__ import annotations
 
+from tui.core import urls
 from tui.ui import safe
 from tui.ui.screens.panes import PanesBase
 from tui.ui.screens.prompt import PromptScreen
-from tui.ui.widgets.article_pane import link_allowed
 
 __all__ = ["LinkActions"]
 
@@ -31,7 +31,7 @@ class LinkActions(PanesBase):
         url = self._link()
         if url is None:
             return
-        if link_allowed(url) and not url.lower().startswith("mailto:"):
+        if urls.is_web_url(url):
             self.app.open_url(url)
         else:
             self.app.notify(f"Not opening {safe.clean(url)[:80]}", markup=False)

@@ -12,7 +12,7 @@ style or script the numbers.
 One number per URL (a link repeated in the text keeps its first number),
 counted in reading order over the whole article (``collect_links``, in the
 body worker) so chunks mounted one by one agree.  Only links that may open
-(``SAFE_SCHEMES``: http, https, mailto) are numbered; an image with a web
+(:func:`tui.core.urls.is_link`: web and mail links) are numbered; an image with a web
 address counts as a link too, since its picture cannot be shown here.
 
 Images are also kept apart: Textual draws an image as ``🖼  alt`` with no
@@ -26,23 +26,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from rich.cells import cell_len, get_character_cell_size
+
+from tui.core import urls
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 #: Characters after which a long URL breaks onto the next line (best first).
 URL_BREAKS = ("/?&=#", "-._~+,;")
-
-
-def link_allowed(href: str) -> bool:
-    """Only web and mail links leave the app; file:, javascript: and relative ones do not."""
-    return urlsplit(href.strip()).scheme.lower() in SAFE_SCHEMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +56,7 @@ def _href(token: Token) -> str | None:
         url = str(token.attrGet("src") or "")
     else:
         return None
-    return url if url and link_allowed(url) else None
+    return url if url and urls.is_link(url) else None
 
 
 def collect_links(tokens: Iterable[Token]) -> tuple[Link, ...]:

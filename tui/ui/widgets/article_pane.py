@@ -55,6 +55,7 @@ from textual.style import Style as TextualStyle
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.core import urls
 from tui.core.models import Article
 from tui.core.search import highlight_spans
 from tui.ui import safe
@@ -63,7 +64,6 @@ from tui.ui.widgets.article_links import (
     collect_links,
     ellipsize_middle,
     fold_url,
-    link_allowed,
     numbered_parser,
 )
 
@@ -488,7 +488,7 @@ class ArticlePane(VerticalScroll):
         """Open web and mail links in the browser; refuse the rest, saying so."""
         event.stop()
         href = event.href
-        if link_allowed(href):
+        if urls.is_link(href):
             self.app.open_url(href)
         else:
             self.app.notify(

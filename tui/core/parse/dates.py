@@ -1,4 +1,5 @@
-"""Dates written in RFC 822's shape with day and month names in other languages.
+"""Dates in feeds: feedparser's UTC tuples, JSON Feed's RFC 3339, and RFC 822
+dates with day and month names in other languages.
 
 Feeds from Brazil, Spain, France, Germany, Italy or the Netherlands often
 write ``Seg, 24 Set 2018 10:00:00 -0300`` or ``mer, 16 nov 2022 00:38:15
@@ -6,7 +7,7 @@ write ``Seg, 24 Set 2018 10:00:00 -0300`` or ``mer, 16 nov 2022 00:38:15
 and were dated when fetched: years-old posts sat on top of "newest first".
 
 :func:`parse_localized` is a feedparser date handler (registered by
-``tui.core.parse``): it translates the month name and hands the rest to
+:mod:`tui.core.parse.xmlfeed`): it translates the month name and hands the rest to
 feedparser's own RFC 822 reader, so zones and two-digit years are read the
 same way as in English dates.  The weekday is dropped, never checked: it says
 nothing the date does not.
@@ -14,12 +15,15 @@ nothing the date does not.
 
 from __future__ import annotations
 
+import calendar
 import re
 import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
-from feedparser.datetimes.rfc822 import _parse_date_rfc822
+from feedparser.datetimes.rfc822 import _parse_date_rfc822  # type: ignore[import-untyped]
 
-__all__ = ["parse_localized"]
+__all__ = ["epoch", "parse_localized", "rfc3339"]
 
 _MONTHS_BY_NUMBER: tuple[tuple[str, ...], ...] = (
     # Portuguese, Spanish, French, German, Italian, Dutch; full names and the
@@ -93,4 +97,38 @@ def parse_localized(value: str) -> time.struct_time | None:
     rest = _TIME_JOIN.sub(" ", found["rest"]).split()
     if len(rest) > 1:
         rest[1] = _ZONES.get(rest[1].lower(), rest[1])
-    return _parse_date_rfc822(" ".join([found["day"], month, found["year"], *rest[:2]]))
+    parsed: time.struct_time | None = _parse_date_rfc822(
+        " ".join([found["day"], month, found["year"], *rest[:2]])
+    )
+    return parsed
+
+
+def epoch(value: object) -> int | None:
+    """feedparser's UTC struct_time -> epoch seconds (never mktime: local time)."""
+    if value is None:
+        return None
+    try:
+        return int(calendar.timegm(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def rfc3339(value: object) -> int | None:
+    """RFC 3339 (as JSON Feed says), else RFC 822 (as some feeds do), in English
+    or another language (:func:`parse_localized`); naive = UTC."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        return None
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text.upper())
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return epoch(parse_localized(text))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        return int(when.timestamp())
+    except (OverflowError, ValueError, OSError):
+        return None

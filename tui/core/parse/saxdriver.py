@@ -7,7 +7,7 @@ entry body written as escaped HTML arrives as thousands of pieces.  With
 faster on the benchmark farm's feeds, with identical results on the whole
 fixture corpus.  SAX allows text in any chunking, so nothing else changes.
 
-``xml.sax.make_parser`` finds drivers by module name; ``tui.core.parse``
+``xml.sax.make_parser`` finds drivers by module name; ``tui.core.parse.xmlfeed``
 names this one in feedparser's list of preferred parsers.
 """
 
@@ -24,8 +24,9 @@ class BufferedExpatParser(expatreader.ExpatParser):
 
     def reset(self) -> None:
         super().reset()
-        self._parser.buffer_text = True
-        self._parser.buffer_size = BUFFER_SIZE
+        # ExpatParser's expat object is private, and absent from typeshed.
+        self._parser.buffer_text = True  # type: ignore[attr-defined]
+        self._parser.buffer_size = BUFFER_SIZE  # type: ignore[attr-defined]
 
 
 def create_parser(*args: Any, **kwargs: Any) -> BufferedExpatParser:

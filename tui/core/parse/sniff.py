@@ -12,7 +12,8 @@ decides from the raw bytes before the feed parser runs lives here:
 * the XML prolog (declaration, processing instructions, comments,
   DOCTYPEs) and the root element after it: :func:`scan_prolog`, which skips
   comments and processing instructions whole, so a ``<!DOCTYPE`` written
-  inside a comment is not taken for one;
+  inside a comment is not taken for one; and the DOCTYPEs taken out:
+  :func:`strip_doctypes`;
 * compressed data: :func:`is_gzip`.
 
 Pure functions on bytes, no I/O and no feedparser, so the fetcher can use
@@ -36,6 +37,7 @@ __all__ = [
     "media_type",
     "scan_prolog",
     "settle_encoding",
+    "strip_doctypes",
 ]
 
 #: Most comments, processing instructions and DOCTYPEs read before the root.
@@ -242,3 +244,27 @@ def is_html_page(data: bytes, prolog: Prolog) -> bool:
         _HTML_DOCTYPE.match(data, start) for start, _ in prolog.doctypes
     )
     return html and _FEED_MARK.search(data) is None
+
+
+def strip_doctypes(data: bytes, prolog: Prolog) -> tuple[bytes, bool]:
+    """Remove the prolog's DOCTYPE declarations; say if one was Netscape's.
+
+    An internal entity referenced many times is expanded by feedparser's
+    loose parser into gigabytes (STACK-NOTES pitfall 2).  Each DOCTYPE is
+    replaced by as many newlines as it held, so line numbers in warnings
+    still point at the right place.  A DOCTYPE whose internal subset never
+    closes is cut at its first ``>``: feedparser only keeps entities when
+    exactly one DOCTYPE remains, so none survive either way.
+    """
+    if not prolog.doctypes:
+        return data, False
+    netscape = False
+    pieces: list[bytes] = []
+    pos = 0
+    for start, stop in prolog.doctypes:
+        removed = data[start:stop]
+        netscape = netscape or b"netscape" in removed.lower()
+        pieces += (data[pos:start], b"\n" * removed.count(b"\n"))
+        pos = stop
+    pieces.append(data[pos:])
+    return b"".join(pieces), netscape
