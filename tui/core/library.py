@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from tui.core import export, folders, opml, schedule, search, workers
+from tui.core import export, folders, opml, schedule, workers
 from tui.core.errors import (
     FeedGone,
     FetchError,
@@ -39,6 +39,8 @@ from tui.core.models import (
     Note,
     ParsedFeed,
     RefreshSummary,
+    SavedSearch,
+    SearchResult,
     View,
 )
 from tui.core.storage import Store
@@ -643,32 +645,32 @@ class Library:
 
     # -- search -------------------------------------------------------------
 
-    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> search.SearchResult:
+    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
         """Ranked full-text search with filters; never raises on user input."""
-        return search.search(self.store, text, now=self._now(), limit=limit, offset=offset)
+        return self.store.search(text, now=self._now(), limit=limit, offset=offset)
 
     def search_ids(self, text: str, *, unread_only: bool = False) -> list[int]:
         """Ids of every article matching a query (InputError for an unusable one)."""
         try:
-            return search.matching_ids(self.store, text, self._now(), unread_only=unread_only)
+            return self.store.search_ids(text, self._now(), unread_only=unread_only)
         except InputError as exc:
             raise InputError(f"search {text!r}: {exc}") from exc
 
-    def saved_searches(self) -> list[search.SavedSearch]:
+    def saved_searches(self) -> list[SavedSearch]:
         """Saved searches with live unread counts (the smart folders)."""
-        return search.saved_searches(self.store, now=self._now())
+        return self.store.saved_searches(now=self._now())
 
     def save_search(self, name: str, query: str) -> int:
-        return search.save_search(self.store, name, query)
+        return self.store.save_search(name, query)
 
     def rename_search(self, search_id: int, name: str) -> None:
-        search.rename_search(self.store, search_id, name)
+        self.store.rename_search(search_id, name)
 
     def update_search(self, search_id: int, query: str) -> None:
-        search.update_search(self.store, search_id, query)
+        self.store.update_search(search_id, query)
 
     def delete_search(self, search_id: int) -> None:
-        search.delete_search(self.store, search_id)
+        self.store.delete_search(search_id)
 
     # -- notes export -----------------------------------------------------
 
@@ -774,7 +776,7 @@ class Library:
         The article list needs the size of a result to page it like a view,
         and the feed list shows it as a saved search's or tag's badge.
         """
-        return search.count(self.store, text, self._now(), unread_only=unread_only)
+        return self.store.count_search(text, self._now(), unread_only=unread_only)
 
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""

@@ -201,6 +201,31 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One page of search results; ``error`` is set (and no articles) for an unusable query.
+
+    ``terms`` are the words to highlight (see :mod:`tui.core.query.highlight`)
+    and ``in_title`` says they were looked for in titles only.
+    """
+
+    articles: list[Article]
+    error: str | None = None
+    terms: tuple[str, ...] = ()
+    in_title: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A named query shown as a smart folder, with its live unread count."""
+
+    id: int
+    name: str
+    query: str
+    unread: int
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """A user's Markdown note on one article."""
 

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from tui.core.errors import NotFound
 from tui.core.models import Article
-from tui.core.search import match_snippet
+from tui.core.query.highlight import match_snippet
 from tui.ui import safe
 from tui.ui.messages import ArticleBody
 from tui.ui.screens.sources import SourcesBase

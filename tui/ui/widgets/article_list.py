@@ -49,7 +49,7 @@ from textual.strip import Strip
 
 from tui.core.library import Library
 from tui.core.models import Article, View
-from tui.core.search import highlight_spans
+from tui.core.query.highlight import highlight_spans
 from tui.ui import safe
 
 PAGE = 200

@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from tui.core.library import Library
 from tui.core.models import Article
-from tui.core.search import SYNTAX_HELP
+from tui.core.query.parse import SYNTAX_HELP
 from tui.ui import safe
 
 #: Seconds of quiet typing before a query runs.
