@@ -262,6 +262,10 @@ def _check_filter(tok: _Tok) -> tuple[Filter | None, str | None]:
     return Filter(name, value, tok.negated), None
 
 
+# A query item: (excluded, what), or None for an OR between two items.
+_Item = tuple[bool, Term | Filter]
+
+
 def parse_query(text: str) -> Query:
     """Parse the search box text; never raises, whatever the input.
 
@@ -271,11 +275,26 @@ def parse_query(text: str) -> Query:
     ignored, because the box is parsed on every keystroke.
     """
     text = str(text)
-    items: list[tuple[bool, Term | Filter] | None] = []  # None marks an OR
     columns: list[str] = []
+    items, error = _items(_lex(text), columns)
+    groups, or_error = _or_groups(items)
+    query = _assemble(text, groups, tuple(columns), error or or_error)
+    if query.error is None and query.is_empty and text.strip() and not columns:
+        error = 'nothing to search for: type words, "a phrase" or a filter like tag:name'
+        query = Query(text=text, error=error)
+    return query
+
+
+def _items(tokens: list[_Tok], columns: list[str]) -> tuple[list[_Item | None], str | None]:
+    """Tokens as terms and filters (None for each OR), and the first error.
+
+    ``in:`` adds to ``columns`` instead of making an item; ``NOT`` excludes the
+    next item.
+    """
+    items: list[_Item | None] = []
     error: str | None = None
     pending_not = False
-    for tok in _lex(text):
+    for tok in tokens:
         if tok.kind == "or":
             items.append(None)
             continue
@@ -285,28 +304,36 @@ def parse_query(text: str) -> Query:
         negated = tok.negated or pending_not
         pending_not = False
         if tok.kind == "field" and tok.field == "in":
-            for col in tok.text.lower().split(","):
-                if col and col not in COLUMNS:
-                    error = error or (
-                        f"in:{show_value(tok.text)} is unknown; use in:title, in:body, "
-                        "in:author or in:note"
-                    )
-                elif col and col not in columns:
-                    columns.append(col)
-            continue
-        if tok.kind == "field":
+            error = error or _add_columns(tok.text, columns)
+        elif tok.kind == "field":
             tok.negated = negated
             flt, problem = _check_filter(tok)
             error = error or problem
             if flt is not None:
                 items.append((negated, flt))
-            continue
-        toks = tuple(words(tok.text))
-        if toks:
+        elif toks := tuple(words(tok.text)):
             term = Term(tok.text, toks, phrase=tok.kind == "phrase", prefix=tok.prefix)
             items.append((negated, term))
+    return items, error
 
-    groups: list[list[tuple[bool, Term | Filter]]] = []
+
+def _add_columns(value: str, columns: list[str]) -> str | None:
+    """Add the columns of ``in:a,b`` to ``columns``; a message for an unknown one."""
+    error: str | None = None
+    for col in value.lower().split(","):
+        if col and col not in COLUMNS:
+            error = error or (
+                f"in:{show_value(value)} is unknown; use in:title, in:body, in:author or in:note"
+            )
+        elif col and col not in columns:
+            columns.append(col)
+    return error
+
+
+def _or_groups(items: list[_Item | None]) -> tuple[list[list[_Item]], str | None]:
+    """Items joined by OR into groups (most groups hold one item), and the first error."""
+    groups: list[list[_Item]] = []
+    error: str | None = None
     join_next = False
     for item in items:
         if item is None:
@@ -322,7 +349,13 @@ def parse_query(text: str) -> Query:
             prev.append(item)
             continue
         groups.append([item])
+    return groups, error
 
+
+def _assemble(
+    text: str, groups: list[list[_Item]], columns: tuple[str, ...], error: str | None
+) -> Query:
+    """The query the groups make, duplicates dropped; too many items is an error."""
     terms: list[Term] = []
     phrases: list[Term] = []
     excluded: list[Term] = []
@@ -349,7 +382,7 @@ def parse_query(text: str) -> Query:
             terms.append(first)
     if size > MAX_ITEMS:
         error = error or f"the query is too long: at most {MAX_ITEMS} words and filters"
-    query = Query(
+    return Query(
         text=text,
         terms=tuple(dict.fromkeys(terms)),
         phrases=tuple(dict.fromkeys(phrases)),
@@ -357,13 +390,9 @@ def parse_query(text: str) -> Query:
         any_of=tuple(dict.fromkeys(any_of)),
         filters=tuple(dict.fromkeys(filters)),
         any_filters=tuple(dict.fromkeys(any_filters)),
-        columns=tuple(columns),
+        columns=columns,
         error=error,
     )
-    if error is None and query.is_empty and text.strip() and not columns:
-        error = 'nothing to search for: type words, "a phrase" or a filter like tag:name'
-        query = Query(text=text, error=error)
-    return query
 
 
 def format_tag_filter(name: str) -> str:
