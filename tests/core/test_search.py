@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import InputError, NotFound
-from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.models import ParsedEntry, ParsedFeed, View
 from tui.core.query import parse as P
 from tui.core.query.highlight import highlight_spans
 from tui.core.query.parse import Filter, format_tag_filter, parse_query
@@ -325,7 +325,7 @@ def test_hostile_input_gives_results_or_one_line_message(
     assert result.error is None or ("\n" not in result.error and len(result.error) < 200)
     assert not (result.error and result.articles)
     assert isinstance(store.count_search(text, NOW), int)
-    assert isinstance(store.count_search(text, NOW, unread_only=True), int)
+    assert isinstance(store.count_search(text, NOW, within=View(unread=True)), int)
     for term in result.terms:
         highlight_spans(text, [term])
     assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 9
@@ -350,7 +350,7 @@ def test_fuzzed_queries_never_raise(store: Store, lib: dict[str, int]) -> None:
         result = store.search(text, now=NOW, limit=5)
         assert result.error is None or "\n" not in result.error, (text, result.error)
         outcomes[result.error is None and bool(result.articles)] += 1
-        store.count_search(text, NOW, unread_only=rng.random() < 0.5)
+        store.count_search(text, NOW, within=View(unread=rng.random() < 0.5))
         for term in result.terms:
             assert highlight_spans(text, [term]) is not None
     assert min(outcomes.values()) > 300  # both hits and messages/empty pages happened
@@ -591,12 +591,12 @@ def test_the_sql_that_runs_is_the_compiled_sql(
     q = parse_query(text)
     store.search(text, now=NOW, tz=UTC)
     store.count_search(text, NOW, tz=UTC)
-    store.count_search(text, NOW, unread_only=True, tz=UTC)
+    store.count_search(text, NOW, within=View(unread=True), tz=UTC)
     store.search_ids(text, NOW, tz=UTC)
     assert ran == [
         compile_query(q, NOW, tz=UTC),
         compile_query(q, NOW, tz=UTC, counting=True),
-        compile_query(q, NOW, tz=UTC, unread_only=True, counting=True),
+        compile_query(q, NOW, tz=UTC, within=View(unread=True), counting=True),
         compile_query(q, NOW, tz=UTC, counting=True),
     ]
 
@@ -629,9 +629,9 @@ def test_count(store: Store, lib: dict[str, int]) -> None:
     assert store.count_search("york", NOW) == 2
     assert store.count_search("folder:news", NOW) == 4
     store.set_read([lib["n2"]], True)
-    assert store.count_search("york", NOW, unread_only=True) == 1
-    assert store.count_search("folder:news", NOW, unread_only=True) == 3
-    assert store.count_search("is:read", NOW, unread_only=True) == 0
+    assert store.count_search("york", NOW, within=View(unread=True)) == 1
+    assert store.count_search("folder:news", NOW, within=View(unread=True)) == 3
+    assert store.count_search("is:read", NOW, within=View(unread=True)) == 0
     assert store.count_search("before:nope", NOW) == 0
 
 

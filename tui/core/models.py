@@ -190,7 +190,10 @@ class RefreshSummary:
 class View:
     """Which articles a list shows: all conditions given must hold.
 
-    ``View()`` is every article; ``folder`` includes its sub-folders.
+    ``View()`` is every article; ``folder`` includes its sub-folders.  With
+    ``query`` (search text, a tag's or a saved search's filter) the view is that
+    query's matches, narrowed by the other conditions: a search result is counted,
+    marked read and listed by id through the same verbs as a feed.
     """
 
     feed_id: int | None = None
@@ -198,6 +201,7 @@ class View:
     unread: bool = False
     starred: bool = False
     noted: bool = False
+    query: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

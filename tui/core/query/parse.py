@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from tui.core.models import View
 from tui.core.query.highlight import fold, words
 from tui.core.tags import clean_tag
 from tui.core.text import clean_line, shorten
@@ -393,6 +394,20 @@ def _assemble(
         columns=columns,
         error=error,
     )
+
+
+def view_filters(view: View) -> tuple[Filter, ...]:
+    """A view's conditions (its query aside) as filters, to narrow a query to the view.
+
+    ``feed:`` with a feed id names that feed (see :mod:`tui.core.query.sql`).
+    """
+    found: list[Filter] = []
+    if view.feed_id is not None:
+        found.append(Filter("feed", str(view.feed_id)))
+    if view.folder is not None:
+        found.append(Filter("folder", view.folder))
+    found += [Filter("is", name) for name in ("unread", "starred", "noted") if getattr(view, name)]
+    return tuple(found)
 
 
 def format_tag_filter(name: str) -> str:

@@ -27,8 +27,17 @@ from typing import Any
 
 from tui.core import folders
 from tui.core.errors import InputError
+from tui.core.models import View
 from tui.core.query.highlight import fold, words
-from tui.core.query.parse import Filter, Query, Term, When, parse_when, show_value
+from tui.core.query.parse import (
+    Filter,
+    Query,
+    Term,
+    When,
+    parse_when,
+    show_value,
+    view_filters,
+)
 
 # is: values as (operator, id set).  Each set is read from a small covering
 # index (articles_unread and articles_starred are partial indexes), never
@@ -225,13 +234,14 @@ def compile_query(
     now: int,
     *,
     tz: tzinfo | None = None,
-    unread_only: bool = False,
+    within: View = View(),
     counting: bool = False,
 ) -> Compiled:
     """Turn a parsed query into the SQL that runs it; InputError if ``q.error`` is set.
 
     Dates are read in ``tz`` (default: the local zone, as the UI shows them).
-    ``unread_only`` adds ``is:unread`` (a saved search's badge).  ``counting``
+    ``within`` narrows the query to a view (``View(unread=True)``: a saved
+    search's badge).  ``counting``
     (counts and id lists, which need no order) writes is:unread / is:starred as
     plain column tests, so that their partial indexes can drive the scan.
     Exclusions ride inside the MATCH (``x NOT (y OR z)``) when there are words
@@ -240,8 +250,8 @@ def compile_query(
     """
     if q.error:
         raise InputError(q.error)
-    if unread_only:
-        q = replace(q, filters=(*q.filters, Filter("is", "unread")))
+    if narrowing := view_filters(within):
+        q = replace(q, filters=(*q.filters, *narrowing))
     if q.has_words:
         clauses, params, match = _conditions(q, now, tz, "+rowid", None)
     else:

@@ -28,7 +28,7 @@ from datetime import tzinfo
 from typing import Any
 
 from tui.core.errors import InputError, NotFound
-from tui.core.models import Article, SavedSearch, SearchResult
+from tui.core.models import Article, SavedSearch, SearchResult, View
 from tui.core.query.parse import parse_query, show_value
 from tui.core.query.sql import Compiled, compile_query, register_functions
 from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin
@@ -81,9 +81,9 @@ class SearchMixin(ArticlesMixin):
         return SearchResult(articles, None, q.highlight_terms, q.in_title)
 
     def count_search(
-        self, text: str, now: int, *, unread_only: bool = False, tz: tzinfo | None = None
+        self, text: str, now: int, *, within: View = View(), tz: tzinfo | None = None
     ) -> int:
-        """How many articles match ``text`` (only unread ones with ``unread_only``).
+        """How many articles match ``text`` (only those in the view ``within``).
 
         Counts every match, not just the ranking window.  An unusable query
         counts 0, so a broken saved search shows an empty badge, not a crash.
@@ -92,15 +92,15 @@ class SearchMixin(ArticlesMixin):
         if q.error:
             return 0
         try:
-            plan = compile_query(q, now, tz=tz, unread_only=unread_only, counting=True)
+            plan = compile_query(q, now, tz=tz, within=within, counting=True)
             return self.count_matching(plan)
         except (*_COMPILE_ERRORS, sqlite3.Error):
             return 0
 
     def search_ids(
-        self, text: str, now: int, *, unread_only: bool = False, tz: tzinfo | None = None
+        self, text: str, now: int, *, within: View = View(), tz: tzinfo | None = None
     ) -> list[int]:
-        """Ids of every article matching ``text``, newest first, in one query.
+        """Ids of every article matching ``text`` (in the view ``within``), newest first.
 
         For acting on a whole result (export, mark all read).  Raises
         InputError for an unusable query, since acting on "nothing" silently
@@ -110,7 +110,7 @@ class SearchMixin(ArticlesMixin):
         if q.error:
             raise InputError(q.error)
         try:
-            plan = compile_query(q, now, tz=tz, unread_only=unread_only, counting=True)
+            plan = compile_query(q, now, tz=tz, within=within, counting=True)
         except (ValueError, OverflowError, OSError) as exc:
             raise InputError(f"cannot search: {show_value(str(exc), 80)}") from exc
         return self.matching_ids(plan)
@@ -195,7 +195,7 @@ class SearchMixin(ArticlesMixin):
 
     def _saved(self, row: SavedRow, now: int, tz: tzinfo | None) -> SavedSearch:
         error = parse_query(row[2]).error
-        unread = 0 if error else self.count_search(row[2], now, unread_only=True, tz=tz)
+        unread = 0 if error else self.count_search(row[2], now, within=View(unread=True), tz=tz)
         return SavedSearch(row[0], row[1], row[2], unread, error)
 
     def save_search(self, name: str, query: str) -> int:
