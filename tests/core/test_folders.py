@@ -198,8 +198,11 @@ def test_views_and_search_follow_the_rule(library: Library, folder: str) -> None
     assert library.count_articles(View(folder=folder)) == expected
     assert library.count_articles(View(folder=folder, unread=True)) == expected
     assert len(library.articles(View(folder=folder))) == expected
-    assert library.count_search(_quoted(folder)) == expected
-    assert library.count_search(f"-{_quoted(folder)}") == sum(n for _f, n in FEEDS) - expected
+    assert library.count_articles(View(query=_quoted(folder))) == expected
+    assert (
+        library.count_articles(View(query=f"-{_quoted(folder)}"))
+        == sum(n for _f, n in FEEDS) - expected
+    )
 
 
 def test_tech_and_tech_are_one_folder_with_subfolders(library: Library) -> None:

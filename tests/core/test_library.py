@@ -15,6 +15,7 @@ from feedserver import FeedServer
 
 from tui.core.errors import InputError
 from tui.core.library import Library
+from tui.core.models import View
 from tui.core.refresh.pool import POOL_THRESHOLD
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -42,18 +43,41 @@ def test_relative_local_paths_are_stored_absolute(
     assert not lib.refresh().failed
 
 
-def test_search_ids_returns_every_match_and_refuses_unusable_queries(lib: Library) -> None:
+def test_view_ids_of_a_query_return_every_match_and_refuse_unusable_queries(lib: Library) -> None:
     lib.add_feed(str(FIXTURES / "feeds" / "atom-numist-content-xmlbase.xml"))
     lib.add_feed(str(SEED))
-    everything = lib.search_ids("is:unread")
+    everything = lib.view_ids(View(query="is:unread"))
     assert sorted(everything) == sorted(a.id for a in lib.articles())
     ranked = lib.search("qatar", limit=1000).articles
-    assert sorted(lib.search_ids("qatar")) == sorted(a.id for a in ranked) and ranked
-    assert lib.search_ids("qatar", unread_only=True) == [ranked[0].id]
+    assert sorted(lib.view_ids(View(query="qatar"))) == sorted(a.id for a in ranked) and ranked
+    assert lib.view_ids(View(unread=True, query="qatar")) == [ranked[0].id]
     lib.mark_read([ranked[0].id])
-    assert lib.search_ids("qatar", unread_only=True) == []
+    assert lib.view_ids(View(unread=True, query="qatar")) == []
     with pytest.raises(InputError, match="search"):
-        lib.search_ids("before:notadate")
+        lib.view_ids(View(query="before:notadate"))
+
+
+def test_a_view_with_a_query_counts_marks_and_lists_like_a_feed(lib: Library) -> None:
+    """A query is a view: the same verbs count it, list its ids and mark it read, and
+    the view's other conditions narrow it (one concept, not a second set of verbs)."""
+    other, _ = lib.add_feed(str(FIXTURES / "feeds" / "atom-numist-content-xmlbase.xml"))
+    seed, _ = lib.add_feed(str(SEED))
+    every = sorted(a.id for a in lib.articles())
+    query = View(query="-zzzz")  # words excluded only: every article
+    assert len(every) == 2 and lib.count_articles(query) == 2
+    assert sorted(lib.view_ids(query)) == every
+    (qatar,) = [a.id for a in lib.search("qatar").articles]
+    assert lib.view_ids(View(feed_id=seed.id, query="qatar")) == [qatar]
+    assert lib.view_ids(View(feed_id=other.id, query="qatar")) == []
+    assert lib.count_articles(View(folder="nowhere", query="-zzzz")) == 0
+    lib.star([qatar])
+    assert lib.view_ids(View(starred=True, query="-zzzz")) == [qatar]
+    assert lib.count_articles(View(query="before:notadate")) == 0  # a broken badge, no error
+    assert lib.mark_view_read(View(query="qatar")) == [qatar]
+    assert lib.count_articles(View(unread=True, query="-zzzz")) == 1
+    assert lib.mark_view_read(View(query="qatar")) == []  # nothing left unread: no undo
+    with pytest.raises(ValueError, match="search"):
+        lib.articles(query)  # a query's page is ranked: Library.search lists it
 
 
 def test_a_feed_removed_during_refresh_is_not_a_failure(

@@ -14,24 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import search as S
 from tui.core.errors import InputError, NotFound
-from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.search import (
-    Filter,
-    compile_query,
-    count,
-    delete_search,
-    get_search,
-    highlight_spans,
-    parse_query,
-    rename_search,
-    save_search,
-    saved_searches,
-    search,
-    update_search,
-)
+from tui.core.models import ParsedEntry, ParsedFeed, View
+from tui.core.query import parse as P
+from tui.core.query.highlight import highlight_spans
+from tui.core.query.parse import Filter, format_tag_filter, parse_query
+from tui.core.query.sql import compile_query
 from tui.core.storage import Store
+from tui.core.storage import search as storage_search
 
 NOW = 1_790_000_000  # 2026-09-21T13:46:40Z
 DAY = 86_400
@@ -113,7 +103,7 @@ def lib(store: Store) -> dict[str, int]:
 
 def keys(store: Store, text: str, **kw) -> list[str]:
     """The article keys a search returns, in order; fails on an error."""
-    result = search(store, text, now=NOW, tz=UTC, **kw)
+    result = store.search(text, now=NOW, tz=UTC, **kw)
     assert result.error is None, result.error
     by_id = dict(store.conn.execute("SELECT id, key FROM articles"))
     return [by_id[a.id] for a in result.articles]
@@ -203,15 +193,13 @@ def test_a_quote_inside_a_quoted_filter_value_is_typed_twice() -> None:
 
 
 def test_every_tag_name_can_be_queried(store: Store, lib: dict[str, int]) -> None:
-    """The feed list lists a tag's articles with tag_query(name): a name with
+    """The feed list lists a tag's articles with format_tag_filter(name): a name with
     both a space and a quote could not be written before."""
-    from tui.ui.widgets.feed_list import tag_query
-
     names = ['say "hi" now', '"quoted"', 'a"b', "two words", "plain"]
     for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
         store.set_tags([lib[key]], add=[name])
     for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
-        assert keys(store, tag_query(name)) == [key], name
+        assert keys(store, format_tag_filter(name)) == [key], name
 
 
 def test_field_names_are_case_insensitive_and_unknown_fields_are_words() -> None:
@@ -224,7 +212,7 @@ def test_in_title_scopes_the_match() -> None:
     q = parse_query("in:title python -snake")
     assert q.columns == ("title",)
     c = compile_query(q, NOW)
-    assert c.in_title and c.match == '{title} : (("python") NOT ("snake"))'
+    assert q.in_title and c.match == '{title} : (("python") NOT ("snake"))'
     assert compile_query(parse_query("in:title,note x"), NOW).match == '{title note} : ("x")'
 
 
@@ -259,7 +247,7 @@ def test_blank_query_is_not_an_error() -> None:
 def test_duplicates_collapse_and_limits_apply() -> None:
     assert len(parse_query("x x X").terms) == 2  # "X" is a different spelling
     assert "too long" in (parse_query(" ".join(f"w{i}" for i in range(100))).error or "")
-    assert parse_query(" ".join(f"w{i}" for i in range(S.MAX_ITEMS))).error is None
+    assert parse_query(" ".join(f"w{i}" for i in range(P.MAX_ITEMS))).error is None
 
 
 def test_match_string_is_only_quoted_tokens() -> None:
@@ -332,12 +320,12 @@ HOSTILE = [
 def test_hostile_input_gives_results_or_one_line_message(
     store: Store, lib: dict[str, int], text: str
 ) -> None:
-    result = search(store, text, now=NOW)
+    result = store.search(text, now=NOW)
     assert isinstance(result.articles, list)
     assert result.error is None or ("\n" not in result.error and len(result.error) < 200)
     assert not (result.error and result.articles)
-    assert isinstance(count(store, text, NOW), int)
-    assert isinstance(count(store, text, NOW, unread_only=True), int)
+    assert isinstance(store.count_search(text, NOW), int)
+    assert isinstance(store.count_search(text, NOW, within=View(unread=True)), int)
     for term in result.terms:
         highlight_spans(text, [term])
     assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 9
@@ -359,10 +347,10 @@ def test_fuzzed_queries_never_raise(store: Store, lib: dict[str, int]) -> None:
         if rng.random() < 0.2:
             parts.append("".join(chr(rng.randint(0, 0x2FFFF)) for _ in range(rng.randint(1, 8))))
         text = "".join(p if rng.random() < 0.5 else p + " " for p in parts)
-        result = search(store, text, now=NOW, limit=5)
+        result = store.search(text, now=NOW, limit=5)
         assert result.error is None or "\n" not in result.error, (text, result.error)
         outcomes[result.error is None and bool(result.articles)] += 1
-        count(store, text, NOW, unread_only=rng.random() < 0.5)
+        store.count_search(text, NOW, within=View(unread=rng.random() < 0.5))
         for term in result.terms:
             assert highlight_spans(text, [term]) is not None
     assert min(outcomes.values()) > 300  # both hits and messages/empty pages happened
@@ -564,16 +552,53 @@ def test_month_steps_clamp_to_month_end() -> None:
     assert c.params == [int(datetime(2024, 3, 31, 12, tzinfo=UTC).timestamp())]
 
 
-def test_compiled_where_runs_as_documented(store: Store, lib: dict[str, int]) -> None:
-    c = compile_query(parse_query("tag:dev after:30d is:unread -author:nobody"), NOW, tz=UTC)
-    S.register_functions(store.conn)
-    rows = store.conn.execute(
-        f"SELECT a.key FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {c.where} "
-        "ORDER BY a.published DESC",
-        c.params,
-    ).fetchall()
-    assert [r[0] for r in rows] == ["t1", "t2", "t3"]
-    assert c.match is None and c.highlight_terms == ()
+def test_compiled_plan_runs_as_documented(store: Store, lib: dict[str, int]) -> None:
+    """Without words the plan is a condition over ``articles``; the store runs it as is."""
+    q = parse_query("tag:dev after:30d is:unread -author:nobody")
+    c = compile_query(q, NOW, tz=UTC)
+    assert c.match is None and "+id IN" in c.where and q.highlight_terms == ()
+    page = store.search_page(c, limit=50, offset=0, window=50)
+    assert [a.id for a in page] == [lib["t1"], lib["t2"], lib["t3"]]
+    assert store.matching_ids(c) == [lib["t1"], lib["t2"], lib["t3"]]
+    assert store.count_matching(c) == 3
+
+
+def test_compiled_words_plan_runs_over_the_index(store: Store, lib: dict[str, int]) -> None:
+    """With words the plan is a MATCH plus a condition over ``articles_fts`` ids."""
+    c = compile_query(parse_query("python -snake tag:dev"), NOW, tz=UTC)
+    assert c.match == '("python") NOT ("snake")' and "+rowid IN" in c.where
+    assert store.matching_ids(c) == [lib["t3"]]
+    assert store.count_matching(c) == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["python tag:dev", "is:unread after:30d", "-rust", "york OR rust is:starred"]
+)
+def test_the_sql_that_runs_is_the_compiled_sql(
+    store: Store, lib: dict[str, int], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Search, count and ids run exactly what compile_query returns: one compile,
+    so what the tests above check is what searches (not a second, private build)."""
+    ran: list[object] = []
+    for name in ("search_page", "count_matching", "matching_ids"):
+        real = getattr(store, name)
+
+        def spy(plan: object, *args: object, _real=real, **kw: object) -> object:
+            ran.append(plan)
+            return _real(plan, *args, **kw)
+
+        monkeypatch.setattr(store, name, spy)
+    q = parse_query(text)
+    store.search(text, now=NOW, tz=UTC)
+    store.count_search(text, NOW, tz=UTC)
+    store.count_search(text, NOW, within=View(unread=True), tz=UTC)
+    store.search_ids(text, NOW, tz=UTC)
+    assert ran == [
+        compile_query(q, NOW, tz=UTC),
+        compile_query(q, NOW, tz=UTC, counting=True),
+        compile_query(q, NOW, tz=UTC, within=View(unread=True), counting=True),
+        compile_query(q, NOW, tz=UTC, counting=True),
+    ]
 
 
 # -- paging, counts, window ----------------------------------------------------
@@ -592,7 +617,7 @@ def test_paging(store: Store, lib: dict[str, int]) -> None:
 def test_filters_apply_inside_the_rank_window(
     store: Store, lib: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(S, "RANK_WINDOW", 1)
+    monkeypatch.setattr(storage_search, "RANK_WINDOW", 1)
     # Only the newest match is ranked, but a filter must not lose older ones.
     assert keys(store, "york", limit=1) == ["n3"]  # id order: n3 was stored after n2
     assert keys(store, "york is:unread folder:news after:3d", limit=1) == ["n2"]
@@ -600,20 +625,20 @@ def test_filters_apply_inside_the_rank_window(
 
 
 def test_count(store: Store, lib: dict[str, int]) -> None:
-    assert count(store, "", NOW) == 9
-    assert count(store, "york", NOW) == 2
-    assert count(store, "folder:news", NOW) == 4
+    assert store.count_search("", NOW) == 9
+    assert store.count_search("york", NOW) == 2
+    assert store.count_search("folder:news", NOW) == 4
     store.set_read([lib["n2"]], True)
-    assert count(store, "york", NOW, unread_only=True) == 1
-    assert count(store, "folder:news", NOW, unread_only=True) == 3
-    assert count(store, "is:read", NOW, unread_only=True) == 0
-    assert count(store, "before:nope", NOW) == 0
+    assert store.count_search("york", NOW, within=View(unread=True)) == 1
+    assert store.count_search("folder:news", NOW, within=View(unread=True)) == 3
+    assert store.count_search("is:read", NOW, within=View(unread=True)) == 0
+    assert store.count_search("before:nope", NOW) == 0
 
 
 def test_result_carries_terms_for_highlighting(store: Store, lib: dict[str, int]) -> None:
-    result = search(store, 'Pyth* "New York" -rust CAFÉ OR x tag:y', now=NOW)
+    result = store.search('Pyth* "New York" -rust CAFÉ OR x tag:y', now=NOW)
     assert result.terms == ("pyth*", "new york", "cafe", "x")
-    assert search(store, "in:title x", now=NOW).in_title
+    assert store.search("in:title x", now=NOW).in_title
 
 
 # -- highlighting ----------------------------------------------------------
@@ -652,43 +677,43 @@ def test_syntax_help_covers_the_language() -> None:
     needles = ["word*", '"exact', "-word", "OR", "tag:", "feed:", "folder:", "author:"]
     needles += ["is:unread", "is:noted", "is:tagged", "before:", "after:7d", "in:title"]
     for needle in needles:
-        assert needle in S.SYNTAX_HELP
+        assert needle in P.SYNTAX_HELP
 
 
 # -- saved searches ----------------------------------------------------------
 
 
 def test_saved_search_lifecycle_with_live_unread(store: Store, lib: dict[str, int]) -> None:
-    sid = save_search(store, "  York\tnews ", "york")
-    other = save_search(store, "Dev", "tag:dev")
-    listed = saved_searches(store, now=NOW)
+    sid = store.save_search("  York\tnews ", "york")
+    other = store.save_search("Dev", "tag:dev")
+    listed = store.saved_searches(now=NOW)
     assert [(s.name, s.query, s.unread) for s in listed] == [
         ("Dev", "tag:dev", 4),
         ("York news", "york", 2),
     ]
     store.set_read([lib["n2"]], True)
-    assert get_search(store, sid, now=NOW).unread == 1
-    rename_search(store, sid, "YORK NEWS")  # a change of case is allowed
-    update_search(store, sid, "york OR election")
-    got = get_search(store, sid, now=NOW)
+    assert store.saved_search(sid, now=NOW).unread == 1
+    store.rename_search(sid, "YORK NEWS")  # a change of case is allowed
+    store.update_search(sid, "york OR election")
+    got = store.saved_search(sid, now=NOW)
     assert (got.name, got.query, got.unread) == ("YORK NEWS", "york OR election", 2)
-    delete_search(store, other)
-    assert [s.id for s in saved_searches(store, now=NOW)] == [sid]
-    delete_search(store, sid)
-    assert saved_searches(store) == []
+    store.delete_search(other)
+    assert [s.id for s in store.saved_searches(now=NOW)] == [sid]
+    store.delete_search(sid)
+    assert store.saved_searches(now=NOW) == []
     assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 9
 
 
 def test_saved_search_names_are_unique_ignoring_case(store: Store) -> None:
-    first = save_search(store, "Über", "x")
+    first = store.save_search("Über", "x")
     with pytest.raises(InputError, match="exists"):
-        save_search(store, "über", "y")
+        store.save_search("über", "y")
     with pytest.raises(InputError, match="exists"):
-        save_search(store, "ÜBER", "y")
-    second = save_search(store, "Other", "y")
+        store.save_search("ÜBER", "y")
+    second = store.save_search("Other", "y")
     with pytest.raises(InputError, match="exists"):
-        rename_search(store, second, "über")
-    assert [s.id for s in saved_searches(store)] == [second, first]
+        store.rename_search(second, "über")
+    assert [s.id for s in store.saved_searches(now=NOW)] == [second, first]
 
 
 @pytest.mark.parametrize(
@@ -703,26 +728,26 @@ def test_saved_search_names_are_unique_ignoring_case(store: Store) -> None:
 )
 def test_saved_search_rejects_bad_input(store: Store, name: str, query: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        save_search(store, name, query)
-    assert saved_searches(store) == []
+        store.save_search(name, query)
+    assert store.saved_searches(now=NOW) == []
 
 
 def test_saved_search_missing_ids(store: Store) -> None:
-    sid = save_search(store, "a", "x")
+    sid = store.save_search("a", "x")
     with pytest.raises(InputError):
-        update_search(store, sid, "")
+        store.update_search(sid, "")
     for call in (
-        lambda: rename_search(store, 999, "b"),
-        lambda: update_search(store, 999, "y"),
-        lambda: delete_search(store, 999),
-        lambda: get_search(store, 999),
+        lambda: store.rename_search(999, "b"),
+        lambda: store.update_search(999, "y"),
+        lambda: store.delete_search(999),
+        lambda: store.saved_search(999, now=NOW),
     ):
         with pytest.raises(NotFound):
             call()
 
 
 def test_saved_search_unread_counts_follow_feed_tags(store: Store, lib: dict[str, int]) -> None:
-    save_search(store, "Watch", "tag:watch")
-    assert saved_searches(store, now=NOW)[0].unread == 0
+    store.save_search("Watch", "tag:watch")
+    assert store.saved_searches(now=NOW)[0].unread == 0
     store.set_feed_tags(store.feed_id_for_url("https://misc.example/atom") or 0, ["Watch"])
-    assert saved_searches(store, now=NOW)[0].unread == 1
+    assert store.saved_searches(now=NOW)[0].unread == 1

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from tui.core.convert import html_to_markdown
-from tui.core.search import SNIPPET_WIDTH, markdown_words, match_snippet
+from tui.core.query.highlight import SNIPPET_WIDTH, markdown_words, match_snippet
 
 
 def snippet(html: str, *terms: str, width: int = SNIPPET_WIDTH) -> str:
@@ -103,7 +103,7 @@ def test_snippets_of_hostile_markdown_take_linear_time() -> None:
     # Unclosed brackets and parentheses: a link pattern that rescans to the end of the
     # text from each of them takes minutes on these.
     code = (
-        "from tui.core.search import match_snippet\n"
+        "from tui.core.query.highlight import match_snippet\n"
         "motifs = ['[', '![', '[a](', '![a](', '`', '\\\\[', '](', '*', '- ']\n"
         "for motif in motifs:\n"
         "    md = 'x ' + motif * (200_000 // len(motif)) + ' privacy'\n"

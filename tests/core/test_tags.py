@@ -9,7 +9,6 @@ import pytest
 
 from tui.core.errors import InputError, NotFound
 from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.search import search
 from tui.core.storage import Store
 from tui.core.tags import MAX_TAG_LEN, TagCount, clean_tag
 
@@ -138,8 +137,8 @@ def test_all_tags_counts_article_and_feed_tags_once(store: Store, ids: dict[str,
         TagCount("solo", 1, 1, 0),
     ]
     # The counts agree with what a tag: search lists.
-    assert len(search(store, "tag:dev", now=NOW).articles) == 4
-    assert len(search(store, "tag:feedonly", now=NOW).articles) == 2
+    assert len(store.search("tag:dev", now=NOW).articles) == 4
+    assert len(store.search("tag:feedonly", now=NOW).articles) == 2
 
 
 def test_feed_only_tags_are_listed_even_without_articles(store: Store) -> None:
@@ -187,7 +186,7 @@ def test_delete_tag_removes_links_never_articles(store: Store, ids: dict[str, in
     assert tag_rows(store) == []
     assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     assert store.article(ids["a1"]).tags == ()
-    assert search(store, "tag:gone", now=NOW).articles == []
+    assert store.search("tag:gone", now=NOW).articles == []
     with pytest.raises(NotFound):
         store.delete_tag("gone")
 
@@ -223,9 +222,9 @@ def test_tag_completions(store: Store, ids: dict[str, int]) -> None:
 
 def test_is_tagged_and_tag_search_follow_edits(store: Store, ids: dict[str, int]) -> None:
     store.set_tags([ids["a3"]], add=["Later"])
-    found = search(store, "is:tagged", now=NOW).articles
+    found = store.search("is:tagged", now=NOW).articles
     assert [a.id for a in found] == [ids["a3"]]
     assert found[0].tags == ("Later",)
     store.rename_tag("later", "Someday")
-    assert [a.id for a in search(store, "tag:someday", now=NOW).articles] == [ids["a3"]]
-    assert search(store, "tag:later", now=NOW).articles == []
+    assert [a.id for a in store.search("tag:someday", now=NOW).articles] == [ids["a3"]]
+    assert store.search("tag:later", now=NOW).articles == []

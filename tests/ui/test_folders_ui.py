@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 
 from tui.core import folders
 from tui.core.library import Library
+from tui.core.models import View
 from tui.ui.app import GazetteApp
 from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.feed_settings import FeedSettingsScreen
@@ -103,7 +104,7 @@ async def test_badge_list_refresh_and_search_agree_on_every_folder(
             assert source(app, key).unread == expected, f"badge of {path}"
             assert m.article_list.count == expected, f"list of {path}"
             query = 'folder:"' + path.replace('"', '""') + '"'
-            assert served.count_search(query) == expected, f"search {query}"
+            assert served.count_articles(View(query=query)) == expected, f"search {query}"
             feed_server.reset_stats()
             await pilot.press("r")
             await ui.wait_for(pilot, lambda: not app.refreshing)

@@ -64,11 +64,12 @@ def cmd_state(lib: Library, args: argparse.Namespace) -> int:
 def _chosen_ids(lib: Library, args: argparse.Namespace) -> list[int]:
     """The ids given, or every match of --query; one of the two, never both."""
     from tui.core.errors import InputError
+    from tui.core.models import View
 
     if args.query is not None and args.articles:
         raise InputError(f"{args.command}: give article ids or --query, not both")
     if args.query is not None:
-        return lib.search_ids(args.query)
+        return lib.view_ids(View(query=args.query))
     if args.articles:
         return list(args.articles)
     raise InputError(f"{args.command}: give article ids (or --query QUERY)")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from tui.core import export, folders, opml, search
+from tui.core import export, folders, opml
 from tui.core.errors import InputError
 from tui.core.export import ExportReport
 from tui.core.models import (
@@ -28,11 +28,12 @@ from tui.core.models import (
     FetchResult,
     Note,
     RefreshSummary,
+    SavedSearch,
+    SearchResult,
     View,
 )
 from tui.core.refresh import decide, schedule
 from tui.core.refresh.pipeline import Progress, Refresher, Source, http_source
-from tui.core.search import SavedSearch, SearchResult
 from tui.core.storage import Store
 from tui.core.tags import TagCount
 
@@ -305,10 +306,20 @@ class Library:
         offset: int = 0,
         newest_first: bool = True,
     ) -> list[Article]:
-        """A page of a view's articles, read straight from SQLite."""
+        """A page of a view's articles, read straight from SQLite.
+
+        A query's matches are paged by :meth:`search` instead (ranked, with the
+        words to highlight), so a view with a query is refused here.
+        """
+        if view.query is not None:
+            raise ValueError("list a query's articles with Library.search")
         return self.store.articles(view, limit=limit, offset=offset, newest_first=newest_first)
 
     def count_articles(self, view: View = View()) -> int:
+        """How many articles a view holds; 0 for a view whose query is unusable
+        (a broken saved search shows an empty badge, not an error)."""
+        if view.query is not None:
+            return self.store.count_search(view.query, self._now(), within=view)
         return self.store.count_articles(view)
 
     def smart_counts(self) -> dict[str, int]:
@@ -316,8 +327,15 @@ class Library:
         return self.store.smart_counts()
 
     def mark_view_read(self, view: View) -> list[int]:
-        """Mark a whole view read; returns the ids changed so the UI can undo."""
-        return self.store.mark_view_read(view)
+        """Mark a whole view read; returns the ids changed so the UI can undo.
+
+        InputError for a view whose query is unusable.
+        """
+        if view.query is None:
+            return self.store.mark_view_read(view)
+        unread = self.store.unread_among(self.view_ids(view))
+        self.store.set_read(unread, True)
+        return unread
 
     def note(self, article_id: int) -> Note | None:
         return self.store.note(article_id)
@@ -464,30 +482,23 @@ class Library:
 
     def search(self, text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
         """Ranked full-text search with filters; never raises on user input."""
-        return search.search(self.store, text, now=self._now(), limit=limit, offset=offset)
-
-    def search_ids(self, text: str, *, unread_only: bool = False) -> list[int]:
-        """Ids of every article matching a query (InputError for an unusable one)."""
-        try:
-            return search.matching_ids(self.store, text, self._now(), unread_only=unread_only)
-        except InputError as exc:
-            raise InputError(f"search {text!r}: {exc}") from exc
+        return self.store.search(text, now=self._now(), limit=limit, offset=offset)
 
     def saved_searches(self) -> list[SavedSearch]:
         """Saved searches with live unread counts (the smart folders)."""
-        return search.saved_searches(self.store, now=self._now())
+        return self.store.saved_searches(now=self._now())
 
     def save_search(self, name: str, query: str) -> int:
-        return search.save_search(self.store, name, query)
+        return self.store.save_search(name, query)
 
     def rename_search(self, search_id: int, name: str) -> None:
-        search.rename_search(self.store, search_id, name)
+        self.store.rename_search(search_id, name)
 
     def update_search(self, search_id: int, query: str) -> None:
-        search.update_search(self.store, search_id, query)
+        self.store.update_search(search_id, query)
 
     def delete_search(self, search_id: int) -> None:
-        search.delete_search(self.store, search_id)
+        self.store.delete_search(search_id)
 
     # -- notes export -----------------------------------------------------
 
@@ -517,7 +528,7 @@ class Library:
         Here rather than in each caller, so the command line and the reader
         cannot come to disagree on what "export the notes matching" means.
         """
-        return None if query is None else self.search_ids(query)
+        return None if query is None else self.view_ids(View(query=query))
 
     # -- retention --------------------------------------------------------
 
@@ -587,27 +598,15 @@ class Library:
         self._local.store = None
         store.close()
 
-    def count_search(self, text: str, *, unread_only: bool = False) -> int:
-        """How many articles a query matches (0 for an unusable one).
-
-        The article list needs the size of a result to page it like a view,
-        and the feed list shows it as a saved search's or tag's badge.
-        """
-        return search.count(self.store, text, self._now(), unread_only=unread_only)
-
     def view_ids(self, view: View) -> list[int]:
-        """Ids of every article in a view, newest first (for tagging a whole view)."""
-        return self.store.view_ids(view)
-
-    def mark_search_read(self, text: str) -> list[int]:
-        """Mark every unread match of a query read; returns their ids (for undo).
-
-        ``mark_view_read`` for search results, tag lists and saved searches.
-        """
-        ids = self.search_ids(text)
-        unread = self.store.unread_among(ids)
-        self.store.set_read(unread, True)
-        return unread
+        """Ids of every article in a view, newest first (for tagging or exporting
+        a whole view); InputError for a view whose query is unusable."""
+        if view.query is None:
+            return self.store.view_ids(view)
+        try:
+            return self.store.search_ids(view.query, self._now(), within=view)
+        except InputError as exc:
+            raise InputError(f"search {view.query!r}: {exc}") from exc
 
     def tags_on(self, article_ids: Sequence[int]) -> list[tuple[str, int]]:
         """Tags set directly on any of these articles, with how many carry each.

@@ -190,7 +190,10 @@ class RefreshSummary:
 class View:
     """Which articles a list shows: all conditions given must hold.
 
-    ``View()`` is every article; ``folder`` includes its sub-folders.
+    ``View()`` is every article; ``folder`` includes its sub-folders.  With
+    ``query`` (search text, a tag's or a saved search's filter) the view is that
+    query's matches, narrowed by the other conditions: a search result is counted,
+    marked read and listed by id through the same verbs as a feed.
     """
 
     feed_id: int | None = None
@@ -198,6 +201,32 @@ class View:
     unread: bool = False
     starred: bool = False
     noted: bool = False
+    query: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One page of search results; ``error`` is set (and no articles) for an unusable query.
+
+    ``terms`` are the words to highlight (see :mod:`tui.core.query.highlight`)
+    and ``in_title`` says they were looked for in titles only.
+    """
+
+    articles: list[Article]
+    error: str | None = None
+    terms: tuple[str, ...] = ()
+    in_title: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A named query shown as a smart folder, with its live unread count."""
+
+    id: int
+    name: str
+    query: str
+    unread: int
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from feedparser.datetimes.rfc822 import _parse_date_rfc822  # type: ignore[import-untyped]
+from feedparser.datetimes.rfc822 import _parse_date_rfc822
 
 __all__ = ["epoch", "parse_localized", "rfc3339"]
 

@@ -37,10 +37,10 @@ import xml.sax
 from collections.abc import Mapping
 from typing import Any
 
-import feedparser  # type: ignore[import-untyped]
-import feedparser.api  # type: ignore[import-untyped]
-from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
-from feedparser.util import FeedParserDict  # type: ignore[import-untyped]
+import feedparser
+import feedparser.api
+from feedparser.encodings import convert_to_utf8
+from feedparser.util import FeedParserDict
 
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed

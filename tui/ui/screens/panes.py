@@ -15,8 +15,7 @@ from collections.abc import Callable
 from textual.screen import Screen
 
 from tui.core.library import Library
-from tui.core.models import Article, Feed
-from tui.core.search import SavedSearch
+from tui.core.models import Article, Feed, SavedSearch
 from tui.core.tags import TagCount
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane

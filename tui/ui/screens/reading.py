@@ -16,8 +16,8 @@ from textual.widgets import TextArea
 from textual.worker import get_current_worker
 
 from tui.core.errors import NotFound
-from tui.core.models import Article
-from tui.core.search import match_snippet
+from tui.core.models import Article, View
+from tui.core.query.highlight import match_snippet
 from tui.ui import safe
 from tui.ui.messages import ArticleBody
 from tui.ui.screens.sources import SourcesBase
@@ -125,8 +125,10 @@ class ReadingBase(SourcesBase):
     def action_mark_all_read(self) -> None:
         """A: mark the whole view read (u undoes it)."""
         lst = self.article_list
-        if lst.searching:
-            ids = [] if lst.notice else self.library.mark_search_read(lst.search_query or "")
+        if lst.searching and lst.notice:
+            ids = []
+        elif lst.searching:
+            ids = self.library.mark_view_read(View(query=lst.search_query or ""))
         else:
             ids = self.library.mark_view_read(lst.view)
         if not ids:

@@ -19,9 +19,8 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui.core.errors import GazetteError
-from tui.core.models import Article, View
-from tui.core.search import SavedSearch, compile_query, parse_query
+from tui.core.models import Article, SavedSearch, View
+from tui.core.query.parse import parse_query
 from tui.ui import safe
 from tui.ui.screens.panes import PanesBase
 from tui.ui.widgets.feed_list import Source
@@ -162,12 +161,7 @@ class SourcesBase(PanesBase):
     def _terms(self, query: str) -> tuple[str, ...]:
         """The words a saved search highlights (tags alone highlight nothing)."""
         q = parse_query(query)
-        if q.error or not q.has_words:
-            return ()
-        try:
-            return compile_query(q, int(self.clock())).highlight_terms
-        except (GazetteError, ValueError, OverflowError, OSError):
-            return ()
+        return () if q.error else q.highlight_terms
 
     def _show_source_header(self) -> None:
         source = self.source

@@ -8,6 +8,7 @@ counts are redrawn at once.
 from __future__ import annotations
 
 from tui.core.errors import GazetteError
+from tui.core.models import View
 from tui.core.wording import plural
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
@@ -52,10 +53,10 @@ class TagFlows(SourcesBase):
             name = safe.clean(self.source.title if self.source else "")
             what = f"the {plural(count, 'article')} in {name}"
 
+        target = view if query is None else View(query=query)
+
         def load_ids() -> list[int]:
-            if query is not None:
-                return self.library.search_ids(query)
-            return self.library.view_ids(view)
+            return self.library.view_ids(target)
 
         def confirmed(yes: bool | None) -> None:
             if yes:

@@ -49,7 +49,7 @@ from textual.strip import Strip
 
 from tui.core.library import Library
 from tui.core.models import Article, View
-from tui.core.search import highlight_spans
+from tui.core.query.highlight import highlight_spans
 from tui.ui import safe
 
 PAGE = 200
@@ -228,7 +228,7 @@ class ArticleList(ScrollView, can_focus=True):
     def source_count(self) -> int:
         """How many articles the view or query holds in the database right now."""
         if self.search_query is not None:
-            return 0 if self.notice else self.library.count_search(self.search_query)
+            return 0 if self.notice else self.library.count_articles(View(query=self.search_query))
         return self.library.count_articles(self.view)
 
     def _keeps(self, article: Article) -> bool:
@@ -416,7 +416,7 @@ class ArticleList(ScrollView, can_focus=True):
         """
         if self.search_query is None or self.notice:
             return None
-        if self.library.count_search(self.search_query, unread_only=True) == 0:
+        if self.library.count_articles(View(unread=True, query=self.search_query)) == 0:
             return None
         step = 1 if forward else -1
         index = start + step

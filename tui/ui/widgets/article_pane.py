@@ -57,7 +57,7 @@ from textual.widgets import Static
 
 from tui.core import urls
 from tui.core.models import Article
-from tui.core.search import highlight_spans
+from tui.core.query.highlight import highlight_spans
 from tui.ui import safe
 from tui.ui.widgets.article_links import (
     Link,

@@ -27,21 +27,13 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core import folders
-from tui.core.models import Feed, View
-from tui.core.search import SavedSearch
+from tui.core.models import Feed, SavedSearch, View
+from tui.core.query.parse import format_tag_filter
 from tui.core.tags import TagCount
 from tui.ui import safe
 
 SECTION_SEARCHES = "section:searches"
 SECTION_TAGS = "section:tags"
-
-
-def tag_query(name: str) -> str:
-    """The search that lists a tag's articles: quoted when the name has spaces
-    or starts with a quote, a quote inside written twice (the query syntax)."""
-    if name and not any(c.isspace() for c in name) and not name.startswith('"'):
-        return f"tag:{name}"
-    return 'tag:"' + name.replace('"', '""') + '"'
 
 
 def tag_key(name: str) -> str:
@@ -120,7 +112,12 @@ def build_sources(
         out.append(("", Source("section", SECTION_TAGS, "Tags", View())))
         for t in tags:
             source = Source(
-                "tag", tag_key(t.name), t.name, View(), unread=t.unread, query=tag_query(t.name)
+                "tag",
+                tag_key(t.name),
+                t.name,
+                View(),
+                unread=t.unread,
+                query=format_tag_filter(t.name),
             )
             out.append((SECTION_TAGS, replace(source, total=t.articles)))
     feeds = list(feeds)

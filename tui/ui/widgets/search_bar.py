@@ -29,8 +29,8 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from tui.core.library import Library
-from tui.core.models import Article
-from tui.core.search import SYNTAX_HELP
+from tui.core.models import Article, View
+from tui.core.query.parse import SYNTAX_HELP
 from tui.ui import safe
 
 #: Seconds of quiet typing before a query runs.
@@ -206,7 +206,7 @@ class SearchBar(Vertical):
             result = self.library.search(text, limit=FIRST_PAGE)
             if worker.is_cancelled:
                 return
-            count = 0 if result.error else self.library.count_search(text)
+            count = 0 if result.error else self.library.count_articles(View(query=text))
             message = self.Results(text, result.articles, count, result.terms, result.error)
         except Exception as exc:  # Library.search should not raise; never crash the app
             message = self.Results(text, [], 0, (), f"search failed: {safe.clean(str(exc))}")
