@@ -318,7 +318,19 @@ def test_tag_tags_and_search(
     assert out.strip() == f"{aid}: Read-Later"  # case-insensitive, first spelling kept
     (tag,) = json.loads(run(capsys, "--db", db, "tags", "--json")[1])
     assert tag == {"name": "Read-Later", "articles": 1, "unread": 1, "feeds": 0}
-    assert run(capsys, "--db", db, "tag", str(aid), "oops")[0] == 2
+    hostile = ['"', "\x1b]0;PWNED\x07t\x00", "x" * 10_000]
+    code, out, err = run(capsys, "--db", db, "tag", str(aid), *hostile)
+    assert code == 0 and err == ""
+    assert out.strip() == f'{aid}: ", Read-Later, t, {"x" * 64}'
+    run(capsys, "--db", db, "tag", str(aid), '-", -t', "-" + "x" * 64)
+    # The one tag grammar: a bare name adds, one argument may hold several changes.
+    code, out, _ = run(capsys, "--db", db, "tag", str(aid), "later", "-read-later, +Gaza")
+    assert code == 0 and out.strip() == f"{aid}: Gaza, later"
+    code, out, _ = run(capsys, "--db", db, "tag", str(aid), "-later", "-gaza", "Read-Later")
+    assert code == 0 and out.strip() == f"{aid}: Read-Later"
+    for nothing in ([], ["+"], ["-", ",", " , "]):
+        code, out, err = run(capsys, "--db", db, "tag", str(aid), *nothing)
+        assert code == 2 and out == "" and err.count("\n") == 1 and "+name or -name" in err
 
     code, out, _ = run(capsys, "--db", db, "search", "ceasefire", "--json")
     hits = json.loads(out)

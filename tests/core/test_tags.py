@@ -10,7 +10,7 @@ import pytest
 from tui.core.errors import InputError, NotFound
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.storage import Store
-from tui.core.tags import MAX_TAG_LEN, TagCount, clean_tag
+from tui.core.tags import MAX_TAG_LEN, TagChanges, TagCount, clean_tag, parse_tag_changes
 
 NOW = 1_790_000_000
 
@@ -75,6 +75,39 @@ def tag_rows(store: Store) -> list[str]:
 )
 def test_clean_tag(raw: str, clean: str) -> None:
     assert clean_tag(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "add", "remove"),
+    [
+        ("", (), ()),
+        ("news", ("news",), ()),
+        (" a, +B ,-c", ("a", "B"), ("c",)),
+        ("read later,  read   later", ("read later",), ()),  # spaces kept inside a name
+        ("a, A, +a", ("a",), ()),  # one change, first spelling
+        ("Über, über, -ÜBER", (), ("Über",)),  # Unicode case folding; the last sign wins
+        ("a, -A", (), ("a",)),
+        ("-a, A", ("a",), ()),
+        ("- spaced ,+ out", ("out",), ("spaced",)),  # space after the sign is allowed
+        ("+-x, --y", ("-x",), ("-y",)),  # only the first sign is one
+        (",,, + , -, +,-", (), ()),  # only punctuation: nothing to do
+        ('", +""', ('"', '""'), ()),
+        ("\x07-a, r\x1b[31med, a\u202eb", ("red", "ab"), ("a",)),  # controls, escapes, bidi
+        ("[bold]x[/]", ("[bold]x[/]",), ()),  # markup is just text here
+        ("x" * 100 + ", +" + "X" * 70, ("x" * MAX_TAG_LEN,), ()),  # cut, then one tag
+    ],
+)
+def test_parse_tag_changes(text: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+    assert parse_tag_changes(text) == TagChanges(add, remove)
+
+
+def test_parse_tag_changes_output_is_storable() -> None:
+    """Every name it returns is already clean, so the store keeps it as given."""
+    hostile = ",".join(["\x00+\x1b]0;t\x07a", "-" + "\u200b" * 5, "+" * 300, "\t-\tb\n"])
+    changes = parse_tag_changes(hostile)
+    names = changes.add + changes.remove
+    assert names and all(clean_tag(n) == n and n for n in names)
+    assert not {n.casefold() for n in changes.add} & {n.casefold() for n in changes.remove}
 
 
 def test_add_and_remove_tags(store: Store, ids: dict[str, int]) -> None:

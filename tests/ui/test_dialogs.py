@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList
 
 from tui.core.library import Library
-from tui.ui.screens.add_feed import AddFeedScreen, parse_tags
+from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 
@@ -182,11 +182,6 @@ def write_feed(directory: Path, name: str, title: str) -> Path:
     return path
 
 
-def test_parse_tags() -> None:
-    assert parse_tags(" news, tech ,,news, \x07x ") == ["news", "tech", "x"]
-    assert parse_tags("") == []
-
-
 async def type_url(pilot: Any, app: App[Any], url: str, tags: str = "") -> None:
     screen = app.screen
     screen.query_one("#add-url", Input).value = url
@@ -209,6 +204,37 @@ async def test_add_local_feed(library: Library, tmp_path: Path) -> None:
     [feed] = [f for f in library.feeds() if f.id == feed_id]
     assert feed.title == "Tiny feed"
     assert set(feed.tags) == {"news", "tech"}
+
+
+async def test_add_reads_tags_in_the_one_tag_grammar(library: Library, tmp_path: Path) -> None:
+    """Tags go through ``tui.core.tags.parse_tag_changes``, as in the tag editor."""
+    path = write_feed(tmp_path, "tiny.rss", "Tiny feed")
+    app = Host(AddFeedScreen(library))
+    tags = 'news, NEWS, +tech, \x1b[31mred\x07, "q", ' + "L" * 200 + ", +, -, ,"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_url(pilot, app, str(path), tags=tags)
+        await pilot.click("#add-ok")
+        await wait_for(pilot, lambda: app.results)
+    [feed] = library.feeds()
+    assert feed.id == app.results[0]
+    assert sorted(feed.tags) == sorted(["news", "tech", "red", '"q"', "L" * 64])
+
+
+async def test_add_refuses_tag_removal(library: Library, tmp_path: Path) -> None:
+    """A new feed has no tag to remove: ``-name`` is an error, not a silent drop."""
+    path = write_feed(tmp_path, "tiny.rss", "Tiny feed")
+    app = Host(AddFeedScreen(library))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AddFeedScreen)
+        await type_url(pilot, app, str(path), tags="news, -\x1b[2Jold")
+        await pilot.click("#add-ok")
+        await pilot.pause()
+        assert screen.error_text == "Tags: a new feed has no tag to remove (-old)."
+        assert app.focused is screen.query_one("#add-tags", Input)
+        assert app.results == [] and library.feeds() == []
 
 
 async def test_add_by_enter_in_url_input(library: Library, tmp_path: Path) -> None:

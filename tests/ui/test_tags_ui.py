@@ -14,7 +14,7 @@ from tui.ui.app import GazetteApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import PromptScreen
-from tui.ui.screens.tag_editor import TagEditorScreen, parse_tag_input
+from tui.ui.screens.tag_editor import TagEditorScreen
 
 SIZE = (120, 40)
 
@@ -36,8 +36,29 @@ def source(app: GazetteApp, key: str) -> Any:
     return next((s for s in main(app).feed_list.sources() if s.key == key), None)
 
 
-def test_parse_tag_input() -> None:
-    assert parse_tag_input(" a, +B ,-c, a, A,, -") == (["a", "B"], ["c"])
+async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> None:
+    """The editor applies ``tui.core.tags.parse_tag_changes``: hostile names are
+    cleaned, a repeated name is one change whose last sign wins."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        article = main(app).article_list.current
+        assert article is not None
+        await pilot.press("t")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, TagEditorScreen)
+        field = editor.query_one("#tag-input")
+        field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert tags_of(ui, article.id) == ['"q"', "drop", "Keep", "L" * 64, "red"]
+        # "\x07-drop" is a removal (controls go before the sign is read);
+        # "RED, -red" removes red: the last sign wins, as if applied in order.
+        field.value = "\x07-drop, RED, -red, keep, -nothere"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert tags_of(ui, article.id) == ['"q"', "Keep", "L" * 64]
+        assert editor.status_text == "Not tagged: nothere"
 
 
 async def test_tag_editor_adds_completes_and_removes(

@@ -78,14 +78,20 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
-    """``+name`` adds, ``-name`` removes; the article's tags afterwards are printed."""
-    from tui.core.errors import InputError
+    """Change an article's tags, then print the tags it has.
 
-    add = [c[1:] for c in args.changes if c.startswith("+")]
-    remove = [c[1:] for c in args.changes if c.startswith("-")]
-    odd = [c for c in args.changes if not c.startswith(("+", "-"))]
-    if odd or not args.changes:
-        raise InputError("tag: give changes as +name or -name (e.g. gazette tag 12 +read-later)")
+    Each argument is read in the one tag grammar (``tui.core.tags.parse_tag_changes``),
+    as if they were typed comma-separated in the tag editor: ``name`` or ``+name``
+    adds, ``-name`` removes, and one argument may hold several (``"a, -b"``).
+    """
+    from tui.core.errors import InputError
+    from tui.core.tags import parse_tag_changes
+
+    add, remove = parse_tag_changes(",".join(args.changes))
+    if not add and not remove:
+        raise InputError(
+            "tag: give tags as name, +name or -name (e.g. gazette tag 12 later -inbox)"
+        )
     article = lib.article(args.article)
     lib.set_tags([article.id], add=add, remove=remove)
     now = lib.article(article.id).tags

@@ -113,9 +113,9 @@ def _opml_verbs(sub: Subparsers) -> None:
 
 
 def _tag_and_state_verbs(sub: Subparsers) -> None:
-    p = sub.add_parser("tag", help="add (+name) or remove (-name) tags on an article")
+    p = sub.add_parser("tag", help="add (name, +name) or remove (-name) tags on an article")
     p.add_argument("article", type=_article_id, help="article id")
-    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
+    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="[+|-]TAG")
 
     p = sub.add_parser("tags", help="list tags with counts")
     p.add_argument("--json", action="store_true")

@@ -1,8 +1,11 @@
 """The "add a feed" dialog.
 
 The user types a URL (a feed, a page that announces feeds, a bare site) or
-a local path, optional comma-separated tags and an optional folder (existing
-folders are suggested as the user types; "/" nests, as in "Tech/Rust").  Checking it needs the
+a local path, optional tags and an optional folder (existing folders are
+suggested as the user types; "/" nests, as in "Tech/Rust").  Tags are read in
+the one tag grammar (:func:`tui.core.tags.parse_tag_changes`: comma-separated,
+``name`` or ``+name``); a ``-name`` is refused with a message rather than
+dropped, since a new feed has no tag to remove.  Checking it needs the
 network, so discovery and the first fetch run in a thread worker; the worker
 never touches a widget, it posts messages back.  Every failure (a
 ``GazetteError`` with its one-line message, or anything unexpected) is shown
@@ -28,10 +31,11 @@ from textual.worker import get_current_worker
 from tui.core import folders
 from tui.core.errors import GazetteError
 from tui.core.library import Library
+from tui.core.tags import parse_tag_changes
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 
-__all__ = ["AddFeedScreen", "parse_tags"]
+__all__ = ["AddFeedScreen"]
 
 
 def _describe(exc: BaseException) -> str:
@@ -43,16 +47,6 @@ def _describe(exc: BaseException) -> str:
     return (
         f"Could not add the feed: {name}: {detail}" if detail else f"Could not add the feed: {name}"
     )
-
-
-def parse_tags(raw: str) -> list[str]:
-    """Comma-separated tags -> cleaned, de-duplicated list (order kept)."""
-    tags: list[str] = []
-    for part in raw.split(","):
-        tag = safe.clean(part)
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
 
 
 class AddFeedScreen(Dialog[int | None]):
@@ -247,7 +241,11 @@ class AddFeedScreen(Dialog[int | None]):
             self._set_error("Enter a feed URL or a file path.")
             self.query_one("#add-url", Input).focus()
             return
-        tags = parse_tags(self.query_one("#add-tags", Input).value)
+        tags, remove = parse_tag_changes(self.query_one("#add-tags", Input).value)
+        if remove:
+            self._set_error(f"Tags: a new feed has no tag to remove (-{remove[0]}).")
+            self.query_one("#add-tags", Input).focus()
+            return
         try:
             folder = folders.from_user(self.query_one("#add-folder", Input).value)
         except GazetteError as exc:
@@ -256,7 +254,7 @@ class AddFeedScreen(Dialog[int | None]):
             return
         self._set_error("")
         self._set_busy(True, "Checking…")
-        self._check(url, tags, folder)
+        self._check(url, list(tags), folder)
 
     def _add_choice(self, index: int) -> None:
         if self._busy or not (0 <= index < len(self._choices)):

@@ -2,8 +2,9 @@
 
 Typing completes from the tags that exist (``Library.tag_completions``):
 inline, accepted with tab or the right arrow, and as a list under the input that
-down and enter pick from.  Enter adds what was typed; several names may be
-separated by commas, and ``-name`` removes a tag.  The current tags are
+down and enter pick from.  Enter applies what was typed, in the one tag
+grammar (:func:`tui.core.tags.parse_tag_changes`): names separated by
+commas, ``-name`` removes a tag, ``name`` or ``+name`` adds one.  The current tags are
 listed below; delete (or ctrl+d) on one removes it.
 
 Why changes apply at once rather than on closing: the list marker and the
@@ -32,30 +33,13 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.core.library import Library
-from tui.core.tags import clean_tag
+from tui.core.tags import parse_tag_changes
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 
-__all__ = ["TagEditorScreen", "parse_tag_input"]
+__all__ = ["TagEditorScreen"]
 
 MAX_COMPLETIONS = 8
-
-
-def parse_tag_input(raw: str) -> tuple[list[str], list[str]]:
-    """``"a, +b, -c"`` -> (to add, to remove); empty and repeated names dropped."""
-    add: list[str] = []
-    remove: list[str] = []
-    for part in raw.split(","):
-        part = part.strip()
-        target = add
-        if part.startswith("-"):
-            target, part = remove, part[1:]
-        elif part.startswith("+"):
-            part = part[1:]
-        name = clean_tag(part)
-        if name and name.casefold() not in {n.casefold() for n in target}:
-            target.append(name)
-    return add, remove
 
 
 def _split_last(value: str) -> tuple[str, str, str]:
@@ -269,7 +253,7 @@ class TagEditorScreen(Dialog[bool]):
         """Apply what was typed: names to add, ``-names`` to remove."""
         if self.busy:
             return
-        add, remove = parse_tag_input(raw)
+        add, remove = parse_tag_changes(raw)
         if not add and not remove:
             self._set_status("Type a tag name to add, or -name to remove one.")
             return
@@ -281,7 +265,7 @@ class TagEditorScreen(Dialog[bool]):
         if missing:
             self._set_status(f"Not tagged: {', '.join(missing)}")
 
-    def _apply(self, add: list[str], remove: list[str]) -> None:
+    def _apply(self, add: Sequence[str], remove: Sequence[str]) -> None:
         if not add and not remove:
             return
         if self.bulk:
@@ -354,7 +338,7 @@ class TagEditorScreen(Dialog[bool]):
             self.post_message(self._Loaded(ids, tags))
 
     @work(thread=True, exclusive=True, group="tag-editor", exit_on_error=False)
-    def _apply_bulk(self, ids: list[int], add: list[str], remove: list[str]) -> None:
+    def _apply_bulk(self, ids: list[int], add: Sequence[str], remove: Sequence[str]) -> None:
         try:
             self.library.set_tags(ids, add=add, remove=remove)
             self.post_message(self._Applied(self.library.tags_on(ids), None))
