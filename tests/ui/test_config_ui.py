@@ -82,9 +82,28 @@ async def test_mark_read_on_open_false_keeps_articles_unread(library: Any, ui: A
         await ui.settle(pilot)
         assert app.main.pane.article is not None and app.main.pane.article.id == article.id
         assert not library.article(article.id).read
+        assert app.main.pane.article.read is False  # the pane shows it unread, as stored
+        current = app.main.article_list.current
+        assert current is not None and current.id == article.id and not current.read
         await pilot.press("m")  # marking by hand still works, and marks it read
         await pilot.pause()
         assert library.article(article.id).read
+
+
+async def test_mark_read_on_open_true_marks_the_opened_article_read(library: Any, ui: Any) -> None:
+    config = Config(reading=ReadingConfig(mark_read_on_open=True))
+    app = GazetteApp(library, clock=ui.clock, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(pilot)
+        article = app.main.article_list.current
+        assert article is not None and not article.read
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        assert library.article(article.id).read
+        assert app.main.pane.article is not None and app.main.pane.article.read
+        await pilot.press("m")  # the pane knows it is read: m marks it unread again
+        await pilot.pause()
+        assert not library.article(article.id).read
 
 
 async def test_sort_oldest_and_article_width(library: Any, ui: Any) -> None:

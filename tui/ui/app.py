@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,10 +29,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.config import CONFIG_NAME, Config, ReadingConfig
+from tui.config import CONFIG_NAME, Config
 from tui.core.errors import GazetteError
 from tui.core.library import Library
-from tui.core.models import Article, Feed
+from tui.core.models import Feed
 from tui.core.wording import plural
 from tui.ui import keys, safe, signals, themes
 from tui.ui.browsing import LinkOpener
@@ -48,50 +47,6 @@ from tui.ui.settings_commands import SettingsCommands
 
 if TYPE_CHECKING:
     from tui.ui.screens.feed_settings import FeedEdit
-
-
-class ReaderScreen(MainScreen):
-    """The reader screen with the ``[reading]`` settings applied.
-
-    Why a subclass: the settings are app configuration, and applying them
-    here keeps the reader screen itself free of config handling; what it
-    needs is the initial sort, the body width and whether opening marks read.
-    The last is done by handing ``MainScreen.open_article`` a read copy, until
-    that method takes whether to mark read as a parameter.
-    """
-
-    def __init__(
-        self,
-        library: Library,
-        *,
-        clock: Callable[[], float] = time.time,
-        reading: ReadingConfig | None = None,
-    ) -> None:
-        super().__init__(library, clock=clock)
-        self.reading_config = reading or ReadingConfig()
-
-    def on_mount(self) -> None:
-        """Runs before ``MainScreen.on_mount`` (handlers run subclass first), so
-        every view is shown in the configured order until O flips it."""
-        self.newest_first_default = self.reading_config.sort != "oldest"
-        width = self.reading_config.article_width
-        if width > 0:
-            for body in self.query("#article-body"):
-                body.styles.max_width = width
-
-    def open_article(self, article: Article, *args: Any, **kwargs: Any) -> None:
-        """Open without marking read when ``mark_read_on_open`` is off.
-
-        The screen marks an article read when it opens an unread one; handing
-        it the article as already read skips that, and the pane then gets the
-        real (unread) state back so "m" still marks it read.
-        """
-        if article.read or self.reading_config.mark_read_on_open:
-            super().open_article(article, *args, **kwargs)
-            return
-        super().open_article(replace(article, read=True), *args, **kwargs)
-        if self.pane.article is not None and self.pane.article.id == article.id:
-            self.pane.article = article
 
 
 class GazetteApp(App[int]):
@@ -143,7 +98,7 @@ class GazetteApp(App[int]):
         self._startup_notes.extend(problems)
 
     def get_default_screen(self) -> MainScreen:
-        return ReaderScreen(self.library, clock=self.clock, reading=self.config.reading)
+        return MainScreen(self.library, clock=self.clock, reading=self.config.reading)
 
     def on_mount(self) -> None:
         self._signals = signals.install(partial(signals.save_and_exit, self))
