@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import rss
+from builders import notifications, rss
 from textual import events
 from textual.widgets import Markdown, TextArea
 
@@ -522,12 +522,38 @@ async def test_d_deletes_a_feed_after_confirming(make_app: Any, library: Library
         assert ui.sql("SELECT count(*) FROM feeds WHERE id = ?", feed.id) == [(1,)]
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await pilot.press("y")  # deleted in a worker; the feed list then drops it
+        await ui.wait_for(
+            pilot, lambda: f"feed:{feed.id}" not in {s.key for s in m.feed_list.sources()}
+        )
         assert ui.sql("SELECT count(*) FROM feeds WHERE id = ?", feed.id) == [(0,)]
-        assert f"feed:{feed.id}" not in {s.key for s in m.feed_list.sources()}
         assert m.source is not None and m.source.key == "smart:all"
         assert m.article_list.count == library.count_articles(View())
+
+
+async def test_deleting_a_feed_already_gone_is_one_line(
+    make_app: Any, library: Library, ui: Any
+) -> None:
+    """The delete runs in a worker; its error (the CLI removed the feed meanwhile)
+    comes back as one notification, and the app runs on."""
+    app = make_app()
+    seen = notifications(app)
+    async with app.run_test(size=WIDE) as pilot:
+        m = main(app)
+        feed = next(f for f in library.feeds() if f.title == "Macworld")
+        m.feed_list.select_key(f"feed:{feed.id}")
+        await pilot.pause()
+        await pilot.press("d")
+        await ui.wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        # The feed goes behind the app's back, as `gazette remove` in another terminal.
+        other = Library(ui.db, clock=ui.clock)
+        other.remove_feed(str(feed.id))
+        other.close()
+        await pilot.press("y")
+        await ui.wait_for(pilot, lambda: any(n.startswith("Not deleted: ") for n in seen))
+        assert isinstance(app.screen, MainScreen)
+    [line] = [n for n in seen if n.startswith("Not deleted: ")]
+    assert "\n" not in line
 
 
 async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui: Any) -> None:

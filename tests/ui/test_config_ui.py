@@ -82,9 +82,28 @@ async def test_mark_read_on_open_false_keeps_articles_unread(library: Any, ui: A
         await ui.settle(pilot)
         assert app.main.pane.article is not None and app.main.pane.article.id == article.id
         assert not library.article(article.id).read
+        assert app.main.pane.article.read is False  # the pane shows it unread, as stored
+        current = app.main.article_list.current
+        assert current is not None and current.id == article.id and not current.read
         await pilot.press("m")  # marking by hand still works, and marks it read
         await pilot.pause()
         assert library.article(article.id).read
+
+
+async def test_mark_read_on_open_true_marks_the_opened_article_read(library: Any, ui: Any) -> None:
+    config = Config(reading=ReadingConfig(mark_read_on_open=True))
+    app = GazetteApp(library, clock=ui.clock, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(pilot)
+        article = app.main.article_list.current
+        assert article is not None and not article.read
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        assert library.article(article.id).read
+        assert app.main.pane.article is not None and app.main.pane.article.read
+        await pilot.press("m")  # the pane knows it is read: m marks it unread again
+        await pilot.pause()
+        assert not library.article(article.id).read
 
 
 async def test_sort_oldest_and_article_width(library: Any, ui: Any) -> None:
@@ -173,12 +192,21 @@ async def _open_feed_settings(app: GazetteApp, pilot: Any, ui: Any) -> tuple[Any
     await ui.settle(pilot)
     assert app.main.source is not None and app.main.source.feed is not None
     assert app.main.source.feed.id == feed.id
-    app.action_feed_settings()
-    await ui.wait_for(
-        pilot,
-        lambda: isinstance(app.screen, FeedSettingsScreen) and bool(app.screen.query("#fs-max")),
-    )
+    app.action_feed_settings()  # its settings are read in a worker, then the dialog opens
+    await ui.wait_for(pilot, lambda: dialog_shown(app))
     return app.screen, feed.id
+
+
+def dialog_shown(app: GazetteApp) -> bool:
+    """The settings dialog is on screen, laid out (so its buttons can be clicked)."""
+    screen = app.screen
+    return isinstance(screen, FeedSettingsScreen) and bool(
+        screen.query("#fs-save") and screen.query_one("#fs-save").region.area
+    )
+
+
+def feed_title(app: GazetteApp, feed_id: int) -> list[str]:
+    return [s.title for s in app.main.feed_list.sources() if s.key == f"feed:{feed_id}"]
 
 
 async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Any) -> None:
@@ -197,8 +225,8 @@ async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Any) -> 
         screen.query_one("#fs-days", Input).value = "30"
         screen.query_one("#fs-max", Input).value = "0"
         screen.query_one("#fs-refresh", Input).focus()
-        await pilot.press("enter")
-        await ui.settle(pilot)
+        await pilot.press("enter")  # stored in a worker; the feed list shows the new title
+        await ui.wait_for(pilot, lambda: feed_title(app, feed_id) == ["Mac [b]news[/b]"])
         assert not isinstance(app.screen, FeedSettingsScreen)
         saved = library.feed_settings(feed_id)
         assert (saved.title, saved.refresh_minutes, saved.keep_read_days, saved.max_per_feed) == (
@@ -207,14 +235,12 @@ async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Any) -> 
             30,
             0,
         )
-        titles = [s.title for s in app.main.feed_list.sources() if s.key == f"feed:{feed_id}"]
-        assert titles == ["Mac [b]news[/b]"]
         # Opening it again shows what was saved; clearing the title brings the feed's own back.
         screen, _ = await _open_feed_settings(app, pilot, ui)
         assert screen.query_one("#fs-refresh", Input).value == "15"
         screen.query_one("#fs-title", Input).value = ""
         await pilot.click("#fs-save")
-        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: feed_title(app, feed_id) != ["Mac [b]news[/b]"])
         assert library.feed_settings(feed_id).title is None
         assert library.find_feed(str(feed_id)).title != "Mac [b]news[/b]"
         # Escape closes it without saving anything.

@@ -190,10 +190,13 @@ async def test_add_dialog_starts_in_the_selected_folder_and_refuses_controls(
 async def open_settings(app: GazetteApp, pilot: Any, ui: Any, key: str) -> FeedSettingsScreen:
     main(app).feed_list.select_key(key)
     await pilot.pause()
-    app.action_feed_settings()
+    app.action_feed_settings()  # its settings are read in a worker, then the dialog opens
     await ui.wait_for(
         pilot,
-        lambda: isinstance(app.screen, FeedSettingsScreen) and bool(app.screen.query("#fs-max")),
+        lambda: (
+            isinstance(app.screen, FeedSettingsScreen)
+            and bool(app.screen.query("#fs-save") and app.screen.query_one("#fs-save").region.area)
+        ),
     )
     screen = app.screen
     assert isinstance(screen, FeedSettingsScreen)
@@ -209,9 +212,8 @@ async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui:
         assert field.value == "Podcasts"
         assert {"News", "Blogs", "Tech", "Tech/Reviews"} <= set(screen.folders)
         field.value = "Audio / Fiction"
-        await pilot.click("#fs-save")
-        await ui.wait_for(pilot, lambda: not isinstance(app.screen, FeedSettingsScreen))
-        await pilot.pause()
+        await pilot.click("#fs-save")  # stored in a worker; the tree then shows the new folder
+        await ui.wait_for(pilot, lambda: "folder:Audio/Fiction" in folder_keys(app))
         assert library.find_feed(str(feed.id)).folder == "Audio/Fiction"
         assert "folder:Podcasts" not in folder_keys(app)  # its only feed left
         assert {"folder:Audio", "folder:Audio/Fiction"} <= set(folder_keys(app))
@@ -227,7 +229,7 @@ async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui:
         screen.query_one("#fs-folder", Input).value = ""
         screen.query_one("#fs-folder", Input).focus()
         await pilot.press("enter")
-        await ui.wait_for(pilot, lambda: not isinstance(app.screen, FeedSettingsScreen))
+        await ui.wait_for(pilot, lambda: "folder:Audio/Fiction" not in folder_keys(app))
     assert library.find_feed(str(feed.id)).folder is None
 
 
@@ -240,7 +242,7 @@ async def test_feed_settings_without_a_folder_change_leaves_it(
         screen = await open_settings(app, pilot, ui, f"feed:{feed.id}")
         screen.query_one("#fs-refresh", Input).value = "15"
         await pilot.click("#fs-save")
-        await ui.wait_for(pilot, lambda: not isinstance(app.screen, FeedSettingsScreen))
+        await ui.wait_for(pilot, lambda: library.feed_settings(feed.id).refresh_minutes == 15)
     assert library.find_feed(str(feed.id)).folder == "Tech/Reviews"
     assert library.feed_settings(feed.id).refresh_minutes == 15
 

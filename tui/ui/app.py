@@ -4,13 +4,15 @@ The reader screen (``screens/main.py``) owns the layout and the keys; this
 module owns what spans screens and hands each larger flow to its own module:
 refreshing (``refreshing.Refresher``: by hand, on a timer, ``x`` to stop),
 exporting notes (``exporting``), the OPML palette commands
-(``opml_commands``), opening links (``browsing``, over ``browser``), keys
+(``opml_commands``), deleting a feed and its settings dialog
+(``feed_dialogs``), opening links (``browsing``, over ``browser``), keys
 and the keymap (``keys``), and SIGTERM/SIGHUP saving the note before exiting
-(``signals``).  What stays here: the add, delete, settings and help dialogs,
-quitting without losing a note, and applying the configuration (theme,
-keymap, reading settings).  It talks to the core only through ``Library``;
-refreshing, exporting, OPML files, converting and the auto-refresh check
-run in thread workers (``workers.library_call``).
+(``signals``).  What stays here: the add and help dialogs, quitting without
+losing a note, and applying the configuration (theme, keymap; the reading
+settings are handed to ``MainScreen``).  It talks to the core only through
+``Library``; refreshing, exporting, OPML files, deleting a feed, its
+settings, converting and the auto-refresh check run in thread workers
+(``workers.library_call``).
 
 Configuration problems never stop the app: ``load_config`` already turned
 them into warnings, and this module adds its own (an unknown theme or
@@ -22,76 +24,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.config import CONFIG_NAME, Config, ReadingConfig
-from tui.core.errors import GazetteError
+from tui.config import CONFIG_NAME, Config
 from tui.core.library import Library
-from tui.core.models import Article, Feed
-from tui.core.wording import plural
+from tui.core.models import Feed
 from tui.ui import keys, safe, signals, themes
 from tui.ui.browsing import LinkOpener
 from tui.ui.commands import ReaderCommands
 from tui.ui.exporting import Exporter, ExportFinished
+from tui.ui.feed_dialogs import FeedDialogs, FeedRemoved, FeedSettingsLoaded, FeedSettingsSaved
 from tui.ui.messages import RefreshFinished, RefreshProgress
 from tui.ui.opml_commands import OpmlCommands, OpmlFinished
 from tui.ui.refreshing import AUTO_REFRESH_EVERY, FeedsDue, Refresher, RefreshHalted
-from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.settings_commands import SettingsCommands
-
-if TYPE_CHECKING:
-    from tui.ui.screens.feed_settings import FeedEdit
-
-
-class ReaderScreen(MainScreen):
-    """The reader screen with the ``[reading]`` settings applied.
-
-    Why a subclass: the settings are app configuration, and applying them
-    here keeps the reader screen itself free of config handling; what it
-    needs is the initial sort, the body width and whether opening marks read.
-    The last is done by handing ``MainScreen.open_article`` a read copy, until
-    that method takes whether to mark read as a parameter.
-    """
-
-    def __init__(
-        self,
-        library: Library,
-        *,
-        clock: Callable[[], float] = time.time,
-        reading: ReadingConfig | None = None,
-    ) -> None:
-        super().__init__(library, clock=clock)
-        self.reading_config = reading or ReadingConfig()
-
-    def on_mount(self) -> None:
-        """Runs before ``MainScreen.on_mount`` (handlers run subclass first), so
-        every view is shown in the configured order until O flips it."""
-        self.newest_first_default = self.reading_config.sort != "oldest"
-        width = self.reading_config.article_width
-        if width > 0:
-            for body in self.query("#article-body"):
-                body.styles.max_width = width
-
-    def open_article(self, article: Article, *args: Any, **kwargs: Any) -> None:
-        """Open without marking read when ``mark_read_on_open`` is off.
-
-        The screen marks an article read when it opens an unread one; handing
-        it the article as already read skips that, and the pane then gets the
-        real (unread) state back so "m" still marks it read.
-        """
-        if article.read or self.reading_config.mark_read_on_open:
-            super().open_article(article, *args, **kwargs)
-            return
-        super().open_article(replace(article, read=True), *args, **kwargs)
-        if self.pane.article is not None and self.pane.article.id == article.id:
-            self.pane.article = article
 
 
 class GazetteApp(App[int]):
@@ -136,6 +88,7 @@ class GazetteApp(App[int]):
         self.exporter = Exporter(self)
         self.opml = OpmlCommands(self)
         self.links = LinkOpener(self)
+        self.feed_dialogs = FeedDialogs(self)
         self._install_themes(theme_dirs, apply=config is not None)
         self._initial_keymap, problems = keys.checked_keymap(
             {**self.config.keybindings, **(keymap or {})}, self.config_where
@@ -143,7 +96,7 @@ class GazetteApp(App[int]):
         self._startup_notes.extend(problems)
 
     def get_default_screen(self) -> MainScreen:
-        return ReaderScreen(self.library, clock=self.clock, reading=self.config.reading)
+        return MainScreen(self.library, clock=self.clock, reading=self.config.reading)
 
     def on_mount(self) -> None:
         self._signals = signals.install(partial(signals.save_and_exit, self))
@@ -297,66 +250,25 @@ class GazetteApp(App[int]):
         return source.feed
 
     def action_delete_feed(self) -> None:
-        """d on a feed: delete it with its articles and notes, once confirmed.
-
-        The delete runs on the UI thread, so the feed list, the counts and
-        the notification change the moment the dialog closes.
-        """
+        """d on a feed: delete it with its articles and notes, once confirmed."""
         feed = self._selected_feed("Select a feed in the feed list to delete it.")
-        if feed is None:
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            removed, articles, notes = self.library.remove_feed(str(feed.id))
-            self.main.feed_removed(removed.id)
-            extra = f" and {plural(notes, 'note')}" if notes else ""
-            self.notify(
-                f"Deleted {safe.clean(removed.title)} ({plural(articles, 'article')}{extra}).",
-                markup=False,
-            )
-
-        message = (
-            f"Delete the feed {safe.clean(feed.title)}?\n"
-            f"Its {plural(feed.total, 'article')} and "
-            f"{'its note' if feed.total == 1 else 'their notes'} go with it."
-        )
-        self.push_screen(ConfirmScreen(message, "Delete"), confirmed)
+        if feed is not None:
+            self.feed_dialogs.delete(feed)
 
     def action_feed_settings(self) -> None:
-        """Palette "Feed settings": the selected feed's own title, interval, retention.
-
-        Its settings and the folder names (two small reads) are read here, on
-        the UI thread, so the dialog is whole the moment it is on screen.
-        """
+        """Palette "Feed settings": the selected feed's own title, folder, interval, retention."""
         feed = self._selected_feed("Select a feed in the feed list first.")
-        if feed is None:
-            return
-        try:
-            current = self.library.feed_settings(feed.id)
-        except GazetteError as exc:
-            self.notify(safe.clean(str(exc)), severity="error", markup=False)
-            return
-        from tui.ui.screens.feed_settings import FeedSettingsScreen  # see keys.LATE_SCREENS
+        if feed is not None:
+            self.feed_dialogs.settings(feed)
 
-        screen = FeedSettingsScreen(feed, current, self.config, folders=self.library.folders())
-        self.push_screen(screen, partial(self._save_feed_settings, feed))
+    def on_feed_removed(self, message: FeedRemoved) -> None:
+        self.feed_dialogs.removed(message)
 
-    def _save_feed_settings(self, feed: Feed, edit: FeedEdit | None) -> None:
-        """Store what the dialog saved (on the UI thread: small writes the dialog's
-        closing is expected to show at once)."""
-        if edit is None:
-            return
-        try:
-            updated = self.library.set_feed_settings(feed.id, edit.settings)
-            if edit.folder is not None:
-                updated = self.library.move_feed(str(feed.id), edit.folder)
-        except GazetteError as exc:
-            self.notify(safe.clean(str(exc)), severity="error", markup=False)
-            return
-        self.main.after_refresh()
-        self.notify(f"Settings saved for {safe.clean(updated.title)}.", markup=False)
+    def on_feed_settings_loaded(self, message: FeedSettingsLoaded) -> None:
+        self.feed_dialogs.loaded(message)
+
+    def on_feed_settings_saved(self, message: FeedSettingsSaved) -> None:
+        self.feed_dialogs.saved(message)
 
     # -- help and quit ------------------------------------------------------
 

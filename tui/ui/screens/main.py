@@ -111,6 +111,8 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
     def on_mount(self) -> None:
         """Paint from SQLite straight away: feeds, counts and the first page of All."""
         self.query_one("#feed-error").display = False
+        if self.reading_config.article_width > 0:
+            self.query_one("#article-body").styles.max_width = self.reading_config.article_width
         self._layout(self.app.size.width)
         self._seen_version = self.library.data_version()
         self.set_interval(WATCH_EVERY, self.watch_database, name="watch-database")

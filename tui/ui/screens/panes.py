@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
+from tui.config import ReadingConfig
 from tui.core.library import Library
 from tui.core.models import Article, Feed, SavedSearch
 from tui.core.tags import TagCount
@@ -35,10 +36,19 @@ class PanesBase(Screen[None]):
 
     # -- state --------------------------------------------------------------------
 
-    def __init__(self, library: Library, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        clock: Callable[[], float] = time.time,
+        reading: ReadingConfig | None = None,
+    ) -> None:
+        """``reading``: the ``[reading]`` settings (None: the defaults), which
+        decide the initial order, the body width and whether opening marks read."""
         super().__init__(id="main")
         self.library = library
         self.clock = clock
+        self.reading_config = reading or ReadingConfig()
         self.source: Source | None = None
         self.feeds: dict[int, Feed] = {}
         self.counts: dict[str, int] = {}
@@ -53,7 +63,7 @@ class PanesBase(Screen[None]):
         #: The order of a view flipped with O (by source key), kept for the session.
         self._order: dict[str, bool] = {}
         #: The order of every other view (the ``[reading] sort`` setting).
-        self.newest_first_default = True
+        self.newest_first_default = self.reading_config.sort != "oldest"
         #: SQLite's data_version as of the last reload (see watch_database).
         self._seen_version = 0
 

@@ -36,8 +36,9 @@ class ReadingBase(SourcesBase):
     # -- opening articles ---------------------------------------------------------
 
     def open_article(self, article: Article) -> None:
-        """Show an article, mark it read and load its note; the body loads in a thread."""
-        if not article.read:
+        """Show an article, load its note and, as ``[reading] mark_read_on_open``
+        says, mark it read; the body loads in a thread."""
+        if not article.read and self.reading_config.mark_read_on_open:
             self.library.mark_read([article.id], True)
             article = replace(article, read=True)
             self.article_list.replace_article(article)
