@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import InputError, NotFound
-from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.models import ParsedEntry, ParsedFeed, TagCount
 from tui.core.storage import Store
-from tui.core.tags import MAX_TAG_LEN, TagCount, clean_tag
+from tui.core.tags import MAX_TAG_LEN, clean_tag
 
 NOW = 1_790_000_000
 

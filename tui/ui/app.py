@@ -31,10 +31,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui.config import CONFIG_NAME, Config, ReadingConfig
-from tui.core.errors import GazetteError
-from tui.core.library import Library
-from tui.core.models import Article, Feed
-from tui.core.wording import plural
+from tui.core import Article, Feed, GazetteError, Library, plural
 from tui.ui import keys, safe, signals, themes
 from tui.ui.browsing import LinkOpener
 from tui.ui.commands import ReaderCommands

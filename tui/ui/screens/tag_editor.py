@@ -31,8 +31,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.core.library import Library
-from tui.core.tags import clean_tag
+from tui.core import Library, clean_tag
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 
