@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import InputError, NotFound
-from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.models import ParsedEntry, ParsedFeed, TagCount
 from tui.core.storage import Store
-from tui.core.tags import MAX_TAG_LEN, TagChanges, TagCount, clean_tag, parse_tag_changes
+from tui.core.tags import MAX_TAG_LEN, TagChanges, clean_tag, parse_tag_changes
 
 NOW = 1_790_000_000
 

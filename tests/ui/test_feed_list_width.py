@@ -12,8 +12,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
-from tui.core.models import Feed, SavedSearch
-from tui.core.tags import TagCount
+from tui.core.models import Feed, SavedSearch, TagCount
 from tui.ui.widgets.feed_list import FeedList
 
 TITLES = (

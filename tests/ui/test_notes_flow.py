@@ -20,7 +20,7 @@ from textual.widgets import TextArea
 from textual.widgets._markdown import MarkdownParagraph
 
 from tui.config import Config
-from tui.core.export import ExportReport
+from tui.core import ExportReport
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
 from tui.ui.exporting import export_message

@@ -16,8 +16,8 @@ from builders import notifications
 from textual.command import CommandPalette
 from textual.widgets import Input
 
+from tui.core import ImportReport, Library
 from tui.core.errors import InputError
-from tui.core.library import ImportReport, Library
 from tui.core.opml import parse_opml
 from tui.ui.app import GazetteApp
 from tui.ui.screens.prompt import PromptScreen

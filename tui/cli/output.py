@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tui.core.text import clean_line
 
 if TYPE_CHECKING:
-    from tui.core.models import Article, Feed, Note
-    from tui.core.tags import TagCount
+    from tui.core.models import Article, Feed, Note, TagCount
 
 #: The header over `feeds` and `tags` counts; :func:`counts` puts the slash under its slash.
 COUNTS_HEADER = "UNREAD/TOTAL"

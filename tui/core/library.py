@@ -20,29 +20,31 @@ from typing import TYPE_CHECKING, Literal
 
 from tui.core import export, folders, opml
 from tui.core.errors import InputError
-from tui.core.export import ExportReport
 from tui.core.models import (
     Article,
+    ExportReport,
     Feed,
     FeedResult,
     FetchResult,
+    ImportReport,
     Note,
     RefreshSummary,
     SavedSearch,
     SearchResult,
+    StateChange,
+    TagCount,
     View,
 )
 from tui.core.refresh import decide, schedule
 from tui.core.refresh.pipeline import Progress, Refresher, Source, http_source
 from tui.core.storage import Store
-from tui.core.tags import TagCount
 
 if TYPE_CHECKING:
     # httpx and feedparser load only when something is fetched or parsed:
     # the reader's first screen needs neither (see the startup benchmark).
     from tui.core.fetch import Fetcher
 
-__all__ = ["FetchSettings", "ImportReport", "Library", "Progress", "StateChange"]
+__all__ = ["FetchSettings", "Library", "Progress"]
 
 # How long a document fetched by discovery may stand in for adding's fetch.
 DISCOVERED_FOR_S = 120
@@ -83,27 +85,6 @@ class FetchSettings:
             max_bytes=self.max_bytes,
             user_agent=self.user_agent,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an OPML import did."""
-
-    added: tuple[str, ...]
-    skipped: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    """What setting read or starred did, by article id (each in the order given).
-
-    ``changed`` had the other state before (the ones to report and undo),
-    ``unchanged`` already had this one, ``missing`` names no article.
-    """
-
-    changed: tuple[int, ...]
-    unchanged: tuple[int, ...]
-    missing: tuple[int, ...]
 
 
 class Library:

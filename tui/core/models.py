@@ -1,8 +1,10 @@
-"""Plain, frozen records passed between the core modules.
+"""Plain records passed between the core modules and returned by the facade.
 
 They hold no behaviour and no I/O so that they can cross thread and process
 boundaries (the parser runs in a process pool) and be compared in tests.
-Times are integer seconds since the epoch, UTC.
+All are frozen but :class:`ExportReport`, which an export fills in as it goes.
+Times are integer seconds since the epoch, UTC.  The ones a front end meets
+are exported by :mod:`tui.core`, where a front end takes them from.
 """
 
 from __future__ import annotations
@@ -237,3 +239,51 @@ class Note:
     body: str
     created: int
     updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """A tag with how many articles carry it (directly or through their feed)."""
+
+    name: str
+    articles: int
+    unread: int
+    feeds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an OPML import did."""
+
+    added: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """What setting read or starred did, by article id (each in the order given).
+
+    ``changed`` had the other state before (the ones to report and undo),
+    ``unchanged`` already had this one, ``missing`` names no article.
+    """
+
+    changed: tuple[int, ...]
+    unchanged: tuple[int, ...]
+    missing: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class ExportReport:
+    """What an export did; ``warnings`` are one line each and name the file."""
+
+    written: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.written} written, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped"
+        )

@@ -14,22 +14,11 @@ works in all.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from tui.core.text import clean_line
 
 MAX_TAG_LEN = 64
-
-
-@dataclass(frozen=True, slots=True)
-class TagCount:
-    """A tag with how many articles carry it (directly or through their feed)."""
-
-    name: str
-    articles: int
-    unread: int
-    feeds: int = 0
 
 
 def clean_tag(name: str) -> str:

@@ -32,8 +32,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui.config import CONFIG_NAME, Config
-from tui.core.library import Library
-from tui.core.models import Feed
+from tui.core import Feed, Library
 from tui.ui import keys, safe, signals, themes
 from tui.ui.browsing import LinkOpener
 from tui.ui.commands import ReaderCommands

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.core.export import ExportReport
+from tui.core import ExportReport
 from tui.ui import safe
 from tui.ui.workers import library_call
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui.core.models import FeedResult, RefreshSummary
+from tui.core import FeedResult, RefreshSummary
 from tui.ui.widgets.article_links import Link
 
 

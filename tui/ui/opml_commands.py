@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.message import Message
 
-from tui.core.library import ImportReport
-from tui.core.wording import plural
+from tui.core import ImportReport, plural
 from tui.ui import safe
 from tui.ui.workers import library_call
 

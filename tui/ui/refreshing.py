@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from tui.core import folders
-from tui.core.errors import RefreshStopped
-from tui.core.wording import plural
+from tui.core import RefreshStopped, folders, plural
 from tui.ui import safe
 from tui.ui.messages import RefreshFinished, RefreshProgress
 from tui.ui.workers import library_call

@@ -14,7 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
-from tui.core.text import clean_block, clean_line
+from tui.core import clean_block, clean_line
 
 __all__ = ["clean", "clean_block", "content", "text", "truncate"]
 

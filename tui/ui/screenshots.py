@@ -51,8 +51,7 @@ from textual.widgets import Input, TextArea  # noqa: E402
 
 from tui import demo  # noqa: E402
 from tui.config import Config  # noqa: E402
-from tui.core.library import Library  # noqa: E402
-from tui.core.models import Article  # noqa: E402
+from tui.core import Article, Library  # noqa: E402
 from tui.ui.app import GazetteApp  # noqa: E402
 
 #: The moment every screenshot is taken.

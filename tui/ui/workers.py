@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from tui.core.library import Library
+from tui.core import Library
 from tui.ui import safe
 
 T = TypeVar("T")

@@ -27,12 +27,11 @@ from __future__ import annotations
 from tui.core.export.digest import export_digest
 from tui.core.export.files import MAX_NAME, is_safe_filename, note_filename
 from tui.core.export.frontmatter import OWNED_KEYS, yaml_string
-from tui.core.export.notes import ExportReport, NoteExport, export_notes, notes_for_export
+from tui.core.export.notes import NoteExport, export_notes, notes_for_export
 
 __all__ = [
     "MAX_NAME",
     "OWNED_KEYS",
-    "ExportReport",
     "NoteExport",
     "export_digest",
     "export_notes",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ from tui.core.export.frontmatter import (
     segments,
     split_document,
 )
+from tui.core.models import ExportReport
 from tui.core.text import clean_line
 
 if TYPE_CHECKING:
@@ -62,23 +63,6 @@ class NoteExport:
     starred: bool
     note: str
     note_updated: int
-
-
-@dataclass(slots=True)
-class ExportReport:
-    """What an export did; ``warnings`` are one line each and name the file."""
-
-    written: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{self.written} written, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped"
-        )
 
 
 def notes_for_export(store: Store, *, article_ids: Iterable[int] | None = None) -> list[NoteExport]:

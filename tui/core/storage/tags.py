@@ -17,8 +17,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tui.core.errors import InputError, NotFound
+from tui.core.models import TagCount
 from tui.core.storage.base import StoreBase, in_chunks
-from tui.core.tags import TagCount, clean_tag, tag_key, unique_tags
+from tui.core.tags import clean_tag, tag_key, unique_tags
 
 
 def _index(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:

@@ -28,10 +28,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.core import folders
-from tui.core.errors import GazetteError
-from tui.core.library import Library
-from tui.core.tags import parse_tag_changes
+from tui.core import GazetteError, Library, folders, parse_tag_changes
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 

@@ -26,10 +26,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
 from tui.config import Config
-from tui.core import folders
-from tui.core.errors import InputError
-from tui.core.models import Feed
-from tui.core.refresh.schedule import FeedSettings
+from tui.core import Feed, FeedSettings, InputError, folders
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 

@@ -6,8 +6,7 @@ renaming rule itself is the core's (``tui.core.folders``).
 
 from __future__ import annotations
 
-from tui.core import folders
-from tui.core.wording import plural
+from tui.core import folders, plural
 from tui.ui import safe
 from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase

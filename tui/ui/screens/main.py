@@ -50,7 +50,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static, Tree
 
-from tui.core.wording import plural
+from tui.core import plural
 from tui.ui import safe
 from tui.ui.screens.bindings import BINDINGS
 from tui.ui.screens.folders import FolderFlows

@@ -15,9 +15,7 @@ from collections.abc import Callable
 from textual.screen import Screen
 
 from tui.config import ReadingConfig
-from tui.core.library import Library
-from tui.core.models import Article, Feed, SavedSearch
-from tui.core.tags import TagCount
+from tui.core import Article, Feed, Library, SavedSearch, TagCount
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList, Source

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from tui.core.errors import GazetteError
+from tui.core import GazetteError
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 

@@ -15,9 +15,7 @@ from textual.content import Content
 from textual.widgets import TextArea
 from textual.worker import get_current_worker
 
-from tui.core.errors import NotFound
-from tui.core.models import Article, View
-from tui.core.query.highlight import match_snippet
+from tui.core import Article, NotFound, View, match_snippet
 from tui.ui import safe
 from tui.ui.messages import ArticleBody
 from tui.ui.screens.sources import SourcesBase

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from textual import on
 
-from tui.core.errors import GazetteError
+from tui.core import GazetteError
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.prompt import PromptScreen, change_error

@@ -19,8 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui.core.models import Article, SavedSearch, View
-from tui.core.query.parse import parse_query
+from tui.core import Article, SavedSearch, View, parse_query
 from tui.ui import safe
 from tui.ui.screens.panes import PanesBase
 from tui.ui.widgets.feed_list import Source

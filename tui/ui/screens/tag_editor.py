@@ -32,8 +32,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.core.library import Library
-from tui.core.tags import parse_tag_changes
+from tui.core import Library, parse_tag_changes
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
 

@@ -7,9 +7,7 @@ counts are redrawn at once.
 
 from __future__ import annotations
 
-from tui.core.errors import GazetteError
-from tui.core.models import View
-from tui.core.wording import plural
+from tui.core import GazetteError, View, plural
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.prompt import PromptScreen, change_error

@@ -47,9 +47,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.library import Library
-from tui.core.models import Article, View
-from tui.core.query.highlight import highlight_spans
+from tui.core import Article, Library, View, highlight_spans
 from tui.ui import safe
 
 PAGE = 200

@@ -55,9 +55,7 @@ from textual.style import Style as TextualStyle
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.core import urls
-from tui.core.models import Article
-from tui.core.query.highlight import highlight_spans
+from tui.core import Article, highlight_spans, urls
 from tui.ui import safe
 from tui.ui.widgets.article_links import (
     Link,

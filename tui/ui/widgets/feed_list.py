@@ -26,10 +26,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.core import folders
-from tui.core.models import Feed, SavedSearch, View
-from tui.core.query.parse import format_tag_filter
-from tui.core.tags import TagCount
+from tui.core import Feed, SavedSearch, TagCount, View, folders, format_tag_filter
 from tui.ui import safe
 
 SECTION_SEARCHES = "section:searches"

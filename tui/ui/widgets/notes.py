@@ -37,7 +37,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, TextArea
 
-from tui.core.errors import GazetteError
+from tui.core import GazetteError
 from tui.ui.safe import clean, clean_block
 
 __all__ = ["AUTOSAVE_DELAY", "NotesPanel", "note_age", "quote_block"]

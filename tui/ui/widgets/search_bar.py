@@ -28,9 +28,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
-from tui.core.library import Library
-from tui.core.models import Article, View
-from tui.core.query.parse import SYNTAX_HELP
+from tui.core import SYNTAX_HELP, Article, Library, View
 from tui.ui import safe
 
 #: Seconds of quiet typing before a query runs.
