@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.core.models import Feed
-from tui.core.refresh.schedule import FeedSettings
-from tui.core.wording import plural
+from tui.core import Feed, FeedSettings, plural
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.workers import library_call
