@@ -253,7 +253,7 @@ class FeedServer:
         self._routes: dict[str, Route] = {}
         self._delays: dict[str, float] = {}
         self._content_types: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # notified when a request starts or ends
         self._stopping = threading.Event()
         self._requests: list[RequestRecord] = []
         self._in_flight = 0
@@ -466,6 +466,20 @@ class FeedServer:
             raise LookupError(f"no request for {path}")
         return found[-1]
 
+    def wait_until(self, cond: Callable[[FeedServer], bool], timeout: float = 20.0) -> None:
+        """Block until ``cond(self)`` holds, checked each time a request starts or ends.
+
+        Tests wait on what the server saw (a request arrived, a handler finished and
+        its byte count is final) instead of sleeping and hoping.
+        """
+        with self._lock:
+            if not self._lock.wait_for(lambda: cond(self), timeout):
+                raise AssertionError(f"the feed server never saw it in {timeout} s")
+
+    def idle(self) -> bool:
+        """No request is in flight: every handler has finished and counted its bytes."""
+        return self._in_flight == 0
+
     def reset_stats(self) -> None:
         """Forget recorded requests and the in-flight maximum."""
         with self._lock:
@@ -477,11 +491,13 @@ class FeedServer:
             self._requests.append(record)
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            self._lock.notify_all()
 
     def _end(self, record: RequestRecord) -> None:
         with self._lock:
             record.finished = time.monotonic()
             self._in_flight -= 1
+            self._lock.notify_all()
 
 
 def _p(path: str) -> str:

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -112,7 +111,8 @@ def test_ctrl_c_during_a_pooled_refresh_is_one_line(
         text=True,
         start_new_session=True,
     )
-    time.sleep(2.5)  # the pool's workers are up and parsing the first replies
+    # Interrupt once the first replies are in: the pool's workers are up and parsing.
+    feed_server.wait_until(lambda s: any(r.finished for r in s.requests))
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130

@@ -697,10 +697,11 @@ def test_other_entity_tricks_are_not_expanded(name: str) -> None:
 
 # The same bomb in encodings whose bytes never spell "<!DOCTYPE": feedparser decodes
 # them before it looks for entities, so the DOCTYPE must be stripped after decoding.
-# Unfixed: 6-9 s and 1.46 GB each (a larger file: MemoryError).  Run in a child
+# Unfixed: 6-9 s and 1.46 GB each (a larger file: MemoryError); the memory peak is the
+# guard, since it does not depend on how busy the machine is.  Run in a child
 # process so that a regression cannot take the test process down with it.
 _BOMB_CHILD = """
-import json, sys, time, tracemalloc
+import json, sys, tracemalloc
 from pathlib import Path
 from tui.core.parse import parse_feed
 text = Path(sys.argv[1]).read_text("utf-8")
@@ -712,10 +713,8 @@ else:
     doc = (decl + rest).encode(sys.argv[2])
 assert b"<!DOCTYPE" not in doc
 tracemalloc.start()
-start = time.perf_counter()
 feed = parse_feed(doc, "https://example.org/feed.xml")
 print(json.dumps({
-    "seconds": time.perf_counter() - start,
     "peak": tracemalloc.get_traced_memory()[1],
     "title": feed.title,
     "entries": [e.title for e in feed.entries],
@@ -742,7 +741,6 @@ def test_entity_bomb_in_non_ascii_encodings_is_not_expanded(encoding: str) -> No
     )
     result = json.loads(proc.stdout)
     assert result["peak"] < 100_000_000, result["peak"]  # 1.46 GB unfixed; ~3 MB fixed
-    assert result["seconds"] < 10
     assert result["entries"] == ["Still here"]
     assert "AAAAAAAAAA" not in (result["title"] or "")
     assert result["warning"] is not None

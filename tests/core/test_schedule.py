@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import rss
 
 from tui.core.library import Library
 from tui.core.refresh import schedule
@@ -143,21 +144,6 @@ def test_feed_settings_read_leniently() -> None:
 
 
 # -- the Library: record the server's limit, then honour it ----------------------------
-
-
-RSS = (
-    '<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
-    "<link>http://example.com/</link>{items}</channel></rss>"
-)
-
-
-def rss(title: str, n: int) -> str:
-    items = "".join(
-        f"<item><title>{title} {i}</title><link>http://example.com/{title}/{i}</link>"
-        f"<guid>{title}-{i}</guid></item>"
-        for i in range(n)
-    )
-    return RSS.format(title=title, items=items)
 
 
 @pytest.fixture

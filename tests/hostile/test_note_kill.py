@@ -22,7 +22,7 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fcntl import ioctl
 from pathlib import Path
 
@@ -159,12 +159,21 @@ def note_body(db: Path, article_id: int) -> str | None:
         lib.close()
 
 
+def wait_until(cond: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll ``cond`` (here: the database, from outside the app) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        time.sleep(0.02)
+
+
 def test_sigkill_after_the_autosave_delay_keeps_the_note(
     terminal: Terminal, library_db: tuple[Path, int]
 ) -> None:
     db, article_id = library_db
     write_note(terminal, "killed-after-autosave")
-    time.sleep(2.0)  # the autosave runs one second after the last key
+    wait_until(lambda: note_body(db, article_id) is not None)  # the autosave has run
     os.kill(terminal.pid, signal.SIGKILL)
     assert terminal.wait_exit() == -signal.SIGKILL
     assert note_body(db, article_id) == "killed-after-autosave"

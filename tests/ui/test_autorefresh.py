@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import rss
 
 from tui.config import Config, RefreshConfig
 from tui.core.library import Library
@@ -28,19 +29,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def rss(title: str, n: int, prefix: str = "") -> str:
-    items = "".join(
-        f"<item><title>{prefix}{title} {i}</title><link>http://example.com/{prefix}{title}/{i}"
-        f"</link><guid>{prefix}{title}-{i}</guid><pubDate>Thu, 21 Mar 2024 0{i % 10}:00:00 GMT"
-        "</pubDate></item>"
-        for i in range(n)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>http://example.com/</link>{items}</channel></rss>"
-    )
 
 
 @pytest.fixture
