@@ -36,6 +36,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from tui.core.errors import InputError
 from tui.core.text import clean_line
@@ -77,8 +78,13 @@ def normalise(path: str | None) -> str:
     return SEP.join(name for name in names if name)
 
 
+@lru_cache(maxsize=4096)
 def key(path: str | None) -> str:
-    """The identity of a folder: paths with equal keys are one folder."""
+    """The identity of a folder: paths with equal keys are one folder.
+
+    Cached because SQL calls it once per feed row whenever a folder view is
+    counted or paged, with the same few paths each time.
+    """
     return normalise(path).casefold()
 
 
