@@ -26,7 +26,7 @@ def db(tmp_path: Path) -> str:
     lib = Library(path)
     lib.add_feed(str(FEED))
     for a in lib.articles(limit=4):
-        lib.save_note(a.id, f"first line of {a.id}\nmore of {a.id}")
+        lib.set_note(a.id, f"first line of {a.id}\nmore of {a.id}")
     lib.close()
     return path
 

@@ -223,7 +223,7 @@ def test_tech_and_tech_are_one_folder_with_subfolders(library: Library) -> None:
 
 
 def test_opml_export_writes_each_folder_once(library: Library) -> None:
-    text = library.export_opml()
+    text = library.opml_text()
     assert text.count('text="Tech"') == 1 and 'text="tech"' not in text
     assert text.count('text="Rust"') == 1 and 'text="rust"' not in text
 

@@ -50,7 +50,7 @@ def test_view_ids_of_a_query_return_every_match_and_refuse_unusable_queries(lib:
     ranked = lib.search("qatar", limit=1000).articles
     assert sorted(lib.view_ids(View(query="qatar"))) == sorted(a.id for a in ranked) and ranked
     assert lib.view_ids(View(unread=True, query="qatar")) == [ranked[0].id]
-    lib.mark_read([ranked[0].id])
+    lib.set_read([ranked[0].id])
     assert lib.view_ids(View(unread=True, query="qatar")) == []
     with pytest.raises(InputError, match="search"):
         lib.view_ids(View(query="before:notadate"))
@@ -69,7 +69,7 @@ def test_a_view_with_a_query_counts_marks_and_lists_like_a_feed(lib: Library) ->
     assert lib.view_ids(View(feed_id=seed.id, query="qatar")) == [qatar]
     assert lib.view_ids(View(feed_id=other.id, query="qatar")) == []
     assert lib.count_articles(View(folder="nowhere", query="-zzzz")) == 0
-    lib.star([qatar])
+    lib.set_starred([qatar])
     assert lib.view_ids(View(starred=True, query="-zzzz")) == [qatar]
     assert lib.count_articles(View(query="before:notadate")) == 0  # a broken badge, no error
     assert lib.mark_view_read(View(query="qatar")) == [qatar]

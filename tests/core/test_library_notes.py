@@ -36,7 +36,7 @@ def _statements(lib: Library, call: Callable[[], object]) -> int:
 def test_noted_articles_pair_each_article_with_its_note_newest_first(lib: Library) -> None:
     ids = [a.id for a in lib.articles()]
     for i in ids[:5]:
-        lib.save_note(i, f"note on {i}\nsecond line")
+        lib.set_note(i, f"note on {i}\nsecond line")
     lib.set_tags(ids[:2], add=["b-tag", "A-tag"])
 
     noted = lib.noted_articles()
@@ -54,10 +54,10 @@ def test_noted_articles_cost_the_same_queries_for_two_notes_as_for_twenty(lib: L
     ids = [a.id for a in lib.articles()]
     assert len(ids) >= 20
     for i in ids[:2]:
-        lib.save_note(i, "few")
+        lib.set_note(i, "few")
     few = _statements(lib, lib.noted_articles)
     for i in ids[2:20]:
-        lib.save_note(i, "many")
+        lib.set_note(i, "many")
     many = _statements(lib, lib.noted_articles)
     assert len(lib.noted_articles()) == 20
     assert many == few
@@ -68,7 +68,7 @@ def test_export_takes_a_query_and_exports_only_its_matching_notes(
 ) -> None:
     ids = [a.id for a in lib.articles()]
     for i in ids[:3]:
-        lib.save_note(i, f"note {i}")
+        lib.set_note(i, f"note {i}")
     lib.set_tags([ids[0]], add=["keep"])
 
     report = lib.export_notes(tmp_path / "some", query="tag:keep")
@@ -83,7 +83,7 @@ def test_export_takes_a_query_and_exports_only_its_matching_notes(
 def test_export_with_an_unusable_query_names_it_and_writes_nothing(
     lib: Library, tmp_path: Path
 ) -> None:
-    lib.save_note(lib.articles()[0].id, "a note")
+    lib.set_note(lib.articles()[0].id, "a note")
     with pytest.raises(InputError, match="before:notadate"):
         lib.export_notes(tmp_path / "out", query="before:notadate")
     with pytest.raises(InputError, match="before:notadate"):

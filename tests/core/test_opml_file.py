@@ -23,7 +23,7 @@ def lib(tmp_path: Path) -> Library:
 def test_write_opml_writes_every_feed_and_says_how_many(lib: Library, tmp_path: Path) -> None:
     target = tmp_path / "subs.opml"
     target.write_text("old", encoding="utf-8")
-    assert lib.write_opml(target) == 2
+    assert lib.export_opml(target) == 2
     entries = parse_opml(target.read_bytes(), str(target))
     assert sorted((e.url, e.folder) for e in entries) == [
         ("https://a.example/feed", "News"),
@@ -36,13 +36,13 @@ def test_a_failed_write_is_one_line_and_leaves_no_temporary_file(
     lib: Library, tmp_path: Path
 ) -> None:
     with pytest.raises(InputError, match=r"^.*missing/subs\.opml: cannot write \(") as exc:
-        lib.write_opml(tmp_path / "missing" / "subs.opml")
+        lib.export_opml(tmp_path / "missing" / "subs.opml")
     assert "\n" not in str(exc.value)
 
     folder = tmp_path / "taken"
     folder.mkdir()  # a folder where the file should go: the rename fails
     with pytest.raises(InputError, match="cannot write"):
-        lib.write_opml(folder)
+        lib.export_opml(folder)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["o.db", "taken", *_wal(tmp_path)])
 
 

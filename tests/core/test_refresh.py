@@ -111,9 +111,9 @@ def test_changed_article_updates_in_place_and_keeps_user_state(
     (fid,) = subscribe(lib, feed_server, "/c.xml")
     lib.refresh()
     art = next(a for a in lib.articles() if a.title == "First")
-    lib.mark_read([art.id])
-    lib.star([art.id])
-    lib.save_note(art.id, "keep me")
+    lib.set_read([art.id])
+    lib.set_starred([art.id])
+    lib.set_note(art.id, "keep me")
     assert "old body" in lib.markdown(art.id)
 
     feed_server.page("/c.xml", rss(("a", "First, revised", "new body"), ("b", "Other", "x")))

@@ -47,23 +47,23 @@ def fill(lib: Library, n: int, age_days: int) -> tuple[int, ParsedFeed]:
 def test_old_read_articles_go_protected_ones_stay(lib: Library) -> None:
     fill(lib, 6, age_days=40)
     ids = [a.id for a in lib.articles()]
-    lib.mark_read(ids)
-    lib.star([ids[0]])
-    lib.save_note(ids[1], "mine")
+    lib.set_read(ids)
+    lib.set_starred([ids[0]])
+    lib.set_note(ids[1], "mine")
     lib.store.conn.execute("INSERT INTO tags(name) VALUES ('t')")
     lib.store.conn.execute("INSERT INTO article_tags VALUES (?, 1)", (ids[2],))
-    lib.mark_read([ids[3]], False)  # unread stays too
+    lib.set_read([ids[3]], False)  # unread stays too
 
-    assert lib.cleanup(keep_read_days=30, max_per_feed=0, dry_run=True) == 2
+    assert len(lib.cleanup(keep_read_days=30, max_per_feed=0, dry_run=True)) == 2
     assert lib.count_articles() == 6
-    assert lib.cleanup(keep_read_days=30, max_per_feed=0) == 2
+    assert len(lib.cleanup(keep_read_days=30, max_per_feed=0)) == 2
     assert sorted(a.id for a in lib.articles()) == sorted(ids[:4])
 
 
 def test_recent_read_articles_are_kept(lib: Library) -> None:
     fill(lib, 3, age_days=2)
-    lib.mark_read([a.id for a in lib.articles()])
-    assert lib.cleanup(keep_read_days=30, max_per_feed=0) == 0
+    lib.set_read([a.id for a in lib.articles()])
+    assert len(lib.cleanup(keep_read_days=30, max_per_feed=0)) == 0
 
 
 def test_per_feed_maximum_counts_every_article_but_removes_only_unprotected(
@@ -71,16 +71,16 @@ def test_per_feed_maximum_counts_every_article_but_removes_only_unprotected(
 ) -> None:
     fill(lib, 5, age_days=1)
     ids = [a.id for a in lib.articles()]  # newest first
-    lib.mark_read(ids)
-    lib.star([ids[4]])  # the oldest, beyond the maximum, but starred
-    assert lib.cleanup(keep_read_days=0, max_per_feed=2) == 2
+    lib.set_read(ids)
+    lib.set_starred([ids[4]])  # the oldest, beyond the maximum, but starred
+    assert len(lib.cleanup(keep_read_days=0, max_per_feed=2)) == 2
     assert [a.id for a in lib.articles()] == [ids[0], ids[1], ids[4]]
 
 
 def test_removed_articles_do_not_come_back_on_refresh(lib: Library) -> None:
     fid, doc = fill(lib, 3, age_days=40)
-    lib.mark_read([a.id for a in lib.articles()])
-    assert lib.cleanup(keep_read_days=30, max_per_feed=0) == 3
+    lib.set_read([a.id for a in lib.articles()])
+    assert len(lib.cleanup(keep_read_days=30, max_per_feed=0)) == 3
     assert lib.store.store_entries(fid, doc, now=NOW) == (0, 0)
     assert lib.count_articles(View(feed_id=fid)) == 0
     # Once the feed stops listing a key, its tombstone goes.
@@ -94,12 +94,12 @@ def test_cleanup_articles_lists_what_goes_and_removes_only_without_dry_run(
 ) -> None:
     fill(lib, 4, age_days=40)
     ids = [a.id for a in lib.articles()]  # newest first
-    lib.mark_read(ids)
-    lib.star([ids[1]])
-    listed = lib.cleanup_articles(keep_read_days=30, max_per_feed=0, dry_run=True)
+    lib.set_read(ids)
+    lib.set_starred([ids[1]])
+    listed = lib.cleanup(keep_read_days=30, max_per_feed=0, dry_run=True)
     assert [a.id for a in listed] == [ids[0], ids[2], ids[3]]  # newest first, starred kept
     assert {a.feed_title for a in listed} == {"F"} and all(a.title for a in listed)
     assert lib.count_articles() == 4
-    removed = lib.cleanup_articles(keep_read_days=30, max_per_feed=0)
+    removed = lib.cleanup(keep_read_days=30, max_per_feed=0)
     assert [a.id for a in removed] == [a.id for a in listed]
     assert [a.id for a in lib.articles()] == [ids[1]]

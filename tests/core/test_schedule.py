@@ -230,9 +230,9 @@ def test_per_feed_retention_overrides_the_config(lib: Any, feed_server: Any) -> 
     feed_server.page("/b.xml", rss("B", 5))
     a, _ = library.add_feed(feed_server.url("/a.xml"))
     library.add_feed(feed_server.url("/b.xml"))
-    library.mark_read([x.id for x in library.articles()], True)
+    library.set_read([x.id for x in library.articles()], True)
     library.set_feed_settings(a.id, FeedSettings(max_per_feed=0))  # no limit for A
     removed = library.cleanup(keep_read_days=0, max_per_feed=2, dry_run=True)
-    assert removed == 3  # only B's three oldest
+    assert len(removed) == 3  # only B's three oldest
     library.set_feed_settings(a.id, FeedSettings(max_per_feed=1))
-    assert library.cleanup(keep_read_days=0, max_per_feed=2, dry_run=True) == 4 + 3
+    assert len(library.cleanup(keep_read_days=0, max_per_feed=2, dry_run=True)) == 4 + 3

@@ -33,8 +33,8 @@ def test_database_full_fails_the_feed_cleanly_and_keeps_what_was_there(
     small = lib.store.add_feed(feed_server.url("/small.xml"))
     lib.refresh([small])
     kept = lib.articles()
-    lib.star([kept[0].id])
-    lib.save_note(kept[1].id, "still here")
+    lib.set_starred([kept[0].id])
+    lib.set_note(kept[1].id, "still here")
     big = lib.store.add_feed(feed_server.url("/big.xml"))
     # SQLite reports "database or disk is full" once the file would grow past
     # this many pages: the same error a full disk gives, without needing one.

@@ -59,9 +59,9 @@ def test_sigkill_during_refresh_loses_nothing(tmp_path: Path, feed_server: FeedS
         lib.store.add_feed(url)
     lib.refresh([lib.store.feed_id_for_url(urls[0]) or 0])  # some user state first
     first = lib.articles(View(feed_id=lib.store.feed_id_for_url(urls[0])))
-    lib.mark_read([first[0].id])
-    lib.star([first[1].id])
-    lib.save_note(first[2].id, "a note that must survive")
+    lib.set_read([first[0].id])
+    lib.set_starred([first[1].id])
+    lib.set_note(first[2].id, "a note that must survive")
     lib.close()
 
     proc = refresh_process(db)
@@ -114,9 +114,9 @@ def test_app_writes_while_cron_refresh_runs(tmp_path: Path, feed_server: FeedSer
         try:
             while proc.poll() is None:
                 for i in ids:
-                    lib.mark_read([i], read=True)
-                    lib.save_note(i, f"note {i}")
-                    lib.star([i])
+                    lib.set_read([i], read=True)
+                    lib.set_note(i, f"note {i}")
+                    lib.set_starred([i])
                     lib.articles(limit=100)
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)

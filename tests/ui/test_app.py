@@ -301,7 +301,7 @@ async def test_n_and_N_walk_unread_within_the_view(
         await pilot.pause()
         rows = library.articles(first.view, limit=3)
         library.mark_view_read(first.view)  # only the second and third are left unread
-        library.mark_read([rows[1].id, rows[2].id], False)
+        library.set_read([rows[1].id, rows[2].id], False)
         m.refresh_counts()
         m.article_list.reload()
         m.article_list.focus()
@@ -320,7 +320,7 @@ async def test_n_and_N_walk_unread_within_the_view(
         await ui.settle(pilot)
         assert m.pane.article is not None and m.pane.article.id == nxt.id
         assert "No more unread above in this view." in m.status.plain
-        library.mark_read([opened.id], False)
+        library.set_read([opened.id], False)
         await pilot.press("N")
         await ui.settle(pilot)
         assert m.pane.article is not None and m.pane.article.id == opened.id

@@ -274,8 +274,8 @@ async def test_changes_from_another_program_show_without_a_restart(
         assert "0 starred" in m.status.plain
         cli = Library(library.db_path, clock=ui.clock)
         try:
-            cli.star([top.id], True)
-            cli.mark_read([top.id], True)
+            cli.set_starred([top.id], True)
+            cli.set_read([top.id], True)
         finally:
             cli.close()
         await ui.wait_for(pilot, lambda: "1 starred" in m.status.plain)
@@ -295,7 +295,7 @@ async def test_the_apps_own_writes_cause_no_reload_and_one_change_one_reload(
         assert m.watch_database() is False
         cli = Library(library.db_path, clock=ui.clock)
         try:
-            cli.save_note(m.article_list.current.id, "from the CLI")  # type: ignore[union-attr]
+            cli.set_note(m.article_list.current.id, "from the CLI")  # type: ignore[union-attr]
         finally:
             cli.close()
         assert m.watch_database() is True
@@ -358,7 +358,7 @@ async def test_the_starred_column_is_set_apart_from_a_title_that_starts_with_a_s
         rows = [lst.article_at(i) for i in range(lst.count)]
         titled = next(i for i, a in enumerate(rows) if a and a.title.startswith("★"))
         plain = next(i for i, a in enumerate(rows) if i and a and not a.title.startswith("★"))
-        demo.star([rows[plain].id], True)  # type: ignore[union-attr]
+        demo.set_starred([rows[plain].id], True)  # type: ignore[union-attr]
         m.after_refresh()
         await pilot.pause()
         gutter = lst.get_component_rich_style("article-list--gutter").bgcolor

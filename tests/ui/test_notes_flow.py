@@ -281,7 +281,7 @@ async def test_notes_panel_shows_created_and_edited(
     article_id = library.articles()[0].id
     for age in (3 * 86400, 180):  # created three days ago, edited three minutes ago
         lib = Library(db_path, clock=lambda age=age: ui.now - age)
-        lib.save_note(article_id, f"written {age}")
+        lib.set_note(article_id, f"written {age}")
         lib.close()
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -332,7 +332,7 @@ async def test_export_from_the_palette_writes_files_and_notifies(
 ) -> None:
     out = tmp_path / "exported"
     seed = next(a for a in library.articles() if a.title == SEED_TITLE)
-    library.save_note(seed.id, "Worth *reading*.")
+    library.set_note(seed.id, "Worth *reading*.")
     app = GazetteApp(library, clock=ui.clock, config=Config(export_folder=str(out)))
     seen = record_notifications(app)
     async with app.run_test(size=WIDE) as pilot:
@@ -358,7 +358,7 @@ async def test_export_matching_the_search_and_the_note_being_typed(
 ) -> None:
     out = tmp_path / "exported"
     other = next(a for a in library.articles() if a.title != SEED_TITLE)
-    library.save_note(other.id, "Another note.")
+    library.set_note(other.id, "Another note.")
     app = GazetteApp(library, clock=ui.clock, config=Config(export_folder=str(out)))
     seen = record_notifications(app)
     async with app.run_test(size=WIDE) as pilot:

@@ -167,7 +167,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
     arts = library.articles(limit=3)
     # A name with a space (quoted in its tag: query) and markup (shown as text).
     library.set_tags([a.id for a in arts], add=["Later [/]"])
-    library.mark_read([arts[0].id], True)
+    library.set_read([arts[0].id], True)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)

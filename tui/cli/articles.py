@@ -131,16 +131,14 @@ def cmd_cleanup(lib: Library, args: argparse.Namespace) -> int:
         print(hint, file=sys.stderr if args.json else sys.stdout)
         return EXIT_OK
     days, most = max(days, 0), max(most, 0)
-    if args.dry_run or args.json:
-        gone = lib.cleanup_articles(keep_read_days=days, max_per_feed=most, dry_run=args.dry_run)
-        n = len(gone)
-        if args.json:
-            print_json([article_json(a) for a in gone])
-            return EXIT_OK
+    gone = lib.cleanup(keep_read_days=days, max_per_feed=most, dry_run=args.dry_run)
+    n = len(gone)
+    if args.json:
+        print_json([article_json(a) for a in gone])
+        return EXIT_OK
+    if args.dry_run:
         for a in gone:
             print(f"{a.id:>7}  {date(a.published)}  {title_and_feed(a)}")
-    else:
-        n = lib.cleanup(keep_read_days=days, max_per_feed=most)
     verb = "Would remove" if args.dry_run else "Removed"
     kept = "starred, tagged and noted kept"
     print(f"{verb} {plural(n, 'article')} ({_rules(days, most)}; {kept})")

@@ -111,8 +111,8 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
 
 def cmd_export_opml(lib: Library, args: argparse.Namespace) -> int:
     if not args.file:
-        sys.stdout.write(lib.export_opml())
+        sys.stdout.write(lib.opml_text())
         return EXIT_OK
-    n = lib.write_opml(args.file)
+    n = lib.export_opml(args.file)
     print(f"Wrote {plural(n, 'feed')} to {args.file}")
     return EXIT_OK

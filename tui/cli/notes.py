@@ -34,7 +34,7 @@ def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     if body == old:
         print("Note unchanged.")
         return EXIT_OK
-    lib.save_note(article.id, body)
+    lib.set_note(article.id, body)
     print("Note deleted." if not body.strip() else f"Saved note on {line(article.title)}.")
     return EXIT_OK
 

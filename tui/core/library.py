@@ -326,7 +326,7 @@ class Library:
         (a listing of notes need not ask for each note on its own)."""
         return self.store.noted_articles()
 
-    def save_note(self, article_id: int, body: str) -> None:
+    def set_note(self, article_id: int, body: str) -> None:
         """Save (or, when blank, delete) an article's note, atomically."""
         self.store.save_note(article_id, body, self._now())
 
@@ -351,12 +351,6 @@ class Library:
 
             self.store.save_markdown([(aid, html_to_markdown(h, b)) for aid, h, b in rows])
         return len(rows)
-
-    def mark_read(self, ids: Sequence[int], read: bool = True) -> None:
-        self.store.set_read(ids, read)
-
-    def star(self, ids: Sequence[int], starred: bool = True) -> None:
-        self.store.set_starred(ids, starred)
 
     def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
         """Mark articles read (or unread) in one transaction and say what changed.
@@ -399,8 +393,8 @@ class Library:
             added.append(url)
         return ImportReport(tuple(added), tuple(skipped))
 
-    def export_opml(self) -> str:
-        """Subscriptions as OPML text."""
+    def opml_text(self) -> str:
+        """Subscriptions as OPML text (``gazette export`` to standard output)."""
         return self._opml_text(self.store.feeds())
 
     @staticmethod
@@ -418,7 +412,7 @@ class Library:
             for f in feeds
         )
 
-    def write_opml(self, path: str | Path) -> int:
+    def export_opml(self, path: str | Path) -> int:
         """Write every subscription to an OPML file; returns how many feeds it holds.
 
         Written to a temporary file beside it and then renamed over it, so a
@@ -453,7 +447,7 @@ class Library:
     def rename_tag(self, old: str, new: str) -> str:
         return self.store.rename_tag(old, new)
 
-    def delete_tag(self, name: str) -> int:
+    def remove_tag(self, name: str) -> int:
         return self.store.delete_tag(name)
 
     def tag_completions(self, prefix: str, *, exclude: Iterable[str] = ()) -> list[str]:
@@ -478,7 +472,7 @@ class Library:
     def update_search(self, search_id: int, query: str) -> None:
         self.store.update_search(search_id, query)
 
-    def delete_search(self, search_id: int) -> None:
+    def remove_search(self, search_id: int) -> None:
         self.store.delete_search(search_id)
 
     # -- notes export -----------------------------------------------------
@@ -513,22 +507,15 @@ class Library:
 
     # -- retention --------------------------------------------------------
 
-    def cleanup(self, *, keep_read_days: int, max_per_feed: int, dry_run: bool = False) -> int:
-        """Remove old read articles; starred, tagged and noted ones always stay.
-
-        Returns how many were (or, with ``dry_run``, would be) removed.
-        """
-        ids = self._retention_ids(keep_read_days, max_per_feed)
-        if not dry_run and ids:
-            self.store.remove_articles(ids, self._now())
-        return len(ids)
-
-    def cleanup_articles(
+    def cleanup(
         self, *, keep_read_days: int, max_per_feed: int, dry_run: bool = False
     ) -> list[Article]:
-        """:meth:`cleanup`, returning the articles removed (or, with ``dry_run``,
-        those that would be), newest first, as they were before: so that a dry
-        run can show the user what would go, not only how many."""
+        """Remove old read articles; starred, tagged and noted ones always stay.
+
+        Returns the articles removed (or, with ``dry_run``, those that would
+        be), newest first, as they were before: so that a dry run can show the
+        user what would go, not only how many.
+        """
         ids = self._retention_ids(keep_read_days, max_per_feed)
         articles = self.store.articles_by_id(ids)
         if not dry_run and ids:

@@ -159,7 +159,7 @@ class OpmlCommands:
         self.app.post_message(OpmlFinished("Import", path, report=done.value, error=done.error))
 
     def _export(self, path: Path) -> None:
-        done = library_call(self.library, lambda: self.library.write_opml(path))
+        done = library_call(self.library, lambda: self.library.export_opml(path))
         self.app.post_message(OpmlFinished("Export", path, written=done.value, error=done.error))
 
     def finished(self, message: OpmlFinished) -> None:

@@ -108,12 +108,12 @@ def prepare(lib: Library) -> None:
     """Stars, read marks, tags, a note and a saved search, as a reader would leave them."""
     arts = lib.articles()
     read = ("Ask HN: Share your", "Dall-E 2", "The State of Fortran", "You can do a lot", "234 - ")
-    lib.mark_read(_ids(arts, *read))
-    lib.star(_ids(arts, CREDENTIALS, "In defense of simple architectures", VIRGIN))
+    lib.set_read(_ids(arts, *read))
+    lib.set_starred(_ids(arts, CREDENTIALS, "In defense of simple architectures", VIRGIN))
     lib.set_tags(_ids(arts, CREDENTIALS), add=["security", "to-read"])
     lib.set_tags(_ids(arts, "In defense of simple architectures"), add=["architecture"])
     lib.set_tags(_ids(arts, "Twitter Bluesky", "Tailscale"), add=["to-read"])
-    lib.save_note(
+    lib.set_note(
         _ids(arts, CREDENTIALS)[0],
         "k-anonymity: only a hash *prefix* leaves the client.\n\n"
         "- compare with the Have I Been Pwned range API\n"

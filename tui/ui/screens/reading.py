@@ -37,7 +37,7 @@ class ReadingBase(SourcesBase):
         """Show an article, load its note and, as ``[reading] mark_read_on_open``
         says, mark it read; the body loads in a thread."""
         if not article.read and self.reading_config.mark_read_on_open:
-            self.library.mark_read([article.id], True)
+            self.library.set_read([article.id], True)
             article = replace(article, read=True)
             self.article_list.replace_article(article)
             self._recount_article(article)
@@ -100,7 +100,7 @@ class ReadingBase(SourcesBase):
         self._recount_article(article)
 
     def _save_note(self, article_id: int, body: str) -> None:
-        self.library.save_note(article_id, body)
+        self.library.set_note(article_id, body)
 
     @on(NotesPanel.Saved)
     def _note_saved(self, event: NotesPanel.Saved) -> None:
@@ -111,14 +111,14 @@ class ReadingBase(SourcesBase):
         article = self.target()
         if article is None:
             return
-        self.library.mark_read([article.id], not article.read)
+        self.library.set_read([article.id], not article.read)
         self._apply(replace(article, read=not article.read))
 
     def action_star(self) -> None:
         article = self.target()
         if article is None:
             return
-        self.library.star([article.id], not article.starred)
+        self.library.set_starred([article.id], not article.starred)
         self._apply(replace(article, starred=not article.starred))
 
     def action_mark_all_read(self) -> None:
@@ -144,7 +144,7 @@ class ReadingBase(SourcesBase):
             self.app.notify("Nothing to undo.", markup=False)
             return
         ids, self._undo = self._undo, []
-        self.library.mark_read(ids, False)
+        self.library.set_read(ids, False)
         self.article_list.reload()
         self._refresh_open()
         self.refresh_counts()

@@ -146,7 +146,7 @@ class SearchFlows(SourcesBase):
             if not yes:
                 return
             try:
-                self.library.delete_search(search_id)
+                self.library.remove_search(search_id)
             except GazetteError as exc:
                 self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
                 return

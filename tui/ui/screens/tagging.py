@@ -103,7 +103,7 @@ class TagFlows(SourcesBase):
             if not yes:
                 return
             try:
-                n = self.library.delete_tag(name)
+                n = self.library.remove_tag(name)
             except GazetteError as exc:
                 self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
                 return

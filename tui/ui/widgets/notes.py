@@ -11,7 +11,7 @@ the panel, and the next flush retries; text of an article the user has left
 while its save was failing is kept in memory and retried too.
 
 The panel only calls the ``save`` callable it was given (the app passes
-``library.save_note``); it knows nothing about storage.
+``library.set_note``); it knows nothing about storage.
 
 The header shows the note's age ("created 2 days ago · edited 3 min ago"),
 or "unsaved" while there is typing that has not reached the database yet,
