@@ -39,7 +39,7 @@ from tui.core.storage import Store
 from tui.core.wording import plural
 
 if TYPE_CHECKING:
-    from tui.core.fetch import Fetcher
+    from tui.core.fetch.client import Fetcher
 
 Progress = Callable[[int, int, FeedResult], None]
 T = TypeVar("T")
