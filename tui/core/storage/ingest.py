@@ -16,8 +16,7 @@ from typing import Any
 
 from tui.core.entries import prepared
 from tui.core.errors import NotFound
-from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.refresh.schedule import USER_TITLE
+from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
 from tui.core.storage.base import StoreBase, in_chunks, write_index
 
 
