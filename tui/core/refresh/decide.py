@@ -3,7 +3,10 @@
 The pipeline (and the Library's scheduling and retention verbs) gather the
 facts, call these, and carry out the answer; so every rule here is tested
 with plain values, the way lemon24/reader's ``Decider`` is.  The header
-arithmetic itself lives in :mod:`tui.core.refresh.schedule`.
+arithmetic itself lives in :mod:`tui.core.refresh.schedule`.  Which entries
+of a document are new, changed or forgotten is decided the same way, by
+:func:`tui.core.entries.entry_changes`: it sits below the store, which
+applies it in the feed's transaction and imports nothing of the refresh.
 """
 
 from __future__ import annotations
