@@ -23,13 +23,8 @@ from feedserver import FeedServer, Handler, RequestRecord, unused_port
 
 from tui import __version__
 from tui.core.errors import FeedGone, FetchError, ParseError
-from tui.core.fetch import (
-    Fetcher,
-    discover,
-    find_feed_links,
-    looks_like_feed,
-    normalise_url,
-)
+from tui.core.fetch.client import Fetcher
+from tui.core.fetch.discovery import discover, find_feed_links, looks_like_feed
 from tui.core.parse import parse_feed
 
 HTTP = Path(__file__).parent.parent / "fixtures" / "http"
@@ -101,7 +96,7 @@ async def test_a_proxy_named_in_the_environment_carries_the_requests(
 def test_the_single_pool_is_kept_only_when_httpx_would_use_a_proxy(
     env: dict[str, str], proxied: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.core.fetch import _env_proxy
+    from tui.core.fetch.hostpools import _env_proxy
 
     for name in ("NO_PROXY", "no_proxy", "FTP_PROXY", "ftp_proxy"):
         monkeypatch.delenv(name, raising=False)
@@ -578,7 +573,7 @@ def test_find_feed_links_is_linear_on_unclosed_tags() -> None:
     # "<" escaping and are cut by the parser at the end of the input instead.
     link = '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
     code = (
-        "from tui.core.fetch import find_feed_links\n"
+        "from tui.core.fetch.discovery import find_feed_links\n"
         f"link = {link!r}\n"
         "for motif in ('<a ', '<p ', '<a x=\">\\'\"', '<a b=\\'c\\'', '<!-- x >', '</a x'):\n"
         "    page = '<html><head>' + link + motif * (300_000 // len(motif))\n"
@@ -682,34 +677,6 @@ async def test_discover_nothing(feed_server: FeedServer) -> None:
 
 
 # -- URL normalisation ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("feed://example.com/rss", "http://example.com/rss"),
-        ("feed:https://example.com/rss", "https://example.com/rss"),
-        ("feed:http://example.com/rss", "http://example.com/rss"),
-        ("FEED://example.com/rss", "http://example.com/rss"),
-        ("feed://https://example.com/rss", "https://example.com/rss"),
-        ("example.com/feed", "https://example.com/feed"),
-        ("example.com", "https://example.com"),
-        ("blog.example.co.uk/rss?x=1", "https://blog.example.co.uk/rss?x=1"),
-        ("localhost:8080/feed", "https://localhost:8080/feed"),
-        ("192.0.2.7/rss", "https://192.0.2.7/rss"),
-        ("//example.com/feed", "https://example.com/feed"),
-        ("  https://example.com/a  ", "https://example.com/a"),
-        ("http://example.com/a", "http://example.com/a"),
-        ("file:///tmp/x.xml", "file:///tmp/x.xml"),
-        ("/tmp/feed.xml", "/tmp/feed.xml"),
-        ("./feeds/x.xml", "./feeds/x.xml"),
-        ("~/feeds/x.xml", "~/feeds/x.xml"),
-        ("feed.xml", "feed.xml"),
-        ("C:\\feeds\\x.xml", "C:\\feeds\\x.xml"),
-    ],
-)
-def test_normalise_url(raw: str, expected: str) -> None:
-    assert normalise_url(raw) == expected
 
 
 async def test_fetch_normalises_feed_scheme(feed_server: FeedServer) -> None:

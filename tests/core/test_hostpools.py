@@ -11,7 +11,7 @@ import asyncio
 import httpx
 import pytest
 
-from tui.core.hostpools import HostPools
+from tui.core.fetch.hostpools import HostPools
 
 
 class Recorder:

@@ -17,11 +17,11 @@ import pytest
 from builders import rss
 
 from tui.core.library import Library
+from tui.core.models import FeedSettings
 from tui.core.refresh import schedule
 from tui.core.refresh.schedule import (
     MAX_SERVER_DELAY_S,
     MIN_INTERVAL_S,
-    FeedSettings,
     next_due,
     server_not_before,
 )

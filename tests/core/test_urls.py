@@ -86,3 +86,51 @@ def test_parser_converter_and_export_follow_the_one_rule(url: str) -> None:
     assert _exported_link(url) is urls.is_web_url(url)
     markdown = html_to_markdown(f'<p><a href="{escape(url)}">x</a></p>')
     assert ("](" in markdown) is urls.is_link(url)
+
+
+# -- feed addresses ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("feed://example.com/rss", "http://example.com/rss"),
+        ("feed:https://example.com/rss", "https://example.com/rss"),
+        ("feed:http://example.com/rss", "http://example.com/rss"),
+        ("FEED://example.com/rss", "http://example.com/rss"),
+        ("feed://https://example.com/rss", "https://example.com/rss"),
+        ("example.com/feed", "https://example.com/feed"),
+        ("example.com", "https://example.com"),
+        ("blog.example.co.uk/rss?x=1", "https://blog.example.co.uk/rss?x=1"),
+        ("localhost:8080/feed", "https://localhost:8080/feed"),
+        ("192.0.2.7/rss", "https://192.0.2.7/rss"),
+        ("//example.com/feed", "https://example.com/feed"),
+        ("  https://example.com/a  ", "https://example.com/a"),
+        ("http://example.com/a", "http://example.com/a"),
+        ("file:///tmp/x.xml", "file:///tmp/x.xml"),
+        ("/tmp/feed.xml", "/tmp/feed.xml"),
+        ("./feeds/x.xml", "./feeds/x.xml"),
+        ("~/feeds/x.xml", "~/feeds/x.xml"),
+        ("feed.xml", "feed.xml"),
+        ("C:\\feeds\\x.xml", "C:\\feeds\\x.xml"),
+    ],
+)
+def test_normalise_url(raw: str, expected: str) -> None:
+    assert urls.normalise_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [
+        ("https://example.com/feed", "http"),
+        ("HTTP://example.com/feed", "http"),
+        ("file:///tmp/x.xml", "file"),
+        ("/tmp/x.xml", "file"),
+        ("feeds/x.xml", "file"),
+        ("C:\\feeds\\x.xml", "file"),
+        ("ftp://example.com/x.xml", "ftp"),
+        ("javascript:alert(1)", "javascript"),
+    ],
+)
+def test_target_kind_says_how_an_address_is_fetched(target: str, kind: str) -> None:
+    assert urls.target_kind(target) == kind

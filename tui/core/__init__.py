@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         ExportReport,
         Feed,
         FeedResult,
+        FeedSettings,
         ImportReport,
         Note,
         RefreshSummary,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     )
     from tui.core.query.highlight import highlight_spans, match_snippet
     from tui.core.query.parse import SYNTAX_HELP, format_tag_filter, parse_query
-    from tui.core.refresh.schedule import FeedSettings
     from tui.core.tags import TagChanges, clean_tag, parse_tag_changes
     from tui.core.text import clean_block, clean_line
     from tui.core.wording import plural
@@ -76,6 +76,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "ExportReport",
         "Feed",
         "FeedResult",
+        "FeedSettings",
         "ImportReport",
         "Note",
         "RefreshSummary",
@@ -87,7 +88,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "tui.core.query.highlight": ("highlight_spans", "match_snippet"),
     "tui.core.query.parse": ("SYNTAX_HELP", "format_tag_filter", "parse_query"),
-    "tui.core.refresh.schedule": ("FeedSettings",),
     "tui.core.tags": ("TagChanges", "clean_tag", "parse_tag_changes"),
     "tui.core.text": ("clean_block", "clean_line"),
     "tui.core.wording": ("plural",),

@@ -42,7 +42,7 @@ from tui.core.storage import Store
 if TYPE_CHECKING:
     # httpx and feedparser load only when something is fetched or parsed:
     # the reader's first screen needs neither (see the startup benchmark).
-    from tui.core.fetch import Fetcher
+    from tui.core.fetch.client import Fetcher
 
 __all__ = ["FetchSettings", "Library", "Progress"]
 
@@ -53,7 +53,7 @@ DISCOVERED_FOR_S = 120
 def _locate(url: str) -> str:
     """A feed address as stored: URLs normalised, local paths made absolute,
     so that a refresh from another directory still finds the file."""
-    from tui.core.fetch import normalise_url
+    from tui.core.urls import normalise_url
 
     url = normalise_url(url)
     if "://" in url:
@@ -74,7 +74,7 @@ class FetchSettings:
     user_agent: str | None = None
 
     def fetcher(self) -> Fetcher:
-        from tui.core.fetch import Fetcher
+        from tui.core.fetch.client import Fetcher
 
         return Fetcher(
             max_connections=self.max_connections,
@@ -141,7 +141,8 @@ class Library:
         thread, for a short while) for :meth:`add_feed`, which then does not
         download it a second time.
         """
-        from tui.core.fetch import discover, normalise_url
+        from tui.core.fetch.discovery import discover
+        from tui.core.urls import normalise_url
 
         url = normalise_url(url)
         self._local.discovered = None

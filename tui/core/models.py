@@ -1,7 +1,8 @@
 """Plain records passed between the core modules and returned by the facade.
 
-They hold no behaviour and no I/O so that they can cross thread and process
-boundaries (the parser runs in a process pool) and be compared in tests.
+They hold no I/O, and no behaviour beyond reading their own stored form, so
+that they can cross thread and process boundaries (the parser runs in a
+process pool) and be compared in tests.
 All are frozen but :class:`ExportReport`, which an export fills in as it goes.
 Times are integer seconds since the epoch, UTC.  The ones a front end meets
 are exported by :mod:`tui.core`, where a front end takes them from.
@@ -9,6 +10,7 @@ are exported by :mod:`tui.core`, where a front end takes them from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
@@ -287,3 +289,63 @@ class ExportReport:
             f"{self.written} written, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.skipped} skipped"
         )
+
+
+# -- per-feed settings ----------------------------------------------------------
+
+#: Keys of the ``feeds.settings`` JSON object.
+USER_TITLE = "user_title"
+FEED_TITLE = "feed_title"  # the feed's own title while a user title hides it
+REFRESH_MINUTES = "refresh_minutes"
+KEEP_READ_DAYS = "keep_read_days"
+MAX_PER_FEED = "max_per_feed"
+NOT_BEFORE = "not_before"
+
+
+def settings_count(value: Any) -> int | None:
+    """A non-negative int from JSON, or None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """A feed's own settings; None everywhere means "as the config says".
+
+    Read from the ``feeds.settings`` JSON column, tolerant of anything odd
+    there (a bad value must never stop a refresh), by :meth:`from_json`.
+
+    ``refresh_minutes = 0`` turns auto-refresh off for this feed only;
+    ``keep_read_days``/``max_per_feed`` = 0 mean "keep forever"/"no limit"
+    for this feed, overriding the config's retention.
+    """
+
+    title: str | None = None
+    refresh_minutes: int | None = None
+    keep_read_days: int | None = None
+    max_per_feed: int | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeedSettings:
+        """Read the stored object, ignoring values of the wrong type."""
+        title = data.get(USER_TITLE)
+        return cls(
+            title=title.strip() or None if isinstance(title, str) else None,
+            refresh_minutes=settings_count(data.get(REFRESH_MINUTES)),
+            keep_read_days=settings_count(data.get(KEEP_READ_DAYS)),
+            max_per_feed=settings_count(data.get(MAX_PER_FEED)),
+        )
+
+    def json_changes(self) -> dict[str, Any]:
+        """The settings keys to write (None removes a key), title excluded."""
+        return {
+            REFRESH_MINUTES: self.refresh_minutes,
+            KEEP_READ_DAYS: self.keep_read_days,
+            MAX_PER_FEED: self.max_per_feed,
+        }
+
+    def interval_s(self, default_minutes: int) -> int:
+        """The refresh interval in seconds (0: off) with the config's as fallback."""
+        minutes = default_minutes if self.refresh_minutes is None else self.refresh_minutes
+        return max(0, minutes) * 60

@@ -14,12 +14,20 @@ for the parser and not a link at all for the converter.  Now:
 * everything else (``javascript:``, ``data:``, ``file:``, relative links, and
   strings that do not parse, such as ``http://[::1``) is none of these.
 
-Pure functions on strings; callers clean untrusted URLs first
-(:func:`tui.core.text.clean_url`).
+What a user types, or a page announces, as a feed address is made fetchable
+here too (:func:`normalise_url`: ``feed:`` URLs, bare host names, local
+paths), and :func:`target_kind` says whether the result is fetched over HTTP
+or read as a file: the fetcher, discovery and the facade share the rule.
+
+Pure functions on strings (:func:`normalise_url` alone asks the file system
+whether an ambiguous name is an existing file); callers clean untrusted URLs
+first (:func:`tui.core.text.clean_url`).
 """
 
 from __future__ import annotations
 
+import os
+import re
 from urllib.parse import SplitResult, urlsplit
 
 __all__ = [
@@ -28,7 +36,9 @@ __all__ = [
     "allowed",
     "is_link",
     "is_web_url",
+    "normalise_url",
     "split",
+    "target_kind",
 ]
 
 #: Schemes of pages a browser opens and pictures a terminal could fetch.
@@ -61,3 +71,73 @@ def is_web_url(url: str) -> bool:
 def is_link(url: str) -> bool:
     """A web URL or a ``mailto:`` address: what the reader shows as a live link."""
     return allowed(split(url), LINK_SCHEMES)
+
+
+# -- feed addresses -------------------------------------------------------------
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_BARE_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]"
+    r"(?::\d{1,5})?(?:[/?#].*)?$"
+)
+_BARE_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?:[/?#].*)?$")
+_HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}(?:[/?#].*)?$")
+# A "host" ending in one of these is far more likely a file name than a domain.
+_FILE_SUFFIXES = frozenset({"xml", "rss", "atom", "rdf", "json", "opml", "html", "htm", "txt"})
+
+
+def normalise_url(url: str) -> str:
+    """Make what a user typed or a page announced into a fetchable URL.
+
+    ``feed://host/x`` becomes ``http://host/x``; ``feed:https://..`` drops the
+    ``feed:``; a bare ``example.com/feed`` (or ``example.com:8080/x``) gets
+    ``https://``; ``//host/x`` gets ``https:``.  Local paths (absolute,
+    ``./`` or ``~`` relative, Windows drive paths, or existing files) and
+    anything with a scheme are returned unchanged, except for surrounding
+    whitespace.
+    """
+    s = url.strip()
+    low = s.lower()
+    if low.startswith("feed:"):
+        rest = s[5:]
+        if rest.startswith("//"):
+            inner = rest[2:]
+            if inner.lower().startswith(("http://", "https://")):
+                return inner
+            return "http:" + rest
+        return normalise_url(rest)
+    if s.startswith("//"):
+        return "https:" + s
+    if _looks_local(s):
+        return s
+    if _BARE_IPV4.match(s):
+        return "https://" + s
+    if _HOST_PORT.match(s) or (_BARE_HOST.match(s) and not _SCHEME.match(s)):
+        host = re.split(r"[:/?#]", s, maxsplit=1)[0]
+        if host.rpartition(".")[2].lower() not in _FILE_SUFFIXES or ":" in s:
+            return "https://" + s
+    return s
+
+
+def _looks_local(s: str) -> bool:
+    """True for strings that name a filesystem path rather than a host."""
+    if not s:
+        return False
+    if s.startswith(("/", "./", "../", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", s):
+        return True
+    if _SCHEME.match(s) and not _HOST_PORT.match(s):
+        return False
+    return os.path.exists(s)
+
+
+def target_kind(target: str) -> str:
+    """'http', 'file' or the foreign scheme name of a normalised target."""
+    m = _SCHEME.match(target)
+    if not m or re.match(r"^[A-Za-z]:[\\/]", target):
+        return "file"  # no scheme (or a Windows drive letter): a local path
+    scheme = m.group(1).lower()
+    if scheme in ("http", "https"):
+        return "http"
+    if scheme == "file":
+        return "file"
+    return scheme

@@ -2,7 +2,7 @@
 functions (``decide``), the parser pool, the shared write batch and the
 schedule rules.
 
-Deliberately empty: the store imports :mod:`tui.core.refresh.schedule`
-(the settings keys), and the pipeline imports the store, so importing the
-package itself must pull in nothing.
+Deliberately empty: importing the package itself pulls in nothing, so that
+each user loads only the part it needs (the parse pool's workers load only
+``pool``).  The store sits below all of it and imports none of it.
 """

@@ -3,7 +3,10 @@
 The pipeline (and the Library's scheduling and retention verbs) gather the
 facts, call these, and carry out the answer; so every rule here is tested
 with plain values, the way lemon24/reader's ``Decider`` is.  The header
-arithmetic itself lives in :mod:`tui.core.refresh.schedule`.
+arithmetic itself lives in :mod:`tui.core.refresh.schedule`.  Which entries
+of a document are new, changed or forgotten is decided the same way, by
+:func:`tui.core.entries.entry_changes`: it sits below the store, which
+applies it in the feed's transaction and imports nothing of the refresh.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.models import FeedSettings
 from tui.core.refresh import schedule
 
 #: (feed id, last fetched, gone, settings JSON): a feed as scheduling sees it.
@@ -54,7 +58,7 @@ def due(feeds: Iterable[FeedState], default_interval_minutes: int, now: int) -> 
     for feed_id, last_fetched, gone, data in feeds:
         if gone:
             continue
-        interval = schedule.FeedSettings.from_json(data).interval_s(default_interval_minutes)
+        interval = FeedSettings.from_json(data).interval_s(default_interval_minutes)
         when = schedule.next_due(
             last_fetched,
             interval,
@@ -89,7 +93,7 @@ def own_retention(
     setting they leave unset falls back to the config's)."""
     own: dict[int, RetentionRule] = {}
     for feed_id, _last, _gone, data in feeds:
-        fs = schedule.FeedSettings.from_json(data)
+        fs = FeedSettings.from_json(data)
         if fs.keep_read_days is None and fs.max_per_feed is None:
             continue
         days = keep_read_days if fs.keep_read_days is None else fs.keep_read_days

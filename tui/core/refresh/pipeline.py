@@ -4,7 +4,10 @@ One :class:`Refresher` per refresh (or per added feed).  Each feed is one
 task: its :class:`Source` brings an :class:`Update` (fetched and parsed in
 the parser pool, for an HTTP feed), then one unit of writes goes to the
 shared :class:`WriteBatch`.  What to write is decided in
-:mod:`tui.core.refresh.decide`; nothing here decides, it only carries out.
+:mod:`tui.core.refresh.decide` (server limits, moves) and, for the entries
+of a document, by :func:`tui.core.entries.entry_changes`, which the store
+applies inside the feed's transaction; nothing here decides, it only
+carries out.
 
 The source is the seam for other kinds of subscription: a sync account
 (a Google Reader API server) will hand over entries and their state
@@ -39,7 +42,7 @@ from tui.core.storage import Store
 from tui.core.wording import plural
 
 if TYPE_CHECKING:
-    from tui.core.fetch import Fetcher
+    from tui.core.fetch.client import Fetcher
 
 Progress = Callable[[int, int, FeedResult], None]
 T = TypeVar("T")

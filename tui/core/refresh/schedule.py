@@ -12,9 +12,9 @@ Two questions are kept apart on purpose:
   together do not all refresh in the same minute forever.
 
 Both take ``now`` and the random source as arguments, so tests pin them.
-``FeedSettings`` is the per-feed part of the configuration, kept in the
-``feeds.settings`` JSON column; it is parsed here, tolerant of anything
-odd in that column, because a bad value there must never stop a refresh.
+The per-feed settings they read (:class:`~tui.core.models.FeedSettings`,
+kept in the ``feeds.settings`` JSON column) are a public record, read
+from that column in :mod:`tui.core.models`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,15 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+from tui.core.models import NOT_BEFORE, settings_count
+
+# Re-exported while Library still names it schedule.FeedSettings: the record
+# lives in models, where storage and the front ends read it too.
+from tui.core.models import FeedSettings as FeedSettings
 
 #: Auto-refresh never fetches one feed more often than this, whatever the settings say.
 MIN_INTERVAL_S = 60
@@ -151,63 +156,6 @@ def feed_rng(feed_id: int, last_fetched: int | None) -> random.Random:
     return random.Random(f"{feed_id}:{last_fetched}")
 
 
-# -- per-feed settings ---------------------------------------------------------
-
-#: Keys of the ``feeds.settings`` JSON object.
-USER_TITLE = "user_title"
-FEED_TITLE = "feed_title"  # the feed's own title while a user title hides it
-REFRESH_MINUTES = "refresh_minutes"
-KEEP_READ_DAYS = "keep_read_days"
-MAX_PER_FEED = "max_per_feed"
-NOT_BEFORE = "not_before"
-
-
-def _count(value: Any) -> int | None:
-    """A non-negative int from JSON, or None for anything else."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
-    """A feed's own settings; None everywhere means "as the config says".
-
-    ``refresh_minutes = 0`` turns auto-refresh off for this feed only;
-    ``keep_read_days``/``max_per_feed`` = 0 mean "keep forever"/"no limit"
-    for this feed, overriding the config's retention.
-    """
-
-    title: str | None = None
-    refresh_minutes: int | None = None
-    keep_read_days: int | None = None
-    max_per_feed: int | None = None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> FeedSettings:
-        """Read the stored object, ignoring values of the wrong type."""
-        title = data.get(USER_TITLE)
-        return cls(
-            title=title.strip() or None if isinstance(title, str) else None,
-            refresh_minutes=_count(data.get(REFRESH_MINUTES)),
-            keep_read_days=_count(data.get(KEEP_READ_DAYS)),
-            max_per_feed=_count(data.get(MAX_PER_FEED)),
-        )
-
-    def json_changes(self) -> dict[str, Any]:
-        """The settings keys to write (None removes a key), title excluded."""
-        return {
-            REFRESH_MINUTES: self.refresh_minutes,
-            KEEP_READ_DAYS: self.keep_read_days,
-            MAX_PER_FEED: self.max_per_feed,
-        }
-
-    def interval_s(self, default_minutes: int) -> int:
-        """The refresh interval in seconds (0: off) with the config's as fallback."""
-        minutes = default_minutes if self.refresh_minutes is None else self.refresh_minutes
-        return max(0, minutes) * 60
-
-
 def stored_not_before(data: Mapping[str, Any]) -> int | None:
     """The server's limit as stored in the settings JSON (None if absent or odd)."""
-    return _count(data.get(NOT_BEFORE))
+    return settings_count(data.get(NOT_BEFORE))

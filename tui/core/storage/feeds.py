@@ -15,8 +15,7 @@ from typing import Any
 
 from tui.core import folders
 from tui.core.errors import NotFound, StoreError
-from tui.core.models import Feed
-from tui.core.refresh.schedule import FEED_TITLE, NOT_BEFORE, USER_TITLE
+from tui.core.models import FEED_TITLE, NOT_BEFORE, USER_TITLE, Feed
 from tui.core.storage.base import StoreBase
 
 

@@ -3,7 +3,8 @@
 Refresh writes go through ``store_entries``, which touches only feed-owned
 columns: read, starred, tags and notes are user state and no refresh ever
 rewrites them.  It runs once per feed per refresh, so it reads what it needs
-in three queries and writes with ``executemany``.
+in three queries, asks :func:`tui.core.entries.entry_changes` (pure) what
+is new, changed or forgotten, and writes that with ``executemany``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import sqlite3
 import time
 from typing import Any
 
-from tui.core.entries import prepared
+from tui.core.entries import entry_changes
 from tui.core.errors import NotFound
-from tui.core.models import ParsedEntry, ParsedFeed
-from tui.core.refresh.schedule import USER_TITLE
+from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
 from tui.core.storage.base import StoreBase, in_chunks, write_index
 
 
@@ -66,62 +66,45 @@ class IngestMixin(StoreBase):
                 r[0]
                 for r in conn.execute("SELECT key FROM removed_keys WHERE feed_id = ?", (feed_id,))
             }
-            inserts: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
-            fts_new: list[tuple[Any, ...]] = []
-            fts_changed: list[tuple[Any, ...]] = []
+            changes = entry_changes(parsed.entries, known, removed, now)
+            inserts = [
+                (
+                    _uid(feed_url[0], entry.key),
+                    feed_id,
+                    entry.key,
+                    entry.guid,
+                    entry.url,
+                    entry.title,
+                    entry.author,
+                    published,
+                    entry.updated,
+                    entry.summary,
+                    entry.content,
+                    entry.base,
+                    _enclosures_json(entry),
+                    entry.version,
+                    now,
+                )
+                for entry, published in changes.new
+            ]
+            updates = [
+                (
+                    entry.guid,
+                    entry.url,
+                    entry.title,
+                    entry.author,
+                    entry.updated,
+                    entry.summary,
+                    entry.content,
+                    entry.base,
+                    _enclosures_json(entry),
+                    entry.version,
+                    aid,
+                )
+                for aid, entry in changes.changed
+            ]
+            fts_changed = [(e.title, e.author, e.words, aid) for aid, e in changes.changed]
             index_new: list[tuple[Any, ...]] = []
-            for raw in parsed.entries:
-                if raw.key in removed:
-                    continue
-                entry = prepared(raw)
-                version = entry.version
-                published = entry.published or entry.updated
-                # Never in the future: a wrong zone or a broken server clock
-                # would pin the article to the top of every list.
-                if published is None or published > now:
-                    published = now
-                old = known.get(entry.key)
-                if old is None:
-                    inserts.append(
-                        (
-                            _uid(feed_url[0], entry.key),
-                            feed_id,
-                            entry.key,
-                            entry.guid,
-                            entry.url,
-                            entry.title,
-                            entry.author,
-                            published,
-                            entry.updated,
-                            entry.summary,
-                            entry.content,
-                            entry.base,
-                            _enclosures_json(entry),
-                            version,
-                            now,
-                        )
-                    )
-                    fts_new.append((entry.key, entry.title, entry.author, entry.words))
-                    known[entry.key] = (-1, version)
-                elif old[1] != version:
-                    updates.append(
-                        (
-                            entry.guid,
-                            entry.url,
-                            entry.title,
-                            entry.author,
-                            entry.updated,
-                            entry.summary,
-                            entry.content,
-                            entry.base,
-                            _enclosures_json(entry),
-                            version,
-                            old[0],
-                        )
-                    )
-                    fts_changed.append((entry.title, entry.author, entry.words, old[0]))
-                    known[entry.key] = (old[0], version)
             if inserts:
                 self._unique_uids(conn, inserts, feed_id)
                 conn.executemany(
@@ -136,7 +119,7 @@ class IngestMixin(StoreBase):
                         (feed_id, now),
                     ).fetchall()
                 )
-                index_new = [(ids[k], t, a, b) for k, t, a, b in fts_new]
+                index_new = [(ids[e.key], e.title, e.author, e.words) for e, _ in changes.new]
             if updates:
                 conn.executemany(
                     "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "
@@ -146,12 +129,10 @@ class IngestMixin(StoreBase):
                 )
             if self._pending_index is None:
                 write_index(conn, index_new, fts_changed)
-            if removed:
-                # A removed key the feed no longer lists can never come back.
-                listed = {e.key for e in parsed.entries}
+            if changes.forgotten:
                 conn.executemany(
                     "DELETE FROM removed_keys WHERE feed_id = ? AND key = ?",
-                    [(feed_id, k) for k in removed - listed],
+                    [(feed_id, k) for k in changes.forgotten],
                 )
             changed = bool(inserts or updates)
             conn.execute(

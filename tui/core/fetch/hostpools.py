@@ -1,4 +1,4 @@
-"""An httpx transport that keeps one small connection pool per host.
+"""Keeping connections: an httpx transport with one small pool per host.
 
 Why not httpx's single pool: httpcore re-examines every connection it holds
 twice per request (once when the request arrives, once when its response is
@@ -7,27 +7,40 @@ it also counts the pool once per idle connection.  With connections kept for
 16 hosts, a refresh of 1,000 feeds spent about 2 s of CPU on that alone.
 
 Here each host (scheme, host, port) gets its own httpcore pool, which never
-holds more connections than the host's slots in :class:`tui.core.fetch.Fetcher`
-let requests run at once, so each scan is of one or two connections.  The
-pools of the hosts used least recently are closed once more than ``keep``
-hosts have one, skipping any with a response still open.  All pools share
+holds more connections than the host's slots in
+:class:`tui.core.fetch.client.Fetcher` let requests run at once, so each
+scan is of one or two connections.  The pools of the hosts used least
+recently are closed once more than ``keep`` hosts have one, skipping any
+with a response still open.  All pools share
 one TLS context: building one per host would load the CA bundle each time.
+
+How the fetcher's client keeps connections is decided here too
+(:func:`pooling`: these pools, or httpx's own behind a proxy), and
+:func:`drain` reads the small bodies nobody wants so that their connections
+go back to a pool.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import sys
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.request import getproxies
 
-# Keep httpx's command-line tool (and with it Rich) out: see fetch.py.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx
 
-import httpx  # noqa: E402
+__all__ = ["KEEPALIVE_HOSTS", "HostPools", "drain", "pooling"]
 
-__all__ = ["HostPools"]
+# Hosts whose idle connections are kept open for reuse (each keeps at most
+# its per-host slots' worth: see HostPools).
+KEEPALIVE_HOSTS = 32
+# An unwanted body is read to keep its connection if declared at most this
+# long, for at most this long (see drain).
+_DRAIN_LIMIT = 64 * 1024
+_DRAIN_SECONDS = 1.0
 
 
 class _Pool:
@@ -147,3 +160,60 @@ class HostPools(httpx.AsyncBaseTransport):
         pools, self._pools = list(self._pools.values()), OrderedDict()
         for pool in pools:
             await pool.transport.aclose()
+
+
+def pooling(per_host: int) -> dict[str, Any]:
+    """How the fetcher's client keeps connections (keyword arguments for
+    ``httpx.AsyncClient``): requests in flight are capped by the fetcher's own
+    slots (globally and ``per_host``), so the pools only keep idle
+    connections for reuse.
+
+    Normally one pool per host (:class:`HostPools`).  httpx honours proxy
+    variables only with its own transport, so when the environment names
+    a proxy the client keeps its single pool (every request goes to the
+    proxy anyway).  Either way the pools are not capped at the global
+    limit: 8 connections for 16 hosts closed one and opened another for
+    nearly every request of a refresh.
+    """
+    if _env_proxy():
+        kept = KEEPALIVE_HOSTS * per_host
+        return {"limits": httpx.Limits(max_connections=None, max_keepalive_connections=kept)}
+    tls = httpx.create_ssl_context()
+    per_host_limits = httpx.Limits(max_connections=None, max_keepalive_connections=per_host)
+    return {
+        "transport": HostPools(
+            lambda: httpx.AsyncHTTPTransport(verify=tls, limits=per_host_limits),
+            keep=KEEPALIVE_HOSTS,
+        )
+    }
+
+
+def _env_proxy() -> bool:
+    """Whether httpx would send some request through a proxy named in the
+    environment: it reads only the http, https and all schemes, and a ``*``
+    among the ``NO_PROXY`` names turns them all off."""
+    proxies = getproxies()
+    if "*" in (name.strip() for name in proxies.get("no", "").split(",")):
+        return False
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
+async def drain(resp: httpx.Response) -> None:
+    """Read a small unwanted body (304, redirect, error page) so that the
+    connection goes back to the pool: an unread response closes it, which
+    made every 304 of a warm refresh open a new connection.
+
+    Only a body declared small (or none) is read, briefly, and nothing that
+    goes wrong here matters: the answer is already known, and at worst the
+    connection closes as before.
+    """
+    length = resp.headers.get("content-length", "").strip()
+    small = length.isdigit() and int(length) <= _DRAIN_LIMIT
+    if resp.status_code != 304 and not small:  # a 304 never has a body
+        return
+    try:
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for _ in resp.aiter_raw():
+                pass
+    except (TimeoutError, httpx.HTTPError):
+        pass
