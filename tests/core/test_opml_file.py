@@ -1,4 +1,4 @@
-"""Library.write_opml: the palette's and `export-opml FILE`'s one way to write OPML."""
+"""Library.export_opml: the palette's and `export-opml FILE`'s one way to write OPML."""
 
 from __future__ import annotations
 
