@@ -300,6 +300,8 @@ async def test_the_apps_own_writes_cause_no_reload_and_one_change_one_reload(
             cli.close()
         assert m.watch_database() is True
         assert m.watch_database() is False  # no reload storm
+        await ui.settle(pilot)  # the note and the counts are read in the lane
+        assert m.watch_database() is False
         assert m.notes.text == "from the CLI"  # the open article's note follows
         assert "1 noted" in m.status.plain
 

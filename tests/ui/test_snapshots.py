@@ -22,16 +22,16 @@ def _feed_id(library: Library, title: str) -> int:
     return next(f.id for f in library.feeds() if f.title == title)
 
 
-def test_main_screen_120x40(snap_compare: Any, make_app: Any) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40))
+def test_main_screen_120x40(snap_compare: Any, make_app: Any, ui: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=ui.settle)
 
 
-def test_main_screen_80x24(snap_compare: Any, make_app: Any) -> None:
-    assert snap_compare(make_app(), terminal_size=(80, 24))
+def test_main_screen_80x24(snap_compare: Any, make_app: Any, ui: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=ui.settle)
 
 
-def test_main_screen_160x45(snap_compare: Any, make_app: Any) -> None:
-    assert snap_compare(make_app(), terminal_size=(160, 45))
+def test_main_screen_160x45(snap_compare: Any, make_app: Any, ui: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(160, 45), run_before=ui.settle)
 
 
 def test_open_article(snap_compare: Any, make_app: Any, library: Library, ui: Any) -> None:
@@ -67,17 +67,20 @@ def test_notes_panel(snap_compare: Any, make_app: Any, ui: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(160, 45), run_before=run_before)
 
 
-def test_help_screen(snap_compare: Any, make_app: Any) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40), press=["question_mark"])
+def test_help_screen(snap_compare: Any, make_app: Any, ui: Any) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=(120, 40), press=["question_mark"], run_before=ui.settle
+    )
 
 
-def test_feed_error(snap_compare: Any, make_app: Any, library: Library) -> None:
+def test_feed_error(snap_compare: Any, make_app: Any, library: Library, ui: Any) -> None:
     feed_id = _feed_id(library, "Macworld")
     library.store.record_fetch(feed_id, status=503, error="HTTP 503 Service Unavailable", now=NOW)
 
     async def run_before(pilot: Any) -> None:
         await pilot.pause()  # run_before starts before the screen is mounted
         pilot.app.main.refresh_counts()
+        await ui.settle(pilot)  # counts are read in a worker
         pilot.app.main.feed_list.select_key(f"feed:{feed_id}")
         await pilot.pause()
 

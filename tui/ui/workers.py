@@ -5,13 +5,21 @@ thread's SQLite connection (``release_thread``: worker threads are pooled,
 and a connection left open holds the database), and must turn whatever went
 wrong into one clean line for a notification instead of a crash.  Written
 once here, a worker is "call, then post what happened".
+
+``Lane`` runs a screen's calls one at a time in the order asked (writes
+must land in the order the keys were pressed), each answered by a message.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from textual.dom import DOMNode
+from textual.message import Message
 
 from tui.core import Library
 from tui.ui import safe
@@ -40,3 +48,49 @@ def library_call(library: Library, call: Callable[[], T]) -> Outcome[T]:
         return Outcome(None, one_line(exc))
     finally:
         library.release_thread()
+
+
+class Lane:
+    """Library calls of one screen run one at a time, in the order they were asked.
+
+    Why a lane and not an exclusive worker group: an exclusive group cancels
+    the older worker, but a thread cannot be stopped, so two writes could
+    still run at once and land in either order; "read" then "unread" typed
+    quickly must end unread.  Here one thread worker drains a FIFO queue and
+    ends when it is empty (so no worker idles and ``watch_database`` and
+    tests see the lane quiet); each call's outcome goes back as the message
+    its ``answer`` builds, posted to ``node`` in the same order.
+    """
+
+    def __init__(self, node: DOMNode, library: Library, name: str = "library-lane") -> None:
+        self._node = node
+        self._library = library
+        self._name = name
+        self._queue: deque[tuple[Callable[[], Any], Callable[[Outcome[Any]], Message]]] = deque()
+        self._lock = threading.Lock()
+        self._draining = False
+
+    def put(self, call: Callable[[], T], answer: Callable[[Outcome[T]], Message]) -> None:
+        """Queue ``call``; when it has run, ``answer(outcome)`` is posted (UI thread only)."""
+        with self._lock:
+            self._queue.append((call, answer))
+            if self._draining:
+                return
+            self._draining = True
+        self._node.run_worker(
+            self._drain, name=self._name, group=self._name, thread=True, exit_on_error=False
+        )
+
+    def _drain(self) -> None:
+        """Worker thread: run what is queued, oldest first, until nothing is left.
+
+        A queued write is never dropped, not even when the app is quitting:
+        read and star changes the user saw are user data.
+        """
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._draining = False
+                    return
+                call, answer = self._queue.popleft()
+            self._node.post_message(answer(library_call(self._library, call)))

@@ -45,11 +45,14 @@ class FolderFlows(SourcesBase):
     def _folder_renamed(self, old: str, new: str, moved: int) -> None:
         """Rebuild the tree; a folder shown from the renamed one is shown under its new path."""
         source = self.source
-        self.refresh_counts()
-        if source is not None and source.kind == "folder" and source.view.folder is not None:
-            path = folders.renamed(source.view.folder, old, new) or source.view.folder
-            moved_to = self.feed_list.folder_source(path)
-            self._show_key(moved_to.key if moved_to is not None else None)
+
+        def show() -> None:
+            if source is not None and source.kind == "folder" and source.view.folder is not None:
+                path = folders.renamed(source.view.folder, old, new) or source.view.folder
+                moved_to = self.feed_list.folder_source(path)
+                self._show_key(moved_to.key if moved_to is not None else None)
+
+        self.refresh_counts(show)
         self.app.notify(
             f"Renamed the folder {safe.clean(old)} to {safe.clean(new)} "
             f"({plural(moved, 'feed')} moved).",

@@ -48,7 +48,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, Tree
 
 from tui.core import plural
 from tui.ui import safe
@@ -63,6 +63,7 @@ from tui.ui.screens.tagging import TagFlows
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList, Source
+from tui.ui.widgets.list_header import FeedErrorBanner, ListTitle
 from tui.ui.widgets.notes import NotesPanel
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.status_bar import StatusBar
@@ -96,30 +97,34 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield FeedList(id="feeds")
+            yield FeedList(id="feeds").data_bind(counts=MainScreen.tally)
             with Vertical(id="list-pane"):
-                yield Static(id="list-title")
-                yield Static(id="feed-error")
+                yield ListTitle(id="list-title").data_bind(header=MainScreen.list_header)
+                yield FeedErrorBanner(id="feed-error").data_bind(header=MainScreen.list_header)
                 yield SearchBar(self.library, id="search")
                 yield ArticleList(self.library, clock=self.clock, id="articles")
             with Vertical(id="reader"):
                 yield ArticlePane(id="article")
                 yield NotesPanel(self._save_note, clock=self.clock, id="notes")
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(
+            counts=MainScreen.tally, header=MainScreen.list_header
+        )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Paint from SQLite straight away: feeds, counts and the first page of All."""
-        self.query_one("#feed-error").display = False
+        """Paint straight away: the first page of All, then feeds and counts as they come.
+
+        All is always the first source, so the list need not wait for the
+        counts, which are read in the lane and fill the feed list when ready.
+        """
         if self.reading_config.article_width > 0:
             self.query_one("#article-body").styles.max_width = self.reading_config.article_width
         self._layout(self.app.size.width)
         self._seen_version = self.library.data_version()
         self.set_interval(WATCH_EVERY, self.watch_database, name="watch-database")
         self.refresh_counts()
-        sources = self.feed_list.sources()
-        if sources:
-            self.show_source(sources[0])
+        self.feed_list.load((), {})
+        self.show_source(self.feed_list.sources()[0])
         self.article_list.focus()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -2,14 +2,17 @@
 
 ``Navigation`` is a layer of ``MainScreen`` on ``ReadingBase`` (n, N and
 space open articles).  Tab order follows what is on screen: hidden panes
-are skipped, so focus never lands where the user cannot see it.
+are skipped, so focus never lands where the user cannot see it.  The next
+unread article of a view is looked up in the lane (``NextUnread``).
 """
 
 from __future__ import annotations
 
 from textual.widget import Widget
 
+from tui.core import Article
 from tui.ui import safe
+from tui.ui.screens.answers import NextUnread
 from tui.ui.screens.reading import ReadingBase
 
 __all__ = ["Navigation"]
@@ -125,11 +128,24 @@ class Navigation(ReadingBase):
                 self.open_article(lst.current)
             return
         after = current.id if current is not None else None
-        article = self.library.next_unread(
-            lst.view, after, newest_first=lst.newest_first, forward=forward
-        )
+        view, newest_first = lst.view, lst.newest_first
+
+        def find() -> Article | None:
+            return self.library.next_unread(view, after, newest_first=newest_first, forward=forward)
+
+        self.lane.put(find, lambda outcome: NextUnread(view, forward, outcome))
+
+    def on_next_unread(self, message: NextUnread) -> None:
+        """Open the article found, unless the list shows another view by now."""
+        lst = self.article_list
+        if lst.searching or lst.view != message.view:
+            return
+        if message.outcome.error:
+            self.status.flash(f"Not found: {message.outcome.error}")
+            return
+        article = message.outcome.value
         if article is None:
-            self._no_more_unread(forward)
+            self._no_more_unread(message.forward)
             return
         lst.select(article)
         self.open_article(article)

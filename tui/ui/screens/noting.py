@@ -3,7 +3,8 @@
 ``NoteActions`` is a layer of ``MainScreen`` on ``ReadingBase``.  A note is
 only ever typed beside the article it belongs to: these actions open that
 article first, and the panel takes keys only while it shows
-(``PanesBase._sync_panes``).
+(``PanesBase._sync_panes``).  The note is read in the lane, so what these
+keys do to the panel waits for it (``ReadingBase.after_note``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class NoteActions(ReadingBase):
             self.open_article(article)
         self.add_class("-notes")
         self._sync_panes()
-        self.notes.focus_editor()
+        self.after_note(article.id, self.notes.focus_editor)
 
     def action_quote_to_note(self) -> None:
         """Q: append the selection (or the current paragraph) to the note as a quote.
@@ -61,12 +62,16 @@ class NoteActions(ReadingBase):
         self._set_reading(True)
         self.add_class("-notes")
         self._sync_panes()  # the panel takes text only while it shows
-        if not self.notes.append(quote_block(text, article.title, article.url)):
-            return
-        if selected:
-            self.clear_selection()
-        self.notes.flush()
-        self.notes.focus_editor()
+
+        def quote() -> None:
+            if not self.notes.append(quote_block(text, article.title, article.url)):
+                return
+            if selected:
+                self.clear_selection()
+            self.notes.flush()
+            self.notes.focus_editor()
+
+        self.after_note(article.id, quote)
 
     def action_toggle_notes(self) -> None:
         """E: show or hide the notes panel (it shows beside an open article)."""

@@ -5,23 +5,32 @@ for how the layers stack): it holds the screen's state and the rules of the
 layout by width, and keeps what may take keys in step with what is on
 screen (``_sync_panes``).  The layers above it read and write that state;
 only this module decides which pane shows.
+
+The counts and the list header are reactive state (``tally``,
+``list_header``): the feed list, the header, the banner and the status line
+are bound to them in ``compose``, so setting one redraws every place that
+shows it.  The screen's Library calls go through ``lane`` (one thread
+worker at a time, in order), and come back as messages.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from tui.config import ReadingConfig
 from tui.core import Article, Feed, Library, SavedSearch, TagCount
+from tui.ui.state import Counts, FlagLedger, ListHeader
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList, Source
 from tui.ui.widgets.notes import NotesPanel
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.workers import Lane
 
 __all__ = ["MEDIUM", "WIDE", "PanesBase"]
 
@@ -31,6 +40,13 @@ MEDIUM = 100
 
 class PanesBase(Screen[None]):
     """The reader's state and panes; ``MainScreen`` builds on it."""
+
+    tally: reactive[Counts] = reactive(Counts, init=False, layout=False, repaint=False)
+    """Every count on screen, read together (the feed list and status line show it)."""
+    list_header: reactive[ListHeader] = reactive(
+        ListHeader, init=False, layout=False, repaint=False
+    )
+    """What the article list shows (the header, the banner and "N here" show it)."""
 
     # -- state --------------------------------------------------------------------
 
@@ -48,22 +64,46 @@ class PanesBase(Screen[None]):
         self.clock = clock
         self.reading_config = reading or ReadingConfig()
         self.source: Source | None = None
-        self.feeds: dict[int, Feed] = {}
-        self.counts: dict[str, int] = {}
+        #: The screen's Library calls, one at a time in the order asked.
+        self.lane = Lane(self, library, name="reader-lane")
+        #: Read and star changes shown before they are stored.
+        self.ledger = FlagLedger()
         self._undo: list[int] = []
         #: What the list showed when the search box opened: (source, article under the cursor).
         self._before_search: tuple[Source | None, Article | None] | None = None
         #: Whether the list holds the search box's results (not the view it replaced).
         self._results_shown = False
-        self.tags: list[TagCount] = []
-        #: Saved searches with their unread counts (as last counted by the worker).
-        self.searches: list[SavedSearch] = []
         #: The order of a view flipped with O (by source key), kept for the session.
         self._order: dict[str, bool] = {}
         #: The order of every other view (the ``[reading] sort`` setting).
         self.newest_first_default = self.reading_config.sort != "oldest"
         #: SQLite's data_version as of the last reload (see watch_database).
         self._seen_version = 0
+        #: The article whose note the lane is reading (the notes panel waits for it).
+        self._note_wanted: int | None = None
+        #: What waits for that note (``e`` focusing the editor, ``Q`` quoting).
+        self._note_then: Callable[[], None] | None = None
+
+    # -- counts, as shown ---------------------------------------------------------
+
+    @property
+    def feeds(self) -> Mapping[int, Feed]:
+        """Every feed by id, with its unread count."""
+        return self.tally.feeds
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """The smart views' totals: all, unread, starred, noted."""
+        return self.tally.smart
+
+    @property
+    def tags(self) -> tuple[TagCount, ...]:
+        return self.tally.tags
+
+    @property
+    def searches(self) -> tuple[SavedSearch, ...]:
+        """Saved searches with their unread counts (as last counted by the worker)."""
+        return self.tally.searches
 
     # -- widgets ------------------------------------------------------------------
 

@@ -4,23 +4,33 @@
 read, loads its note, converts the body in a thread worker), applies read
 and star changes everywhere at once, and redraws after a refresh or when
 another program (the CLI, cron) changed the database (``watch_database``).
+
+Every Library call here runs in the screen's lane (``PanesBase.lane``: one
+thread worker at a time, in the order asked) and answers with a message.
+Read and star changes show at once: the row and the header change before
+the write, the counts follow with its answer, and a write that fails (the
+article removed by another program, a full disk) puts the row back
+(``FlagLedger``) and says so on the status line.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 
 from textual import on, work
 from textual.content import Content
 from textual.widgets import TextArea
 from textual.worker import get_current_worker
 
-from tui.core import Article, NotFound, View, match_snippet
+from tui.core import Article, Note, NotFound, StateChange, View, match_snippet
 from tui.ui import safe
 from tui.ui.messages import ArticleBody
+from tui.ui.screens.answers import ArticleReread, FlagWritten, Marked, NoteRead, Recount, ViewMarked
 from tui.ui.screens.sources import SourcesBase
+from tui.ui.state import Counts, Flag, with_flag
 from tui.ui.widgets.article_pane import BodyMatch, prepare_body
 from tui.ui.widgets.notes import NotesPanel
+from tui.ui.workers import Outcome
 
 __all__ = ["WATCH_EVERY", "ReadingBase"]
 
@@ -33,17 +43,19 @@ class ReadingBase(SourcesBase):
 
     # -- opening articles ---------------------------------------------------------
 
-    def open_article(self, article: Article) -> None:
+    def open_article(self, article: Article, then: Callable[[], None] | None = None) -> None:
         """Show an article, load its note and, as ``[reading] mark_read_on_open``
-        says, mark it read; the body loads in a thread."""
+        says, mark it read; the body loads in a thread.
+
+        ``then`` runs once its note is loaded (``e`` focuses the editor then).
+        """
         if not article.read and self.reading_config.mark_read_on_open:
-            self.library.set_read([article.id], True)
-            article = replace(article, read=True)
-            self.article_list.replace_article(article)
-            self._recount_article(article)
+            article = self._set_flag(article, "read", True)
         terms = self.article_list.terms
         self.pane.show_article(article, terms)
         self._load_note(article)
+        if then is not None:
+            self.after_note(article.id, then)
         self.notes.query_one(TextArea).placeholder = Content("Write a note (Markdown)…")
         self._set_reading(True)
         if not self.notes.has_focus_within:
@@ -76,14 +88,63 @@ class ReadingBase(SourcesBase):
             self.post_message(ArticleBody(article_id, chunks, links=links))
 
     def _load_note(self, article: Article) -> None:
-        note = self.library.note(article.id)
-        self.notes.load(
-            article.id,
-            note.body if note else "",
-            article.title,
-            created=note.created if note else None,
-            updated=note.updated if note else None,
-        )
+        """Read the note in the lane, then bind the notes panel to the article.
+
+        Until the note is read the panel is bound to nothing (its previous
+        article's note is saved first), so no keystroke can land in the
+        wrong note; what waits for it runs then (``after_note``).
+        """
+        if self.notes.article_id != article.id:
+            self.notes.load(None, "")
+            self._note_then = None
+        self._note_wanted = article.id
+
+        def read() -> tuple[Article | None, Note | None]:
+            return article, self.library.note(article.id)
+
+        self.lane.put(read, lambda outcome: NoteRead(article.id, outcome))
+
+    def after_note(self, article_id: int, then: Callable[[], None]) -> None:
+        """Run ``then`` once the notes panel holds this article's note (now, if it does)."""
+        if self.notes.article_id == article_id:
+            then()
+        else:
+            self._note_then = then
+
+    def on_note_read(self, message: NoteRead) -> None:
+        """Bind the panel to the note just read, if its article is still the open one.
+
+        After an outside change the article was read again too: it is gone
+        (the pane closes), or its header is redrawn.  A note typed into
+        since it was asked for is kept, not replaced.
+        """
+        shown = self.pane.article
+        if message.article_id != self._note_wanted or shown is None:
+            return
+        if shown.id != message.article_id:
+            return
+        if message.outcome.value is None:
+            self.status.flash(f"Note not loaded: {message.outcome.error}")
+            return
+        fresh, note = message.outcome.value
+        if fresh is None:  # removed by the CLI (remove, cleanup)
+            self.close_article()
+            return
+        if fresh is not shown and fresh.id not in self.ledger:
+            self.pane.update_header(fresh)
+        body = note.body if note else ""
+        same = self.notes.article_id == message.article_id
+        if not (same and (self.notes.dirty or body == self.notes.text)):
+            self.notes.load(
+                message.article_id,
+                body,
+                shown.title,
+                created=note.created if note else None,
+                updated=note.updated if note else None,
+            )
+        then, self._note_then = self._note_then, None
+        if then is not None:
+            then()
 
     def on_article_body(self, message: ArticleBody) -> None:
         self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
@@ -94,67 +155,170 @@ class ReadingBase(SourcesBase):
     # -- article state ------------------------------------------------------------
 
     def _apply(self, article: Article) -> None:
-        """An article changed state: show it everywhere and recount."""
+        """An article's new state: its row and, if open, the pane's header."""
         self.article_list.replace_article(article)
-        self.pane.update_header(article)
-        self._recount_article(article)
+        if self.pane.article is not None and self.pane.article.id == article.id:
+            self.pane.update_header(article)
+
+    def _set_flag(self, article: Article, flag: Flag, value: bool) -> Article:
+        """Show ``flag`` = ``value`` at once, and store it in the lane.
+
+        The answer (``FlagWritten``) brings the counts it moved, or puts the
+        row back when it failed.  Returns the article as now shown.
+        """
+        after = self.ledger.shown(with_flag(article, flag, value))
+        self.ledger.begin(article, after, flag)
+        self._apply(after)
+        setter = self.library.set_read if flag == "read" else self.library.set_starred
+        recount = self._recount(article)
+        clean = self._own_write_clean()
+
+        def write() -> tuple[StateChange, Recount]:
+            return setter([article.id], value), recount()
+
+        def answer(outcome: Outcome[tuple[StateChange, Recount]]) -> FlagWritten:
+            return FlagWritten(after, flag, outcome, clean=clean)
+
+        self.lane.put(write, answer)
+        return after
+
+    def on_flag_written(self, message: FlagWritten) -> None:
+        """Show the counts a change moved; put the row back if it was not stored."""
+        article, flag, outcome = message.article, message.flag, message.outcome
+        value = bool(getattr(article, flag))
+        error = outcome.error
+        if outcome.value is not None and outcome.value[0].missing:
+            error = "the article is gone (removed by another program)"
+        back = self.ledger.end(article.id, flag, value, ok=not error)
+        if back is not None:
+            self._apply(back)
+        if error:
+            self.status.flash(f"Not saved: {error}")
+        if outcome.value is not None:
+            self._apply_recount(outcome.value[1])
+            if not error:
+                self._own_write_seen(message.clean)
 
     def _save_note(self, article_id: int, body: str) -> None:
         self.library.set_note(article_id, body)
 
     @on(NotesPanel.Saved)
     def _note_saved(self, event: NotesPanel.Saved) -> None:
-        article = self.library.article(event.article_id)
-        self._apply(article)
+        """A note was saved: its row's marker and the Noted count follow (read in the lane)."""
+        article_id = event.article_id
+
+        def read() -> tuple[Article, Recount | None]:
+            article = self.library.article(article_id)
+            return article, self._recount(article)()
+
+        self.lane.put(read, ArticleReread)
+
+    def _reread(self, article_id: int) -> None:
+        """Read an article again (its tags changed): its row and header follow."""
+
+        def read() -> tuple[Article, Recount | None]:
+            return self.library.article(article_id), None
+
+        self.lane.put(read, ArticleReread)
+
+    def on_article_reread(self, message: ArticleReread) -> None:
+        if message.outcome.value is None:
+            return  # gone since: the next outside-change reload shows that
+        article, recount = message.outcome.value
+        self._apply(self.ledger.shown(article))
+        if recount is not None:
+            self._apply_recount(recount)
 
     def action_toggle_read(self) -> None:
         article = self.target()
-        if article is None:
-            return
-        self.library.set_read([article.id], not article.read)
-        self._apply(replace(article, read=not article.read))
+        if article is not None:
+            self._set_flag(article, "read", not article.read)
 
     def action_star(self) -> None:
         article = self.target()
-        if article is None:
-            return
-        self.library.set_starred([article.id], not article.starred)
-        self._apply(replace(article, starred=not article.starred))
+        if article is not None:
+            self._set_flag(article, "starred", not article.starred)
 
     def action_mark_all_read(self) -> None:
         """A: mark the whole view read (u undoes it)."""
         lst = self.article_list
         if lst.searching and lst.notice:
-            ids = []
-        elif lst.searching:
-            ids = self.library.mark_view_read(View(query=lst.search_query or ""))
-        else:
-            ids = self.library.mark_view_read(lst.view)
-        if not ids:
             self.app.notify("Nothing unread here.", markup=False)
             return
-        self._undo = ids
-        lst.reload()
-        self._refresh_open()
-        self.refresh_counts()
-        self.app.notify(f"Marked {len(ids)} read. Press u to undo.", markup=False)
+        view = View(query=lst.search_query or "") if lst.searching else lst.view
+        self._mark(lambda: self.library.mark_view_read(view), undo=False)
 
     def action_undo(self) -> None:
         if not self._undo:
             self.app.notify("Nothing to undo.", markup=False)
             return
         ids, self._undo = self._undo, []
-        self.library.set_read(ids, False)
-        self.article_list.reload()
-        self._refresh_open()
-        self.refresh_counts()
-        self.app.notify(f"Marked {len(ids)} unread again.", markup=False)
 
-    def _refresh_open(self) -> None:
-        if self.pane.article is not None:
-            self.pane.update_header(self.library.article(self.pane.article.id))
+        def unread() -> list[int]:
+            self.library.set_read(ids, False)
+            return ids
+
+        self._mark(unread, undo=True)
+
+    def _mark(self, change: Callable[[], list[int]], *, undo: bool) -> None:
+        """Run a change of many articles in the lane, then read what it moved."""
+        open_id = self.pane.article.id if self.pane.article is not None else None
+        clean = self._own_write_clean()
+
+        def run() -> Marked:
+            ids = change()
+            lib = self.library
+            counts = Counts.read(lib.feeds(), lib.smart_counts(), lib.tags(), ())
+            try:
+                shown = lib.article(open_id) if open_id is not None else None
+            except NotFound:
+                shown = None
+            return Marked(ids, counts, shown)
+
+        def answer(outcome: Outcome[Marked]) -> ViewMarked:
+            return ViewMarked(outcome, undo=undo, clean=clean)
+
+        self.lane.put(run, answer)
+
+    def on_view_marked(self, message: ViewMarked) -> None:
+        marked = message.outcome.value
+        if marked is None:
+            self.app.notify(f"Not saved: {message.outcome.error}", severity="error", markup=False)
+            return
+        if not marked.ids:
+            self.app.notify("Nothing unread here.", markup=False)
+            return
+        if not message.undo:
+            self._undo = marked.ids
+        self.article_list.reload()
+        shown = self.pane.article
+        if marked.open is not None and shown is not None and shown.id == marked.open.id:
+            self.pane.update_header(marked.open)
+        self._show_counts(marked.counts)
+        self._own_write_seen(message.clean)
+        if message.undo:
+            self.app.notify(f"Marked {len(marked.ids)} unread again.", markup=False)
+        else:
+            self.app.notify(f"Marked {len(marked.ids)} read. Press u to undo.", markup=False)
 
     # -- refresh and outside changes ----------------------------------------------
+
+    def _own_write_clean(self) -> bool:
+        """Before a write: whether everything committed elsewhere is already shown."""
+        return self.library.data_version() == self._seen_version
+
+    def _own_write_seen(self, clean: bool) -> None:
+        """After this screen's own write: its commit is no outside change.
+
+        Writes run on the lane's connection, so the UI thread's
+        ``data_version`` moves with them; noting the new version keeps
+        ``watch_database`` from reloading everything after each key.  Only
+        when nothing from outside was pending before the write (``clean``):
+        a change that lands while the write runs is taken for the app's own,
+        as one that lands during a refresh is (``after_refresh``).
+        """
+        if clean:
+            self._seen_version = self.library.data_version()
 
     def refresh_live(self) -> None:
         """During a refresh: recount, and show new articles if the view grew."""
@@ -163,7 +327,6 @@ class ReadingBase(SourcesBase):
         if lst.source_count() != lst.count - len(lst.gone_rows):
             lst.reload(keep=lst.current)
             self._show_source_header()
-            self.status.set_counts(self.counts, lst.count)
 
     def after_refresh(self) -> None:
         """New articles arrived: recount, and reload the list keeping the cursor's article.
@@ -174,7 +337,6 @@ class ReadingBase(SourcesBase):
         self.refresh_counts()
         self.article_list.reload(keep=self.article_list.current)
         self._show_source_header()
-        self.status.set_counts(self.counts, self.article_list.count)
         self._seen_version = self.library.data_version()
 
     def watch_database(self) -> bool:
@@ -183,9 +345,10 @@ class ReadingBase(SourcesBase):
         SQLite's ``data_version`` on the UI thread's connection (a few
         microseconds, no table read) changes when any other connection
         commits, this app's own worker threads included.  While a worker
-        runs nothing is reloaded (a refresh redraws when it ends), and each
-        reload notes the version it saw, so an outside change costs one
-        reload, not one per tick.  Returns whether it reloaded (for tests).
+        runs nothing is reloaded (a refresh redraws when it ends; the lane's
+        own writes are noted as seen when they answer, ``_own_write_seen``),
+        and each reload notes the version it saw, so an outside change costs
+        one reload, not one per tick.  Returns whether it reloaded (for tests).
         """
         if getattr(self.app, "quitting", False):
             return False
@@ -202,12 +365,13 @@ class ReadingBase(SourcesBase):
         article = self.pane.article
         if article is None:
             return
-        try:
-            fresh = self.library.article(article.id)
-        except NotFound:  # removed by the CLI (remove, cleanup)
-            self.close_article()
-            return
-        self.pane.update_header(fresh)
-        note = self.library.note(fresh.id)
-        if not self.notes.dirty and (note.body if note else "") != self.notes.text:
-            self._load_note(fresh)  # written with `gazette note` while shown here
+        article_id = article.id
+
+        def read() -> tuple[Article | None, Note | None]:
+            try:
+                return self.library.article(article_id), self.library.note(article_id)
+            except NotFound:
+                return None, None
+
+        self._note_wanted = article_id
+        self.lane.put(read, lambda outcome: NoteRead(article_id, outcome))

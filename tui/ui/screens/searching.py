@@ -61,7 +61,6 @@ class SearchFlows(SourcesBase):
         )
         self._results_shown = True
         self._show_source_header()
-        self.status.set_counts(self.counts, self.article_list.count)
 
     @on(SearchBar.Cleared)
     def _search_cleared(self, _message: SearchBar.Cleared) -> None:
@@ -99,8 +98,7 @@ class SearchFlows(SourcesBase):
         def saved(name: str | None) -> None:
             if name is None:
                 return
-            self.searches = self.library.saved_searches()
-            self.refresh_counts()
+            self.refresh_counts(with_searches=True)
             self.app.notify(
                 f"Saved the search {safe.clean(name)}: it is listed under Searches.",
                 markup=False,
@@ -161,12 +159,14 @@ class SearchFlows(SourcesBase):
     def _searches_changed(self, search_id: int, *, deleted: bool = False) -> None:
         """Recount; if the changed search is the one shown, show it again (or All).
 
-        The searches are re-read here rather than by the worker: the user
-        just changed one, and the feed list must show the new name or query.
+        The searches are read with the counts rather than by their worker:
+        the user just changed one, and the feed list must show the new name
+        or query.
         """
-        self.searches = self.library.saved_searches()
-        self.refresh_counts()
         key = f"search:{search_id}"
-        if self.source is None or self.source.key != key:
-            return
-        self._show_key(None if deleted else key)
+
+        def show() -> None:
+            if self.source is not None and self.source.key == key:
+                self._show_key(None if deleted else key)
+
+        self.refresh_counts(show, with_searches=True)

@@ -2,37 +2,31 @@
 
 ``SourcesBase`` sits on ``PanesBase``.  A source is a smart view, folder,
 feed, tag or saved search (``FeedList.Source``); showing one lists its
-articles in the order chosen for it and redraws the header.  Counts are
-re-read together so every number on screen changes at once; saved searches
-are full-text counts, so they are counted in a thread worker
-(``SearchCounts``).  Choosing a source while the search box is open ends
-the search, so the search state the box left is reset here too.
+articles in the order chosen for it and publishes the header
+(``list_header``).  Counts are read together, off the UI thread, in the
+screen's lane (``Counted``), and set as one ``tally`` so every number on
+screen changes at once; saved searches are full-text counts, so a worker of
+their own counts them (``SearchCounts``) and the others never wait for
+them.  Choosing a source while the search box is open ends the search, so
+the search state the box left is reset here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from textual import work
-from textual.content import Content
-from textual.message import Message
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui.core import Article, SavedSearch, View, parse_query
+from tui.core import Article, View, parse_query
 from tui.ui import safe
+from tui.ui.screens.answers import Counted, Recount, SearchCounts
 from tui.ui.screens.panes import PanesBase
+from tui.ui.state import Counts, ListHeader
 from tui.ui.widgets.feed_list import Source
 
-__all__ = ["SearchCounts", "SourcesBase"]
-
-
-class SearchCounts(Message):
-    """Saved searches re-counted by a worker (their unread counts for the feed list)."""
-
-    def __init__(self, searches: list[SavedSearch]) -> None:
-        super().__init__()
-        self.searches = searches
+__all__ = ["SourcesBase"]
 
 
 class SourcesBase(PanesBase):
@@ -40,65 +34,85 @@ class SourcesBase(PanesBase):
 
     # -- counts -------------------------------------------------------------------
 
-    def refresh_counts(self) -> None:
-        """Re-read feeds and counts; every count on screen changes together.
+    def refresh_counts(
+        self, then: Callable[[], None] | None = None, *, with_searches: bool = False
+    ) -> None:
+        """Re-read feeds and counts in the lane; every count on screen changes together.
 
-        Saved searches' unread counts are full-text counts (tens of ms each on
-        a large cache), so they are re-counted in a thread worker and drawn
-        when ready; until then the feed list shows the previous numbers.
+        ``then`` runs after they are shown (a flow that selects a feed it
+        just added needs the feed list to hold it).  Saved searches' unread
+        counts are full-text counts (tens of ms each on a large cache), so
+        they are re-counted in a worker of their own and drawn when ready;
+        until then the feed list shows the previous numbers.  ``with_searches``
+        reads them here too: the user just changed one, and the feed list must
+        show its new name or query with the rest.
         """
-        feeds = self.library.feeds()
-        self.feeds = {f.id: f for f in feeds}
-        self.counts = self.library.smart_counts()
-        self.tags = self.library.tags()
-        self._load_feed_list()
-        self.article_list.empty_text = (
-            "No articles here." if feeds else "No feeds yet. Press a to add one."
-        )
-        self._count_searches()
 
-    def _recount_article(self, article: Article) -> None:
-        """One article was read, starred or noted: recount what that can change.
+        def read() -> Counts:
+            lib = self.library
+            searches = tuple(lib.saved_searches()) if with_searches else ()
+            return Counts.read(lib.feeds(), lib.smart_counts(), lib.tags(), searches)
 
-        That is its feed's unread count, the smart views, the tags (when any
-        can be involved) and the saved searches (in the worker), which is
-        what ``refresh_counts`` would change, without re-reading every feed
-        (tens of milliseconds with thousands of feeds, on every article
-        opened).  Anything unexpected falls back to ``refresh_counts``.
+        self.lane.put(read, lambda outcome: Counted(outcome, then, with_searches=with_searches))
+
+    def on_counted(self, message: Counted) -> None:
+        counts = message.outcome.value
+        if counts is None:
+            self.status.flash(f"Counts not updated: {message.outcome.error}")
+        else:
+            self._show_counts(counts, with_searches=message.with_searches)
+        if message.then is not None:
+            message.then()
+
+    def _show_counts(self, counts: Counts, *, with_searches: bool = False) -> None:
+        """A full read of the counts becomes the tally (its saved searches, if read)."""
+        self.tally = counts if with_searches else replace(counts, searches=self.tally.searches)
+        empty = "No articles here." if counts.feeds else "No feeds yet. Press a to add one."
+        if empty != self.article_list.empty_text:
+            self.article_list.empty_text = empty
+            self.article_list.refresh()
+        self._counted()
+
+    def _recount(self, article: Article) -> Callable[[], Recount]:
+        """What to read after ``article`` was read, starred or noted (run in the lane).
+
+        That is its feed's unread count, the smart views and the tags (when
+        any can be involved), which is what a full recount would change,
+        without re-reading every feed (tens of milliseconds with thousands
+        of feeds, on every article opened).  The saved searches follow in
+        their worker once it is shown (``_apply_recount``).
         """
         feed = self.feeds.get(article.feed_id)
+        with_tags = bool(self.tags or article.tags or (feed is not None and feed.tags))
+
+        def read() -> Recount:
+            lib = self.library
+            unread = lib.count_articles(View(feed_id=article.feed_id, unread=True))
+            return Recount(
+                article.feed_id, unread, lib.smart_counts(), lib.tags() if with_tags else None
+            )
+
+        return read
+
+    def _apply_recount(self, recount: Recount) -> None:
+        """Show a recount; a feed not known here (just added elsewhere) means a full one."""
+        feed = self.feeds.get(recount.feed_id)
         if feed is None:
             self.refresh_counts()
             return
-        unread = self.library.count_articles(View(feed_id=feed.id, unread=True))
-        feed = replace(feed, unread=unread)
-        self.feeds[feed.id] = feed
-        self.counts = self.library.smart_counts()
-        if self.tags or article.tags or feed.tags:
-            tags = self.library.tags()
-            if tags != self.tags:
-                self.tags = tags
-                self._load_feed_list()
-                self._count_searches()
-                return
-        if not self.feed_list.update_feed(feed, self.counts):
-            self._load_feed_list()
-            self._count_searches()
-            return
-        current = self.feed_list.current
-        if current is not None and self.source is not None and current.key == self.source.key:
-            self.source = current
-        self._show_source_header()
-        self.status.set_counts(self.counts, self.article_list.count)
-        self._count_searches()
+        tally = self.tally.with_feed(replace(feed, unread=recount.unread), recount.smart)
+        if recount.tags is not None and tuple(recount.tags) != tally.tags:
+            tally = tally.with_tags(recount.tags)
+        self.tally = tally
+        self._counted()
 
-    def _load_feed_list(self) -> None:
-        self.feed_list.load(self.feeds.values(), self.counts, self.tags, self.searches)
+    def _counted(self) -> None:
+        """New counts are shown (the feed list is bound to them): the header follows."""
         current = self.feed_list.current
         if current is not None and self.source is not None and current.key == self.source.key:
             self.source = current
         self._show_source_header()
-        self.status.set_counts(self.counts, self.article_list.count)
+        self._count_searches()
 
     @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False)
     def _count_searches(self) -> None:
@@ -114,9 +128,12 @@ class SourcesBase(PanesBase):
             self.post_message(SearchCounts(searches))
 
     def on_search_counts(self, message: SearchCounts) -> None:
-        if message.searches != self.searches:
-            self.searches = message.searches
-            self._load_feed_list()
+        if tuple(message.searches) != self.searches:
+            self.tally = self.tally.with_searches(message.searches)
+            current = self.feed_list.current
+            if current is not None and self.source is not None and current.key == self.source.key:
+                self.source = current
+            self._show_source_header()
 
     # -- sources ------------------------------------------------------------------
 
@@ -146,7 +163,6 @@ class SourcesBase(PanesBase):
             newest_first = self._order.get(source.key, self.newest_first_default)
             self.article_list.show(source.view, newest_first=newest_first)
         self._show_source_header()
-        self.status.set_counts(self.counts, self.article_list.count)
 
     def _show_key(self, key: str | None) -> None:
         """Move the feed list to a source (All when ``key`` is gone) and show it."""
@@ -163,18 +179,18 @@ class SourcesBase(PanesBase):
         return () if q.error else q.highlight_terms
 
     def _show_source_header(self) -> None:
+        """Publish what the list shows (the header, the banner and "N here" follow)."""
         source = self.source
         lst = self.article_list
         if self._results_shown:
             if lst.notice:
-                title = "Search"
+                self.list_header = ListHeader("Search", lst.count)
             else:
                 order = "best first" if lst.terms else "newest first"
-                title = f"Search · {lst.count} · {order}"
-            self.query_one("#list-title", Static).update(Content(title))
-            self.query_one("#feed-error", Static).display = False
+                self.list_header = ListHeader("Search", lst.count, order)
             return
         if source is None:
+            self.list_header = replace(self.list_header, count=lst.count)
             return
         if lst.searching:
             order = "best first" if lst.terms else "newest first"
@@ -183,19 +199,16 @@ class SourcesBase(PanesBase):
         title = safe.clean(source.title) or "(untitled)"
         if source.kind == "tag":
             title = "#" + title
-        self.query_one("#list-title", Static).update(Content(f"{title} · {lst.count} · {order}"))
-        banner = self.query_one("#feed-error", Static)
-        error = source.error
-        banner.display = bool(error)
-        if error:
-            banner.update(Content(f"! Last refresh failed: {safe.clean(error)}"))
+        self.list_header = ListHeader(title, lst.count, order, source.error)
 
     def feed_removed(self, feed_id: int) -> None:
         """A feed is gone: close its article, rebuild the tree, show All."""
         article = self.pane.article
         if article is not None and article.feed_id == feed_id:
             self.close_article()
-        self.refresh_counts()
+        self.refresh_counts(then=self._show_first)
+
+    def _show_first(self) -> None:
         sources = self.feed_list.sources()
         if sources:
             self.feed_list.select_key(sources[0].key)
@@ -203,9 +216,10 @@ class SourcesBase(PanesBase):
         self.article_list.focus()
 
     def select_feed(self, feed_id: int) -> None:
-        """Move to a feed (after adding it)."""
-        self.refresh_counts()
-        key = f"feed:{feed_id}"
+        """Move to a feed (after adding it), once the feed list holds it."""
+        self.refresh_counts(then=lambda: self._select_key(f"feed:{feed_id}"))
+
+    def _select_key(self, key: str) -> None:
         self.feed_list.select_key(key)
         for source in self.feed_list.sources():
             if source.key == key:

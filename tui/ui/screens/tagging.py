@@ -1,8 +1,8 @@
 """Tag flows: tag the article (t) or the whole view (T), rename and delete a tag.
 
-``TagFlows`` is a layer of ``MainScreen`` on ``SourcesBase``.  The dialogs
+``TagFlows`` is a layer of ``MainScreen`` on ``ReadingBase``.  The dialogs
 call back here after each change so every row marker, the header and the
-counts are redrawn at once.
+counts are redrawn at once (articles are read again in the lane).
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from tui.core import GazetteError, View, plural
 from tui.ui import safe
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.prompt import PromptScreen, change_error
-from tui.ui.screens.sources import SourcesBase
+from tui.ui.screens.reading import ReadingBase
 from tui.ui.screens.tag_editor import TagEditorScreen
 from tui.ui.widgets.feed_list import tag_key
 
 __all__ = ["TagFlows"]
 
 
-class TagFlows(SourcesBase):
+class TagFlows(ReadingBase):
     """t, T, and renaming and deleting tags."""
 
     # -- tags ---------------------------------------------------------------------
@@ -73,11 +73,11 @@ class TagFlows(SourcesBase):
         """Tags changed on these articles: redraw their rows, the header and the counts."""
         lst = self.article_list
         if len(ids) == 1:
-            lst.replace_article(self.library.article(ids[0]))
+            self._reread(ids[0])
         else:
             lst.reload(keep=lst.current)
-        if self.pane.article is not None and self.pane.article.id in set(ids):
-            self.pane.update_header(self.library.article(self.pane.article.id))
+            if self.pane.article is not None and self.pane.article.id in set(ids):
+                self._reread(self.pane.article.id)
         self.refresh_counts()
 
     def rename_tag(self, name: str) -> None:
@@ -120,10 +120,13 @@ class TagFlows(SourcesBase):
     def _tags_renamed(self, old: str, new: str | None) -> None:
         """A tag was renamed (``new``) or deleted: redraw rows, header, counts."""
         was_shown = self.source is not None and self.source.key == tag_key(old)
-        self.refresh_counts()
-        if was_shown:
-            self._show_key(tag_key(new) if new else None)
-        else:
-            self.article_list.reload(keep=self.article_list.current)
-        if self.pane.article is not None:
-            self.pane.update_header(self.library.article(self.pane.article.id))
+
+        def show() -> None:
+            if was_shown:
+                self._show_key(tag_key(new) if new else None)
+            else:
+                self.article_list.reload(keep=self.article_list.current)
+            if self.pane.article is not None:
+                self._reread(self.pane.article.id)
+
+        self.refresh_counts(show)

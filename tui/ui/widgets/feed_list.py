@@ -1,21 +1,20 @@
 """The feed list: smart views, saved searches, tags, folders and feeds with counts.
 
 A ``Tree`` fits: folders fold open and shut, the cursor and mouse work out of
-the box, and labels are ``Text`` (never markup).  Counts are updated in place
-(``set_label``) so a mark-read does not rebuild the tree or lose folds; the
-tree is rebuilt only when the set of feeds or folders changes.
+the box, and labels are ``Text`` (never markup).  What each node stands for
+is built in ``feed_sources`` (pure); this module draws it.
 
-Saved searches and tags are sources too: their articles come from a query
-(``Source.query``, run through ``Library.search``) instead of a ``View``, so
-the article list, counts and keys treat them like any other source.  They sit
-in two foldable sections ("Searches", "Tags") shown only when non-empty.
+The list shows the reader screen's ``Counts`` (a reactive bound with
+``data_bind``): when they change, ``watch_counts`` redraws only what moved.
+Counts are updated in place (``set_label``) so a mark-read does not rebuild
+the tree or lose folds; the tree is rebuilt only when the set of feeds or
+folders changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from operator import attrgetter
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -23,131 +22,16 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.core import Feed, SavedSearch, TagCount, View, folders, format_tag_filter
+from tui.core import Feed, SavedSearch, TagCount, folders
 from tui.ui import safe
+from tui.ui.state import Counts, changed_feeds
+from tui.ui.widgets.feed_sources import SMART, Source, build_sources, tag_key
 
-SECTION_SEARCHES = "section:searches"
-SECTION_TAGS = "section:tags"
-
-
-def tag_key(name: str) -> str:
-    """Feed-list key of a tag: tags match ignoring case, like the core does."""
-    return "tag:" + name.casefold()
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """What a node of the feed list stands for: a view of articles and its name."""
-
-    kind: str  # "smart", "folder", "feed", "search", "tag" or "section"
-    key: str
-    title: str
-    view: View
-    feed: Feed | None = None
-    unread: int = 0
-    #: The search that lists this source's articles (saved searches, tags).
-    query: str | None = None
-    #: Articles in all, when the badge shows it too ("unread/total" for tags).
-    total: int | None = None
-    #: A saved search's id (for rename, edit and delete).
-    search_id: int | None = None
-
-    @property
-    def error(self) -> str | None:
-        return self.feed.error if self.feed else None
-
-
-SMART: tuple[tuple[str, str, View], ...] = (
-    ("all", "All", View()),
-    ("unread", "Unread", View(unread=True)),
-    ("starred", "Starred", View(starred=True)),
-    ("noted", "Noted", View(noted=True)),
-)
-
-
-def build_sources(
-    feeds: Iterable[Feed],
-    counts: dict[str, int],
-    tags: Iterable[TagCount] = (),
-    searches: Iterable[SavedSearch] = (),
-) -> list[tuple[str, Source]]:
-    """(parent key, source) pairs in display order; parents come before children.
-
-    Folder names may nest with "/" ("Tech/Rust"); a folder's count is the sum
-    of the feeds below it.  Which feeds a folder holds and how it is spelled
-    is :mod:`tui.core.folders`' rule (``Tech`` and ``tech`` are one folder),
-    the rule the article list, refresh and ``folder:`` search follow too.
-    Saved searches and tags come after the smart views, each under its section.
-    """
-    out: list[tuple[str, Source]] = [
-        ("", Source("smart", f"smart:{key}", title, view, unread=counts.get(key, 0)))
-        for key, title, view in SMART
-    ]
-    searches = list(searches)
-    if searches:
-        out.append(("", Source("section", SECTION_SEARCHES, "Searches", View())))
-        for s in searches:
-            out.append(
-                (
-                    SECTION_SEARCHES,
-                    Source(
-                        "search",
-                        f"search:{s.id}",
-                        s.name,
-                        View(),
-                        unread=s.unread,
-                        query=s.query,
-                        search_id=s.id,
-                    ),
-                )
-            )
-    tags = list(tags)
-    if tags:
-        out.append(("", Source("section", SECTION_TAGS, "Tags", View())))
-        for t in tags:
-            source = Source(
-                "tag",
-                tag_key(t.name),
-                t.name,
-                View(),
-                unread=t.unread,
-                query=format_tag_filter(t.name),
-            )
-            out.append((SECTION_TAGS, replace(source, total=t.articles)))
-    feeds = list(feeds)
-    shown = folders.spellings(f.folder for f in sorted(feeds, key=attrgetter("id")))
-    # Feeds share a few folders: each distinct folder string is keyed once,
-    # and counts climb the tree once per folder, not once per feed.
-    keys = {folder: folders.key(folder) for folder in {f.folder for f in feeds}}
-    direct: dict[str, int] = {}
-    for f in feeds:
-        direct[keys[f.folder]] = direct.get(keys[f.folder], 0) + f.unread
-    unread = dict.fromkeys(shown, 0)
-    for folder_key, count in direct.items():
-        while folder_key:  # the feeds' folder and every folder above it
-            unread[folder_key] += count
-            folder_key = folder_key.rpartition("/")[0]
-    for folder_key in sorted(shown):
-        path = shown[folder_key]
-        parent, _, name = path.rpartition("/")
-        out.append(
-            (
-                f"folder:{parent}" if parent else "",
-                Source(
-                    "folder", f"folder:{path}", name, View(folder=path), unread=unread[folder_key]
-                ),
-            )
-        )
-    for f in sorted(feeds, key=lambda f: (keys[f.folder], f.title.casefold())):
-        folder_key = keys[f.folder]
-        parent = f"folder:{shown[folder_key]}" if folder_key else ""
-        out.append(
-            (parent, Source("feed", f"feed:{f.id}", f.title, View(feed_id=f.id), f, f.unread))
-        )
-    return out
+__all__ = ["FeedList", "Source", "build_sources", "tag_key"]
 
 
 class FeedList(Tree[Source]):
@@ -184,6 +68,9 @@ class FeedList(Tree[Source]):
         "feed-list--folder",
     }
 
+    counts: reactive[Counts] = reactive(Counts(), init=False, always_update=True)
+    """What the list shows: feeds, smart counts, tags and searches (bound to the screen's)."""
+
     #: The list's width while the line table is built (see ``_build``).
     _build_width: int | None = None
     #: True while ``load`` adds nodes (see ``_invalidate``).
@@ -213,10 +100,26 @@ class FeedList(Tree[Source]):
 
     # -- data ---------------------------------------------------------------
 
+    def watch_counts(self, old: Counts, new: Counts) -> None:
+        """Show new counts: in place when only feeds' numbers moved, else ``load``.
+
+        Why not always ``load``: an article opened, starred or marked read
+        changes one feed, and rebuilding every source of 2,000 feeds for it
+        cost more than the rest of opening the article.
+        """
+        if not new.loaded:
+            return
+        changed = changed_feeds(old, new) if old.loaded else None
+        if changed is not None and all(self.update_feed(f, new.smart) for f in changed):
+            if not changed:
+                self._show_smart(new.smart)
+            return
+        self.load(new.feeds.values(), new.smart, new.tags, new.searches)
+
     def load(
         self,
         feeds: Iterable[Feed],
-        counts: dict[str, int],
+        counts: Mapping[str, int],
         tags: Iterable[TagCount] = (),
         searches: Iterable[SavedSearch] = (),
     ) -> None:
@@ -252,7 +155,7 @@ class FeedList(Tree[Source]):
         self._shape = shape
         self.select_key(current if current in self._by_key else "smart:all")
 
-    def update_feed(self, feed: Feed, counts: dict[str, int]) -> bool:
+    def update_feed(self, feed: Feed, counts: Mapping[str, int]) -> bool:
         """Show one feed's new counts, its folders' and the smart views'.
 
         Why: an article opened, starred or marked read changes only these,
@@ -279,16 +182,25 @@ class FeedList(Tree[Source]):
             if parent.data is not None:
                 changed.append((parent, replace(parent.data, unread=parent.data.unread + delta)))
             parent = parent.parent
+        self._relabel(changed)
+        self._show_smart(counts)
+        return True
+
+    def _show_smart(self, counts: Mapping[str, int]) -> None:
+        """The smart views' counts (starring changes no feed's unread count)."""
+        changed = []
         for key, _title, _view in SMART:
             smart = self._by_key.get(f"smart:{key}")
             if smart is not None and smart.data is not None:
                 changed.append((smart, replace(smart.data, unread=counts.get(key, 0))))
+        self._relabel(changed)
+
+    def _relabel(self, changed: list[tuple[TreeNode[Source], Source]]) -> None:
         for node, source in changed:
             if node.data != source:
                 node.data = source
                 node.set_label(safe.text(source.title))  # drawn by render_label
         self.refresh()
-        return True
 
     def select_key(self, key: str) -> None:
         """Move the cursor to a source by key (opening its folders)."""

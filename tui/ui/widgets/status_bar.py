@@ -2,7 +2,9 @@
 
 It holds numbers only, plus short messages the app writes (never untrusted
 text, which would go through ``safe`` anyway), and renders them as
-``Content`` so nothing in it is ever parsed as markup.
+``Content`` so nothing in it is ever parsed as markup.  The numbers are the
+reader screen's ``Counts`` and ``ListHeader`` (reactives bound with
+``data_bind``), the ones the feed list and the list header show.
 
 It always fits its width (issue 13: at 80 columns "Refreshing 0/7 (x to
 stop)" was cut to "(x to"): the least useful parts go first (the total, the
@@ -14,10 +16,12 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.ui import safe
+from tui.ui.state import Counts, ListHeader
 
 #: Seconds a notice ("No more unread in this view") stays on the line.
 NOTICE_SECONDS = 6.0
@@ -55,10 +59,13 @@ class StatusBar(Static):
     }
     """
 
+    counts: reactive[Counts] = reactive(Counts(), init=False, layout=False, repaint=False)
+    """The smart views' totals (bound to the screen's)."""
+    header: reactive[ListHeader] = reactive(ListHeader(), init=False, layout=False, repaint=False)
+    """The view's size, "N here" (bound to the screen's)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id)
-        self.counts: dict[str, int] = {}
-        self.view_count = 0
         self.refreshing = False
         self.done = 0
         self.total = 0
@@ -71,9 +78,10 @@ class StatusBar(Static):
         self.notice = ""
         self._notice_timer: Timer | None = None
 
-    def set_counts(self, counts: dict[str, int], view_count: int) -> None:
-        self.counts = dict(counts)
-        self.view_count = view_count
+    def watch_counts(self) -> None:
+        self._draw()
+
+    def watch_header(self) -> None:
         self._draw()
 
     def refresh_started(self, total: int, hint: str = "") -> None:
@@ -135,9 +143,9 @@ class StatusBar(Static):
         return line if width is None else cut_at_word(line, width)
 
     def _line(self, dropped: set[str]) -> str:
-        c = self.counts
+        c = self.counts.smart
         parts = [
-            ("here", f"{self.view_count} here"),
+            ("here", f"{self.header.count} here"),
             ("unread", f"{c.get('unread', 0)} unread"),
             ("starred", f"{c.get('starred', 0)} starred"),
             ("noted", f"{c.get('noted', 0)} noted"),
