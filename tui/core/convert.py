@@ -46,7 +46,6 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
 
 from bs4 import (
     BeautifulSoup,
@@ -275,8 +274,6 @@ def _soup(html: str) -> BeautifulSoup:
 
 # ------------------------------------------------------------------------------ URL policy
 
-_LIVE_SCHEMES = urls.LINK_SCHEMES
-_IMAGE_SCHEMES = urls.WEB_SCHEMES
 # Characters that would end or confuse a Markdown link destination; percent-encoding them
 # keeps the URL equivalent.
 _DEST_ESCAPES = str.maketrans(
@@ -297,17 +294,8 @@ def _safe_url(raw: Any, base_url: str | None, schemes: frozenset[str]) -> str | 
     url = clean_url(raw)
     if not url or url.startswith("#"):
         return None
-    try:
-        if base_url:
-            url = urljoin(base_url, url)
-        if url.startswith("//"):
-            url = "https:" + url
-        parts = urlsplit(url)
-    except ValueError:  # e.g. "http://[broken" -> Invalid IPv6 URL
-        return None
-    if not urls.allowed(parts, schemes):
-        return None
-    return url.translate(_DEST_ESCAPES)
+    resolved = urls.resolve(url, base_url, schemes)
+    return None if resolved is None else resolved.translate(_DEST_ESCAPES)
 
 
 # ------------------------------------------------------------------------------ converter
@@ -572,7 +560,7 @@ class _SafeConverter(_Markdownify):
         prefix, suffix, text = chomp(text)
         if not text:
             return ""
-        url = _safe_url(el.get("href"), self.base_url, _LIVE_SCHEMES)
+        url = _safe_url(el.get("href"), self.base_url, urls.LINK_SCHEMES)
         if url is None:
             return f"{prefix}{text}{suffix}"
         # A blank line inside [...] would split the link into two paragraphs of debris.
@@ -599,28 +587,28 @@ class _SafeConverter(_Markdownify):
         picture in ``data-src`` or ``srcset``.
         """
         for name in ("src", "data-src", "data-original", "data-lazy-src"):
-            url = _safe_url(el.get(name), self.base_url, _IMAGE_SCHEMES)
+            url = _safe_url(el.get(name), self.base_url, urls.WEB_SCHEMES)
             if url is not None:
                 return url
         srcset = _attr(el, "srcset").strip()
         if srcset:
             first = srcset.split(",")[0].split()
             if first:
-                return _safe_url(first[0], self.base_url, _IMAGE_SCHEMES)
+                return _safe_url(first[0], self.base_url, urls.WEB_SCHEMES)
         return None
 
     def _convert_media(self, el: Tag, parent_tags: set[str]) -> str:
         """``<video>``/``<audio>`` as a link to the media; their fallback text is dropped."""
         if "_inline" in parent_tags:
             return ""
-        src = _safe_url(el.get("src"), self.base_url, _IMAGE_SCHEMES)
+        src = _safe_url(el.get("src"), self.base_url, urls.WEB_SCHEMES)
         if src is None:
             for source in el.find_all("source"):
-                src = _safe_url(source.get("src"), self.base_url, _IMAGE_SCHEMES)
+                src = _safe_url(source.get("src"), self.base_url, urls.WEB_SCHEMES)
                 if src is not None:
                     break
         label = "Video" if el.name == "video" else "Audio"
-        poster = _safe_url(el.get("poster"), self.base_url, _IMAGE_SCHEMES)
+        poster = _safe_url(el.get("poster"), self.base_url, urls.WEB_SCHEMES)
         if src and poster:
             return f"\n\n[![{label}]({poster})]({src})\n\n"
         if src:

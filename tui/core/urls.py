@@ -14,13 +14,17 @@ for the parser and not a link at all for the converter.  Now:
 * everything else (``javascript:``, ``data:``, ``file:``, relative links, and
   strings that do not parse, such as ``http://[::1``) is none of these.
 
+A link found in a document is judged after it is made absolute
+(:func:`resolve`): joined with the document's base, and a protocol-relative
+``//host/path`` given ``https``.
+
 Pure functions on strings; callers clean untrusted URLs first
 (:func:`tui.core.text.clean_url`).
 """
 
 from __future__ import annotations
 
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 __all__ = [
     "LINK_SCHEMES",
@@ -28,6 +32,7 @@ __all__ = [
     "allowed",
     "is_link",
     "is_web_url",
+    "resolve",
     "split",
 ]
 
@@ -61,3 +66,21 @@ def is_web_url(url: str) -> bool:
 def is_link(url: str) -> bool:
     """A web URL or a ``mailto:`` address: what the reader shows as a live link."""
     return allowed(split(url), LINK_SCHEMES)
+
+
+def resolve(url: str, base: str | None, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
+    """A link found in a document, made absolute, if it then has one of ``schemes``.
+
+    Joined with ``base`` (the document's URL) when there is one; a protocol-relative
+    ``//host/path`` left over takes ``https``, the scheme a reader would want to
+    fetch it with.  None when it does not parse or is not allowed (:func:`allowed`).
+    """
+    try:
+        if base:
+            url = urljoin(base, url)
+        if url.startswith("//"):
+            url = "https:" + url
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[broken" -> Invalid IPv6 URL
+        return None
+    return url if allowed(parts, schemes) else None
