@@ -25,9 +25,11 @@ Why each rule exists (STACK-NOTES pitfalls 1, 4 and 5):
 * A body with no markup at all is plain text, whatever the feed called it (YouTube's
   descriptions): its line breaks are kept as Markdown hard breaks and blank lines as
   paragraphs, where HTML would run it into one paragraph (``_plain_markdown``).
-* The reader shows an image as its alt text, so images glued together in the markup
-  get a space between them, and HTML5 blocks markdownify writes inline (``<figure>``,
-  ``<header>``...) are blocks, so their words do not run into the next block's.
+* HTML5 blocks markdownify writes inline (``<figure>``, ``<header>``...) are blocks, so
+  their words do not run into the next block's.  Images stay where the markup puts
+  them, glued or not: the article pane, which shows an image as its alt text, sets
+  images apart from each other and from words when it renders
+  (``tui.ui.widgets.article_links``), whatever converter version wrote the Markdown.
 * Building and converting a tree costs its size times its depth, and ``html.parser`` nests
   every unclosed tag (``"<x>a<br>b" * 22000`` took 12 s), so the parser flattens anything
   nested deeper than ``_MAX_DEPTH`` into plain text (``_Parser``).
@@ -343,10 +345,6 @@ _BLOCK_TAGS_FOR_FALLBACK = frozenset(
 # Tags that leave a space (a newline in <pre>) in text flattened past _MAX_DEPTH:
 # the blocks above, and the table cells and other blocks that join words.
 _BREAK_TAGS = _BLOCK_TAGS_FOR_FALLBACK | {"address", "caption", "details", "summary", "td", "th"}
-# Elements that show nothing, and elements markdownify passes through untouched (see
-# _glued_to_image).
-_SHOW_NOTHING = _DROP_TAGS | {"source", "track", "wbr"}
-_TRANSPARENT = frozenset({"picture", "span", "font", "center"})
 
 
 def _attr(el: Tag, name: str) -> str:
@@ -421,49 +419,6 @@ def _int_attr(value: Any, default: int) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value)
     return default
-
-
-def _blank(node: Any) -> bool:
-    """Whether a node shows nothing: whitespace, a comment, an element that is dropped."""
-    if isinstance(node, Tag):
-        return node.name in _SHOW_NOTHING or node.has_attr("hidden")
-    return isinstance(node, _NOT_TEXT) or not str(node).strip()
-
-
-def _only_child(tag: Tag) -> Any:
-    """The one child of ``tag`` that shows something, or None if it has none or several."""
-    found = None
-    for child in tag.children:
-        if not _blank(child):
-            if found is not None:
-                return None
-            found = child
-    return found
-
-
-def _picture(node: Any) -> Tag | None:
-    """The image ``node`` is, or holds as a link or wrapper around nothing else."""
-    while isinstance(node, Tag) and (node.name == "a" or node.name in _TRANSPARENT):
-        node = _only_child(node)
-    return node if isinstance(node, Tag) and node.name == "img" else None
-
-
-def _glued_to_image(node: Tag) -> bool:
-    """Whether an image (or a link around only one) follows another with nothing between.
-
-    The reader shows an image as its alt text, so images glued together in the markup
-    (``<img alt="A"><img alt="B">``) would read as one run of words: "AB".  Wrappers
-    around only the image (``<picture>``, ``<span>``) are looked through.
-    """
-    parent = node.parent
-    while (
-        node.previous_sibling is None
-        and node.next_sibling is None
-        and parent is not None
-        and parent.name in _TRANSPARENT
-    ):
-        node, parent = parent, parent.parent
-    return _picture(node.previous_sibling) is not None
 
 
 class _SafeConverter(_Markdownify):
@@ -565,8 +520,6 @@ class _SafeConverter(_Markdownify):
             return f"{prefix}{text}{suffix}"
         # A blank line inside [...] would split the link into two paragraphs of debris.
         text = _NEWLINE_RUN_RE.sub(" ", text)
-        if not prefix and text.startswith("![") and _picture(el) and _glued_to_image(el):
-            prefix = " "
         return f"{prefix}[{text}]({url}){suffix}"
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -576,9 +529,7 @@ class _SafeConverter(_Markdownify):
         url = self._image_url(el)
         if url is None:
             return ""
-        # In a link, the link adds the space (see convert_a).
-        glued = "a" not in parent_tags and _glued_to_image(el)
-        return f"{' ' if glued else ''}![{alt}]({url})"
+        return f"![{alt}]({url})"
 
     def _image_url(self, el: Tag) -> str | None:
         """First usable image URL, including the usual lazy-loading attributes.
