@@ -477,7 +477,7 @@ def test_long_whitespace_runs_are_converted_in_linear_time() -> None:
 def test_pre_stripping_matches_markdownify(text: str) -> None:
     from markdownify import strip_pre
 
-    from tui.core.convert import _strip_pre
+    from tui.core.convert.code import strip_pre as _strip_pre
 
     assert _strip_pre(text) == strip_pre(text)
 
