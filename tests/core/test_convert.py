@@ -477,7 +477,7 @@ def test_long_whitespace_runs_are_converted_in_linear_time() -> None:
 def test_pre_stripping_matches_markdownify(text: str) -> None:
     from markdownify import strip_pre
 
-    from tui.core.convert import _strip_pre
+    from tui.core.convert.code import strip_pre as _strip_pre
 
     assert _strip_pre(text) == strip_pre(text)
 
@@ -606,7 +606,9 @@ def test_images_between_blocks_get_their_own_paragraphs() -> None:
     assert len(paragraphs(md)) == 3
 
 
-def test_glued_linked_and_wrapped_images_are_spaced() -> None:
+def test_images_glued_in_the_markup_stay_where_the_markup_has_them() -> None:
+    # Setting images apart is the article pane's rule, at render time (see
+    # tests/ui/test_links.py: test_the_pane_sets_apart_images_the_converter_wrote_glued).
     html = (
         '<p><a href="https://x.example/1"><img src="https://b.example/a.png" alt="A"></a>'
         '<a href="https://x.example/2"><img src="https://b.example/b.png" alt="B"></a></p>'
@@ -614,13 +616,14 @@ def test_glued_linked_and_wrapped_images_are_spaced() -> None:
         '<span><img src="https://b.example/d.png" alt="D"></span></p>'
     )
     assert paragraphs(html_to_markdown(html)) == [
-        "[![A](https://b.example/a.png)](https://x.example/1) "
+        "[![A](https://b.example/a.png)](https://x.example/1)"
         "[![B](https://b.example/b.png)](https://x.example/2)",
-        "![C](https://b.example/c.png) ![D](https://b.example/d.png)",
+        "![C](https://b.example/c.png)![D](https://b.example/d.png)",
     ]
-    # What the reader shows: the alt texts as words apart.
+    # Each is its own image, inside its own link: nothing of the markup is lost.
     shown = [t.content for t in walk(tokens(html_to_markdown(html))) if t.type == "image"]
     assert shown == ["A", "B", "C", "D"]
+    assert links(html_to_markdown(html)) == ["https://x.example/1", "https://x.example/2"]
 
 
 def test_images_beside_words_stay_inline_and_a_row_stays_a_row() -> None:
@@ -633,8 +636,8 @@ def test_images_beside_words_stay_inline_and_a_row_stays_a_row() -> None:
     )
     assert paragraphs(html_to_markdown(html)) == [
         "I ![love](https://b.example/heart.png) it",
-        # Glued in the markup: a space, so that the alt texts do not run together.
-        "![one](https://b.example/1.png) ![two](https://b.example/2.png)",
+        # Glued in the markup, glued here: the pane sets them apart.
+        "![one](https://b.example/1.png)![two](https://b.example/2.png)",
         "[![Facebook](https://b.example/f.gif)](https://x.example/f)\n"
         "[![Twitter](https://b.example/t.gif)](https://x.example/t)",
     ]

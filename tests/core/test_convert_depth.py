@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from tui.core.convert import _MAX_DEPTH, html_to_markdown
+from tui.core.convert import html_to_markdown
+from tui.core.convert.tree import MAX_DEPTH as _MAX_DEPTH
 
 BASE = "https://example.com/blog/post/"
 

@@ -208,7 +208,7 @@ def test_atom_relative_links_resolve() -> None:
 def test_content_xml_base_is_the_entry_base() -> None:
     entry = load("atom-numist-content-xmlbase.xml").entries[0]
     assert entry.base == "https://numi.st/post/2022/travel-uke/"
-    # Relative URLs in the body are left for convert.py to resolve against base.
+    # Relative URLs in the body are left for tui.core.convert to resolve against base.
     assert entry.content == '<p><img src="IMG_1232.jpeg" /></p>'
 
 

@@ -68,6 +68,33 @@ def test_allowed_takes_split_parts_and_refuses_what_did_not_parse() -> None:
     assert not urls.allowed(parts, urls.WEB_SCHEMES)
 
 
+@pytest.mark.parametrize(
+    ("url", "base", "expected"),
+    [
+        ("/b/c", "https://example.org/a/", "https://example.org/b/c"),
+        ("c", "https://example.org/a/b", "https://example.org/a/c"),
+        ("//cdn.example/x.png", None, "https://cdn.example/x.png"),
+        ("//cdn.example/x.png", "http://example.org/", "http://cdn.example/x.png"),
+        ("https://other.example/", "https://example.org/", "https://other.example/"),
+        ("mailto:ed@example.com", "https://example.org/", "mailto:ed@example.com"),
+        ("/b/c", None, None),  # relative with nothing to join it to
+        ("javascript:alert(1)", "https://example.org/", None),
+        ("http:no-host", None, None),
+        ("http://[::1", None, None),  # does not parse
+        ("x", "http://[::1", None),  # nor does the base
+    ],
+)
+def test_resolve_makes_links_absolute_then_judges_them(
+    url: str, base: str | None, expected: str | None
+) -> None:
+    assert urls.resolve(url, base) == expected
+
+
+def test_resolve_takes_the_schemes_to_allow() -> None:
+    assert urls.resolve("mailto:ed@example.com", None, urls.WEB_SCHEMES) is None
+    assert urls.resolve("//cdn.example/x", None, urls.WEB_SCHEMES) == "https://cdn.example/x"
+
+
 def _article_link(url: str) -> str | None:
     item = f"<item><title>t</title><link>{escape(url)}</link></item>"
     body = f"<rss version='2.0'><channel><title>T</title>{item}</channel></rss>"

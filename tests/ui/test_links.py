@@ -5,6 +5,7 @@ with no browser, a graphical browser or a terminal browser (suspending the app).
 
 from __future__ import annotations
 
+import re
 import signal
 import stat
 import time
@@ -19,11 +20,12 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from tui.config import Config
+from tui.core.convert import html_to_markdown
 from tui.core.library import Library
 from tui.ui import browser
 from tui.ui.app import GazetteApp
 from tui.ui.screens.prompt import PromptScreen
-from tui.ui.widgets.article_links import ellipsize_middle, fold_url
+from tui.ui.widgets.article_links import ellipsize_middle, fold_url, numbered_parser
 
 NOW = 1_710_979_200
 ARTICLE_URL = (
@@ -144,6 +146,60 @@ async def test_adjacent_images_are_on_their_own_lines_and_apart_from_words(
         shown = article_lines(app)
         assert "🖼  First[1]" in shown and "🖼  Second[2]" in shown
         assert any("A picture 🖼  Third[7] glued." in line for line in shown)
+
+
+def shown(md: str, numbers: dict[str, int] | None = None) -> list[str]:
+    """Each paragraph as the pane's parser lays it out: "🖼" and the alt text for an
+    image, a newline for a line break, link marks gone, link numbers kept."""
+    parser = numbered_parser(numbers or {})
+    out: list[str] = []
+    for token in parser.parse(md):
+        if token.type == "inline":
+            parts = {"image": "🖼", "softbreak": " ", "hardbreak": "\n"}
+            out.append(
+                "".join(
+                    parts.get(t.type, "") + (t.content if t.type in ("text", "image") else "")
+                    for t in token.children or ()
+                )
+            )
+    return out
+
+
+def test_the_pane_sets_apart_images_the_converter_wrote_glued() -> None:
+    # Linked thumbnails glued together, then images inside <picture> and <span>.
+    html = (
+        '<p><a href="https://x.example/1"><img src="https://b.example/a.png" alt="A"></a>'
+        '<a href="https://x.example/2"><img src="https://b.example/b.png" alt="B"></a></p>'
+        '<p><picture><source srcset="x"><img src="https://b.example/c.png" alt="C"></picture>'
+        '<span><img src="https://b.example/d.png" alt="D"></span></p>'
+        '<p>I<img src="https://b.example/h.png" alt="love">it, see'
+        '<a href="https://x.example/3"><img src="https://b.example/e.png" alt="E"></a></p>'
+    )
+    md = html_to_markdown(html)
+    assert shown(md) == ["🖼A 🖼B", "🖼C\n🖼D", "I 🖼love it, see 🖼E"]
+    numbers = {url: n for n, url in enumerate(re.findall(r"\]\(([^)]+)\)", md), 1)}
+    assert shown(md, numbers)[0] == "🖼A[1][2] 🖼B[3][4]"
+
+
+@pytest.mark.parametrize(
+    ("md", "expected"),
+    [
+        # What converters before this rule moved to the pane stored: spaced already.
+        (
+            "[![A](https://a.example/a)](https://x.example/1) "
+            "[![B](https://a.example/b)](https://x.example/2)",
+            "🖼A 🖼B",
+        ),
+        ("![C](https://a.example/c) ![D](https://a.example/d)", "🖼C\n🖼D"),
+        # And what older ones stored before that: glued.
+        ("![C](https://a.example/c)![D](https://a.example/d)", "🖼C\n🖼D"),
+        # Words and links of words touching an image.
+        ("I![love](https://a.example/h)it", "I 🖼love it"),
+        ("![A](https://a.example/a)[see](https://x.example/1)", "🖼A see"),
+    ],
+)
+def test_stored_markdown_of_any_version_reads_the_same(md: str, expected: str) -> None:
+    assert shown(md) == [expected]
 
 
 async def test_an_article_without_links_has_no_list(links_library: Any) -> None:

@@ -14,6 +14,10 @@ for the parser and not a link at all for the converter.  Now:
 * everything else (``javascript:``, ``data:``, ``file:``, relative links, and
   strings that do not parse, such as ``http://[::1``) is none of these.
 
+A link found in a document is judged after it is made absolute
+(:func:`resolve`): joined with the document's base, and a protocol-relative
+``//host/path`` given ``https``.
+
 What a user types, or a page announces, as a feed address is made fetchable
 here too (:func:`normalise_url`: ``feed:`` URLs, bare host names, local
 paths), and :func:`target_kind` says whether the result is fetched over HTTP
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 __all__ = [
     "LINK_SCHEMES",
@@ -37,6 +41,7 @@ __all__ = [
     "is_link",
     "is_web_url",
     "normalise_url",
+    "resolve",
     "split",
     "target_kind",
 ]
@@ -71,6 +76,24 @@ def is_web_url(url: str) -> bool:
 def is_link(url: str) -> bool:
     """A web URL or a ``mailto:`` address: what the reader shows as a live link."""
     return allowed(split(url), LINK_SCHEMES)
+
+
+def resolve(url: str, base: str | None, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
+    """A link found in a document, made absolute, if it then has one of ``schemes``.
+
+    Joined with ``base`` (the document's URL) when there is one; a protocol-relative
+    ``//host/path`` left over takes ``https``, the scheme a reader would want to
+    fetch it with.  None when it does not parse or is not allowed (:func:`allowed`).
+    """
+    try:
+        if base:
+            url = urljoin(base, url)
+        if url.startswith("//"):
+            url = "https:" + url
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[broken" -> Invalid IPv6 URL
+        return None
+    return url if allowed(parts, schemes) else None
 
 
 # -- feed addresses -------------------------------------------------------------

@@ -4,7 +4,7 @@ Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
 
 * feedparser runs with ``sanitize_html=False`` and
   ``resolve_relative_uris=False``.  Sanitising and link resolution happen once,
-  in ``convert.py``, against :attr:`ParsedEntry.base`; feedparser's own pass
+  in :mod:`tui.core.convert`, against :attr:`ParsedEntry.base`; feedparser's own pass
   makes parsing 1.7-5x slower (measured on the corpus) and would be redone.
 * feedparser is NOT given the document URL (``content-location``): with it,
   it "resolves" every permalink guid and Atom id as a relative URL

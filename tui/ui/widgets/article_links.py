@@ -15,10 +15,14 @@ body worker) so chunks mounted one by one agree.  Only links that may open
 (:func:`tui.core.urls.is_link`: web and mail links) are numbered; an image with a web
 address counts as a link too, since its picture cannot be shown here.
 
-Images are also kept apart: Textual draws an image as ``🖼  alt`` with no
-space around it, so two images in a row, or an image and the next word,
-ran together.  The rule puts adjacent images on their own lines and a
-space between an image and the text touching it.
+Images are also kept apart, here and only here: Textual draws an image as
+``🖼  alt`` with no space around it, so two images in a row, or an image and
+the next word, ran together.  The rule puts adjacent images on their own
+lines and a space between an image and the text touching it; a link around
+only an image (a linked thumbnail) is set apart from what comes before it
+the same way.  The converter leaves images where the markup has them: the
+gluing is a matter of showing images as words, and doing it at render time
+also covers Markdown that older versions stored.
 """
 
 from __future__ import annotations
@@ -88,9 +92,22 @@ def _starts_word(token: Token) -> bool:
     return token.type not in ("softbreak", "hardbreak") and not token.type.endswith("_close")
 
 
-def _glued(out: list[Token], token: Token, after_image: bool) -> bool:
-    """Whether ``token`` would touch an image: an image after a word, a word after one."""
-    if token.type == "image":
+def _opens_picture(children: list[Token], i: int) -> bool:
+    """Whether ``children[i]`` is an image, or opens a link that holds only an image."""
+    kind = children[i].type
+    if kind == "image":
+        return True
+    return (
+        kind == "link_open"
+        and i + 2 < len(children)
+        and children[i + 1].type == "image"
+        and children[i + 2].type == "link_close"
+    )
+
+
+def _glued(out: list[Token], token: Token, picture: bool, after_image: bool) -> bool:
+    """Whether ``token`` would touch an image: a picture after a word, a word after one."""
+    if picture:
         return bool(out) and not _ends_open(out[-1])
     return after_image and _starts_word(token)
 
@@ -101,14 +118,14 @@ def _number_inline(children: list[Token], numbers: Mapping[str, int]) -> list[To
     out: list[Token] = []
     pending: list[str] = []  # the numbers of the links open around this point
     after_image = False  # the last thing written was an image (and its number)
-    for child in children:
+    for i, child in enumerate(children):
         kind = child.type
         blank = kind == "softbreak" or (kind == "text" and not child.content.strip())
         if kind == "image" and after_image:  # one image a line
             while out and out[-1].type in ("text", "softbreak") and not out[-1].content.strip():
                 out.pop()
             out.append(token_cls("hardbreak", "br", 0))
-        elif _glued(out, child, after_image):
+        elif _glued(out, child, _opens_picture(children, i), after_image):
             out.append(_text(token_cls, " "))
         out.append(child)
         url = _href(child)
