@@ -7,13 +7,12 @@ the store files anything.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core import folders, opml
 from tui.core.errors import InputError
+from tui.core.export.files import atomic_write
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import locate
 from tui.core.models import Feed, ImportReport
@@ -118,19 +117,15 @@ class FeedsMixin(LibraryBase):
     def export_opml(self, path: str | Path) -> int:
         """Write every subscription to an OPML file; returns how many feeds it holds.
 
-        Written to a temporary file beside it and then renamed over it, so a
-        full disk or a crash never leaves a half-written file in place of a
-        good one.  Errors are one-line InputErrors naming the file.
+        Written the way export writes its files (:func:`atomic_write`: a
+        temporary file beside it, then renamed over it), so a full disk or a
+        crash never leaves a half-written file in place of a good one.  Errors
+        are one-line InputErrors naming the file.
         """
         path = Path(path)
         feeds = self.store.feeds()
-        text = self._opml_text(feeds)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            atomic_write(path, self._opml_text(feeds))
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
             raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         return len(feeds)

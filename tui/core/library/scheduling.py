@@ -25,14 +25,17 @@ class ScheduleMixin(LibraryBase):
         """Save a feed's own settings; returns the feed as it now reads.
 
         A title replaces the feed's own everywhere until it is cleared (None),
-        and refreshes do not overwrite it.
+        and refreshes do not overwrite it.  A number the stored settings would
+        not read back (:meth:`FeedSettings.from_json` is the one rule: a whole
+        number of at least 0) is refused rather than silently dropped.
         """
-        for name in ("refresh_minutes", "keep_read_days", "max_per_feed"):
-            value = getattr(settings, name)
-            if value is not None and (isinstance(value, bool) or value < 0):
+        changes = settings.json_changes()
+        kept = schedule.FeedSettings.from_json(changes).json_changes()
+        for name, value in changes.items():
+            if value is not None and kept[name] != value:
                 raise InputError(f"{name}: must be a whole number of at least 0")
         title = (settings.title or "").strip() or None
-        self.store.update_feed_settings(feed_id, settings.json_changes(), title=title)
+        self.store.update_feed_settings(feed_id, changes, title=title)
         return self.store.feed(feed_id)
 
     def due_feeds(self, default_interval_minutes: int, *, now: int | None = None) -> list[int]:
@@ -69,8 +72,6 @@ class ScheduleMixin(LibraryBase):
         ids = self.store.cleanup_candidates(
             older_than=rule.older_than, max_per_feed=rule.max_per_feed
         )
-        if not own:
-            return sorted(set(ids))
         by_own = [
             i
             for feed_id, r in own.items()
@@ -78,5 +79,6 @@ class ScheduleMixin(LibraryBase):
                 older_than=r.older_than, max_per_feed=r.max_per_feed, feed_id=feed_id
             )
         ]
-        feed_of = self.store.article_feed_ids(sorted(set(ids)))
+        # Which feed each candidate is in matters only to feeds with rules of their own.
+        feed_of = self.store.article_feed_ids(ids) if own else {}
         return decide.retained_away(ids, feed_of, by_own, own)
