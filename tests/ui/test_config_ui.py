@@ -15,8 +15,8 @@ from textual.widgets import Input, Static
 
 from tui import cli
 from tui.config import Config, ReadingConfig
+from tui.core import FeedSettings
 from tui.core.models import View
-from tui.core.refresh.schedule import FeedSettings
 from tui.ui.app import GazetteApp
 from tui.ui.keys import known_binding_ids
 from tui.ui.screens.feed_settings import FeedSettingsScreen, parse_count

@@ -28,10 +28,6 @@ from typing import Any
 
 from tui.core.models import NOT_BEFORE, settings_count
 
-# Re-exported while Library still names it schedule.FeedSettings: the record
-# lives in models, where storage and the front ends read it too.
-from tui.core.models import FeedSettings as FeedSettings
-
 #: Auto-refresh never fetches one feed more often than this, whatever the settings say.
 MIN_INTERVAL_S = 60
 #: A server cannot push the next fetch further out than this (a bogus

@@ -1,0 +1,42 @@
+"""Library: the one facade the command line and the UI call.
+
+Verbs here combine the pure pieces (fetch, parse, convert, opml, export) with
+the store.  ``Library`` keeps one flat API, assembled from a part per domain
+(the way ``Store`` is), so that a verb is changed in one small module and
+callers never learn which part answers:
+
+* :mod:`.base`: one Store per thread (``release_thread``), the clock
+* :mod:`.fetching`: fetch settings, discovery and the pipeline over HTTP;
+  the facade's only imports of the network and the refresh pipeline
+* :mod:`.feeds`: feeds, folders, unsubscribing, OPML in and out
+* :mod:`.refreshing`: discovery, adding a feed, refreshing
+* :mod:`.articles`: views, pages, counts, ids, one article and its Markdown,
+  read and starred
+* :mod:`.notes`: notes and their export
+* :mod:`.tags`, :mod:`.search`: tags; searches and saved searches
+* :mod:`.scheduling`: per-feed settings, what is due, what cleanup removes
+
+A Library may be used from several threads: each thread gets its own SQLite
+connection.  ``refresh`` runs its own event loop, so the UI calls it from a
+thread worker and gets progress through a callback.  No SQL is written here:
+it all lives in :mod:`tui.core.storage`.
+"""
+
+from __future__ import annotations
+
+from tui.core.library.articles import ArticlesMixin
+from tui.core.library.feeds import FeedsMixin
+from tui.core.library.fetching import FetchSettings, Progress
+from tui.core.library.notes import NotesMixin
+from tui.core.library.refreshing import RefreshMixin
+from tui.core.library.scheduling import ScheduleMixin
+from tui.core.library.search import SearchMixin
+from tui.core.library.tags import TagsMixin
+
+__all__ = ["FetchSettings", "Library", "Progress"]
+
+
+class Library(
+    FeedsMixin, RefreshMixin, NotesMixin, ArticlesMixin, TagsMixin, SearchMixin, ScheduleMixin
+):
+    """Everything Gazette can do to a cache, by verb."""

@@ -1,0 +1,110 @@
+"""How the facade reaches the network: fetch settings, where a feed lives,
+discovery, and the refresh pipeline over HTTP.
+
+The one part of the facade that imports :mod:`tui.core.fetch` and
+:mod:`tui.core.refresh.pipeline` (an import-linter contract holds the others
+to it), so the verbs do not depend on how fetching is built.  httpx and
+feedparser load only when something is fetched or parsed: the reader's first
+screen needs neither (see the startup benchmark), so ``tui.core.fetch`` is
+imported inside the functions that fetch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.models import FetchResult
+from tui.core.refresh.pipeline import Progress, Refresher, Source, http_source
+from tui.core.storage import Store
+
+if TYPE_CHECKING:
+    from tui.core.fetch.client import Fetcher
+
+__all__ = ["FetchSettings", "Progress", "discover", "locate", "refresher"]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Politeness and safety limits for fetching (configurable later)."""
+
+    max_connections: int = 8
+    per_host: int = 2
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_redirects: int = 5
+    max_bytes: int = 20 * 1024 * 1024
+    user_agent: str | None = None
+
+    def fetcher(self) -> Fetcher:
+        from tui.core.fetch.client import Fetcher
+
+        return Fetcher(
+            max_connections=self.max_connections,
+            per_host=self.per_host,
+            connect_timeout=self.connect_timeout,
+            total_timeout=self.total_timeout,
+            max_redirects=self.max_redirects,
+            max_bytes=self.max_bytes,
+            user_agent=self.user_agent,
+        )
+
+
+def locate(url: str) -> str:
+    """A feed address as stored: URLs normalised, local paths made absolute,
+    so that a refresh from another directory still finds the file."""
+    from tui.core.urls import normalise_url
+
+    url = normalise_url(url)
+    if "://" in url:
+        return url
+    return str(Path(url).expanduser().resolve())
+
+
+def discover(settings: FetchSettings, url: str) -> tuple[list[str], FetchResult | None]:
+    """Feed URLs reachable from ``url`` (see :func:`tui.core.fetch.discovery.discover`),
+    and the document fetched when ``url`` itself is a feed (then the one URL
+    found is that feed's), so that subscribing to it need not download it again."""
+    from tui.core.fetch.discovery import discover as find_feeds
+
+    document: FetchResult | None = None
+
+    def keep(result: FetchResult) -> None:
+        nonlocal document
+        document = result
+
+    async def run() -> list[str]:
+        async with settings.fetcher() as fetcher:
+            return await find_feeds(fetcher, url, on_feed=keep)
+
+    found = asyncio.run(run())
+    return found, document
+
+
+def refresher(
+    store: Store,
+    settings: FetchSettings,
+    *,
+    now: Callable[[], int],
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    fetched: dict[str, FetchResult] | None = None,
+) -> Refresher:
+    """A pipeline over ``store``, feeds fetched over HTTP (``fetched``: documents
+    already downloaded, by URL, used instead of fetching them again)."""
+
+    def source(n: int) -> contextlib.AbstractAsyncContextManager[Source]:
+        return http_source(
+            settings.fetcher,
+            n,
+            max_connections=settings.max_connections,
+            stop=stop,
+            fetched=fetched,
+        )
+
+    return Refresher(store, source, now=now, progress=progress, stop=stop)
