@@ -50,26 +50,14 @@ from tui.core import Article, highlight_spans, urls
 from tui.ui import safe
 from tui.ui.widgets.article_header import BodyMatch, Fitted
 from tui.ui.widgets.article_links import Link, numbered_parser
-from tui.ui.widgets.article_markdown import (
-    BLOCKS_PER_CHUNK,
-    plain_text,
-    prepare_body,
-    split_markdown,
-)
+from tui.ui.widgets.article_markdown import plain_text, prepare_body, split_markdown
 from tui.ui.widgets.article_quoting import PaneQuoting
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
-__all__ = [
-    "BLOCKS_PER_CHUNK",
-    "ArticlePane",
-    "BodyMatch",
-    "Fitted",
-    "plain_text",
-    "prepare_body",
-    "split_markdown",
-]
+#: The Markdown helpers and ``BodyMatch`` moved with their layers; importable here still.
+__all__ = ["ArticlePane", "BodyMatch", "plain_text", "prepare_body", "split_markdown"]
 
 
 class ArticlePane(PaneQuoting):

@@ -32,23 +32,12 @@ from textual.containers import Horizontal
 
 from tui.ui.safe import clean, clean_block
 from tui.ui.widgets.note_text import note_age, quote_block
-from tui.ui.widgets.notes_autosave import (
-    AUTOSAVE_DELAY,
-    NotesAutosave,
-    SaveNote,
-    Schedule,
-)
+from tui.ui.widgets.notes_autosave import AUTOSAVE_DELAY, NotesAutosave
 from tui.ui.widgets.notes_autosave import Saved as _Saved
 from tui.ui.widgets.notes_editor import AGE_EVERY
 
-__all__ = [
-    "AUTOSAVE_DELAY",
-    "NotesPanel",
-    "SaveNote",
-    "Schedule",
-    "note_age",
-    "quote_block",
-]
+#: ``AUTOSAVE_DELAY`` and the note's words moved with their layers; importable here still.
+__all__ = ["AUTOSAVE_DELAY", "NotesPanel", "note_age", "quote_block"]
 
 
 class NotesPanel(NotesAutosave):
