@@ -11,11 +11,11 @@ import pytest
 from builders import rss
 from feedserver import FeedServer
 
+from tui.core import FeedSettings
 from tui.core.errors import InputError
 from tui.core.library import FetchSettings, Library
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import discover
-from tui.core import FeedSettings
 
 
 @pytest.fixture

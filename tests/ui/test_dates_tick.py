@@ -19,7 +19,7 @@ from textual.geometry import Region
 from tui.core.library import Library
 from tui.core.models import View
 from tui.ui.app import GazetteApp
-from tui.ui.widgets import article_list as article_list_module
+from tui.ui.widgets import article_rows
 from tui.ui.widgets.article_list import ArticleList, relative_date
 
 WIDE = (160, 45)
@@ -84,7 +84,7 @@ async def test_date_repaints_when_the_timer_ticks(library: Library) -> None:
 async def test_the_interval_timer_repaints_by_itself(
     library: Library, monkeypatch: pytest.MonkeyPatch, ui: Any
 ) -> None:
-    monkeypatch.setattr(article_list_module, "DATES_EVERY", 0.02)
+    monkeypatch.setattr(article_rows, "DATES_EVERY", 0.02)
     clock = Clock(newest_published(library) + 5 * 60 + 1)
     app = make(library, clock)
     async with app.run_test(size=WIDE) as pilot:

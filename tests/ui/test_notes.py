@@ -8,6 +8,7 @@ what is still in the editor after something went wrong.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from textual.widgets import TextArea
 
 from tui.core.errors import StoreError
 from tui.core.library import Library
+from tui.ui.widgets.note_text import error_line
 from tui.ui.widgets.notes import AUTOSAVE_DELAY, NotesPanel
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -41,15 +43,55 @@ class Recorder:
         self.calls.append((article_id, body))
 
 
+class Call:
+    """One autosave the panel scheduled: fired by the test, or stopped by the panel."""
+
+    def __init__(self, delay: float, callback: Callable[[], None]) -> None:
+        self.delay = delay
+        self.callback = callback
+        self.stopped = False
+        self.fired = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class Timers:
+    """The panel's ``schedule`` seam: autosaves run when the test fires them, not by time."""
+
+    def __init__(self) -> None:
+        self.scheduled: list[Call] = []
+
+    def __call__(self, delay: float, callback: Callable[[], None]) -> Call:
+        call = Call(delay, callback)
+        self.scheduled.append(call)
+        return call
+
+    @property
+    def pending(self) -> list[Call]:
+        """Scheduled autosaves that are neither stopped nor fired."""
+        return [c for c in self.scheduled if not c.stopped and not c.fired]
+
+    def fire(self) -> None:
+        """The delay is up: run the one pending autosave, as the timer would."""
+        (call,) = self.pending
+        call.fired = True
+        call.callback()
+
+
 class Host(App[None]):
-    def __init__(self, save: Any, delay: float = AUTOSAVE_DELAY) -> None:
+    def __init__(
+        self, save: Any, delay: float = AUTOSAVE_DELAY, schedule: Timers | None = None
+    ) -> None:
         super().__init__()
         self.save = save
         self.delay = delay
+        self.schedule = schedule
         self.saved: list[int] = []
+        self.saved_event = asyncio.Event()
 
     def compose(self) -> ComposeResult:
-        yield NotesPanel(self.save, autosave_delay=self.delay, id="notes")
+        yield NotesPanel(self.save, autosave_delay=self.delay, schedule=self.schedule, id="notes")
 
     @property
     def panel(self) -> NotesPanel:
@@ -57,6 +99,7 @@ class Host(App[None]):
 
     def on_notes_panel_saved(self, message: NotesPanel.Saved) -> None:
         self.saved.append(message.article_id)
+        self.saved_event.set()
 
 
 async def type_text(pilot: Any, panel: NotesPanel, text: str, *, keys: bool = False) -> None:
@@ -71,47 +114,65 @@ async def type_text(pilot: Any, panel: NotesPanel, text: str, *, keys: bool = Fa
 
 
 async def test_autosave_after_idle_once() -> None:
-    save = Recorder()
-    app = Host(save)
+    save, timers = Recorder(), Timers()
+    app = Host(save, schedule=timers)
     async with app.run_test() as pilot:
         app.panel.load(1, "")
         await type_text(pilot, app.panel, "hello", keys=True)
         assert save.calls == []
-        assert app.panel.dirty
-        await pilot.pause(0.8)
-        assert save.calls == []  # not yet: the delay is about a second
-        await pilot.pause(0.4)
+        assert app.panel.dirty and app.panel.autosave_pending
+        # One save waits, a second (AUTOSAVE_DELAY) after the last key.
+        assert [call.delay for call in timers.pending] == [AUTOSAVE_DELAY]
+        timers.fire()
         assert save.calls == [(1, "hello")]
+        await pilot.pause()
         assert app.saved == [1]
         assert not app.panel.dirty
-        await pilot.pause(0.1)
-        assert save.calls == [(1, "hello")]  # once, not again
+        assert not app.panel.autosave_pending and timers.pending == []  # once, not again
+
+
+async def test_autosave_runs_on_its_own_timer() -> None:
+    """Without the seam the panel's own Textual timer saves (waited for by message)."""
+    save = Recorder()
+    app = Host(save, delay=0.05)
+    async with app.run_test():
+        app.panel.load(1, "")
+        app.panel.focus_editor()
+        app.panel.query_one(TextArea).insert("hello")
+        assert save.calls == []
+        await asyncio.wait_for(app.saved_event.wait(), timeout=10)
+        assert save.calls == [(1, "hello")]
+        assert not app.panel.dirty and not app.panel.autosave_pending
 
 
 async def test_typing_pushes_autosave_back() -> None:
-    save = Recorder()
-    app = Host(save, delay=0.3)
+    save, timers = Recorder(), Timers()
+    app = Host(save, schedule=timers)
     async with app.run_test() as pilot:
         app.panel.load(1, "")
         await type_text(pilot, app.panel, "ab", keys=True)
-        await pilot.pause(0.2)
+        (waiting,) = timers.pending
         await pilot.press("c")
-        await pilot.pause(0.2)
-        assert save.calls == []  # 0.4 s since the first key, but only 0.2 s idle
-        await pilot.pause(0.25)
+        await pilot.pause()
+        assert waiting.stopped  # the key called off the save that was waiting...
+        assert len(timers.pending) == 1  # ...and the wait starts again from it
+        assert save.calls == []
+        timers.fire()
         assert save.calls == [(1, "abc")]
 
 
 async def test_flush_saves_immediately() -> None:
-    save = Recorder()
-    app = Host(save, delay=0.2)
+    save, timers = Recorder(), Timers()
+    app = Host(save, schedule=timers)
     async with app.run_test() as pilot:
         app.panel.load(7, "old")
         await type_text(pilot, app.panel, "!")
+        assert app.panel.autosave_pending
         assert app.panel.flush() is True
         assert save.calls == [(7, "!old")]
         assert app.panel.flush() is True  # nothing dirty: no second save
-        await pilot.pause(0.3)  # the autosave timer was cancelled by the flush
+        # The flush called off the autosave: nothing is left to save later.
+        assert not app.panel.autosave_pending and timers.pending == []
         assert save.calls == [(7, "!old")]
 
 
@@ -130,16 +191,18 @@ async def test_load_flushes_previous_article() -> None:
 
 
 async def test_load_does_not_save() -> None:
-    save = Recorder()
-    app = Host(save, delay=0.2)
+    save, timers = Recorder(), Timers()
+    app = Host(save, schedule=timers)
     async with app.run_test() as pilot:
         app.panel.load(1, "stored note")
         await pilot.pause()
         app.panel.load(2, "other note")
-        await pilot.pause(0.35)
+        await pilot.pause()
+        assert not app.panel.autosave_pending  # loading schedules no save
         assert app.panel.flush() is True
         app.panel.load(None, "")
-        await pilot.pause(0.35)
+        await pilot.pause()
+        assert timers.scheduled == []
         assert save.calls == []
         editor = app.panel.query_one(TextArea)
         assert editor.disabled and editor.text == ""
@@ -147,13 +210,13 @@ async def test_load_does_not_save() -> None:
 
 
 async def test_failed_save_keeps_text_and_retries() -> None:
-    save = Recorder()
+    save, timers = Recorder(), Timers()
     save.fail = True
-    app = Host(save, delay=0.2)
+    app = Host(save, schedule=timers)
     async with app.run_test() as pilot:
         app.panel.load(1, "")
         await type_text(pilot, app.panel, "precious")
-        await pilot.pause(0.35)  # autosave fails
+        timers.fire()  # autosave fails
         assert save.calls == []
         assert app.panel.text == "precious" and app.panel.dirty
         assert "database is locked" in app.panel.error
@@ -221,11 +284,12 @@ async def test_saves_into_real_library(tmp_path: Path) -> None:
     library = Library(tmp_path / "gazette.db")
     await asyncio.to_thread(library.add_feed, str(feed))  # add_feed runs its own loop
     first, second = (a.id for a in library.articles())
-    app = Host(library.set_note, delay=0.2)
+    timers = Timers()
+    app = Host(library.set_note, schedule=timers)
     async with app.run_test() as pilot:
         app.panel.load(first, "")
         await type_text(pilot, app.panel, "# idea")
-        await pilot.pause(0.35)
+        timers.fire()
         note = library.note(first)
         assert note is not None and note.body == "# idea"
         await pilot.press("!")
@@ -235,3 +299,13 @@ async def test_saves_into_real_library(tmp_path: Path) -> None:
         assert library.note(second) is None
         await pilot.pause()
         assert app.saved == [first, first]
+
+
+def test_error_line_is_one_clean_line_saying_why() -> None:
+    """A library error is shown as its message; anything else names its type too."""
+    assert error_line(StoreError("gazette.db: database is locked")) == (
+        "Note not saved (gazette.db: database is locked); your text is kept and will be retried."
+    )
+    line = error_line(OSError("disk\x1b[31m full\nreally"))
+    assert line.startswith("Note not saved (OSError: disk")
+    assert "\x1b" not in line and "\n" not in line

@@ -1,0 +1,98 @@
+"""Moving through the article list: the cursor, its keys, and keeping its row in view.
+
+``ListCursor`` is the top layer of ``ArticleList`` under the widget itself
+(``widgets/article_list.py`` says how the layers stack).  Moving the cursor
+repaints only the two rows whose highlight changed, unless the list has to
+scroll; a reload keeps the article the user was on under the cursor.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from tui.core import Article
+from tui.ui.widgets.article_rows import ListRows
+
+__all__ = ["ListCursor"]
+
+
+class ListCursor(ListRows):
+    """j/k, page up/down, home/end; ``move_to``, ``select`` and ``reload``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down", tooltip="Next article"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up", tooltip="Previous article"),
+        Binding(
+            "pagedown", "page(1)", "Page down", show=False, id="list.page_down", tooltip="Page down"
+        ),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up", tooltip="Page up"),
+        Binding("home", "jump(0)", "First", show=False, id="list.home", tooltip="First article"),
+        Binding("end", "jump(-1)", "Last", show=False, id="list.end", tooltip="Last article"),
+    ]
+
+    def move_to(self, index: int, *, force: bool = False) -> None:
+        """Put the cursor on a row (clamped) and scroll it into view."""
+        index = max(0, min(index, self.count - 1)) if self.count else 0
+        if index == self.cursor and not force:
+            return
+        previous, self.cursor = self.cursor, index
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if height <= 0:  # hidden (narrow layout while reading): scroll when shown
+            self.refresh()
+        elif index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+            self.refresh()
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+            self.refresh()
+        elif force:
+            self.refresh()
+        else:  # only the two rows whose highlight changed
+            self.refresh_line(previous)
+            self.refresh_line(index)
+
+    def on_resize(self) -> None:
+        """Shown again (or resized): bring the cursor's row into view."""
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if height > 0 and not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        self.move_to(self.cursor + direction * height)
+
+    def action_jump(self, index: int) -> None:
+        self.move_to(self.count - 1 if index < 0 else index)
+
+    def reload(self, keep: Article | None = None) -> None:
+        """Re-read the view (new articles, flipped order), keeping ``keep`` under the cursor."""
+        if self.search_query is not None and keep is not None:
+            pos = self._position(keep)  # read from the old pages, before they go
+            self._load()
+            self.move_to(self.cursor if pos is None else pos, force=True)
+            self.refresh()
+            return
+        self._load()
+        index = self.cursor
+        if keep is not None:
+            pos = self._position(keep)
+            if pos is not None:
+                index = pos
+                if not self._keeps(keep):
+                    # Keep it visible where it was rather than let the cursor skip.
+                    self._set_gone(pos, keep)
+        self.move_to(index, force=True)
+        self.refresh()
+
+    def select(self, article: Article) -> None:
+        """Put the cursor on an article of the view."""
+        index = self.locate(article)
+        if index is not None:
+            self.move_to(index)
