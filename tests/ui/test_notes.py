@@ -221,7 +221,7 @@ async def test_saves_into_real_library(tmp_path: Path) -> None:
     library = Library(tmp_path / "gazette.db")
     await asyncio.to_thread(library.add_feed, str(feed))  # add_feed runs its own loop
     first, second = (a.id for a in library.articles())
-    app = Host(library.save_note, delay=0.2)
+    app = Host(library.set_note, delay=0.2)
     async with app.run_test() as pilot:
         app.panel.load(first, "")
         await type_text(pilot, app.panel, "# idea")
