@@ -1,4 +1,4 @@
-"""Library.write_opml: the palette's and `export-opml FILE`'s one way to write OPML."""
+"""Library.export_opml: the palette's and `export-opml FILE`'s one way to write OPML."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def lib(tmp_path: Path) -> Library:
     library.close()
 
 
-def test_write_opml_writes_every_feed_and_says_how_many(lib: Library, tmp_path: Path) -> None:
+def test_export_opml_writes_every_feed_and_says_how_many(lib: Library, tmp_path: Path) -> None:
     target = tmp_path / "subs.opml"
     target.write_text("old", encoding="utf-8")
     assert lib.export_opml(target) == 2

@@ -189,7 +189,7 @@ async def test_export_path_mistakes_are_fixed_in_the_dialog(
 
 async def test_a_failed_write_is_one_error_line(library: Library, tmp_path: Path, ui: Any) -> None:
     class Full(Library):
-        def write_opml(self, path: str | Path) -> int:
+        def export_opml(self, path: str | Path) -> int:
             raise InputError(f"{path}: cannot write (No space left on device)")
 
     lib = Full(library.db_path, clock=ui.clock)
