@@ -38,5 +38,27 @@ def notifications(app: GazetteApp) -> list[str]:
         seen.append(str(message))
         original(message, *args, **kwargs)
 
-    app.notify = notify  # type: ignore[method-assign]
+    app.notify = notify  # type: ignore[method-assign]  # a recorder in its place
     return seen
+
+
+def opened_urls(app: GazetteApp) -> list[str]:
+    """The URLs the app asks to open from now on, recorded instead of opened."""
+    opened: list[str] = []
+
+    def open_url(url: str, new_tab: bool = True) -> None:
+        opened.append(url)
+
+    app.open_url = open_url  # type: ignore[method-assign]  # a recorder in its place
+    return opened
+
+
+def copied_texts(app: GazetteApp) -> list[str]:
+    """The text the app puts on the clipboard from now on, recorded instead of copied."""
+    copied: list[str] = []
+
+    def copy_to_clipboard(text: str) -> None:
+        copied.append(text)
+
+    app.copy_to_clipboard = copy_to_clipboard  # type: ignore[method-assign]  # a recorder in its place
+    return copied

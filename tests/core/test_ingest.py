@@ -8,6 +8,7 @@ own.  These tests go through the CLI and ``Library`` against real sockets.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def utf16le_without_bom() -> bytes:
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
+def lib(tmp_path: Path) -> Iterator[Library]:
     library = Library(tmp_path / "l.db", clock=lambda: NOW)
     yield library
     library.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from tui.core.opml import parse_opml
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
+def lib(tmp_path: Path) -> Iterator[Library]:
     library = Library(tmp_path / "o.db")
     library.store.add_feed("https://a.example/feed", title="A", folder="News")
     library.store.add_feed("https://b.example/feed", title="B")

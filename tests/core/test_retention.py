@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def entry(key: str, age_days: int) -> ParsedEntry:
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
+def lib(tmp_path: Path) -> Iterator[Library]:
     clock = [float(NOW)]
     library = Library(tmp_path / "r.db", clock=lambda: clock[0])
     library.clock_box = clock  # type: ignore[attr-defined]

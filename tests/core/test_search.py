@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,9 @@ NOW = 1_790_000_000  # 2026-09-21T13:46:40Z
 DAY = 86_400
 
 
-def entry(key: str, title: str, body: str = "", *, author: str | None = "Ann Lee", age_days=1.0):
+def entry(
+    key: str, title: str, body: str = "", *, author: str | None = "Ann Lee", age_days: float = 1.0
+) -> ParsedEntry:
     return ParsedEntry(
         key=key,
         guid=key,
@@ -101,7 +104,7 @@ def lib(store: Store) -> dict[str, int]:
     return ids
 
 
-def keys(store: Store, text: str, **kw) -> list[str]:
+def keys(store: Store, text: str, **kw: Any) -> list[str]:
     """The article keys a search returns, in order; fails on an error."""
     result = store.search(text, now=NOW, tz=UTC, **kw)
     assert result.error is None, result.error
@@ -583,7 +586,7 @@ def test_the_sql_that_runs_is_the_compiled_sql(
     for name in ("search_page", "count_matching", "matching_ids"):
         real = getattr(store, name)
 
-        def spy(plan: object, *args: object, _real=real, **kw: object) -> object:
+        def spy(plan: object, *args: object, _real: Any = real, **kw: object) -> object:
             ran.append(plan)
             return _real(plan, *args, **kw)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,8 +18,8 @@ from tui.core.storage import CHUNK, PAGE_SIZE, SCHEMA_VERSION, Store, in_chunks
 NOW = 1_790_000_000
 
 
-def entry(key: str, title: str = "T", content: str = "<p>body words</p>", **kw) -> ParsedEntry:
-    base = dict(
+def entry(key: str, title: str = "T", content: str = "<p>body words</p>", **kw: Any) -> ParsedEntry:
+    base: dict[str, Any] = dict(
         key=key,
         guid=key,
         url=f"https://example.org/{key}",
@@ -31,7 +33,7 @@ def entry(key: str, title: str = "T", content: str = "<p>body words</p>", **kw) 
         enclosures=(),
     )
     base.update(kw)
-    return ParsedEntry(**base)  # type: ignore[arg-type]
+    return ParsedEntry(**base)
 
 
 def doc(*entries: ParsedEntry, title: str = "Example") -> ParsedFeed:
@@ -45,7 +47,7 @@ def fts(store: Store, match: str) -> list[int]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "g.db")
     yield s
     s.close()
@@ -256,7 +258,7 @@ def test_library_gives_each_thread_its_own_connection_and_closes_them_all(
 
 def test_failed_write_rolls_back(store: Store) -> None:
     fid = store.add_feed("https://example.org/feed")
-    bad = replace(entry("a"), title=None)  # NOT NULL violation mid-transaction
+    bad = replace(entry("a"), title=None)  # type: ignore[arg-type]  # NOT NULL violation mid-transaction
     with pytest.raises(sqlite3.IntegrityError):
         store.store_entries(fid, doc(entry("ok"), bad), now=NOW)
     assert store.count_articles() == 0
@@ -411,8 +413,8 @@ def test_one_feeds_cleanup_candidates_are_the_global_rules_on_that_feed(store: S
         {"older_than": None, "max_per_feed": 2},
         {"older_than": NOW - 5 * 86400, "max_per_feed": 4},
     ):
-        everywhere = set(store.cleanup_candidates(**rules))  # type: ignore[arg-type]
+        everywhere = set(store.cleanup_candidates(**rules))
         for feed in (a, b):
-            alone = store.cleanup_candidates(feed_id=feed, **rules)  # type: ignore[arg-type]
+            alone = store.cleanup_candidates(feed_id=feed, **rules)
             assert alone and set(alone) == everywhere & set(ids[feed])
     assert ids[a][-1] not in everywhere

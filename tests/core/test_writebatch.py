@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def store(db: Path) -> Iterator[Store]:
     s.close()
 
 
-def committed(db: Path, sql: str) -> list[tuple]:
+def committed(db: Path, sql: str) -> list[tuple[Any, ...]]:
     """What another connection (another process, the UI) sees."""
     conn = sqlite3.connect(db)
     try:

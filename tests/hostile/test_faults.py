@@ -89,7 +89,9 @@ def test_sigkill_during_refresh_loses_nothing(tmp_path: Path, feed_server: FeedS
     try:
         again = {a.id: a for a in lib.articles(View(feed_id=first[0].feed_id))}
         assert again[first[0].id].read and again[first[1].id].starred
-        assert lib.note(first[2].id).body == "a note that must survive"
+        assert (
+            note := lib.note(first[2].id)
+        ) is not None and note.body == "a note that must survive"
         summary = lib.refresh()
         assert not summary.failed
         assert lib.count_articles() == FEEDS * 20

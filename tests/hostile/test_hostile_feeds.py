@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from feedserver import FeedServer
 
 from tui.core.library import FetchSettings, Library
-from tui.core.models import View
+from tui.core.models import FeedResult, View
 
 pytestmark = pytest.mark.hostile
 
@@ -19,7 +20,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
+def lib(tmp_path: Path) -> Iterator[Library]:
     library = Library(
         tmp_path / "h.db",
         fetch=FetchSettings(total_timeout=3.0, max_bytes=2 * 1024 * 1024),
@@ -36,7 +37,7 @@ def rss(items: str, title: str = "Hostile") -> str:
     )
 
 
-def refresh_one(lib: Library, server: FeedServer, path: str):
+def refresh_one(lib: Library, server: FeedServer, path: str) -> tuple[int, FeedResult]:
     fid = lib.store.add_feed(server.url(path))
     (result,) = lib.refresh([fid]).results
     return fid, result
@@ -165,7 +166,7 @@ def test_dangerous_links_are_never_live(lib: Library, feed_server: FeedServer) -
     ids=["100MB", "gzip-bomb", "slow-drip", "redirect-loop", "redirect-to-file", "html", "empty"],
 )
 def test_transport_attacks_fail_with_one_line(
-    lib: Library, feed_server: FeedServer, setup, reason: str
+    lib: Library, feed_server: FeedServer, setup: Callable[[FeedServer], object], reason: str
 ) -> None:
     setup(feed_server)
     _, result = refresh_one(lib, feed_server, "/x")

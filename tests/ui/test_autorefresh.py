@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import rss
+from builders import notifications, rss
 
 from tui.config import Config, RefreshConfig
 from tui.core.library import Library
@@ -112,9 +112,7 @@ async def test_no_auto_refresh_starts_while_one_is_running(
     lib, clock, _alpha, _beta = served
     feed_server.delay("/a.xml", 2.0)
     app = GazetteApp(lib, clock=clock, config=config(30), auto_refresh_every=TICK)
-    seen: list[str] = []
-    original = app.notify
-    app.notify = lambda message, *a, **k: (seen.append(str(message)), original(message, *a, **k))  # type: ignore[method-assign]
+    seen = notifications(app)
     async with app.run_test(size=(160, 45)) as pilot:
         await ui.settle(pilot)
         await pilot.press("R")  # by hand; slow because of Alpha

@@ -274,9 +274,9 @@ async def test_add_missing_path_shows_error_and_stays(library: Library, tmp_path
         await type_url(pilot, app, str(missing))
         await pilot.click("#add-ok")
         await wait_for(pilot, lambda: screen.error_text and not screen.busy)
-        assert app.screen is screen and app.results == []
         assert "[bold]feed[/].xml" in screen.error_text  # literal, not markup
         assert "\n" not in screen.error_text
+        assert app.screen is screen and app.results == []
         assert library.feeds() == []
         await pilot.press("escape")
         await pilot.pause()

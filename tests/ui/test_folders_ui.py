@@ -217,7 +217,7 @@ async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui:
         assert library.find_feed(str(feed.id)).folder == "Audio/Fiction"
         assert "folder:Podcasts" not in folder_keys(app)  # its only feed left
         assert {"folder:Audio", "folder:Audio/Fiction"} <= set(folder_keys(app))
-        assert main(app).source is not None and main(app).source.key == f"feed:{feed.id}"
+        assert (source := main(app).source) is not None and source.key == f"feed:{feed.id}"
 
         # Empty: out of every folder; a control character: refused in the form.
         screen = await open_settings(app, pilot, ui, f"feed:{feed.id}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ComposeResult
-from textual.widgets import TextArea
+from textual.widgets import Label, TextArea
 
 from tui.core.errors import StoreError
 from tui.core.library import Library
@@ -199,7 +199,7 @@ async def test_hostile_title_and_note_text() -> None:
         # to the terminal) are gone; loading the cleaned text is not an edit.
         assert app.panel.text == "[@click=app.quit]x[/] [/ red\nnext"
         assert not app.panel.dirty
-        title = str(app.panel.query_one("#notes-title").content)
+        title = str(app.panel.query_one("#notes-title", Label).content)
         assert title.startswith("Note: [@click=app.quit]x[/]") and "\x1b" not in title
         await pilot.click("#notes-title")
         assert app.is_running

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import TextArea
+from textual.widgets import Label, TextArea
 from textual.widgets._markdown import MarkdownParagraph
 
 from tui.config import Config
@@ -104,7 +104,7 @@ async def test_quote_to_note_quotes_the_paragraph_at_the_top(
         assert note.body == f"> {FIRST}\n\n{LINK}\n\n"
         # The notes panel opened with the cursor after the quote.
         editor = m.notes.query_one(TextArea)
-        assert m.has_class("-notes") and app.focused is editor
+        assert m.has_class("-notes") and app.focused is editor  # type: ignore[comparison-overlap]  # mypy keeps the narrowing across the await
         assert editor.cursor_location == editor.document.end
         assert not m.notes.dirty
 
@@ -280,14 +280,18 @@ async def test_notes_panel_shows_created_and_edited(
 ) -> None:
     article_id = library.articles()[0].id
     for age in (3 * 86400, 180):  # created three days ago, edited three minutes ago
-        lib = Library(db_path, clock=lambda age=age: ui.now - age)
+
+        def clock(age: int = age) -> float:
+            return float(ui.now - age)
+
+        lib = Library(db_path, clock=clock)
         lib.set_note(article_id, f"written {age}")
         lib.close()
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
         await open_seed(pilot, ui)
-        times = m.notes.query_one("#notes-times")
+        times = m.notes.query_one("#notes-times", Label)
         assert str(times.content) == "created 3 days ago · edited 3 min ago"
         assert m.notes.text == "written 180"
         await pilot.press("e", "!")

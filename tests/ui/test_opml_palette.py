@@ -54,7 +54,9 @@ async def run_palette(pilot: Any, ui: Any, command: str) -> PromptScreen:
     await ui.wait_for(pilot, lambda: first() == f"{command}…")
     await pilot.press("enter")
     await ui.wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
-    return app.screen
+    prompt = app.screen
+    assert isinstance(prompt, PromptScreen)
+    return prompt
 
 
 async def submit(pilot: Any, prompt: PromptScreen, text: str) -> None:

@@ -303,7 +303,7 @@ async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Any) -
         await ui.settle(pilot)
         assert m.pane.article is not None and m.pane.article.title == "Zorblax launch announced"
         await pilot.press("escape", "O")  # results keep their ranked order
-        assert lst.article_at(0) is not None and lst.article_at(0).title.startswith("Zorblax")
+        assert (first := lst.article_at(0)) is not None and first.title.startswith("Zorblax")
         await pilot.press("A")
         await pilot.pause()
         ids = [a.id for a in (lst.article_at(0), lst.article_at(1)) if a is not None]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from builders import notifications, rss
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from tui.core.library import FetchSettings, Library
 from tui.ui.app import GazetteApp
@@ -135,7 +135,7 @@ async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: A
         await ui.wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
         await pilot.press(*"Stop refresh")
-        commands = palette.query_one("CommandList")
+        commands = palette.query_one(CommandList)
 
         def first() -> str:
             if commands.option_count == 0:
@@ -160,7 +160,7 @@ async def test_the_palette_stops_a_running_refresh(farm: Farm, feed_server: Any,
         await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
         await pilot.press("ctrl+p")
         await ui.wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        commands = app.screen.query_one("CommandList")
+        commands = app.screen.query_one(CommandList)
         await pilot.press(*"Stop refresh")
 
         def first() -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widgets import Input, Static
+
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
 from tui.ui.screens.confirm import ConfirmScreen
@@ -91,7 +93,7 @@ async def test_tag_editor_adds_completes_and_removes(
         assert tags_of(ui, article.id) == ["[b]x", "Later", "Rustacean"]
         # The row's tag marker and the article header updated at once, behind the dialog.
         assert m.article_list.article_at(0).tags == ("[b]x", "Later", "Rustacean")  # type: ignore[union-attr]
-        header = m.pane.query_one("#article-header").content
+        header = m.pane.query_one("#article-header", Static).content
         assert "#Later" in str(header) and "#[b]x" in str(header)
         # -name removes (ignoring case); a key removes the chosen current tag.
         editor.query_one("#tag-input").value = "-later"  # type: ignore[attr-defined]
@@ -107,7 +109,7 @@ async def test_tag_editor_adds_completes_and_removes(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert "#Rustacean" in str(m.pane.query_one("#article-header").content)
+        assert "#Rustacean" in str(m.pane.query_one("#article-header", Static).content)
         # The feed list's Tags section: unread/total, spelled as first typed.
         tag = source(app, "tag:rustacean")
         assert tag is not None and tag.title == "Rustacean"
@@ -139,7 +141,7 @@ async def test_bulk_tagging_asks_first_and_tags_the_whole_view(
         assert isinstance(editor, TagEditorScreen)
         await ui.wait_for(pilot, lambda: not editor.busy)
         assert sorted(editor.ids) == sorted(ids)
-        editor.query_one("#tag-input").value = "Fitness"  # type: ignore[attr-defined]
+        editor.query_one("#tag-input", Input).value = "Fitness"
         await pilot.press("enter")
         await ui.wait_for(pilot, lambda: not editor.busy and editor.current_names == ["Fitness"])
         assert editor.current == [("Fitness", len(ids))]
@@ -148,7 +150,7 @@ async def test_bulk_tagging_asks_first_and_tags_the_whole_view(
         await pilot.pause()
         # Every row shows the tag marker; the Tags section counts them.
         assert all(
-            "Fitness" in (m.article_list.article_at(i).tags or ())  # type: ignore[union-attr]
+            "Fitness" in (m.article_list.article_at(i).tags or ())
             for i in range(m.article_list.count)
         )
         tag = source(app, "tag:fitness")
@@ -180,7 +182,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         assert lst.count == 3 and {lst.article_at(i).id for i in range(3)} == {  # type: ignore[union-attr]
             a.id for a in arts
         }
-        assert "#Later [/] · 3" in str(m.query_one("#list-title").content)
+        assert "#Later [/] · 3" in str(m.query_one("#list-title", Static).content)
         # Rename through the palette (typing the command's name).
         await pilot.press("ctrl+p")
         await pilot.pause()

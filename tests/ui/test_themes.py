@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from builders import notifications
 from textual.color import Color
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from tui.config import Config
 from tui.ui import themes
@@ -178,7 +178,7 @@ async def test_choosing_a_theme_in_the_palette_switches_and_saves_it(
         palette = app.screen
 
         def offered() -> bool:
-            options = palette.query_one("CommandList")
+            options = palette.query_one(CommandList)
             return options.option_count > 0 and "newsprint" in str(
                 options.get_option_at_index(0).prompt
             )
