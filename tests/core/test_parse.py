@@ -20,6 +20,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from typing_extensions import override
 
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedFeed
@@ -832,6 +833,7 @@ def test_text_reaches_feedparser_in_whole_runs_not_per_entity() -> None:
             super().__init__()
             self.chunks: list[str] = []
 
+        @override
         def characters(self, content: str) -> None:
             self.chunks.append(content)
 

@@ -19,6 +19,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList
+from typing_extensions import override
 
 from tui.core.library import Library
 from tui.ui.screens.add_feed import AddFeedScreen
@@ -44,6 +45,7 @@ class Host(App[None]):
         self._first = screen
         self.results: list[Any] = []
 
+    @override
     def compose(self) -> ComposeResult:
         yield Label("host")
 
@@ -315,6 +317,7 @@ async def test_add_duplicate_shows_error(library: Library, tmp_path: Path) -> No
 
 async def test_add_unexpected_exception_is_one_line(library: Library, tmp_path: Path) -> None:
     class Broken(Library):
+        @override
         def discover(self, url: str) -> list[str]:
             raise RuntimeError("boom [/]\nsecond line")
 
@@ -338,6 +341,7 @@ async def test_add_shows_checking_while_busy(library: Library, tmp_path: Path) -
     path = write_feed(tmp_path, "tiny.rss", "Tiny feed")
 
     class Slow(Library):
+        @override
         def discover(self, url: str) -> list[str]:
             gate.wait(5)
             return super().discover(url)

@@ -17,6 +17,7 @@ from builders import copied_texts, notifications, opened_urls
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.geometry import Region
 from textual.widget import Widget
+from typing_extensions import override
 
 from tui.config import Config
 from tui.core.library import Library
@@ -470,6 +471,7 @@ class StubBrowser(webbrowser.BackgroundBrowser):
         self.works = works
         self.opened: list[str] = []
 
+    @override
     def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
         self.opened.append(url)
         return self.works

@@ -14,6 +14,7 @@ from typing import Any
 from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Label, TextArea
+from typing_extensions import override
 
 from tui.core.errors import StoreError
 from tui.core.library import Library
@@ -48,6 +49,7 @@ class Host(App[None]):
         self.delay = delay
         self.saved: list[int] = []
 
+    @override
     def compose(self) -> ComposeResult:
         yield NotesPanel(self.save, autosave_delay=self.delay, id="notes")
 

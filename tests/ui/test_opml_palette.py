@@ -15,6 +15,7 @@ from typing import Any
 from builders import notifications
 from textual.command import CommandPalette
 from textual.widgets import Input
+from typing_extensions import override
 
 from tui.core import ImportReport, Library
 from tui.core.errors import InputError
@@ -72,6 +73,7 @@ async def test_import_subscribes_in_a_worker_and_reports_one_line(
     threads: list[threading.Thread] = []
 
     class Watched(Library):
+        @override
         def import_opml(self, path: str | Path) -> ImportReport:
             threads.append(threading.current_thread())
             return super().import_opml(path)
@@ -191,6 +193,7 @@ async def test_export_path_mistakes_are_fixed_in_the_dialog(
 
 async def test_a_failed_write_is_one_error_line(library: Library, tmp_path: Path, ui: Any) -> None:
     class Full(Library):
+        @override
         def export_opml(self, path: str | Path) -> int:
             raise InputError(f"{path}: cannot write (No space left on device)")
 
