@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
+
 if TYPE_CHECKING:  # the core tests import this module too: no Textual for them
     from tui.ui.app import GazetteApp
 
@@ -25,6 +27,47 @@ def rss(title: str, items: int, prefix: str = "") -> str:
         f"<title>{title}</title><link>http://example.com/</link><description>d</description>"
         f"{entries}</channel></rss>"
     )
+
+
+def entry(
+    key: str,
+    title: str | None = None,
+    *,
+    url: str | None = None,
+    author: str | None = None,
+    published: int | None = None,
+    updated: int | None = None,
+    summary: str | None = None,
+    content: str | None = None,
+    base: str | None = None,
+    enclosures: tuple[Enclosure, ...] = (),
+) -> ParsedEntry:
+    """A parsed entry, as the parser would hand it to the store: guid ``key``, titled
+    ``key`` unless ``title`` is given, linked at ``https://example.org/{key}`` unless
+    ``url`` is given; every other field is empty unless given.
+
+    Test modules bind the fields their tests read with ``functools.partial``, so what
+    each module relies on is written where it is used, and the record once."""
+    return ParsedEntry(
+        key=key,
+        guid=key,
+        url=url if url is not None else f"https://example.org/{key}",
+        title=key if title is None else title,
+        author=author,
+        published=published,
+        updated=updated,
+        summary=summary,
+        content=content,
+        base=base,
+        enclosures=enclosures,
+    )
+
+
+def parsed_feed(
+    *entries: ParsedEntry, title: str | None = "Example", link: str | None = None
+) -> ParsedFeed:
+    """A parsed RSS 2.0 document holding ``entries``."""
+    return ParsedFeed(kind="rss20", title=title, link=link, entries=entries)
 
 
 def notifications(app: GazetteApp) -> list[str]:

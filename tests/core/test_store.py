@@ -4,53 +4,35 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
 
+import builders
 import pytest
 
 from tui.core.errors import NotFound, StoreError
-from tui.core.models import Enclosure, ParsedEntry, ParsedFeed, View
+from tui.core.models import Enclosure, View
 from tui.core.storage import CHUNK, PAGE_SIZE, SCHEMA_VERSION, Store, in_chunks
 
 NOW = 1_790_000_000
 
 
-def entry(key: str, title: str = "T", content: str = "<p>body words</p>", **kw: Any) -> ParsedEntry:
-    base: dict[str, Any] = dict(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=title,
-        author="Ann",
-        published=NOW - 3600,
-        updated=None,
-        summary=None,
-        content=content,
-        base="https://example.org/",
-        enclosures=(),
-    )
-    base.update(kw)
-    return ParsedEntry(**base)
-
-
-def doc(*entries: ParsedEntry, title: str = "Example") -> ParsedFeed:
-    return ParsedFeed(kind="rss20", title=title, link="https://example.org/", entries=entries)
+entry = partial(
+    builders.entry,
+    title="T",
+    author="Ann",
+    published=NOW - 3600,
+    content="<p>body words</p>",
+    base="https://example.org/",
+)
+doc = partial(builders.parsed_feed, link="https://example.org/")
 
 
 def fts(store: Store, match: str) -> list[int]:
     """Article ids whose index row matches an FTS5 expression."""
     sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid"
     return [r[0] for r in store.conn.execute(sql, (match,))]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "g.db")
-    yield s
-    s.close()
 
 
 def test_new_database_has_current_schema_wal_and_foreign_keys(store: Store) -> None:
