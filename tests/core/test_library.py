@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from tui.core.refresh.pool import POOL_THRESHOLD
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEED = FIXTURES / "feeds" / "rss2-seed-article.xml"
-
-
-@pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "l.db")
-    yield library
-    library.close()
 
 
 def test_relative_local_paths_are_stored_absolute(

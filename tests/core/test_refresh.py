@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +31,10 @@ def rss(*items: tuple[str, str, str]) -> str:
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(
-        tmp_path / "g.db", fetch=FetchSettings(total_timeout=2.0, connect_timeout=1.0)
-    )
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library with short timeouts: the failure tests wait for them."""
+    lib.fetch_settings = FetchSettings(total_timeout=2.0, connect_timeout=1.0)
+    return lib
 
 
 def subscribe(lib: Library, server: FeedServer, *paths: str) -> list[int]:
@@ -330,7 +328,7 @@ def test_connections_are_reused_across_many_hosts(lib: Library, feed_server: Fee
 
 
 def test_an_abandoned_refresh_leaves_no_transaction_open(
-    lib: Library, feed_server: FeedServer, tmp_path: Path
+    lib: Library, feed_server: FeedServer
 ) -> None:
     """The UI stops a refresh by raising from its progress callback."""
     import sqlite3
@@ -350,7 +348,7 @@ def test_an_abandoned_refresh_leaves_no_transaction_open(
     with pytest.raises(Stop):
         lib.refresh(progress=progress)
     assert not lib.store.conn.in_transaction
-    other = sqlite3.connect(tmp_path / "g.db", timeout=0.2)
+    other = sqlite3.connect(lib.db_path, timeout=0.2)
     other.execute("UPDATE feeds SET title = 'written by the UI'")  # not "database is locked"
     other.commit()
     other.close()

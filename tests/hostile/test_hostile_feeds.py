@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from feedserver import FeedServer
@@ -20,14 +19,12 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(
-        tmp_path / "h.db",
-        fetch=FetchSettings(total_timeout=3.0, max_bytes=2 * 1024 * 1024),
-        clock=lambda: NOW,
-    )
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library on a fixed clock, with a short timeout and a 2 MiB cap, so that
+    each attack is cut off quickly."""
+    lib.fetch_settings = FetchSettings(total_timeout=3.0, max_bytes=2 * 1024 * 1024)
+    lib.clock = lambda: NOW
+    return lib
 
 
 def rss(items: str, title: str = "Hostile") -> str:
