@@ -1,7 +1,8 @@
 """Builders shared by the core, UI and hostile tests (conftest modules are not importable).
 
-One ``rss()`` here instead of a copy per test file, so a change to the feed shape the
-tests need is made once.
+One feed-document builder (``rss_feed`` around ``rss_item``s, ``rss`` for N plain items)
+and one parsed-entry builder (``entry``) here instead of a copy per test file, so a
+change to the shape the tests need is made once.
 """
 
 from __future__ import annotations
@@ -14,18 +15,62 @@ if TYPE_CHECKING:  # the core tests import this module too: no Textual for them
     from tui.ui.app import GazetteApp
 
 
+def rss_item(
+    guid: str,
+    title: str,
+    *,
+    link: str | None = None,
+    date: str | None = None,
+    body: str | None = None,
+) -> str:
+    """One RSS ``<item>``; ``date`` is an RFC 822 date, ``body`` HTML (sent as CDATA).
+    Left out, an element is not written at all."""
+    parts = [f"<title>{title}</title>"]
+    if link is not None:
+        parts.append(f"<link>{link}</link>")
+    parts.append(f"<guid>{guid}</guid>")
+    if date is not None:
+        parts.append(f"<pubDate>{date}</pubDate>")
+    if body is not None:
+        parts.append(f"<description><![CDATA[{body}]]></description>")
+    return f"<item>{''.join(parts)}</item>"
+
+
+def rss_feed(
+    *items: str,
+    title: str = "Feed",
+    link: str | None = "https://example.org/",
+    description: str | None = None,
+) -> str:
+    """An RSS 2.0 document around ``items`` (``<item>`` XML, from :func:`rss_item` or
+    written by hand when a test needs an item no builder writes)."""
+    channel = f"<title>{title}</title>"
+    if link is not None:
+        channel += f"<link>{link}</link>"
+    if description is not None:
+        channel += f"<description>{description}</description>"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"{channel}{''.join(items)}</channel></rss>"
+    )
+
+
 def rss(title: str, items: int, prefix: str = "") -> str:
     """An RSS 2.0 document with ``items`` items (guids ``title-prefix{i}``)."""
-    entries = "".join(
-        f"<item><title>{prefix}{title} item {i}</title><link>http://example.com/{title}/{i}</link>"
-        f"<guid>{title}-{prefix}{i}</guid><pubDate>Wed, 20 Mar 2024 0{i % 10}:00:00 GMT</pubDate>"
-        f"<description>Body {i}</description></item>"
-        for i in range(items)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>http://example.com/</link><description>d</description>"
-        f"{entries}</channel></rss>"
+    return rss_feed(
+        *(
+            rss_item(
+                f"{title}-{prefix}{i}",
+                f"{prefix}{title} item {i}",
+                link=f"http://example.com/{title}/{i}",
+                date=f"Wed, 20 Mar 2024 0{i % 10}:00:00 GMT",
+                body=f"Body {i}",
+            )
+            for i in range(items)
+        ),
+        title=title,
+        link="http://example.com/",
+        description="d",
     )
 
 

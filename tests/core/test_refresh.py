@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import rss_feed, rss_item
 from feedserver import FeedServer, Handler
 
 from tui.core.errors import InputError
@@ -18,16 +19,22 @@ from tui.core.models import ParsedFeed, View
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 
-RSS = """<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Changing</title><link>https://example.org/</link>
-{items}</channel></rss>"""
-ITEM = """<item><title>{title}</title><link>https://example.org/{key}</link>
-<guid>{key}</guid><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>
-<description><![CDATA[<p>{body}</p>]]></description></item>"""
-
 
 def rss(*items: tuple[str, str, str]) -> str:
-    return RSS.format(items="".join(ITEM.format(key=k, title=t, body=b) for k, t, b in items))
+    """A feed of (key, title, body) items, all dated the same day."""
+    return rss_feed(
+        *(
+            rss_item(
+                k,
+                t,
+                link=f"https://example.org/{k}",
+                date="Tue, 03 Mar 2026 10:00:00 GMT",
+                body=f"<p>{b}</p>",
+            )
+            for k, t, b in items
+        ),
+        title="Changing",
+    )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import rss_feed, rss_item
 from feedserver import FeedServer
 
 from tui.core.library import Library
@@ -22,14 +23,20 @@ FEEDS = 200
 
 
 def feed_xml(i: int, items: int = 20) -> str:
-    body = "".join(
-        f"<item><title>Feed {i} item {j}</title><guid>f{i}-{j}</guid>"
-        f"<link>https://example.org/{i}/{j}</link>"
-        f"<description><![CDATA[<p>{'words ' * 200}</p>]]></description></item>"
-        for j in range(items)
+    """Feed ``i`` of a farm: ``items`` items of 200 words each."""
+    return rss_feed(
+        *(
+            rss_item(
+                f"f{i}-{j}",
+                f"Feed {i} item {j}",
+                link=f"https://example.org/{i}/{j}",
+                body=f"<p>{'words ' * 200}</p>",
+            )
+            for j in range(items)
+        ),
+        title=f"Feed {i}",
+        link=None,
     )
-    head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {i}</title>'
-    return f"{head}{body}</channel></rss>"
 
 
 def serve_farm(server: FeedServer, n: int, delay: float) -> list[str]:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from builders import rss_feed
 from feedserver import FeedServer
 
 from tui.core.library import FetchSettings, Library
@@ -28,10 +29,8 @@ def lib(lib: Library) -> Library:
 
 
 def rss(items: str, title: str = "Hostile") -> str:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>https://example.org/</link>{items}</channel></rss>"
-    )
+    """A feed around hand-written hostile ``items``."""
+    return rss_feed(items, title=title)
 
 
 def refresh_one(lib: Library, server: FeedServer, path: str) -> tuple[int, FeedResult]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import rss_feed, rss_item
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList
@@ -27,14 +28,6 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 
 HOSTILE = ["[bold]x[/]", "[/", "[@click=app.quit]x[/]", "\x1b[31mred\x1b[0m", "a\x1b]0;PWNED\x07b"]
-
-RSS = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel>
-<title>{title}</title><link>http://example.com/</link><description>d</description>
-<item><title>First post</title><link>http://example.com/1</link><guid>{title}-1</guid>
-<description>Hello</description></item>
-</channel></rss>
-"""
 
 
 class Host(App[None]):
@@ -178,9 +171,15 @@ def library(tmp_path: Path) -> Library:
     return Library(tmp_path / "gazette.db")
 
 
+def one_post(title: str) -> str:
+    """A feed titled ``title`` with one post."""
+    item = rss_item(f"{title}-1", "First post", link="http://example.com/1", body="Hello")
+    return rss_feed(item, title=title, link="http://example.com/", description="d")
+
+
 def write_feed(directory: Path, name: str, title: str) -> Path:
     path = directory / name
-    path.write_text(RSS.format(title=title), encoding="utf-8")
+    path.write_text(one_post(title), encoding="utf-8")
     return path
 
 
@@ -396,8 +395,8 @@ async def test_add_choice_from_page_with_two_feeds(library: Library, tmp_path: P
 
 
 async def test_add_choice_by_add_button_over_http(library: Library, feed_server: Any) -> None:
-    feed_server.page("/a.rss", RSS.format(title="A"), content_type="application/rss+xml")
-    feed_server.page("/b.rss", RSS.format(title="B"), content_type="application/rss+xml")
+    feed_server.page("/a.rss", one_post("A"), content_type="application/rss+xml")
+    feed_server.page("/b.rss", one_post("B"), content_type="application/rss+xml")
     feed_server.feed_page("/", "/a.rss", "/b.rss")
     app = Host(AddFeedScreen(library))
     async with app.run_test(size=(80, 30)) as pilot:
