@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
+from tui.cli import main
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
 
 if TYPE_CHECKING:  # the core tests import this module too: no Textual for them
@@ -113,6 +116,13 @@ def parsed_feed(
 ) -> ParsedFeed:
     """A parsed RSS 2.0 document holding ``entries``."""
     return ParsedFeed(kind="rss20", title=title, link=link, entries=entries)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run ``gazette ARGV`` in this process: (exit code, standard output, standard error)."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def notifications(app: GazetteApp) -> list[str]:

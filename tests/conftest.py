@@ -7,7 +7,8 @@ internet and tests cannot see each other's routes or request logs.
 ``store`` and ``lib`` are a ``Store`` and a ``Library`` on a new database file in
 the test's ``tmp_path``, closed after it.  A module that needs the library set up
 differently (a fixed clock, short timeouts, feeds already in it) overrides ``lib``
-by asking for it, so the setting is written where it matters::
+by asking for it, so the setting is written where it matters (``db`` is the path
+of a database file not yet made, for the command line's ``--db``)::
 
     @pytest.fixture
     def lib(lib: Library) -> Library:
@@ -54,6 +55,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "gazette.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """The path of a database file not yet made, as the command line takes it (``--db``)."""
+    return str(tmp_path / "gazette.db")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import run_cli as run
 from feedserver import FeedServer
 
 from tui import __version__
@@ -17,17 +18,6 @@ from tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = "/feeds/rss2-seed-article.xml"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.db")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_add_refresh_feeds_articles_show(

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 from builders import rss_feed, rss_item
+from builders import run_cli as run
 
-from tui.cli import main
 from tui.core.library import Library
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
