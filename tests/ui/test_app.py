@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from builders import copied_texts, notifications, opened_urls, rss
 from textual import events
-from textual.widgets import Markdown, TextArea
+from textual.widgets import Input, Markdown, TextArea
 
 from tui.core.library import Library
 from tui.core.models import View
@@ -495,7 +495,7 @@ async def test_a_adds_a_feed(make_app: Any, ui: Any) -> None:
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AddFeedScreen)
-        app.screen.query_one("#add-url").value = str(path)  # type: ignore[attr-defined]
+        app.screen.query_one("#add-url", Input).value = str(path)
         await pilot.press("enter")
         await ui.wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause()

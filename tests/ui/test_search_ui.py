@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
@@ -215,7 +216,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        app.screen.query_one("#prompt-input").value = "Zorb [b]news"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "Zorb [b]news"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -235,7 +236,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         m.save_search("zorblax")  # what the palette's "Save search" runs
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        app.screen.query_one("#prompt-input").value = "zorb [B]NEWS"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "zorb [B]NEWS"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen) and "exists" in app.screen.error_text
@@ -257,13 +258,13 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, PromptScreen)
-        prompt.query_one("#prompt-input").value = "Zorblax"  # type: ignore[attr-defined]
+        prompt.query_one("#prompt-input", Input).value = "Zorblax"
         await pilot.press("enter")
         await pilot.pause()
         await ui.wait_for(pilot, lambda: source().title == "Zorblax")
         m.edit_search(sid, "Zorblax", "zorblax")
         await pilot.pause()
-        app.screen.query_one("#prompt-input").value = "zorblax in:title"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "zorblax in:title"
         await pilot.press("enter")
         await pilot.pause()
         assert library.saved_searches()[0].query == "zorblax in:title"
@@ -272,7 +273,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         # An unusable query is refused in the dialog.
         m.edit_search(sid, "Zorblax", "zorblax in:title")
         await pilot.pause()
-        app.screen.query_one("#prompt-input").value = "is:bogus"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "is:bogus"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen) and "is:bogus" in app.screen.error_text

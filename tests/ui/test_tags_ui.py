@@ -49,14 +49,14 @@ async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> N
         await pilot.pause()
         editor = app.screen
         assert isinstance(editor, TagEditorScreen)
-        field = editor.query_one("#tag-input")
-        field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"  # type: ignore[attr-defined]
+        field = editor.query_one("#tag-input", Input)
+        field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ['"q"', "drop", "Keep", "L" * 64, "red"]
         # "\x07-drop" is a removal (controls go before the sign is read);
         # "RED, -red" removes red: the last sign wins, as if applied in order.
-        field.value = "\x07-drop, RED, -red, keep, -nothere"  # type: ignore[attr-defined]
+        field.value = "\x07-drop, RED, -red, keep, -nothere"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ['"q"', "Keep", "L" * 64]
@@ -87,7 +87,7 @@ async def test_tag_editor_adds_completes_and_removes(
         await pilot.pause()
         assert tags_of(ui, article.id) == ["Rustacean"]
         # Several at once; case is ignored for matching and the first spelling stays.
-        editor.query_one("#tag-input").value = "Later, RUSTACEAN, [b]x"  # type: ignore[attr-defined]
+        editor.query_one("#tag-input", Input).value = "Later, RUSTACEAN, [b]x"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ["[b]x", "Later", "Rustacean"]
@@ -96,7 +96,7 @@ async def test_tag_editor_adds_completes_and_removes(
         header = m.pane.query_one("#article-header", Static).content
         assert "#Later" in str(header) and "#[b]x" in str(header)
         # -name removes (ignoring case); a key removes the chosen current tag.
-        editor.query_one("#tag-input").value = "-later"  # type: ignore[attr-defined]
+        editor.query_one("#tag-input", Input).value = "-later"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ["[b]x", "Rustacean"]
@@ -192,7 +192,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, PromptScreen)
-        prompt.query_one("#prompt-input").value = "Read [/] soon"  # type: ignore[attr-defined]
+        prompt.query_one("#prompt-input", Input).value = "Read [/] soon"
         await pilot.press("enter")
         await pilot.pause()
         assert ui.sql("SELECT name FROM tags") == [("Read [/] soon",)]
