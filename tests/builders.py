@@ -7,6 +7,7 @@ change to the shape the tests need is made once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -129,15 +130,26 @@ def notifications(app: GazetteApp) -> list[str]:
     """The text of every notification the app raises from now on (install
     before ``run_test``); each must have markup off."""
     seen: list[str] = []
+    _record_notifications(app, lambda message, options: seen.append(message))
+    return seen
+
+
+def notifications_with_options(app: GazetteApp) -> list[tuple[str, dict[str, Any]]]:
+    """Like :func:`notifications`, with each call's keyword arguments (severity, timeout)."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+    _record_notifications(app, lambda message, options: seen.append((message, options)))
+    return seen
+
+
+def _record_notifications(app: GazetteApp, record: Callable[[str, dict[str, Any]], None]) -> None:
     original = app.notify
 
     def notify(message: str, *args: Any, **kwargs: Any) -> None:
         assert kwargs.get("markup") is False, "notifications must not parse markup"
-        seen.append(str(message))
+        record(str(message), kwargs)
         original(message, *args, **kwargs)
 
     app.notify = notify  # type: ignore[method-assign]  # a recorder in its place
-    return seen
 
 
 def opened_urls(app: GazetteApp) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import notifications_with_options
 from textual.command import CommandPalette
 from textual.widgets import Label, TextArea
 from textual.widgets._markdown import MarkdownParagraph
@@ -51,19 +52,6 @@ STICKING = (
 
 def main(app: GazetteApp) -> MainScreen:
     return app.main
-
-
-def record_notifications(app: GazetteApp) -> list[tuple[str, dict[str, Any]]]:
-    """Every notification the app raises, with its keyword arguments."""
-    seen: list[tuple[str, dict[str, Any]]] = []
-    original = app.notify
-
-    def notify(message: str, *args: Any, **kwargs: Any) -> None:
-        seen.append((str(message), kwargs))
-        original(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return seen
 
 
 async def open_seed(pilot: Any, ui: Any) -> int:
@@ -215,7 +203,7 @@ async def test_quote_picks_list_items_and_skips_headings(make_app: Any, ui: Any)
 
 async def test_quote_with_nothing_open_says_so(make_app: Any, library: Library) -> None:
     app = make_app()
-    seen = record_notifications(app)
+    seen = notifications_with_options(app)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("Q")
         await pilot.pause()
@@ -338,7 +326,7 @@ async def test_export_from_the_palette_writes_files_and_notifies(
     seed = next(a for a in library.articles() if a.title == SEED_TITLE)
     library.set_note(seed.id, "Worth *reading*.")
     app = GazetteApp(library, clock=ui.clock, config=Config(export_folder=str(out)))
-    seen = record_notifications(app)
+    seen = notifications_with_options(app)
     async with app.run_test(size=WIDE) as pilot:
         await run_palette(pilot, ui, "Export notes")
         await ui.wait_for(pilot, lambda: any("written" in msg for msg, _ in seen))
@@ -364,7 +352,7 @@ async def test_export_matching_the_search_and_the_note_being_typed(
     other = next(a for a in library.articles() if a.title != SEED_TITLE)
     library.set_note(other.id, "Another note.")
     app = GazetteApp(library, clock=ui.clock, config=Config(export_folder=str(out)))
-    seen = record_notifications(app)
+    seen = notifications_with_options(app)
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
         names = [name for name, _help, _run in m.palette_commands()]
