@@ -55,14 +55,7 @@ async def test_search_result_highlights_words_in_body(make_app: Any, zorb: int, 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = app.main
-        await pilot.press("slash")
-        m.search_bar.input.value = "zorblax"
-        m.search_bar.search_now()
-        await ui.wait_for(pilot, lambda: m.search_bar.shown == m.search_bar.value)
-        await pilot.pause()
-        await pilot.press("enter", "enter")
-        await ui.settle(pilot)
-        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        await ui.open_search_hit(pilot, "zorblax")
         assert m.pane.article is not None and m.pane.article.title == "Weekly roundup"
         assert [w.lower() for w in highlighted(app)] == ["zorblax"]
 
