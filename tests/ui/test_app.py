@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from builders import copied_texts, notifications, opened_urls, rss
+from feedserver import FeedServer
 from textual import events
 from textual.widgets import Input, Markdown, TextArea
 
@@ -605,7 +606,7 @@ async def test_medium_terminal_swaps_feeds_for_the_article(make_app: Any) -> Non
 
 
 @pytest.fixture
-def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, int, int]]:
+def served(feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple[Library, int, int]]:
     """A library with two feeds on the loopback server (Alpha, Beta), fetched once."""
     feed_server.page("/a.xml", rss("Alpha", 2))
     feed_server.page("/b.xml", rss("Beta", 2))
@@ -617,7 +618,7 @@ def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, int, int
     lib.close()
 
 
-async def test_r_refreshes_the_selected_feed(served: Any, feed_server: Any, ui: Any) -> None:
+async def test_r_refreshes_the_selected_feed(served: Any, feed_server: FeedServer, ui: Any) -> None:
     lib, alpha, _beta = served
     feed_server.page("/a.xml", rss("Alpha", 3, prefix="new "))
     feed_server.page("/b.xml", rss("Beta", 3, prefix="new "))
@@ -636,7 +637,7 @@ async def test_r_refreshes_the_selected_feed(served: Any, feed_server: Any, ui: 
 
 
 async def test_R_refreshes_all_and_marks_failing_feeds(
-    served: Any, feed_server: Any, ui: Any
+    served: Any, feed_server: FeedServer, ui: Any
 ) -> None:
     lib, _alpha, beta = served
     feed_server.status("/b.xml", 500)
@@ -657,7 +658,7 @@ async def test_R_refreshes_all_and_marks_failing_feeds(
 
 
 async def test_quitting_stops_a_refresh_waiting_on_a_silent_server(
-    feed_server: Any, tmp_path: Path, ui: Any
+    feed_server: FeedServer, tmp_path: Path, ui: Any
 ) -> None:
     """The refresh runs in a pooled thread, which the interpreter joins on exit:
     a feed that had not answered kept the process (and terminal) for up to the
@@ -705,7 +706,7 @@ async def test_quitting_stops_a_refresh_waiting_on_a_silent_server(
 
 
 @pytest.fixture
-def slow_farm(feed_server: Any, tmp_path: Path) -> Iterator[Library]:
+def slow_farm(feed_server: FeedServer, tmp_path: Path) -> Iterator[Library]:
     """60 feeds answering after 1 s each, 16 at a time (at least 4 s in all), plus
     two local feeds to read meanwhile."""
     from tui.core.library import FetchSettings

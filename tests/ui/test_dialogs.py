@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from builders import rss_feed, rss_item
+from feedserver import FeedServer
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList
@@ -394,7 +395,9 @@ async def test_add_choice_from_page_with_two_feeds(library: Library, tmp_path: P
     assert list(feed.tags) == ["blogs"]
 
 
-async def test_add_choice_by_add_button_over_http(library: Library, feed_server: Any) -> None:
+async def test_add_choice_by_add_button_over_http(
+    library: Library, feed_server: FeedServer
+) -> None:
     feed_server.page("/a.rss", one_post("A"), content_type="application/rss+xml")
     feed_server.page("/b.rss", one_post("B"), content_type="application/rss+xml")
     feed_server.feed_page("/", "/a.rss", "/b.rss")

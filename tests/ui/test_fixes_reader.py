@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from builders import notifications, rss
+from feedserver import FeedServer
 from rich.style import Style
 from textual.widgets import TextArea
 
@@ -327,7 +328,7 @@ async def test_counts_and_messages_say_1_article_not_1_articles(
 
 
 @pytest.fixture
-def failing(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
+def failing(feed_server: FeedServer, tmp_path: Path, ui: Any) -> Iterator[Library]:
     """A library with one feed on the loopback server, which now answers 500."""
     feed_server.page("/a.xml", rss("Alpha", 2))
     lib = Library(tmp_path / "one.db", clock=ui.clock)

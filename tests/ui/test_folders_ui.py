@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 import pytest
 from builders import notifications, rss
+from feedserver import FeedServer
 from textual.widgets import Input, Static
 
 from tui.core import folders
@@ -61,7 +62,7 @@ def _outline(folder: str | None, url: str, title: str) -> str:
 
 
 @pytest.fixture
-def served(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
+def served(feed_server: FeedServer, tmp_path: Path, ui: Any) -> Iterator[Library]:
     """SERVED imported from OPML (spellings as written) and fetched once."""
     body = []
     for i, (folder, path, items) in enumerate(SERVED):
@@ -81,7 +82,7 @@ def served(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
 
 
 async def test_badge_list_refresh_and_search_agree_on_every_folder(
-    served: Library, feed_server: Any, ui: Any
+    served: Library, feed_server: FeedServer, ui: Any
 ) -> None:
     app = GazetteApp(served, clock=ui.clock)
     async with app.run_test(size=SIZE) as pilot:
