@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import copied_texts, notifications, opened_urls, rss
@@ -27,6 +27,9 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_list import ArticleList
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 FEEDS_DIR = Path(__file__).parent.parent / "fixtures" / "feeds"
@@ -53,7 +56,7 @@ def rendered(app: GazetteApp) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", body)).replace("\xa0", " ")
 
 
-def read_flag(ui: Any, article_id: int) -> int:
+def read_flag(ui: Helpers, article_id: int) -> int:
     flag: int = ui.sql("SELECT read FROM articles WHERE id = ?", article_id)[0][0]
     return flag
 
@@ -105,7 +108,7 @@ async def test_moving_keys_j_k_arrows_g_G_tab(make_app: Any) -> None:
 
 
 async def test_open_marks_read_and_every_count_updates(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -203,7 +206,7 @@ async def test_folders_fold_open_and_shut(make_app: Any) -> None:
 # -- article state keys --------------------------------------------------------
 
 
-async def test_m_toggles_read_and_s_stars(make_app: Any, ui: Any) -> None:
+async def test_m_toggles_read_and_s_stars(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         lst = main(app).article_list
@@ -223,7 +226,7 @@ async def test_m_toggles_read_and_s_stars(make_app: Any, ui: Any) -> None:
         assert ui.sql("SELECT starred FROM articles WHERE id = ?", starred.id) == [(0,)]
 
 
-async def test_space_scrolls_then_opens_next_unread(make_app: Any, ui: Any) -> None:
+async def test_space_scrolls_then_opens_next_unread(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         m = main(app)
@@ -246,7 +249,7 @@ async def test_space_scrolls_then_opens_next_unread(make_app: Any, ui: Any) -> N
 
 
 async def test_A_marks_the_view_read_and_u_undoes_it(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -288,7 +291,7 @@ async def test_unread_view_keeps_read_rows_in_place(make_app: Any, library: Libr
 
 
 async def test_n_and_N_walk_unread_within_the_view(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -348,7 +351,9 @@ async def test_y_copies_the_link(make_app: Any) -> None:
         assert article is not None and copied == [article.url]
 
 
-async def test_links_in_articles_open_only_for_http_https_mailto(make_app: Any, ui: Any) -> None:
+async def test_links_in_articles_open_only_for_http_https_mailto(
+    make_app: Any, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         opened = opened_urls(app)
@@ -370,7 +375,9 @@ async def test_links_in_articles_open_only_for_http_https_mailto(make_app: Any, 
 # -- mouse --------------------------------------------------------------------
 
 
-async def test_click_selects_double_click_opens_and_wheel_scrolls(make_app: Any, ui: Any) -> None:
+async def test_click_selects_double_click_opens_and_wheel_scrolls(
+    make_app: Any, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         lst = main(app).article_list
@@ -395,7 +402,7 @@ async def test_click_selects_double_click_opens_and_wheel_scrolls(make_app: Any,
 # -- notes --------------------------------------------------------------------
 
 
-async def test_e_focuses_the_note_E_toggles_q_saves(make_app: Any, ui: Any) -> None:
+async def test_e_focuses_the_note_E_toggles_q_saves(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
@@ -462,7 +469,7 @@ async def test_palette_offers_every_reader_action(make_app: Any) -> None:
         assert all(name for name in names)
 
 
-async def test_a_keymap_remaps_bindings_by_id(library: Library, ui: Any) -> None:
+async def test_a_keymap_remaps_bindings_by_id(library: Library, ui: Helpers) -> None:
     app = GazetteApp(library, clock=ui.clock, keymap={"star": "x"})
     async with app.run_test(size=WIDE) as pilot:
         article = main(app).article_list.current
@@ -474,7 +481,7 @@ async def test_a_keymap_remaps_bindings_by_id(library: Library, ui: Any) -> None
         assert ("x", "Star or unstar the article") in app.key_help()
 
 
-async def test_an_empty_library_says_how_to_start(tmp_path: Path, ui: Any) -> None:
+async def test_an_empty_library_says_how_to_start(tmp_path: Path, ui: Helpers) -> None:
     lib = Library(tmp_path / "empty.db", clock=ui.clock)
     try:
         app = GazetteApp(lib, clock=ui.clock)
@@ -489,7 +496,7 @@ async def test_an_empty_library_says_how_to_start(tmp_path: Path, ui: Any) -> No
         lib.close()
 
 
-async def test_a_adds_a_feed(make_app: Any, ui: Any) -> None:
+async def test_a_adds_a_feed(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     path = FEEDS_DIR / "rss091-writetheweb-latin1.xml"
     async with app.run_test(size=WIDE) as pilot:
@@ -506,7 +513,9 @@ async def test_a_adds_a_feed(make_app: Any, ui: Any) -> None:
         assert ui.sql("SELECT count(*) FROM feeds WHERE title = 'WriteTheWeb'") == [(1,)]
 
 
-async def test_d_deletes_a_feed_after_confirming(make_app: Any, library: Library, ui: Any) -> None:
+async def test_d_deletes_a_feed_after_confirming(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
@@ -531,7 +540,7 @@ async def test_d_deletes_a_feed_after_confirming(make_app: Any, library: Library
 
 
 async def test_deleting_a_feed_already_gone_is_one_line(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     """The delete runs in a worker; its error (the CLI removed the feed meanwhile)
     comes back as one notification, and the app runs on."""
@@ -555,7 +564,7 @@ async def test_deleting_a_feed_already_gone_is_one_line(
     assert "\n" not in line
 
 
-async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui: Any) -> None:
+async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("d")
@@ -564,7 +573,7 @@ async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui:
         assert ui.sql("SELECT count(*) FROM feeds") == [(7,)]
 
 
-async def test_ctrl_q_also_saves_the_note(make_app: Any, ui: Any) -> None:
+async def test_ctrl_q_also_saves_the_note(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         article = main(app).article_list.current
@@ -618,7 +627,9 @@ def served(feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple[Library, i
     lib.close()
 
 
-async def test_r_refreshes_the_selected_feed(served: Any, feed_server: FeedServer, ui: Any) -> None:
+async def test_r_refreshes_the_selected_feed(
+    served: Any, feed_server: FeedServer, ui: Helpers
+) -> None:
     lib, alpha, _beta = served
     feed_server.page("/a.xml", rss("Alpha", 3, prefix="new "))
     feed_server.page("/b.xml", rss("Beta", 3, prefix="new "))
@@ -637,7 +648,7 @@ async def test_r_refreshes_the_selected_feed(served: Any, feed_server: FeedServe
 
 
 async def test_R_refreshes_all_and_marks_failing_feeds(
-    served: Any, feed_server: FeedServer, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, _alpha, beta = served
     feed_server.status("/b.xml", 500)
@@ -658,7 +669,7 @@ async def test_R_refreshes_all_and_marks_failing_feeds(
 
 
 async def test_quitting_stops_a_refresh_waiting_on_a_silent_server(
-    feed_server: FeedServer, tmp_path: Path, ui: Any
+    feed_server: FeedServer, tmp_path: Path, ui: Helpers
 ) -> None:
     """The refresh runs in a pooled thread, which the interpreter joins on exit:
     a feed that had not answered kept the process (and terminal) for up to the
@@ -737,7 +748,7 @@ def slow_farm(feed_server: FeedServer, tmp_path: Path) -> Iterator[Library]:
 SLOW_FEEDS = 60
 
 
-async def test_keys_work_during_a_long_refresh(slow_farm: Library, ui: Any) -> None:
+async def test_keys_work_during_a_long_refresh(slow_farm: Library, ui: Helpers) -> None:
     """While 60 slow feeds refresh, keys take effect at once, before it ends."""
     lib = slow_farm
     app = GazetteApp(lib, clock=ui.clock)
@@ -797,7 +808,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def test_a_50000_article_view_opens_at_once_and_pages(big_db: Path, ui: Any) -> None:
+async def test_a_50000_article_view_opens_at_once_and_pages(big_db: Path, ui: Helpers) -> None:
     from tui.ui.widgets.article_list import MAX_PAGES, PAGE
 
     lib = Library(big_db, clock=ui.clock)
@@ -883,7 +894,7 @@ def huge_library(tmp_path: Path) -> Iterator[Library]:
 
 
 async def test_a_huge_article_renders_in_chunks_and_keys_still_work(
-    huge_library: Library, ui: Any
+    huge_library: Library, ui: Helpers
 ) -> None:
     app = GazetteApp(huge_library, clock=ui.clock)
     async with app.run_test(size=WIDE) as pilot:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications, rss
@@ -19,6 +19,9 @@ from feedserver import FeedServer
 from tui.config import Config, RefreshConfig
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 START = 1_710_979_200
 TICK = 0.05
@@ -51,7 +54,7 @@ def config(minutes: int) -> Config:
 
 
 async def test_due_feeds_refresh_in_the_background_and_the_status_says_so(
-    served: Any, feed_server: FeedServer, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, _alpha, _beta = served
     app = GazetteApp(lib, clock=clock, config=config(30), auto_refresh_every=TICK)
@@ -75,7 +78,7 @@ async def test_due_feeds_refresh_in_the_background_and_the_status_says_so(
 
 
 async def test_the_server_limit_and_zero_interval_are_honoured(
-    served: Any, feed_server: FeedServer, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, alpha, _beta = served
     # Alpha said "not before two hours from now" (Retry-After on a 503).
@@ -98,7 +101,7 @@ async def test_the_server_limit_and_zero_interval_are_honoured(
 
 
 async def test_interval_zero_turns_auto_refresh_off(
-    served: Any, feed_server: FeedServer, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, _alpha, _beta = served
     app = GazetteApp(lib, clock=clock, config=config(0), auto_refresh_every=TICK)
@@ -110,7 +113,7 @@ async def test_interval_zero_turns_auto_refresh_off(
 
 
 async def test_no_auto_refresh_starts_while_one_is_running(
-    served: Any, feed_server: FeedServer, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, _alpha, _beta = served
     feed_server.delay("/a.xml", 2.0)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.widgets._markdown import MarkdownBlock
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SIZE = (120, 40)
 YOUTUBE = Path(__file__).parent.parent / "fixtures" / "corpus" / "atom-youtube-channel-google.xml"
@@ -46,7 +49,9 @@ def blocks(app: GazetteApp) -> list[str]:
     return [b._content.plain for b in app.main.pane.query(MarkdownBlock)]
 
 
-async def test_plain_text_description_keeps_its_lines(make_app: Any, feeds: None, ui: Any) -> None:
+async def test_plain_text_description_keeps_its_lines(
+    make_app: Any, feeds: None, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_search_hit(pilot, "divinity")
@@ -67,7 +72,7 @@ async def test_plain_text_description_keeps_its_lines(make_app: Any, feeds: None
         ]
 
 
-async def test_snippet_reads_as_words(make_app: Any, feeds: None, ui: Any) -> None:
+async def test_snippet_reads_as_words(make_app: Any, feeds: None, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_search_hit(pilot, "zorbic")

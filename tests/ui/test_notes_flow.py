@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications_with_options
@@ -28,6 +28,9 @@ from tui.ui.exporting import export_message
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_pane import plain_text
 from tui.ui.widgets.notes import note_age, quote_block
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 SEED_TITLE = "Israel’s spy chief was due to travel to Qatar on Friday for ceasefire negotiations"
@@ -54,7 +57,7 @@ def main(app: GazetteApp) -> MainScreen:
     return app.main
 
 
-async def open_seed(pilot: Any, ui: Any) -> int:
+async def open_seed(pilot: Any, ui: Helpers) -> int:
     """Open the seed article and wait for its body; returns its id."""
     m = main(pilot.app)
     await pilot.press("enter")
@@ -77,7 +80,7 @@ def paragraph(m: MainScreen, start: str) -> MarkdownParagraph:
 
 
 async def test_quote_to_note_quotes_the_paragraph_at_the_top(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -125,7 +128,7 @@ async def test_quote_to_note_quotes_the_paragraph_at_the_top(
 
 
 async def test_quote_appends_after_the_users_text_and_typing_goes_on(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -143,7 +146,9 @@ async def test_quote_appends_after_the_users_text_and_typing_goes_on(
         assert note.body == f"My take\n\n> {FIRST}\n\n{LINK}\n\nAgreed"
 
 
-async def test_quote_to_note_quotes_the_selection(make_app: Any, library: Library, ui: Any) -> None:
+async def test_quote_to_note_quotes_the_selection(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
     """A mouse drag selects text (Textual 8); Q quotes exactly that, once."""
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -170,7 +175,7 @@ async def test_quote_to_note_quotes_the_selection(make_app: Any, library: Librar
         assert note is not None and note.body.endswith(f"> {FIRST}\n\n{LINK}\n\n")
 
 
-async def test_quote_picks_list_items_and_skips_headings(make_app: Any, ui: Any) -> None:
+async def test_quote_picks_list_items_and_skips_headings(make_app: Any, ui: Helpers) -> None:
     """A list is quoted item by item, a heading only when nothing else starts on screen."""
     md = (
         "## A heading first\n\n"
@@ -264,7 +269,7 @@ def test_note_age_words() -> None:
 
 
 async def test_notes_panel_shows_created_and_edited(
-    make_app: Any, library: Library, db_path: Path, ui: Any
+    make_app: Any, library: Library, db_path: Path, ui: Helpers
 ) -> None:
     article_id = library.articles()[0].id
     for age in (3 * 86400, 180):  # created three days ago, edited three minutes ago
@@ -294,7 +299,7 @@ async def test_notes_panel_shows_created_and_edited(
 # -- export from the palette ----------------------------------------------------------
 
 
-async def run_palette(pilot: Any, ui: Any, command: str) -> None:
+async def run_palette(pilot: Any, ui: Helpers, command: str) -> None:
     """Open the palette, type a command's name and run the matching option."""
     app = pilot.app
     await pilot.press("ctrl+p")
@@ -320,7 +325,7 @@ async def run_palette(pilot: Any, ui: Any, command: str) -> None:
 
 
 async def test_export_from_the_palette_writes_files_and_notifies(
-    library: Library, tmp_path: Path, ui: Any
+    library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     out = tmp_path / "exported"
     seed = next(a for a in library.articles() if a.title == SEED_TITLE)
@@ -346,7 +351,7 @@ async def test_export_from_the_palette_writes_files_and_notifies(
 
 
 async def test_export_matching_the_search_and_the_note_being_typed(
-    library: Library, tmp_path: Path, ui: Any
+    library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     out = tmp_path / "exported"
     other = next(a for a in library.articles() if a.title != SEED_TITLE)
@@ -395,7 +400,7 @@ def test_export_message_lists_a_few_warnings_then_counts_the_rest(tmp_path: Path
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 async def test_sigterm_saves_the_note_and_exits(
-    make_app: Any, library: Library, ui: Any, signum: int
+    make_app: Any, library: Library, ui: Helpers, signum: int
 ) -> None:
     """The handler on the running loop saves what the autosave has not yet."""
     app = make_app()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builders import notifications
 from textual.command import CommandPalette
@@ -22,6 +22,9 @@ from tui.core.errors import InputError
 from tui.core.opml import parse_opml
 from tui.ui.app import GazetteApp
 from tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 WIDE = (120, 40)
@@ -39,7 +42,7 @@ def opml_file(path: Path, *urls: str) -> Path:
     return path
 
 
-async def run_palette(pilot: Any, ui: Any, command: str) -> PromptScreen:
+async def run_palette(pilot: Any, ui: Helpers, command: str) -> PromptScreen:
     """Open the palette, type a command's name, run it; returns the prompt it opens."""
     app = pilot.app
     await pilot.press("ctrl+p")
@@ -68,7 +71,7 @@ async def submit(pilot: Any, prompt: PromptScreen, text: str) -> None:
 
 
 async def test_import_subscribes_in_a_worker_and_reports_one_line(
-    library: Library, tmp_path: Path, ui: Any
+    library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     threads: list[threading.Thread] = []
 
@@ -110,7 +113,7 @@ async def test_import_subscribes_in_a_worker_and_reports_one_line(
 
 
 async def test_import_path_mistakes_are_fixed_in_the_dialog(
-    make_app: Any, tmp_path: Path, ui: Any
+    make_app: Any, tmp_path: Path, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -129,7 +132,7 @@ async def test_import_path_mistakes_are_fixed_in_the_dialog(
 
 
 async def test_a_broken_opml_file_is_one_error_line_and_adds_nothing(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -146,7 +149,7 @@ async def test_a_broken_opml_file_is_one_error_line_and_adds_nothing(
 
 
 async def test_export_writes_every_feed_and_asks_before_replacing(
-    make_app: Any, library: Library, tmp_path: Path, ui: Any
+    make_app: Any, library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -175,7 +178,7 @@ async def test_export_writes_every_feed_and_asks_before_replacing(
 
 
 async def test_export_path_mistakes_are_fixed_in_the_dialog(
-    make_app: Any, tmp_path: Path, ui: Any
+    make_app: Any, tmp_path: Path, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -191,7 +194,9 @@ async def test_export_path_mistakes_are_fixed_in_the_dialog(
     assert not (tmp_path / "no").exists()
 
 
-async def test_a_failed_write_is_one_error_line(library: Library, tmp_path: Path, ui: Any) -> None:
+async def test_a_failed_write_is_one_error_line(
+    library: Library, tmp_path: Path, ui: Helpers
+) -> None:
     class Full(Library):
         @override
         def export_opml(self, path: str | Path) -> int:

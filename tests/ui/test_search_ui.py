@@ -8,7 +8,7 @@ checked exactly; everything runs through the real app and database.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.widgets import Input
@@ -18,6 +18,9 @@ from tui.ui.app import GazetteApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SIZE = (120, 40)
 
@@ -51,7 +54,7 @@ def main(app: GazetteApp) -> MainScreen:
     return app.main
 
 
-async def type_query(pilot: Any, ui: Any, text: str, *, keys: bool = True) -> None:
+async def type_query(pilot: Any, ui: Helpers, text: str, *, keys: bool = True) -> None:
     """Type (or paste) a query into the open search box and wait for its results."""
     m = main(pilot.app)
     bar = m.search_bar
@@ -70,7 +73,7 @@ def matched(row: Any, style: Any) -> list[str]:
 
 
 async def test_search_as_you_type_ranks_title_above_body_and_highlights(
-    make_app: Any, zorb: int, ui: Any
+    make_app: Any, zorb: int, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -108,7 +111,7 @@ async def test_search_as_you_type_ranks_title_above_body_and_highlights(
         assert matched(line, pane_style) == ["zorblax"]
 
 
-async def test_escape_restores_the_view_and_its_row(make_app: Any, zorb: int, ui: Any) -> None:
+async def test_escape_restores_the_view_and_its_row(make_app: Any, zorb: int, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -155,7 +158,7 @@ HOSTILE = [
 ]
 
 
-async def test_hostile_queries_show_results_or_one_line(make_app: Any, ui: Any) -> None:
+async def test_hostile_queries_show_results_or_one_line(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -188,7 +191,7 @@ def rendered_text(app: GazetteApp) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", body)).replace("\xa0", " ")
 
 
-async def test_question_mark_or_f1_shows_the_syntax(make_app: Any, ui: Any) -> None:
+async def test_question_mark_or_f1_shows_the_syntax(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -205,7 +208,7 @@ async def test_question_mark_or_f1_shows_the_syntax(make_app: Any, ui: Any) -> N
 
 
 async def test_saved_search_lifecycle_with_live_unread_count(
-    make_app: Any, zorb: int, library: Library, ui: Any
+    make_app: Any, zorb: int, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -293,7 +296,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert m.source is not None and m.source.key == "smart:all"
 
 
-async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Any) -> None:
+async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications, rss
@@ -22,6 +22,9 @@ from textual.command import CommandList, CommandPalette
 
 from tui.core.library import FetchSettings, Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 NOW = 1_710_979_200 + 3 * 3600  # the fixed clock of conftest.py
@@ -66,7 +69,9 @@ def listed_titles(app: GazetteApp) -> list[str]:
     return titles
 
 
-async def start_and_wait_for_the_silent_feed(pilot: Any, ui: Any, feed_server: FeedServer) -> None:
+async def start_and_wait_for_the_silent_feed(
+    pilot: Any, ui: Helpers, feed_server: FeedServer
+) -> None:
     """R, then wait until Alpha and Beta are written and only the silent feed is left."""
     app = pilot.app
     await pilot.press("R")
@@ -77,7 +82,7 @@ async def start_and_wait_for_the_silent_feed(pilot: Any, ui: Any, feed_server: F
 
 
 async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
-    farm: Farm, feed_server: FeedServer, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
     seen = notifications(app)
@@ -118,7 +123,7 @@ async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
         assert seen == [stopped]  # nothing refused the new refresh, no second "stopped"
 
 
-async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: Any) -> None:
+async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
@@ -155,7 +160,7 @@ async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: A
 
 
 async def test_the_palette_stops_a_running_refresh(
-    farm: Farm, feed_server: FeedServer, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
     seen = notifications(app)
@@ -178,7 +183,7 @@ async def test_the_palette_stops_a_running_refresh(
 
 
 async def test_refresh_while_refreshing_says_how_to_stop(
-    farm: Farm, feed_server: FeedServer, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
     seen = notifications(app)
@@ -191,7 +196,9 @@ async def test_refresh_while_refreshing_says_how_to_stop(
         await ui.wait_for(pilot, lambda: not app.refreshing)
 
 
-async def test_the_hint_names_a_remapped_key(farm: Farm, feed_server: FeedServer, ui: Any) -> None:
+async def test_the_hint_names_a_remapped_key(
+    farm: Farm, feed_server: FeedServer, ui: Helpers
+) -> None:
     app = GazetteApp(
         farm.lib, clock=ui.clock, keymap={"stop_refresh": "ctrl+x"}, auto_refresh_every=0
     )
@@ -207,7 +214,7 @@ async def test_the_hint_names_a_remapped_key(farm: Farm, feed_server: FeedServer
 
 
 async def test_a_key_the_keymap_gives_to_another_action_is_not_named(
-    farm: Farm, feed_server: FeedServer, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     """Found in review: with ``star = "x"`` (the README's own example then),
     x stars the article, so the hint must not send the user to it."""

@@ -7,7 +7,7 @@ feed list's sources, the list's rows, the article header).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input, Static
 
@@ -18,6 +18,9 @@ from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.screens.tag_editor import TagEditorScreen
 
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
+
 SIZE = (120, 40)
 
 
@@ -25,7 +28,7 @@ def main(app: GazetteApp) -> MainScreen:
     return app.main
 
 
-def tags_of(ui: Any, article_id: int) -> list[str]:
+def tags_of(ui: Helpers, article_id: int) -> list[str]:
     rows = ui.sql(
         "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
         "WHERE at.article_id = ? ORDER BY t.name COLLATE NOCASE",
@@ -38,7 +41,7 @@ def source(app: GazetteApp, key: str) -> Any:
     return next((s for s in main(app).feed_list.sources() if s.key == key), None)
 
 
-async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> None:
+async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Helpers) -> None:
     """The editor applies ``tui.core.tags.parse_tag_changes``: hostile names are
     cleaned, a repeated name is one change whose last sign wins."""
     app = make_app()
@@ -64,7 +67,7 @@ async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> N
 
 
 async def test_tag_editor_adds_completes_and_removes(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     other = library.articles(limit=5)[-1].id
     library.set_tags([other], add=["Rustacean"])  # an existing tag to complete from
@@ -117,7 +120,7 @@ async def test_tag_editor_adds_completes_and_removes(
 
 
 async def test_bulk_tagging_asks_first_and_tags_the_whole_view(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     feed = next(f for f in library.feeds() if f.title == "DC Rainmaker")
     ids = [a.id for a in library.articles(library_view(feed.id))]
@@ -164,7 +167,7 @@ def library_view(feed_id: int) -> Any:
 
 
 async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     arts = library.articles(limit=3)
     # A name with a space (quoted in its tag: query) and markup (shown as text).
