@@ -47,6 +47,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
+from typing_extensions import override
+
 __all__ = ["FeedServer", "Handler", "RequestRecord", "unused_port"]
 
 #: Content types by suffix; the stdlib table lacks most feed types.
@@ -98,6 +100,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     owner: FeedServer
 
+    @override
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients hanging up mid-connection is normal here (tests cut them off)."""
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
@@ -117,9 +120,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------
 
+    @override
     def log_message(self, format: str, *args: object) -> None:
         """Silence the per-request stderr log."""
 
+    @override
     def send_response(self, code: int, message: str | None = None) -> None:
         record = getattr(self, "record", None)
         if record is not None:  # None for stdlib errors sent before _handle (bad request line)

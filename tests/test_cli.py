@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import run_cli as run
 from feedserver import FeedServer
 
 from tui import __version__
@@ -17,17 +18,6 @@ from tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = "/feeds/rss2-seed-article.xml"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.db")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_add_refresh_feeds_articles_show(
@@ -248,7 +238,8 @@ def test_cleanup_dry_run_and_nothing_configured(
 
 def _seeded(capsys: pytest.CaptureFixture[str], db: str) -> int:
     run(capsys, "--db", db, "add", str(FIXTURES / "feeds" / "rss2-seed-article.xml"))
-    return json.loads(run(capsys, "--db", db, "articles", "--json")[1])[0]["id"]
+    article_id: int = json.loads(run(capsys, "--db", db, "articles", "--json")[1])[0]["id"]
+    return article_id
 
 
 def test_note_from_stdin_notes_listing_and_export(
@@ -337,8 +328,8 @@ def test_tag_tags_and_search(
     assert code == 0 and [h["id"] for h in hits] == [aid] and hits[0]["tags"] == ["Read-Later"]
     code, out, _ = run(capsys, "--db", db, "search", "tag:read-later is:unread")
     assert "Israel" in out
-    for hostile in ['"foo', "c++", "-", "AND", "*", "NEAR(", "tag:", "x" * 10_000]:
-        code, out, err = run(capsys, "--db", db, "search", hostile)
+    for query in ['"foo', "c++", "-", "AND", "*", "NEAR(", "tag:", "x" * 10_000]:
+        code, out, err = run(capsys, "--db", db, "search", query)
         assert code in (0, 2) and "Traceback" not in err and err.count("\n") <= 1
 
     export = Path(db).parent / "q"
@@ -427,7 +418,10 @@ def test_add_with_a_folder(capsys: pytest.CaptureFixture[str], db: str) -> None:
     assert run(capsys, "--db", db, "add", other, "--folder", "TECH")[0] == 0
     folders = _folders(capsys, db)
     assert folders["Seed article feed"] == "Tech/Rust"
-    assert sorted(folders.values()) == ["Tech", "Tech/Rust"]  # one spelling: the existing one
+    assert sorted(folders.values(), key=str) == [
+        "Tech",
+        "Tech/Rust",
+    ]  # one spelling: the existing one
 
 
 def test_add_refuses_a_folder_with_control_characters_before_fetching(

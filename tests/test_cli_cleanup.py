@@ -6,31 +6,20 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import rss_feed, rss_item
+from builders import run_cli as run
 
-from tui.cli import main
 from tui.core.library import Library
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     """One feed "Daily" with four read articles (one starred) and one unread."""
-    items = "".join(
-        f"<item><title>Story {i}</title><guid>g{i}</guid>"
-        f"<pubDate>0{i} Jun 2026 10:00:00 GMT</pubDate></item>"
-        for i in range(1, 6)
+    items = (
+        rss_item(f"g{i}", f"Story {i}", date=f"0{i} Jun 2026 10:00:00 GMT") for i in range(1, 6)
     )
     feed = tmp_path / "daily.xml"
-    feed.write_text(
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Daily</title>{items}'
-        "</channel></rss>",
-        encoding="utf-8",
-    )
+    feed.write_text(rss_feed(*items, title="Daily", link=None), encoding="utf-8")
     path = str(tmp_path / "c.db")
     lib = Library(path)
     lib.add_feed(str(feed))

@@ -6,17 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import run_cli as run
 
-from tui.cli import main
 from tui.core.library import Library
 
 FEED = Path(__file__).parent / "fixtures" / "feeds" / "jsonfeed-inessential.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -7,22 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import run_cli as run
 
-from tui.cli import main
 from tui.core.wording import plural
 
 SEED = Path(__file__).parent / "fixtures" / "feeds" / "rss2-seed-article.xml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "out.db")
 
 
 def test_plural_says_one_in_the_singular_and_the_rest_in_the_plural() -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from typing_extensions import override
 
 from tui.cli.progress import RefreshProgress
 from tui.core.models import FeedResult
@@ -20,6 +21,7 @@ SHOW_CURSOR = "\x1b[?25h"
 class FakeTerminal(io.StringIO):
     """A stream that says it is a terminal, as stderr does in an interactive shell."""
 
+    @override
     def isatty(self) -> bool:
         return True
 

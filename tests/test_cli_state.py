@@ -11,27 +11,24 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import rss_feed, rss_item
+from builders import run_cli as run
 
 from tui.cli import main
 from tui.core.library import Library
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def _feed(path: Path, titles: list[str]) -> Path:
-    items = "".join(
-        f"<item><title>{t}</title><guid>g{i}</guid><link>https://e.example/{i}</link>"
-        f"<pubDate>{i % 28 + 1:02d} Jun 2026 10:{i % 60:02d}:00 GMT</pubDate></item>"
+    items = (
+        rss_item(
+            f"g{i}",
+            t,
+            link=f"https://e.example/{i}",
+            date=f"{i % 28 + 1:02d} Jun 2026 10:{i % 60:02d}:00 GMT",
+        )
         for i, t in enumerate(titles)
     )
-    path.write_text(
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>',
-        encoding="utf-8",
-    )
+    path.write_text(rss_feed(*items, title="F", link=None), encoding="utf-8")
     return path
 
 

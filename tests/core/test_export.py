@@ -12,12 +12,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
 import yaml
 from markdown_it import MarkdownIt
@@ -35,7 +36,7 @@ from tui.core.export import (
     yaml_string,
 )
 from tui.core.export.frontmatter import scalar_value
-from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.models import ParsedFeed
 from tui.core.storage import Store
 from tui.core.text import clean_line
 
@@ -541,26 +542,13 @@ def test_files_that_are_not_ours_are_left_alone(tmp_path: Path) -> None:
 # -- with a real store ------------------------------------------------------------------
 
 
-def entry(key: str, title: str, published: int = PUBLISHED) -> ParsedEntry:
-    return ParsedEntry(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=title,
-        author="Ann",
-        published=published,
-        updated=None,
-        summary=None,
-        content="<p>body</p>",
-        base="https://example.org/",
-    )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "g.db")
-    yield s
-    s.close()
+entry = partial(
+    builders.entry,
+    author="Ann",
+    published=PUBLISHED,
+    content="<p>body</p>",
+    base="https://example.org/",
+)
 
 
 def fill(store: Store) -> dict[str, int]:
@@ -571,10 +559,12 @@ def fill(store: Store) -> dict[str, int]:
         kind="rss20",
         title="Feed A",
         link=None,
-        entries=(entry("a1", 'First: "quoted"', PUBLISHED), entry("a2", "Unnoted")),
+        entries=(entry("a1", 'First: "quoted"'), entry("a2", "Unnoted")),
     )
     store.store_entries(a, doc_a, now=NOW)
-    doc_b = ParsedFeed(kind="rss20", title="", link=None, entries=(entry("b1", "Second", NOW - 5),))
+    doc_b = ParsedFeed(
+        kind="rss20", title="", link=None, entries=(entry("b1", "Second", published=NOW - 5),)
+    )
     store.store_entries(b, doc_b, now=NOW)
     ids = {r[1]: r[0] for r in store.conn.execute("SELECT id, key FROM articles")}
     store.save_note(ids["a1"], "note on a1", NOW - 100)

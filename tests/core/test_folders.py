@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import pytest
+from builders import rss
 
 from tui.core import folders
 from tui.core.errors import InputError, NotFound
@@ -117,18 +118,6 @@ FEEDS: tuple[tuple[str | None, int], ...] = (
 )
 
 
-def _rss(title: str, items: int) -> str:
-    entries = "".join(
-        f"<item><title>{title} {i}</title><link>http://example.com/{title}/{i}</link>"
-        f"<guid>{title}-{i}</guid><pubDate>Wed, 20 Mar 2024 0{i % 10}:00:00 GMT</pubDate></item>"
-        for i in range(items)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>'
-        f"{title}</title><link>http://example.com/</link>{entries}</channel></rss>"
-    )
-
-
 def _outline(folder: str | None, url: str, title: str) -> str:
     feed = f'<outline type="rss" text="{title}" xmlUrl={quoteattr(url)}/>'
     for name in reversed((folder or "").split("/") if folder else []):
@@ -143,7 +132,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     body = []
     for i, (folder, items) in enumerate(FEEDS):
         path = tmp_path / f"feed{i}.xml"
-        path.write_text(_rss(f"Feed{i}", items), encoding="utf-8")
+        path.write_text(rss(f"Feed{i}", items), encoding="utf-8")
         body.append(_outline(folder, str(path), f"Feed{i}"))
     opml = tmp_path / "subs.opml"
     opml.write_text(
@@ -230,7 +219,7 @@ def test_opml_export_writes_each_folder_once(library: Library) -> None:
 
 def test_add_feed_takes_a_folder_checked_before_fetching(library: Library, tmp_path: Path) -> None:
     path = tmp_path / "new.xml"
-    path.write_text(_rss("New", 1), encoding="utf-8")
+    path.write_text(rss("New", 1), encoding="utf-8")
     with pytest.raises(InputError, match="control characters"):
         library.add_feed(str(path), folder="Bad\x1b]0;x\x07")
     assert not any(f.url == str(path) for f in library.feeds())

@@ -10,6 +10,7 @@ import asyncio
 
 import httpx
 import pytest
+from typing_extensions import override
 
 from tui.core.fetch.hostpools import HostPools
 
@@ -42,6 +43,7 @@ class FakeHost(httpx.AsyncBaseTransport):
         self.requests = 0
         self.in_flight = 0
 
+    @override
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.host == "refused.test":
             raise httpx.ConnectError("refused", request=request)
@@ -58,6 +60,7 @@ class FakeHost(httpx.AsyncBaseTransport):
             raise httpx.ReadError("pool closed under a request", request=request)
         return httpx.Response(200, content=b"body of " + request.url.host.encode())
 
+    @override
     async def aclose(self) -> None:
         assert self.in_flight == 0, f"{self.host} closed with a request in flight"
         self.closed = True

@@ -27,10 +27,10 @@ def utf16le_without_bom() -> bytes:
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    library = Library(tmp_path / "l.db", clock=lambda: NOW)
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library on a fixed clock."""
+    lib.clock = lambda: NOW
+    return lib
 
 
 def test_cli_add_accepts_a_utf16le_feed_without_bom(

@@ -21,13 +21,6 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEED = FIXTURES / "feeds" / "rss2-seed-article.xml"
 
 
-@pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    library = Library(tmp_path / "l.db")
-    yield library
-    library.close()
-
-
 def test_relative_local_paths_are_stored_absolute(
     lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,7 +79,12 @@ def test_a_feed_removed_during_refresh_is_not_a_failure(
     feed_server.delay("/slow.xml", 0.5)
     fid = lib.store.add_feed(feed_server.url("/slow.xml"))
     other = Library(lib.db_path)
-    t = threading.Timer(0.2, lambda: (other.store.remove_feed(fid), other.close()))
+
+    def remove_and_close() -> None:
+        other.store.remove_feed(fid)
+        other.close()
+
+    t = threading.Timer(0.2, remove_and_close)
     t.start()
     summary = lib.refresh()
     t.join()

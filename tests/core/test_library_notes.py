@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,10 @@ FEED = Path(__file__).parent.parent / "fixtures" / "feeds" / "jsonfeed-inessenti
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "notes.db")
-    library.add_feed(str(FEED))
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library subscribed to a local JSON Feed."""
+    lib.add_feed(str(FEED))
+    return lib
 
 
 def _statements(lib: Library, call: Callable[[], object]) -> int:

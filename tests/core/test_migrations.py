@@ -25,7 +25,9 @@ def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None
         assert art.read and art.starred and art.has_note
         assert sorted(t.casefold() for t in art.tags) == ["gaza", "read-later"]
         version = int(name.removeprefix("schema-v").removesuffix(".db"))
-        assert lib.note(art.id).body == f"A note written at schema {version}."
+        assert (
+            note := lib.note(art.id)
+        ) is not None and note.body == f"A note written at schema {version}."
         assert [a.id for a in lib.search("written").articles] == [art.id]  # notes stay indexed
         assert lib.find_feed("https://example.org/seed.xml").tags == ("News",)
         assert [s.name for s in lib.saved_searches()] == ["Unread news"]

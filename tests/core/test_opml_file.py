@@ -12,15 +12,14 @@ from tui.core.opml import parse_opml
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    library = Library(tmp_path / "o.db")
-    library.store.add_feed("https://a.example/feed", title="A", folder="News")
-    library.store.add_feed("https://b.example/feed", title="B")
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library with two feeds, one in a folder."""
+    lib.store.add_feed("https://a.example/feed", title="A", folder="News")
+    lib.store.add_feed("https://b.example/feed", title="B")
+    return lib
 
 
-def test_write_opml_writes_every_feed_and_says_how_many(lib: Library, tmp_path: Path) -> None:
+def test_export_opml_writes_every_feed_and_says_how_many(lib: Library, tmp_path: Path) -> None:
     target = tmp_path / "subs.opml"
     target.write_text("old", encoding="utf-8")
     assert lib.export_opml(target) == 2
@@ -43,8 +42,11 @@ def test_a_failed_write_is_one_line_and_leaves_no_temporary_file(
     folder.mkdir()  # a folder where the file should go: the rename fails
     with pytest.raises(InputError, match="cannot write"):
         lib.export_opml(folder)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["o.db", "taken", *_wal(tmp_path)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [lib.db_path.name, "taken", *_wal(lib.db_path)]
+    )
 
 
-def _wal(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.startswith("o.db-")]
+def _wal(db: Path) -> list[str]:
+    """The names of the database's WAL and shared-memory files, where they exist."""
+    return [p.name for p in db.parent.iterdir() if p.name.startswith(f"{db.name}-")]

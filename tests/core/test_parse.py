@@ -18,11 +18,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import feedparser
 import pytest
+from typing_extensions import override
 
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedFeed
-from tui.core.parse import parse_feed, xmlfeed
+from tui.core.parse import parse_feed
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 FEED_URL = "https://example.org/feeds/feed.xml"
@@ -619,6 +621,7 @@ def test_nul_and_lone_surrogates_never_reach_the_store() -> None:
     assert dirty.content == "<p>nul and half and \u2014 dash</p>"
     assert dirty.url == "http://x/pq"
     for text in (dirty.guid, dirty.title, dirty.content, dirty.words, dirty.url):
+        assert text is not None
         text.encode("utf-8")  # no lone surrogate left
     assert clean.title == "caf\u00e9 \u2014 \U0001f600"
 
@@ -667,7 +670,7 @@ def test_parser_failures_become_parse_errors(monkeypatch: pytest.MonkeyPatch) ->
         def explode(*args: object, _exc: BaseException = exc, **kwargs: object) -> None:
             raise _exc
 
-        monkeypatch.setattr(xmlfeed.feedparser, "parse", explode)
+        monkeypatch.setattr(feedparser, "parse", explode)
         with pytest.raises(ParseError):
             parse_feed(body, FEED_URL)
 
@@ -830,6 +833,7 @@ def test_text_reaches_feedparser_in_whole_runs_not_per_entity() -> None:
             super().__init__()
             self.chunks: list[str] = []
 
+        @override
         def characters(self, content: str) -> None:
             self.chunks.append(content)
 
@@ -957,7 +961,7 @@ def test_a_foreign_exception_too_long_to_show_is_named_not_cut(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("word " * 100)
 
-    monkeypatch.setattr(xmlfeed.feedparser, "parse", explode)
+    monkeypatch.setattr(feedparser, "parse", explode)
     with pytest.raises(ParseError) as caught:
         parse_feed(rss(""), FEED_URL)
     assert str(caught.value) == "unreadable feed: RuntimeError"

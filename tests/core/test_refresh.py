@@ -4,45 +4,51 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from feedserver import FeedServer
+from builders import rss_feed, rss_item
+from feedserver import FeedServer, Handler
 
 from tui.core.errors import InputError
 from tui.core.library import FetchSettings, Library
-from tui.core.models import View
+from tui.core.models import ParsedFeed, View
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 
-RSS = """<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Changing</title><link>https://example.org/</link>
-{items}</channel></rss>"""
-ITEM = """<item><title>{title}</title><link>https://example.org/{key}</link>
-<guid>{key}</guid><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>
-<description><![CDATA[<p>{body}</p>]]></description></item>"""
-
 
 def rss(*items: tuple[str, str, str]) -> str:
-    return RSS.format(items="".join(ITEM.format(key=k, title=t, body=b) for k, t, b in items))
+    """A feed of (key, title, body) items, all dated the same day."""
+    return rss_feed(
+        *(
+            rss_item(
+                k,
+                t,
+                link=f"https://example.org/{k}",
+                date="Tue, 03 Mar 2026 10:00:00 GMT",
+                body=f"<p>{b}</p>",
+            )
+            for k, t, b in items
+        ),
+        title="Changing",
+    )
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    library = Library(
-        tmp_path / "g.db", fetch=FetchSettings(total_timeout=2.0, connect_timeout=1.0)
-    )
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library with short timeouts: the failure tests wait for them."""
+    lib.fetch_settings = FetchSettings(total_timeout=2.0, connect_timeout=1.0)
+    return lib
 
 
 def subscribe(lib: Library, server: FeedServer, *paths: str) -> list[int]:
     return [lib.store.add_feed(server.url(p)) for p in paths]
 
 
-def articles_table(lib: Library) -> list[tuple]:
+def articles_table(lib: Library) -> list[tuple[Any, ...]]:
     return lib.store.conn.execute("SELECT * FROM articles ORDER BY id").fetchall()
 
 
@@ -122,7 +128,7 @@ def test_changed_article_updates_in_place_and_keeps_user_state(
     again = lib.article(art.id)
     assert again.title == "First, revised"
     assert again.read and again.starred and again.has_note
-    assert lib.note(art.id).body == "keep me"
+    assert (note := lib.note(art.id)) is not None and note.body == "keep me"
     assert "new body" in lib.markdown(art.id)
     assert lib.count_articles(View(feed_id=fid)) == 2
 
@@ -154,12 +160,13 @@ def test_failures_are_recorded_per_feed_and_others_still_refresh(
     summary = lib.refresh()
     errors = {Path(r.url).name: r.error for r in summary.results}
     assert errors["rss2-seed-article.xml"] is None
-    assert "404" in errors["missing.xml"]
-    assert "500" in errors["broken.xml"]
-    assert "redirect" in errors["loop-a"]
-    assert "timed out" in errors["slow.xml"]
-    assert "larger than" in errors["huge.xml"]
-    assert errors["page.html"].startswith("not a feed")
+    reasons = {name: error for name, error in errors.items() if error is not None}
+    assert "404" in reasons["missing.xml"]
+    assert "500" in reasons["broken.xml"]
+    assert "redirect" in reasons["loop-a"]
+    assert "timed out" in reasons["slow.xml"]
+    assert "larger than" in reasons["huge.xml"]
+    assert reasons["page.html"].startswith("not a feed")
     assert summary.new == 1 and len(summary.failed) == 6
     stored = {Path(f.url).name: f for f in lib.feeds()}
     assert stored["missing.xml"].error and stored["missing.xml"].last_status == 404
@@ -173,7 +180,7 @@ def test_a_gone_feed_is_marked_and_skipped_afterwards(
     feed_server.status("/gone.xml", 410)
     (fid,) = subscribe(lib, feed_server, "/gone.xml")
     summary = lib.refresh()
-    assert summary.failed and "410" in summary.failed[0].error
+    assert summary.failed and "410" in (summary.failed[0].error or "")
     assert lib.store.feed(fid).gone
     assert lib.refresh().results == ()
     assert feed_server.hits("/gone.xml") == 1
@@ -249,17 +256,17 @@ def test_fetched_documents_waiting_for_a_parser_are_bounded(
     counts = {"fetched": 0, "parsed": 0, "most_in_hand": 0}
     real_parse = parse_module.parse_feed
 
-    def slow_parse(*args: object):
+    def slow_parse(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
         time.sleep(0.05)  # parsing is the bottleneck
-        result = real_parse(*args)
+        result = real_parse(body, url, content_type)
         with lock:
             counts["parsed"] += 1
         return result
 
-    def counted(n: int):
+    def counted(n: int) -> Callable[[Handler], None]:
         body = rss((f"k{n}", f"Feed {n} item", "words")).encode()
 
-        def respond(h) -> None:
+        def respond(h: Handler) -> None:
             with lock:
                 counts["fetched"] += 1
                 in_hand = counts["fetched"] - counts["parsed"]
@@ -328,7 +335,7 @@ def test_connections_are_reused_across_many_hosts(lib: Library, feed_server: Fee
 
 
 def test_an_abandoned_refresh_leaves_no_transaction_open(
-    lib: Library, feed_server: FeedServer, tmp_path: Path
+    lib: Library, feed_server: FeedServer
 ) -> None:
     """The UI stops a refresh by raising from its progress callback."""
     import sqlite3
@@ -348,7 +355,7 @@ def test_an_abandoned_refresh_leaves_no_transaction_open(
     with pytest.raises(Stop):
         lib.refresh(progress=progress)
     assert not lib.store.conn.in_transaction
-    other = sqlite3.connect(tmp_path / "g.db", timeout=0.2)
+    other = sqlite3.connect(lib.db_path, timeout=0.2)
     other.execute("UPDATE feeds SET title = 'written by the UI'")  # not "database is locked"
     other.commit()
     other.close()
@@ -469,7 +476,12 @@ def test_a_stop_does_not_wait_for_a_parse_under_way(
             parse_ended.set()
 
     monkeypatch.setattr(parse_module, "parse_feed", slow_parse)
-    threading.Thread(target=lambda: parse_running.wait(30) and stop.set(), daemon=True).start()
+
+    def stop_once_parsing() -> None:
+        if parse_running.wait(30):
+            stop.set()
+
+    threading.Thread(target=stop_once_parsing, daemon=True).start()
     try:
         subscribe(library, feed_server, "/big.xml")
         with pytest.raises(RefreshStopped, match=r"after 0 of 1 feed$"):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import builders
 import pytest
 
 from tui.core.library import Library
@@ -14,27 +13,15 @@ NOW = 1_790_000_000
 
 
 def entry(key: str, age_days: int) -> ParsedEntry:
-    return ParsedEntry(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=key,
-        author=None,
-        published=NOW - age_days * DAY,
-        updated=None,
-        summary=None,
-        content=f"<p>{key}</p>",
-        base=None,
-    )
+    """The shared entry, published ``age_days`` before NOW."""
+    return builders.entry(key, published=NOW - age_days * DAY, content=f"<p>{key}</p>")
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    clock = [float(NOW)]
-    library = Library(tmp_path / "r.db", clock=lambda: clock[0])
-    library.clock_box = clock  # type: ignore[attr-defined]
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library on a fixed clock: ages are counted from NOW."""
+    lib.clock = lambda: NOW
+    return lib
 
 
 def fill(lib: Library, n: int, age_days: int) -> tuple[int, ParsedFeed]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import random
 from email.utils import formatdate
-from pathlib import Path
-from typing import Any
 
 import pytest
 from builders import rss
+from feedserver import FeedServer
 
 from tui.core.library import Library
 from tui.core.models import FeedSettings
@@ -147,13 +146,15 @@ def test_feed_settings_read_leniently() -> None:
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Any:
-    library = Library(tmp_path / "s.db", clock=lambda: NOW)
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library on a fixed clock."""
+    lib.clock = lambda: NOW
+    return lib
 
 
-def test_refresh_records_max_age_and_due_feeds_waits_for_it(lib: Any, feed_server: Any) -> None:
+def test_refresh_records_max_age_and_due_feeds_waits_for_it(
+    lib: Library, feed_server: FeedServer
+) -> None:
     library = lib
     # Always a 200 with max-age (the fixture server's 304s carry no Cache-Control).
     body = rss("A", 2).encode()
@@ -175,7 +176,9 @@ def test_refresh_records_max_age_and_due_feeds_waits_for_it(lib: Any, feed_serve
     assert library.due_feeds(0, now=NOW + 10**6) == []
 
 
-def test_a_304_without_cache_headers_keeps_the_stored_limit(lib: Any, feed_server: Any) -> None:
+def test_a_304_without_cache_headers_keeps_the_stored_limit(
+    lib: Library, feed_server: FeedServer
+) -> None:
     library = lib
     feed_server.page("/a.xml", rss("A", 1))
     a, _ = library.add_feed(feed_server.url("/a.xml"))
@@ -185,7 +188,7 @@ def test_a_304_without_cache_headers_keeps_the_stored_limit(lib: Any, feed_serve
     assert library.store.feed_settings(a.id)["not_before"] == NOW + 900
 
 
-def test_retry_after_on_429_is_recorded(lib: Any, feed_server: Any) -> None:
+def test_retry_after_on_429_is_recorded(lib: Library, feed_server: FeedServer) -> None:
     library = lib
     feed_server.page("/a.xml", rss("A", 1))
     a, _ = library.add_feed(feed_server.url("/a.xml"))
@@ -197,7 +200,7 @@ def test_retry_after_on_429_is_recorded(lib: Any, feed_server: Any) -> None:
     assert library.due_feeds(1, now=NOW + 3600) == [a.id]
 
 
-def test_per_feed_interval_and_off(lib: Any, feed_server: Any) -> None:
+def test_per_feed_interval_and_off(lib: Library, feed_server: FeedServer) -> None:
     library = lib
     feed_server.page("/a.xml", rss("A", 1))
     feed_server.page("/b.xml", rss("B", 1))
@@ -210,7 +213,7 @@ def test_per_feed_interval_and_off(lib: Any, feed_server: Any) -> None:
 
 
 def test_user_title_survives_refresh_and_clearing_restores_the_feeds(
-    lib: Any, feed_server: Any
+    lib: Library, feed_server: FeedServer
 ) -> None:
     library = lib
     feed_server.page("/a.xml", rss("Original", 1))
@@ -224,7 +227,7 @@ def test_user_title_survives_refresh_and_clearing_restores_the_feeds(
     assert library.set_feed_settings(a.id, FeedSettings()).title == "Original"
 
 
-def test_per_feed_retention_overrides_the_config(lib: Any, feed_server: Any) -> None:
+def test_per_feed_retention_overrides_the_config(lib: Library, feed_server: FeedServer) -> None:
     library = lib
     feed_server.page("/a.xml", rss("A", 5))
     feed_server.page("/b.xml", rss("B", 5))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
+import builders
 import pytest
 
 from tui.core.errors import InputError, NotFound
-from tui.core.models import ParsedEntry, ParsedFeed, View
+from tui.core.models import ParsedEntry, View
 from tui.core.query import parse as P
 from tui.core.query.highlight import highlight_spans
 from tui.core.query.parse import Filter, format_tag_filter, parse_query
@@ -27,34 +27,24 @@ NOW = 1_790_000_000  # 2026-09-21T13:46:40Z
 DAY = 86_400
 
 
-def entry(key: str, title: str, body: str = "", *, author: str | None = "Ann Lee", age_days=1.0):
-    return ParsedEntry(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=title,
+def entry(
+    key: str, title: str, body: str = "", *, author: str | None = "Ann Lee", age_days: float = 1.0
+) -> ParsedEntry:
+    """The shared entry, dated ``age_days`` before NOW, with ``body`` as its one paragraph."""
+    return builders.entry(
+        key,
+        title,
         author=author,
         published=int(NOW - age_days * DAY),
-        updated=None,
-        summary=None,
         content=f"<p>{body}</p>" if body else None,
-        base=None,
     )
 
 
-def doc(*entries: ParsedEntry, title: str = "Example") -> ParsedFeed:
-    return ParsedFeed(kind="rss20", title=title, link=None, entries=entries)
+doc = builders.parsed_feed
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "g.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def lib(store: Store) -> dict[str, int]:
+def article_ids(store: Store) -> dict[str, int]:
     """A small library; returns article ids by key."""
     tech = store.add_feed("https://tech.example/rss", folder="Tech/Python")
     store.set_feed_tags(tech, ["Dev"])
@@ -101,7 +91,7 @@ def lib(store: Store) -> dict[str, int]:
     return ids
 
 
-def keys(store: Store, text: str, **kw) -> list[str]:
+def keys(store: Store, text: str, **kw: Any) -> list[str]:
     """The article keys a search returns, in order; fails on an error."""
     result = store.search(text, now=NOW, tz=UTC, **kw)
     assert result.error is None, result.error
@@ -192,12 +182,12 @@ def test_a_quote_inside_a_quoted_filter_value_is_typed_twice() -> None:
     assert parse_query('tag:"a ""b').filters == (Filter("tag", 'a "b'),)
 
 
-def test_every_tag_name_can_be_queried(store: Store, lib: dict[str, int]) -> None:
+def test_every_tag_name_can_be_queried(store: Store, article_ids: dict[str, int]) -> None:
     """The feed list lists a tag's articles with format_tag_filter(name): a name with
     both a space and a quote could not be written before."""
     names = ['say "hi" now', '"quoted"', 'a"b', "two words", "plain"]
     for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
-        store.set_tags([lib[key]], add=[name])
+        store.set_tags([article_ids[key]], add=[name])
     for name, key in zip(names, ("t1", "t2", "n1", "n2", "m1"), strict=True):
         assert keys(store, format_tag_filter(name)) == [key], name
 
@@ -318,7 +308,7 @@ HOSTILE = [
 @pytest.mark.hostile
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_input_gives_results_or_one_line_message(
-    store: Store, lib: dict[str, int], text: str
+    store: Store, article_ids: dict[str, int], text: str
 ) -> None:
     result = store.search(text, now=NOW)
     assert isinstance(result.articles, list)
@@ -332,7 +322,7 @@ def test_hostile_input_gives_results_or_one_line_message(
 
 
 @pytest.mark.hostile
-def test_fuzzed_queries_never_raise(store: Store, lib: dict[str, int]) -> None:
+def test_fuzzed_queries_never_raise(store: Store, article_ids: dict[str, int]) -> None:
     rng = random.Random(20260101)
     pieces = [
         "python", "york", "new", "rust", "OR", "AND", "NOT", "NEAR", "(", ")", '"', "'", "-",
@@ -359,7 +349,7 @@ def test_fuzzed_queries_never_raise(store: Store, lib: dict[str, int]) -> None:
 # -- ranking and matching ----------------------------------------------------
 
 
-def test_title_hit_ranks_above_body_hit(store: Store, lib: dict[str, int]) -> None:
+def test_title_hit_ranks_above_body_hit(store: Store, article_ids: dict[str, int]) -> None:
     # t1 has python in its title; t3 only in its body (and is older anyway,
     # so make the body hit the newer one to prove it is rank, not date).
     store.conn.execute("UPDATE articles SET published = ? WHERE key = 't3'", (NOW,))
@@ -403,39 +393,41 @@ def test_with_several_words_title_hits_come_first_and_more_title_words_rank_high
     assert keys(store, "rust privacy") == ["both", "one", "none"]
 
 
-def test_note_text_is_searched(store: Store, lib: dict[str, int]) -> None:
+def test_note_text_is_searched(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "aubergine") == []
-    store.save_note(lib["m1"], "Try aubergine next spring", NOW)
+    store.save_note(article_ids["m1"], "Try aubergine next spring", NOW)
     assert keys(store, "aubergine") == ["m1"]
     assert keys(store, "is:noted") == ["m1"]
 
 
-def test_author_text_is_searched_and_ranked_by_bm25(store: Store, lib: dict[str, int]) -> None:
+def test_author_text_is_searched_and_ranked_by_bm25(
+    store: Store, article_ids: dict[str, int]
+) -> None:
     assert keys(store, "bjarne") == ["t4"]
 
 
-def test_accents_and_case_are_ignored(store: Store, lib: dict[str, int]) -> None:
+def test_accents_and_case_are_ignored(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "CAFE zurich") == ["n4"]
     assert keys(store, "creme brulee") == ["n4"]
 
 
-def test_prefix_search(store: Store, lib: dict[str, int]) -> None:
+def test_prefix_search(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "python") == ["t1", "t3"]
     assert keys(store, "pyth*") == ["t1", "t3"]
     assert set(keys(store, "pythonic")) == {"t3"}
 
 
-def test_all_words_must_match(store: Store, lib: dict[str, int]) -> None:
+def test_all_words_must_match(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "new york") == ["n2", "n3"]
     assert keys(store, "york roof") == ["n3"]
 
 
-def test_phrase_needs_adjacent_words(store: Store, lib: dict[str, int]) -> None:
+def test_phrase_needs_adjacent_words(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, '"new york"') == ["n2"]
     assert keys(store, '"york new"') == []
 
 
-def test_exclusion_with_and_without_words(store: Store, lib: dict[str, int]) -> None:
+def test_exclusion_with_and_without_words(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "york -marathon") == ["n3"]
     assert keys(store, 'york -"new york"') == ["n3"]
     everything_but = keys(store, "-python")
@@ -443,18 +435,20 @@ def test_exclusion_with_and_without_words(store: Store, lib: dict[str, int]) -> 
     assert len(everything_but) == 7
 
 
-def test_or(store: Store, lib: dict[str, int]) -> None:
+def test_or(store: Store, article_ids: dict[str, int]) -> None:
     assert set(keys(store, "rust OR election")) == {"t2", "n1"}
     assert keys(store, "rust OR election drivers") == ["t2"]
 
 
-def test_in_title(store: Store, lib: dict[str, int]) -> None:
+def test_in_title(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "in:title python") == ["t1"]
     assert keys(store, "in:title snake") == []
     assert keys(store, "in:body snake") == ["t1"]
 
 
-def test_hyphens_and_symbols_search_like_the_index(store: Store, lib: dict[str, int]) -> None:
+def test_hyphens_and_symbols_search_like_the_index(
+    store: Store, article_ids: dict[str, int]
+) -> None:
     assert keys(store, "c++") != []  # "c" as a word: the index drops "+"
     assert keys(store, "3.14") == ["t1"]  # the phrase "3 14"
 
@@ -462,26 +456,26 @@ def test_hyphens_and_symbols_search_like_the_index(store: Store, lib: dict[str, 
 # -- filters ---------------------------------------------------------------
 
 
-def test_filters_alone_list_newest_first(store: Store, lib: dict[str, int]) -> None:
+def test_filters_alone_list_newest_first(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "folder:News") == ["n1", "n2", "n3", "n4"]
     assert keys(store, "") == ["n1", "t1", "n2", "t2", "n3", "m1", "t3", "t4", "n4"]
 
 
 def test_tag_filter_matches_article_and_feed_tags_ignoring_case(
-    store: Store, lib: dict[str, int]
+    store: Store, article_ids: dict[str, int]
 ) -> None:
-    store.set_tags([lib["n1"]], add=["Politics"])
+    store.set_tags([article_ids["n1"]], add=["Politics"])
     assert keys(store, "tag:politics") == ["n1"]
     assert keys(store, "tag:DEV") == ["t1", "t2", "t3", "t4"]  # through the feed
     assert keys(store, "tag:dev python") == ["t1", "t3"]
     assert keys(store, "tag:dev OR tag:POLITICS") == ["n1", "t1", "t2", "t3", "t4"]
     assert keys(store, "-tag:dev folder:tech") == []
-    store.set_tags([lib["m1"]], add=["Über"])
+    store.set_tags([article_ids["m1"]], add=["Über"])
     assert keys(store, "tag:über") == ["m1"]  # beyond ASCII NOCASE
     assert keys(store, "tag:nothing") == []
 
 
-def test_feed_filter_by_title_id_or_url(store: Store, lib: dict[str, int]) -> None:
+def test_feed_filter_by_title_id_or_url(store: Store, article_ids: dict[str, int]) -> None:
     news = store.feed_id_for_url("https://news.example/feed")
     assert keys(store, "feed:daily") == ["n1", "n2", "n3", "n4"]
     assert keys(store, '"feed:daily news" york') == []  # quoted whole: a phrase
@@ -495,7 +489,7 @@ def test_feed_filter_by_title_id_or_url(store: Store, lib: dict[str, int]) -> No
     assert keys(store, "feed:https://misc.example/atom") == ["m1"]
 
 
-def test_folder_filter_includes_subfolders(store: Store, lib: dict[str, int]) -> None:
+def test_folder_filter_includes_subfolders(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "folder:tech") == ["t1", "t2", "t3", "t4"]
     assert keys(store, "folder:Tech/Python") == ["t1", "t2", "t3", "t4"]
     # A path from the top, the feed list's node (tui.core.folders), not a name anywhere.
@@ -504,7 +498,7 @@ def test_folder_filter_includes_subfolders(store: Store, lib: dict[str, int]) ->
     assert keys(store, "folder:news election") == ["n1"]
 
 
-def test_author_filter(store: Store, lib: dict[str, int]) -> None:
+def test_author_filter(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "author:zoe") == ["n4"]
     assert keys(store, "author:bja") == ["t4"]  # word starts
     assert keys(store, 'author:"lee ann" python') == ["t1", "t3"]
@@ -512,10 +506,10 @@ def test_author_filter(store: Store, lib: dict[str, int]) -> None:
     assert keys(store, "author:nobody") == []
 
 
-def test_is_filters(store: Store, lib: dict[str, int]) -> None:
-    store.set_read([lib["n1"], lib["t1"]], True)
-    store.set_starred([lib["t2"]], True)
-    store.set_tags([lib["n3"]], add=["x"])
+def test_is_filters(store: Store, article_ids: dict[str, int]) -> None:
+    store.set_read([article_ids["n1"], article_ids["t1"]], True)
+    store.set_starred([article_ids["t2"]], True)
+    store.set_tags([article_ids["n3"]], add=["x"])
     assert keys(store, "is:read") == ["n1", "t1"]
     assert "n1" not in keys(store, "is:unread") and len(keys(store, "is:unread")) == 7
     assert keys(store, "is:starred") == ["t2"]
@@ -525,7 +519,7 @@ def test_is_filters(store: Store, lib: dict[str, int]) -> None:
     assert keys(store, "IS:STARRED OR is:read") == ["n1", "t1", "t2"]
 
 
-def test_absolute_dates(store: Store, lib: dict[str, int]) -> None:
+def test_absolute_dates(store: Store, article_ids: dict[str, int]) -> None:
     day_t2 = datetime.fromtimestamp(NOW - 3 * DAY, UTC).strftime("%Y-%m-%d")
     after = keys(store, f"after:{day_t2}")
     assert after[-1] == "t2" and "n3" not in after  # the whole day counts
@@ -535,7 +529,7 @@ def test_absolute_dates(store: Store, lib: dict[str, int]) -> None:
     assert keys(store, "after:2025-10 before:2026-01") == []
 
 
-def test_relative_dates_count_back_from_now(store: Store, lib: dict[str, int]) -> None:
+def test_relative_dates_count_back_from_now(store: Store, article_ids: dict[str, int]) -> None:
     assert keys(store, "after:2d") == ["n1", "t1", "n2"]  # n2 is exactly 2 days old
     assert keys(store, "after:1w") == ["n1", "t1", "n2", "t2", "n3", "m1"]
     assert keys(store, "before:1w") == ["t3", "t4", "n4"]
@@ -552,22 +546,22 @@ def test_month_steps_clamp_to_month_end() -> None:
     assert c.params == [int(datetime(2024, 3, 31, 12, tzinfo=UTC).timestamp())]
 
 
-def test_compiled_plan_runs_as_documented(store: Store, lib: dict[str, int]) -> None:
+def test_compiled_plan_runs_as_documented(store: Store, article_ids: dict[str, int]) -> None:
     """Without words the plan is a condition over ``articles``; the store runs it as is."""
     q = parse_query("tag:dev after:30d is:unread -author:nobody")
     c = compile_query(q, NOW, tz=UTC)
     assert c.match is None and "+id IN" in c.where and q.highlight_terms == ()
     page = store.search_page(c, limit=50, offset=0, window=50)
-    assert [a.id for a in page] == [lib["t1"], lib["t2"], lib["t3"]]
-    assert store.matching_ids(c) == [lib["t1"], lib["t2"], lib["t3"]]
+    assert [a.id for a in page] == [article_ids["t1"], article_ids["t2"], article_ids["t3"]]
+    assert store.matching_ids(c) == [article_ids["t1"], article_ids["t2"], article_ids["t3"]]
     assert store.count_matching(c) == 3
 
 
-def test_compiled_words_plan_runs_over_the_index(store: Store, lib: dict[str, int]) -> None:
+def test_compiled_words_plan_runs_over_the_index(store: Store, article_ids: dict[str, int]) -> None:
     """With words the plan is a MATCH plus a condition over ``articles_fts`` ids."""
     c = compile_query(parse_query("python -snake tag:dev"), NOW, tz=UTC)
     assert c.match == '("python") NOT ("snake")' and "+rowid IN" in c.where
-    assert store.matching_ids(c) == [lib["t3"]]
+    assert store.matching_ids(c) == [article_ids["t3"]]
     assert store.count_matching(c) == 1
 
 
@@ -575,7 +569,7 @@ def test_compiled_words_plan_runs_over_the_index(store: Store, lib: dict[str, in
     "text", ["python tag:dev", "is:unread after:30d", "-rust", "york OR rust is:starred"]
 )
 def test_the_sql_that_runs_is_the_compiled_sql(
-    store: Store, lib: dict[str, int], monkeypatch: pytest.MonkeyPatch, text: str
+    store: Store, article_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
     """Search, count and ids run exactly what compile_query returns: one compile,
     so what the tests above check is what searches (not a second, private build)."""
@@ -583,7 +577,7 @@ def test_the_sql_that_runs_is_the_compiled_sql(
     for name in ("search_page", "count_matching", "matching_ids"):
         real = getattr(store, name)
 
-        def spy(plan: object, *args: object, _real=real, **kw: object) -> object:
+        def spy(plan: object, *args: object, _real: Any = real, **kw: object) -> object:
             ran.append(plan)
             return _real(plan, *args, **kw)
 
@@ -604,7 +598,7 @@ def test_the_sql_that_runs_is_the_compiled_sql(
 # -- paging, counts, window ----------------------------------------------------
 
 
-def test_paging(store: Store, lib: dict[str, int]) -> None:
+def test_paging(store: Store, article_ids: dict[str, int]) -> None:
     everything = keys(store, "")
     assert keys(store, "", limit=3) == everything[:3]
     assert keys(store, "", limit=3, offset=3) == everything[3:6]
@@ -615,7 +609,7 @@ def test_paging(store: Store, lib: dict[str, int]) -> None:
 
 
 def test_filters_apply_inside_the_rank_window(
-    store: Store, lib: dict[str, int], monkeypatch: pytest.MonkeyPatch
+    store: Store, article_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage_search, "RANK_WINDOW", 1)
     # Only the newest match is ranked, but a filter must not lose older ones.
@@ -624,18 +618,18 @@ def test_filters_apply_inside_the_rank_window(
     assert keys(store, "york", limit=1, offset=1) == ["n2"]  # the window grows with paging
 
 
-def test_count(store: Store, lib: dict[str, int]) -> None:
+def test_count(store: Store, article_ids: dict[str, int]) -> None:
     assert store.count_search("", NOW) == 9
     assert store.count_search("york", NOW) == 2
     assert store.count_search("folder:news", NOW) == 4
-    store.set_read([lib["n2"]], True)
+    store.set_read([article_ids["n2"]], True)
     assert store.count_search("york", NOW, within=View(unread=True)) == 1
     assert store.count_search("folder:news", NOW, within=View(unread=True)) == 3
     assert store.count_search("is:read", NOW, within=View(unread=True)) == 0
     assert store.count_search("before:nope", NOW) == 0
 
 
-def test_result_carries_terms_for_highlighting(store: Store, lib: dict[str, int]) -> None:
+def test_result_carries_terms_for_highlighting(store: Store, article_ids: dict[str, int]) -> None:
     result = store.search('Pyth* "New York" -rust CAFÉ OR x tag:y', now=NOW)
     assert result.terms == ("pyth*", "new york", "cafe", "x")
     assert store.search("in:title x", now=NOW).in_title
@@ -683,7 +677,7 @@ def test_syntax_help_covers_the_language() -> None:
 # -- saved searches ----------------------------------------------------------
 
 
-def test_saved_search_lifecycle_with_live_unread(store: Store, lib: dict[str, int]) -> None:
+def test_saved_search_lifecycle_with_live_unread(store: Store, article_ids: dict[str, int]) -> None:
     sid = store.save_search("  York\tnews ", "york")
     other = store.save_search("Dev", "tag:dev")
     listed = store.saved_searches(now=NOW)
@@ -691,7 +685,7 @@ def test_saved_search_lifecycle_with_live_unread(store: Store, lib: dict[str, in
         ("Dev", "tag:dev", 4),
         ("York news", "york", 2),
     ]
-    store.set_read([lib["n2"]], True)
+    store.set_read([article_ids["n2"]], True)
     assert store.saved_search(sid, now=NOW).unread == 1
     store.rename_search(sid, "YORK NEWS")  # a change of case is allowed
     store.update_search(sid, "york OR election")
@@ -746,7 +740,9 @@ def test_saved_search_missing_ids(store: Store) -> None:
             call()
 
 
-def test_saved_search_unread_counts_follow_feed_tags(store: Store, lib: dict[str, int]) -> None:
+def test_saved_search_unread_counts_follow_feed_tags(
+    store: Store, article_ids: dict[str, int]
+) -> None:
     store.save_search("Watch", "tag:watch")
     assert store.saved_searches(now=NOW)[0].unread == 0
     store.set_feed_tags(store.feed_id_for_url("https://misc.example/atom") or 0, ["Watch"])

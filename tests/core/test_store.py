@@ -5,50 +5,34 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
+import builders
 import pytest
 
 from tui.core.errors import NotFound, StoreError
-from tui.core.models import Enclosure, ParsedEntry, ParsedFeed, View
+from tui.core.models import Enclosure, View
 from tui.core.storage import CHUNK, PAGE_SIZE, SCHEMA_VERSION, Store, in_chunks
 
 NOW = 1_790_000_000
 
 
-def entry(key: str, title: str = "T", content: str = "<p>body words</p>", **kw) -> ParsedEntry:
-    base = dict(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=title,
-        author="Ann",
-        published=NOW - 3600,
-        updated=None,
-        summary=None,
-        content=content,
-        base="https://example.org/",
-        enclosures=(),
-    )
-    base.update(kw)
-    return ParsedEntry(**base)  # type: ignore[arg-type]
-
-
-def doc(*entries: ParsedEntry, title: str = "Example") -> ParsedFeed:
-    return ParsedFeed(kind="rss20", title=title, link="https://example.org/", entries=entries)
+entry = partial(
+    builders.entry,
+    title="T",
+    author="Ann",
+    published=NOW - 3600,
+    content="<p>body words</p>",
+    base="https://example.org/",
+)
+doc = partial(builders.parsed_feed, link="https://example.org/")
 
 
 def fts(store: Store, match: str) -> list[int]:
     """Article ids whose index row matches an FTS5 expression."""
     sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid"
     return [r[0] for r in store.conn.execute(sql, (match,))]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "g.db")
-    yield s
-    s.close()
 
 
 def test_new_database_has_current_schema_wal_and_foreign_keys(store: Store) -> None:
@@ -256,7 +240,7 @@ def test_library_gives_each_thread_its_own_connection_and_closes_them_all(
 
 def test_failed_write_rolls_back(store: Store) -> None:
     fid = store.add_feed("https://example.org/feed")
-    bad = replace(entry("a"), title=None)  # NOT NULL violation mid-transaction
+    bad = replace(entry("a"), title=None)  # type: ignore[arg-type]  # NOT NULL violation mid-transaction
     with pytest.raises(sqlite3.IntegrityError):
         store.store_entries(fid, doc(entry("ok"), bad), now=NOW)
     assert store.count_articles() == 0
@@ -411,8 +395,8 @@ def test_one_feeds_cleanup_candidates_are_the_global_rules_on_that_feed(store: S
         {"older_than": None, "max_per_feed": 2},
         {"older_than": NOW - 5 * 86400, "max_per_feed": 4},
     ):
-        everywhere = set(store.cleanup_candidates(**rules))  # type: ignore[arg-type]
+        everywhere = set(store.cleanup_candidates(**rules))
         for feed in (a, b):
-            alone = store.cleanup_candidates(feed_id=feed, **rules)  # type: ignore[arg-type]
+            alone = store.cleanup_candidates(feed_id=feed, **rules)
             assert alone and set(alone) == everywhere & set(ids[feed])
     assert ids[a][-1] not in everywhere

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
+import builders
 import pytest
 
 from tui.core.errors import InputError, NotFound
@@ -16,25 +14,9 @@ NOW = 1_790_000_000
 
 
 def entry(key: str) -> ParsedEntry:
-    return ParsedEntry(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=f"Article {key}",
-        author=None,
-        published=NOW - int(key[1:]) * 3600,
-        updated=None,
-        summary=None,
-        content="<p>words</p>",
-        base=None,
-    )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "g.db")
-    yield s
-    s.close()
+    """The shared entry, ``key`` hours old (``a3``: three hours)."""
+    published = NOW - int(key[1:]) * 3600
+    return builders.entry(key, f"Article {key}", published=published, content="<p>words</p>")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
+from typing_extensions import override
 
 from tui.core.text import (
     BLOCK_CTRL,
@@ -199,9 +200,11 @@ class _Collect(EofSafeParser, HTMLParser):
         self.tags: list[str] = []
         self.text: list[str] = []
 
+    @override
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
 
+    @override
     def handle_data(self, data: str) -> None:
         self.text.append(data)
 

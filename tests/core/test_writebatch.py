@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import builders
 import pytest
+from builders import entry
 
 from tui.core.errors import StoreError
-from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.models import ParsedFeed
 from tui.core.refresh.writebatch import WriteBatch
 from tui.core.storage import Store
 
@@ -18,37 +20,20 @@ NOW = 1_790_000_000
 
 
 def feed_doc(*keys: str, words: str = "zebra") -> ParsedFeed:
-    entries = tuple(
-        ParsedEntry(
-            key=k,
-            guid=k,
-            url=f"https://example.org/{k}",
-            title=f"title {k}",
-            author=None,
-            published=NOW,
-            updated=None,
-            summary=None,
-            content=f"<p>{words} {k}</p>",
-            base=None,
-        )
-        for k in keys
+    """A feed of entries ``keys`` whose bodies say ``words`` (what ``indexed`` looks for)."""
+    return builders.parsed_feed(
+        *(entry(k, f"title {k}", published=NOW, content=f"<p>{words} {k}</p>") for k in keys),
+        title="Feed",
     )
-    return ParsedFeed(kind="rss20", title="Feed", link=None, entries=entries)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "b.db"
+def db(store: Store) -> Path:
+    """The shared store's database file, read behind its back to see what is committed."""
+    return Path(store.path)
 
 
-@pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    s = Store(db)
-    yield s
-    s.close()
-
-
-def committed(db: Path, sql: str) -> list[tuple]:
+def committed(db: Path, sql: str) -> list[tuple[Any, ...]]:
     """What another connection (another process, the UI) sees."""
     conn = sqlite3.connect(db)
     try:

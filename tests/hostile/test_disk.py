@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from builders import rss_feed, rss_item
 from feedserver import FeedServer
 
 from tui.core.library import Library
@@ -15,13 +16,10 @@ pytestmark = pytest.mark.hostile
 
 
 def big_feed(n: int) -> str:
-    items = "".join(
-        f"<item><title>Item {i}</title><guid>g{i}</guid>"
-        f"<description><![CDATA[<p>{'filler text ' * 300}</p>]]></description></item>"
-        for i in range(n)
-    )
-    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
-    return f"{head}{items}</channel></rss>"
+    """A feed of ``n`` items of 600 words each: what fills a small disk."""
+    body = f"<p>{'filler text ' * 300}</p>"
+    items = (rss_item(f"g{i}", f"Item {i}", body=body) for i in range(n))
+    return rss_feed(*items, title="Big", link=None)
 
 
 def test_database_full_fails_the_feed_cleanly_and_keeps_what_was_there(
@@ -47,7 +45,7 @@ def test_database_full_fails_the_feed_cleanly_and_keeps_what_was_there(
     assert lib.count_articles(View(feed_id=big)) == 0  # all or nothing
     assert [a.id for a in lib.articles()] == [a.id for a in kept]
     assert lib.article(kept[0].id).starred
-    assert lib.note(kept[1].id).body == "still here"
+    assert (note := lib.note(kept[1].id)) is not None and note.body == "still here"
     lib.close()
     conn = sqlite3.connect(tmp_path / "full.db")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import rss_feed, rss_item
 from feedserver import FeedServer
 
 from tui.core.library import Library
@@ -22,14 +23,20 @@ FEEDS = 200
 
 
 def feed_xml(i: int, items: int = 20) -> str:
-    body = "".join(
-        f"<item><title>Feed {i} item {j}</title><guid>f{i}-{j}</guid>"
-        f"<link>https://example.org/{i}/{j}</link>"
-        f"<description><![CDATA[<p>{'words ' * 200}</p>]]></description></item>"
-        for j in range(items)
+    """Feed ``i`` of a farm: ``items`` items of 200 words each."""
+    return rss_feed(
+        *(
+            rss_item(
+                f"f{i}-{j}",
+                f"Feed {i} item {j}",
+                link=f"https://example.org/{i}/{j}",
+                body=f"<p>{'words ' * 200}</p>",
+            )
+            for j in range(items)
+        ),
+        title=f"Feed {i}",
+        link=None,
     )
-    head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {i}</title>'
-    return f"{head}{body}</channel></rss>"
 
 
 def serve_farm(server: FeedServer, n: int, delay: float) -> list[str]:
@@ -89,7 +96,9 @@ def test_sigkill_during_refresh_loses_nothing(tmp_path: Path, feed_server: FeedS
     try:
         again = {a.id: a for a in lib.articles(View(feed_id=first[0].feed_id))}
         assert again[first[0].id].read and again[first[1].id].starred
-        assert lib.note(first[2].id).body == "a note that must survive"
+        assert (
+            note := lib.note(first[2].id)
+        ) is not None and note.body == "a note that must survive"
         summary = lib.refresh()
         assert not summary.failed
         assert lib.count_articles() == FEEDS * 20

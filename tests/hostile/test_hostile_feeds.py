@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
+from builders import rss_feed
 from feedserver import FeedServer
 
 from tui.core.library import FetchSettings, Library
-from tui.core.models import View
+from tui.core.models import FeedResult, View
 
 pytestmark = pytest.mark.hostile
 
@@ -19,24 +20,20 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    library = Library(
-        tmp_path / "h.db",
-        fetch=FetchSettings(total_timeout=3.0, max_bytes=2 * 1024 * 1024),
-        clock=lambda: NOW,
-    )
-    yield library
-    library.close()
+def lib(lib: Library) -> Library:
+    """The shared library on a fixed clock, with a short timeout and a 2 MiB cap, so that
+    each attack is cut off quickly."""
+    lib.fetch_settings = FetchSettings(total_timeout=3.0, max_bytes=2 * 1024 * 1024)
+    lib.clock = lambda: NOW
+    return lib
 
 
 def rss(items: str, title: str = "Hostile") -> str:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>https://example.org/</link>{items}</channel></rss>"
-    )
+    """A feed around hand-written hostile ``items``."""
+    return rss_feed(items, title=title)
 
 
-def refresh_one(lib: Library, server: FeedServer, path: str):
+def refresh_one(lib: Library, server: FeedServer, path: str) -> tuple[int, FeedResult]:
     fid = lib.store.add_feed(server.url(path))
     (result,) = lib.refresh([fid]).results
     return fid, result
@@ -165,7 +162,7 @@ def test_dangerous_links_are_never_live(lib: Library, feed_server: FeedServer) -
     ids=["100MB", "gzip-bomb", "slow-drip", "redirect-loop", "redirect-to-file", "html", "empty"],
 )
 def test_transport_attacks_fail_with_one_line(
-    lib: Library, feed_server: FeedServer, setup, reason: str
+    lib: Library, feed_server: FeedServer, setup: Callable[[FeedServer], object], reason: str
 ) -> None:
     setup(feed_server)
     _, result = refresh_one(lib, feed_server, "/x")

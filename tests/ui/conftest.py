@@ -121,6 +121,19 @@ async def wait_for(pilot: Any, cond: Callable[[], bool], timeout: float = 20.0) 
         await pilot.pause(0.02)
 
 
+async def open_search_hit(pilot: Any, query: str) -> None:
+    """Search for ``query`` (pasted, no debounce) and open the best hit, waiting for its body."""
+    m = pilot.app.main
+    await pilot.press("slash")
+    m.search_bar.input.value = query
+    m.search_bar.search_now()
+    await wait_for(pilot, lambda: m.search_bar.shown == m.search_bar.value)
+    await pilot.pause()
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    await wait_for(pilot, lambda: not m.pane.loading_body)
+
+
 class Helpers:
     """Helpers handed to tests as the ``ui`` fixture (conftest modules are not importable)."""
 
@@ -128,6 +141,7 @@ class Helpers:
     clock = staticmethod(clock)
     settle = staticmethod(settle)
     wait_for = staticmethod(wait_for)
+    open_search_hit = staticmethod(open_search_hit)
     build_library = staticmethod(build_library)
 
     def __init__(self, db: Path) -> None:

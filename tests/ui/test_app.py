@@ -11,12 +11,13 @@ import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from builders import notifications, rss
+from builders import copied_texts, notifications, opened_urls, rss
+from feedserver import FeedServer
 from textual import events
-from textual.widgets import Markdown, TextArea
+from textual.widgets import Input, Markdown, TextArea
 
 from tui.core.library import Library
 from tui.core.models import View
@@ -26,6 +27,9 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_list import ArticleList
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 FEEDS_DIR = Path(__file__).parent.parent / "fixtures" / "feeds"
@@ -52,8 +56,9 @@ def rendered(app: GazetteApp) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", body)).replace("\xa0", " ")
 
 
-def read_flag(ui: Any, article_id: int) -> int:
-    return ui.sql("SELECT read FROM articles WHERE id = ?", article_id)[0][0]
+def read_flag(ui: Helpers, article_id: int) -> int:
+    flag: int = ui.sql("SELECT read FROM articles WHERE id = ?", article_id)[0][0]
+    return flag
 
 
 # -- startup and moving ---------------------------------------------------------
@@ -95,7 +100,7 @@ async def test_moving_keys_j_k_arrows_g_G_tab(make_app: Any) -> None:
         await pilot.press("g")
         assert m.feed_list.cursor_line == 0
         await pilot.press("shift+tab")
-        assert app.focused is m.article_list
+        assert app.focused is m.article_list  # type: ignore[comparison-overlap]  # mypy keeps the narrowing across the await
         await pilot.press("enter", "tab")
         assert app.focused is m.feed_list
         await pilot.press("shift+tab")
@@ -103,7 +108,7 @@ async def test_moving_keys_j_k_arrows_g_G_tab(make_app: Any) -> None:
 
 
 async def test_open_marks_read_and_every_count_updates(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -201,7 +206,7 @@ async def test_folders_fold_open_and_shut(make_app: Any) -> None:
 # -- article state keys --------------------------------------------------------
 
 
-async def test_m_toggles_read_and_s_stars(make_app: Any, ui: Any) -> None:
+async def test_m_toggles_read_and_s_stars(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         lst = main(app).article_list
@@ -221,7 +226,7 @@ async def test_m_toggles_read_and_s_stars(make_app: Any, ui: Any) -> None:
         assert ui.sql("SELECT starred FROM articles WHERE id = ?", starred.id) == [(0,)]
 
 
-async def test_space_scrolls_then_opens_next_unread(make_app: Any, ui: Any) -> None:
+async def test_space_scrolls_then_opens_next_unread(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         m = main(app)
@@ -244,7 +249,7 @@ async def test_space_scrolls_then_opens_next_unread(make_app: Any, ui: Any) -> N
 
 
 async def test_A_marks_the_view_read_and_u_undoes_it(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -286,7 +291,7 @@ async def test_unread_view_keeps_read_rows_in_place(make_app: Any, library: Libr
 
 
 async def test_n_and_N_walk_unread_within_the_view(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -329,9 +334,8 @@ async def test_n_and_N_walk_unread_within_the_view(
 
 async def test_o_opens_only_web_links(make_app: Any) -> None:
     app = make_app()
-    opened: list[str] = []
     async with app.run_test(size=WIDE) as pilot:
-        app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+        opened = opened_urls(app)
         article = main(app).article_list.current
         assert article is not None and article.url
         await pilot.press("o")
@@ -340,19 +344,19 @@ async def test_o_opens_only_web_links(make_app: Any) -> None:
 
 async def test_y_copies_the_link(make_app: Any) -> None:
     app = make_app()
-    copied: list[str] = []
     async with app.run_test(size=WIDE) as pilot:
-        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        copied = copied_texts(app)
         await pilot.press("j", "y")
         article = main(app).article_list.current
         assert article is not None and copied == [article.url]
 
 
-async def test_links_in_articles_open_only_for_http_https_mailto(make_app: Any, ui: Any) -> None:
+async def test_links_in_articles_open_only_for_http_https_mailto(
+    make_app: Any, ui: Helpers
+) -> None:
     app = make_app()
-    opened: list[str] = []
     async with app.run_test(size=WIDE) as pilot:
-        app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+        opened = opened_urls(app)
         await pilot.press("enter")
         await ui.settle(pilot)
         md = main(app).pane.query(Markdown).first()
@@ -371,7 +375,9 @@ async def test_links_in_articles_open_only_for_http_https_mailto(make_app: Any, 
 # -- mouse --------------------------------------------------------------------
 
 
-async def test_click_selects_double_click_opens_and_wheel_scrolls(make_app: Any, ui: Any) -> None:
+async def test_click_selects_double_click_opens_and_wheel_scrolls(
+    make_app: Any, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         lst = main(app).article_list
@@ -383,8 +389,8 @@ async def test_click_selects_double_click_opens_and_wheel_scrolls(make_app: Any,
         assert await pilot.double_click(ArticleList, offset=(10, 3))
         await ui.settle(pilot)
         assert lst.cursor == 3
-        assert main(app).pane.article is not None and target is not None
-        assert main(app).pane.article.id == target.id
+        assert (shown := main(app).pane.article) is not None and target is not None
+        assert shown.id == target.id
         await pilot.press("escape")
         before = lst.scroll_y
         await pilot._post_mouse_events([events.MouseScrollDown], lst, offset=(5, 5))
@@ -396,7 +402,7 @@ async def test_click_selects_double_click_opens_and_wheel_scrolls(make_app: Any,
 # -- notes --------------------------------------------------------------------
 
 
-async def test_e_focuses_the_note_E_toggles_q_saves(make_app: Any, ui: Any) -> None:
+async def test_e_focuses_the_note_E_toggles_q_saves(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
@@ -408,7 +414,7 @@ async def test_e_focuses_the_note_E_toggles_q_saves(make_app: Any, ui: Any) -> N
         assert m.has_class("-notes") and m.notes.display
         await pilot.press(*"hello [/] note")
         await pilot.press("escape")
-        assert app.focused is m.pane
+        assert app.focused is m.pane  # type: ignore[comparison-overlap]  # mypy keeps the narrowing across the await
         await pilot.press("E")  # hides the panel (saving it)...
         assert not m.has_class("-notes")
         await pilot.press("E")  # ...and shows it again
@@ -463,7 +469,7 @@ async def test_palette_offers_every_reader_action(make_app: Any) -> None:
         assert all(name for name in names)
 
 
-async def test_a_keymap_remaps_bindings_by_id(library: Library, ui: Any) -> None:
+async def test_a_keymap_remaps_bindings_by_id(library: Library, ui: Helpers) -> None:
     app = GazetteApp(library, clock=ui.clock, keymap={"star": "x"})
     async with app.run_test(size=WIDE) as pilot:
         article = main(app).article_list.current
@@ -475,7 +481,7 @@ async def test_a_keymap_remaps_bindings_by_id(library: Library, ui: Any) -> None
         assert ("x", "Star or unstar the article") in app.key_help()
 
 
-async def test_an_empty_library_says_how_to_start(tmp_path: Path, ui: Any) -> None:
+async def test_an_empty_library_says_how_to_start(tmp_path: Path, ui: Helpers) -> None:
     lib = Library(tmp_path / "empty.db", clock=ui.clock)
     try:
         app = GazetteApp(lib, clock=ui.clock)
@@ -490,14 +496,14 @@ async def test_an_empty_library_says_how_to_start(tmp_path: Path, ui: Any) -> No
         lib.close()
 
 
-async def test_a_adds_a_feed(make_app: Any, ui: Any) -> None:
+async def test_a_adds_a_feed(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     path = FEEDS_DIR / "rss091-writetheweb-latin1.xml"
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AddFeedScreen)
-        app.screen.query_one("#add-url").value = str(path)  # type: ignore[attr-defined]
+        app.screen.query_one("#add-url", Input).value = str(path)
         await pilot.press("enter")
         await ui.wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause()
@@ -507,7 +513,9 @@ async def test_a_adds_a_feed(make_app: Any, ui: Any) -> None:
         assert ui.sql("SELECT count(*) FROM feeds WHERE title = 'WriteTheWeb'") == [(1,)]
 
 
-async def test_d_deletes_a_feed_after_confirming(make_app: Any, library: Library, ui: Any) -> None:
+async def test_d_deletes_a_feed_after_confirming(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
@@ -532,7 +540,7 @@ async def test_d_deletes_a_feed_after_confirming(make_app: Any, library: Library
 
 
 async def test_deleting_a_feed_already_gone_is_one_line(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     """The delete runs in a worker; its error (the CLI removed the feed meanwhile)
     comes back as one notification, and the app runs on."""
@@ -556,7 +564,7 @@ async def test_deleting_a_feed_already_gone_is_one_line(
     assert "\n" not in line
 
 
-async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui: Any) -> None:
+async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("d")
@@ -565,7 +573,7 @@ async def test_d_on_a_view_that_is_not_a_feed_deletes_nothing(make_app: Any, ui:
         assert ui.sql("SELECT count(*) FROM feeds") == [(7,)]
 
 
-async def test_ctrl_q_also_saves_the_note(make_app: Any, ui: Any) -> None:
+async def test_ctrl_q_also_saves_the_note(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         article = main(app).article_list.current
@@ -607,7 +615,7 @@ async def test_medium_terminal_swaps_feeds_for_the_article(make_app: Any) -> Non
 
 
 @pytest.fixture
-def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, int, int]]:
+def served(feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple[Library, int, int]]:
     """A library with two feeds on the loopback server (Alpha, Beta), fetched once."""
     feed_server.page("/a.xml", rss("Alpha", 2))
     feed_server.page("/b.xml", rss("Beta", 2))
@@ -619,7 +627,9 @@ def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, int, int
     lib.close()
 
 
-async def test_r_refreshes_the_selected_feed(served: Any, feed_server: Any, ui: Any) -> None:
+async def test_r_refreshes_the_selected_feed(
+    served: Any, feed_server: FeedServer, ui: Helpers
+) -> None:
     lib, alpha, _beta = served
     feed_server.page("/a.xml", rss("Alpha", 3, prefix="new "))
     feed_server.page("/b.xml", rss("Beta", 3, prefix="new "))
@@ -638,7 +648,7 @@ async def test_r_refreshes_the_selected_feed(served: Any, feed_server: Any, ui: 
 
 
 async def test_R_refreshes_all_and_marks_failing_feeds(
-    served: Any, feed_server: Any, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, _alpha, beta = served
     feed_server.status("/b.xml", 500)
@@ -659,7 +669,7 @@ async def test_R_refreshes_all_and_marks_failing_feeds(
 
 
 async def test_quitting_stops_a_refresh_waiting_on_a_silent_server(
-    feed_server: Any, tmp_path: Path, ui: Any
+    feed_server: FeedServer, tmp_path: Path, ui: Helpers
 ) -> None:
     """The refresh runs in a pooled thread, which the interpreter joins on exit:
     a feed that had not answered kept the process (and terminal) for up to the
@@ -707,7 +717,7 @@ async def test_quitting_stops_a_refresh_waiting_on_a_silent_server(
 
 
 @pytest.fixture
-def slow_farm(feed_server: Any, tmp_path: Path) -> Iterator[Library]:
+def slow_farm(feed_server: FeedServer, tmp_path: Path) -> Iterator[Library]:
     """60 feeds answering after 1 s each, 16 at a time (at least 4 s in all), plus
     two local feeds to read meanwhile."""
     from tui.core.library import FetchSettings
@@ -738,7 +748,7 @@ def slow_farm(feed_server: Any, tmp_path: Path) -> Iterator[Library]:
 SLOW_FEEDS = 60
 
 
-async def test_keys_work_during_a_long_refresh(slow_farm: Library, ui: Any) -> None:
+async def test_keys_work_during_a_long_refresh(slow_farm: Library, ui: Helpers) -> None:
     """While 60 slow feeds refresh, keys take effect at once, before it ends."""
     lib = slow_farm
     app = GazetteApp(lib, clock=ui.clock)
@@ -798,7 +808,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def test_a_50000_article_view_opens_at_once_and_pages(big_db: Path, ui: Any) -> None:
+async def test_a_50000_article_view_opens_at_once_and_pages(big_db: Path, ui: Helpers) -> None:
     from tui.ui.widgets.article_list import MAX_PAGES, PAGE
 
     lib = Library(big_db, clock=ui.clock)
@@ -884,7 +894,7 @@ def huge_library(tmp_path: Path) -> Iterator[Library]:
 
 
 async def test_a_huge_article_renders_in_chunks_and_keys_still_work(
-    huge_library: Library, ui: Any
+    huge_library: Library, ui: Helpers
 ) -> None:
     app = GazetteApp(huge_library, clock=ui.clock)
     async with app.run_test(size=WIDE) as pilot:

@@ -10,14 +10,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from builders import rss
+from builders import notifications, rss
+from feedserver import FeedServer
 
 from tui.config import Config, RefreshConfig
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 START = 1_710_979_200
 TICK = 0.05
@@ -32,7 +36,7 @@ class Clock:
 
 
 @pytest.fixture
-def served(feed_server: Any, tmp_path: Path) -> Iterator[tuple[Library, Clock, int, int]]:
+def served(feed_server: FeedServer, tmp_path: Path) -> Iterator[tuple[Library, Clock, int, int]]:
     """Two feeds (Alpha, Beta) on the loopback server, fetched once at START."""
     clock = Clock(START)
     feed_server.page("/a.xml", rss("Alpha", 2))
@@ -50,7 +54,7 @@ def config(minutes: int) -> Config:
 
 
 async def test_due_feeds_refresh_in_the_background_and_the_status_says_so(
-    served: Any, feed_server: Any, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, _alpha, _beta = served
     app = GazetteApp(lib, clock=clock, config=config(30), auto_refresh_every=TICK)
@@ -74,7 +78,7 @@ async def test_due_feeds_refresh_in_the_background_and_the_status_says_so(
 
 
 async def test_the_server_limit_and_zero_interval_are_honoured(
-    served: Any, feed_server: Any, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, alpha, _beta = served
     # Alpha said "not before two hours from now" (Retry-After on a 503).
@@ -96,7 +100,9 @@ async def test_the_server_limit_and_zero_interval_are_honoured(
         assert "3 new articles" in app.main.status.plain
 
 
-async def test_interval_zero_turns_auto_refresh_off(served: Any, feed_server: Any, ui: Any) -> None:
+async def test_interval_zero_turns_auto_refresh_off(
+    served: Any, feed_server: FeedServer, ui: Helpers
+) -> None:
     lib, clock, _alpha, _beta = served
     app = GazetteApp(lib, clock=clock, config=config(0), auto_refresh_every=TICK)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -107,14 +113,12 @@ async def test_interval_zero_turns_auto_refresh_off(served: Any, feed_server: An
 
 
 async def test_no_auto_refresh_starts_while_one_is_running(
-    served: Any, feed_server: Any, ui: Any
+    served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:
     lib, clock, _alpha, _beta = served
     feed_server.delay("/a.xml", 2.0)
     app = GazetteApp(lib, clock=clock, config=config(30), auto_refresh_every=TICK)
-    seen: list[str] = []
-    original = app.notify
-    app.notify = lambda message, *a, **k: (seen.append(str(message)), original(message, *a, **k))  # type: ignore[method-assign]
+    seen = notifications(app)
     async with app.run_test(size=(160, 45)) as pilot:
         await ui.settle(pilot)
         await pilot.press("R")  # by hand; slow because of Alpha

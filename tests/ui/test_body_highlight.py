@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.style import Style
@@ -12,6 +12,9 @@ from textual.widgets._markdown import MarkdownBlock
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SIZE = (120, 40)
 
@@ -51,23 +54,18 @@ def body_text(app: GazetteApp) -> str:
     return " ".join(b._content.plain for b in pane.query(MarkdownBlock))
 
 
-async def test_search_result_highlights_words_in_body(make_app: Any, zorb: int, ui: Any) -> None:
+async def test_search_result_highlights_words_in_body(
+    make_app: Any, zorb: int, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = app.main
-        await pilot.press("slash")
-        m.search_bar.input.value = "zorblax"
-        m.search_bar.search_now()
-        await ui.wait_for(pilot, lambda: m.search_bar.shown == m.search_bar.value)
-        await pilot.pause()
-        await pilot.press("enter", "enter")
-        await ui.settle(pilot)
-        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        await ui.open_search_hit(pilot, "zorblax")
         assert m.pane.article is not None and m.pane.article.title == "Weekly roundup"
         assert [w.lower() for w in highlighted(app)] == ["zorblax"]
 
 
-async def test_plain_open_has_no_body_highlight(make_app: Any, zorb: int, ui: Any) -> None:
+async def test_plain_open_has_no_body_highlight(make_app: Any, zorb: int, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = app.main

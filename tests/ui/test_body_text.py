@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.widgets._markdown import MarkdownBlock
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SIZE = (120, 40)
 YOUTUBE = Path(__file__).parent.parent / "fixtures" / "corpus" / "atom-youtube-channel-google.xml"
@@ -41,28 +44,17 @@ def feeds(library: Library, tmp_path: Path) -> None:
     library.add_feed(str(path))
 
 
-async def open_search_hit(pilot: Any, ui: Any, query: str) -> None:
-    """Search for ``query`` and open the best hit, waiting for its body."""
-    m = pilot.app.main
-    await pilot.press("slash")
-    m.search_bar.input.value = query
-    m.search_bar.search_now()
-    await ui.wait_for(pilot, lambda: m.search_bar.shown == m.search_bar.value)
-    await pilot.pause()
-    await pilot.press("enter", "enter")
-    await ui.settle(pilot)
-    await ui.wait_for(pilot, lambda: not m.pane.loading_body)
-
-
 def blocks(app: GazetteApp) -> list[str]:
     """The text of each Markdown block the pane shows, as drawn (line breaks included)."""
     return [b._content.plain for b in app.main.pane.query(MarkdownBlock)]
 
 
-async def test_plain_text_description_keeps_its_lines(make_app: Any, feeds: None, ui: Any) -> None:
+async def test_plain_text_description_keeps_its_lines(
+    make_app: Any, feeds: None, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_search_hit(pilot, ui, "divinity")
+        await ui.open_search_hit(pilot, "divinity")
         pane = app.main.pane
         assert pane.article is not None and pane.article.title == "Google - Year in Search 2014"
         # The pane numbers each link ("…q6ljz4[1]"); the lines are what this test is about.
@@ -80,10 +72,10 @@ async def test_plain_text_description_keeps_its_lines(make_app: Any, feeds: None
         ]
 
 
-async def test_snippet_reads_as_words(make_app: Any, feeds: None, ui: Any) -> None:
+async def test_snippet_reads_as_words(make_app: Any, feeds: None, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_search_hit(pilot, ui, "zorbic")
+        await ui.open_search_hit(pilot, "zorbic")
         pane = app.main.pane
         assert pane.article is not None and pane.article.title == "Credential checking"
         snippet = pane.query_one("#article-match")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications
@@ -21,13 +21,16 @@ from tui.ui.app import GazetteApp
 from tui.ui.keys import known_binding_ids
 from tui.ui.screens.feed_settings import FeedSettingsScreen, parse_count
 
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
+
 SIZE = (160, 45)
 
 
 # -- keymap ------------------------------------------------------------------------------
 
 
-async def test_keymap_from_config_remaps_a_binding(library: Any, ui: Any) -> None:
+async def test_keymap_from_config_remaps_a_binding(library: Any, ui: Helpers) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config(keybindings={"star": "x"}))
     async with app.run_test(size=SIZE) as pilot:
         await ui.settle(pilot)
@@ -41,7 +44,7 @@ async def test_keymap_from_config_remaps_a_binding(library: Any, ui: Any) -> Non
         assert library.article(first.id).starred
 
 
-async def test_unknown_binding_id_warns_once_and_the_rest_apply(library: Any, ui: Any) -> None:
+async def test_unknown_binding_id_warns_once_and_the_rest_apply(library: Any, ui: Helpers) -> None:
     config = Config(keybindings={"no_such_action": "z", "star": "x"})
     app = GazetteApp(library, clock=ui.clock, config=config, config_file=Path("/c/config.toml"))
     seen = notifications(app)
@@ -58,7 +61,7 @@ def test_known_binding_ids_cover_the_reader_and_dialogs() -> None:
     assert "feed_settings.cancel" in ids
 
 
-async def test_config_warnings_are_shown_once_at_startup(library: Any, ui: Any) -> None:
+async def test_config_warnings_are_shown_once_at_startup(library: Any, ui: Helpers) -> None:
     warnings = ["config.toml: reading.sort: expected one of newest, oldest, got 'up [b]'"]
     app = GazetteApp(library, clock=ui.clock, config=Config(), warnings=warnings)
     seen = notifications(app)
@@ -71,7 +74,7 @@ async def test_config_warnings_are_shown_once_at_startup(library: Any, ui: Any) 
 # -- reading -------------------------------------------------------------------------------
 
 
-async def test_mark_read_on_open_false_keeps_articles_unread(library: Any, ui: Any) -> None:
+async def test_mark_read_on_open_false_keeps_articles_unread(library: Any, ui: Helpers) -> None:
     config = Config(reading=ReadingConfig(mark_read_on_open=False))
     app = GazetteApp(library, clock=ui.clock, config=config)
     async with app.run_test(size=SIZE) as pilot:
@@ -90,7 +93,9 @@ async def test_mark_read_on_open_false_keeps_articles_unread(library: Any, ui: A
         assert library.article(article.id).read
 
 
-async def test_mark_read_on_open_true_marks_the_opened_article_read(library: Any, ui: Any) -> None:
+async def test_mark_read_on_open_true_marks_the_opened_article_read(
+    library: Any, ui: Helpers
+) -> None:
     config = Config(reading=ReadingConfig(mark_read_on_open=True))
     app = GazetteApp(library, clock=ui.clock, config=config)
     async with app.run_test(size=SIZE) as pilot:
@@ -106,7 +111,7 @@ async def test_mark_read_on_open_true_marks_the_opened_article_read(library: Any
         assert not library.article(article.id).read
 
 
-async def test_sort_oldest_and_article_width(library: Any, ui: Any) -> None:
+async def test_sort_oldest_and_article_width(library: Any, ui: Helpers) -> None:
     config = Config(reading=ReadingConfig(sort="oldest", article_width=60))
     app = GazetteApp(library, clock=ui.clock, config=config)
     async with app.run_test(size=SIZE) as pilot:
@@ -126,7 +131,7 @@ async def test_sort_oldest_and_article_width(library: Any, ui: Any) -> None:
 
 
 async def test_browser_command_gets_the_url_as_one_argument(
-    library: Any, ui: Any, tmp_path: Path
+    library: Any, ui: Helpers, tmp_path: Path
 ) -> None:
     out = tmp_path / "argv.txt"
     script = tmp_path / "browser.py"
@@ -142,7 +147,7 @@ async def test_browser_command_gets_the_url_as_one_argument(
     assert out.read_text() == repr([url])
 
 
-async def test_a_browser_that_cannot_run_is_one_line(library: Any, ui: Any) -> None:
+async def test_a_browser_that_cannot_run_is_one_line(library: Any, ui: Helpers) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config(browser="/no/such/browser --new"))
     seen = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
@@ -186,7 +191,7 @@ def test_parse_count() -> None:
         parse_count("X", "11", 10)
 
 
-async def _open_feed_settings(app: GazetteApp, pilot: Any, ui: Any) -> tuple[Any, int]:
+async def _open_feed_settings(app: GazetteApp, pilot: Any, ui: Helpers) -> tuple[Any, int]:
     feed = next(f for f in app.main.feeds.values() if f.folder is None)
     app.main.feed_list.select_key(f"feed:{feed.id}")
     await ui.settle(pilot)
@@ -209,7 +214,7 @@ def feed_title(app: GazetteApp, feed_id: int) -> list[str]:
     return [s.title for s in app.main.feed_list.sources() if s.key == f"feed:{feed_id}"]
 
 
-async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Any) -> None:
+async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Helpers) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config())
     async with app.run_test(size=SIZE) as pilot:
         await ui.settle(pilot)
@@ -253,7 +258,7 @@ async def test_feed_settings_validate_save_and_cancel(library: Any, ui: Any) -> 
         assert library.feed_settings(feed_id) == FeedSettings(None, 15, 30, 0)
 
 
-async def test_feed_settings_need_a_feed(library: Any, ui: Any) -> None:
+async def test_feed_settings_need_a_feed(library: Any, ui: Helpers) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config())
     seen = notifications(app)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,7 +11,7 @@ repaints it fails.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.geometry import Region
@@ -21,6 +21,9 @@ from tui.core.models import View
 from tui.ui.app import GazetteApp
 from tui.ui.widgets import article_rows
 from tui.ui.widgets.article_list import ArticleList, relative_date
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 
@@ -82,7 +85,7 @@ async def test_date_repaints_when_the_timer_ticks(library: Library) -> None:
 
 
 async def test_the_interval_timer_repaints_by_itself(
-    library: Library, monkeypatch: pytest.MonkeyPatch, ui: Any
+    library: Library, monkeypatch: pytest.MonkeyPatch, ui: Helpers
 ) -> None:
     monkeypatch.setattr(article_rows, "DATES_EVERY", 0.02)
     clock = Clock(newest_published(library) + 5 * 60 + 1)

@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import rss_feed, rss_item
+from feedserver import FeedServer
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList
+from typing_extensions import override
 
 from tui.core.library import Library
 from tui.ui.screens.add_feed import AddFeedScreen
@@ -26,14 +29,6 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 
 HOSTILE = ["[bold]x[/]", "[/", "[@click=app.quit]x[/]", "\x1b[31mred\x1b[0m", "a\x1b]0;PWNED\x07b"]
-
-RSS = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel>
-<title>{title}</title><link>http://example.com/</link><description>d</description>
-<item><title>First post</title><link>http://example.com/1</link><guid>{title}-1</guid>
-<description>Hello</description></item>
-</channel></rss>
-"""
 
 
 class Host(App[None]):
@@ -44,6 +39,7 @@ class Host(App[None]):
         self._first = screen
         self.results: list[Any] = []
 
+    @override
     def compose(self) -> ComposeResult:
         yield Label("host")
 
@@ -176,9 +172,15 @@ def library(tmp_path: Path) -> Library:
     return Library(tmp_path / "gazette.db")
 
 
+def one_post(title: str) -> str:
+    """A feed titled ``title`` with one post."""
+    item = rss_item(f"{title}-1", "First post", link="http://example.com/1", body="Hello")
+    return rss_feed(item, title=title, link="http://example.com/", description="d")
+
+
 def write_feed(directory: Path, name: str, title: str) -> Path:
     path = directory / name
-    path.write_text(RSS.format(title=title), encoding="utf-8")
+    path.write_text(one_post(title), encoding="utf-8")
     return path
 
 
@@ -274,9 +276,9 @@ async def test_add_missing_path_shows_error_and_stays(library: Library, tmp_path
         await type_url(pilot, app, str(missing))
         await pilot.click("#add-ok")
         await wait_for(pilot, lambda: screen.error_text and not screen.busy)
-        assert app.screen is screen and app.results == []
         assert "[bold]feed[/].xml" in screen.error_text  # literal, not markup
         assert "\n" not in screen.error_text
+        assert app.screen is screen and app.results == []
         assert library.feeds() == []
         await pilot.press("escape")
         await pilot.pause()
@@ -315,6 +317,7 @@ async def test_add_duplicate_shows_error(library: Library, tmp_path: Path) -> No
 
 async def test_add_unexpected_exception_is_one_line(library: Library, tmp_path: Path) -> None:
     class Broken(Library):
+        @override
         def discover(self, url: str) -> list[str]:
             raise RuntimeError("boom [/]\nsecond line")
 
@@ -338,6 +341,7 @@ async def test_add_shows_checking_while_busy(library: Library, tmp_path: Path) -
     path = write_feed(tmp_path, "tiny.rss", "Tiny feed")
 
     class Slow(Library):
+        @override
         def discover(self, url: str) -> list[str]:
             gate.wait(5)
             return super().discover(url)
@@ -391,9 +395,11 @@ async def test_add_choice_from_page_with_two_feeds(library: Library, tmp_path: P
     assert list(feed.tags) == ["blogs"]
 
 
-async def test_add_choice_by_add_button_over_http(library: Library, feed_server: Any) -> None:
-    feed_server.page("/a.rss", RSS.format(title="A"), content_type="application/rss+xml")
-    feed_server.page("/b.rss", RSS.format(title="B"), content_type="application/rss+xml")
+async def test_add_choice_by_add_button_over_http(
+    library: Library, feed_server: FeedServer
+) -> None:
+    feed_server.page("/a.rss", one_post("A"), content_type="application/rss+xml")
+    feed_server.page("/b.rss", one_post("B"), content_type="application/rss+xml")
     feed_server.feed_page("/", "/a.rss", "/b.rss")
     app = Host(AddFeedScreen(library))
     async with app.run_test(size=(80, 30)) as pilot:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
+from typing_extensions import override
 
 from tui.core.models import Feed, SavedSearch, TagCount
 from tui.ui.widgets.feed_list import FeedList
@@ -65,6 +66,7 @@ def _feeds() -> list[Feed]:
 
 
 class ListApp(App[None]):
+    @override
     def compose(self) -> ComposeResult:
         yield FeedList(id="feeds")
 

@@ -13,10 +13,11 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications, rss
+from feedserver import FeedServer
 from rich.style import Style
 from textual.widgets import TextArea
 
@@ -27,6 +28,9 @@ from tui.ui.app import GazetteApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.status_bar import cut_at_word
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 MEDIUM = (120, 40)
 WIDE = (160, 45)
@@ -39,7 +43,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, ui: Any) -> Any:
+def demo(demo_template: Path, tmp_path: Path, ui: Helpers) -> Any:
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_template, path)
     lib = Library(path, clock=ui.clock)
@@ -57,7 +61,7 @@ def notes_by_article(lib: Library) -> dict[int, str]:
 
 
 async def test_typing_after_closing_the_article_never_goes_into_a_hidden_note(
-    demo: Library, ui: Any
+    demo: Library, ui: Helpers
 ) -> None:
     """Issue 13.1: enter, e, hello, esc, esc, j, tab, TYPED-BLIND, esc at 120x40."""
     app = GazetteApp(demo, clock=ui.clock)
@@ -89,7 +93,7 @@ async def test_typing_after_closing_the_article_never_goes_into_a_hidden_note(
 
 
 async def test_e_after_closing_notes_the_selected_article_not_the_closed_one(
-    demo: Library, ui: Any
+    demo: Library, ui: Helpers
 ) -> None:
     """The note belongs to the article beside it: e on another row opens that one."""
     app = GazetteApp(demo, clock=ui.clock)
@@ -112,7 +116,7 @@ async def test_e_after_closing_notes_the_selected_article_not_the_closed_one(
 
 
 async def test_a_hidden_note_cannot_be_focused_and_is_saved_when_hidden(
-    demo: Library, ui: Any
+    demo: Library, ui: Helpers
 ) -> None:
     app = GazetteApp(demo, clock=ui.clock)
     async with app.run_test(size=MEDIUM) as pilot:
@@ -137,7 +141,7 @@ async def test_a_hidden_note_cannot_be_focused_and_is_saved_when_hidden(
         assert app.focused is editor and editor.text == "draft"
 
 
-async def test_wide_list_takes_the_room_until_an_article_opens(make_app: Any, ui: Any) -> None:
+async def test_wide_list_takes_the_room_until_an_article_opens(make_app: Any, ui: Helpers) -> None:
     """Issue 13.14: at 160x45 the article pane shows only with an article in it."""
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -197,7 +201,7 @@ def test_cut_at_word_never_cuts_inside_a_word() -> None:
     assert cut_at_word("Unbreakable", 5) == "Unbr…"
 
 
-async def test_next_and_previous_unread_stay_in_the_view(demo: Library, ui: Any) -> None:
+async def test_next_and_previous_unread_stay_in_the_view(demo: Library, ui: Helpers) -> None:
     """Issue 13.6: in All, open the top article, n three times, then N."""
     app = GazetteApp(demo, clock=ui.clock)
     async with app.run_test(size=MEDIUM) as pilot:
@@ -246,7 +250,9 @@ async def test_O_flips_the_order_of_this_view_only(make_app: Any, library: Libra
         assert lst.current is not None and lst.current.id == oldest.id
 
 
-async def test_an_empty_view_clears_the_open_article_and_its_note(make_app: Any, ui: Any) -> None:
+async def test_an_empty_view_clears_the_open_article_and_its_note(
+    make_app: Any, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m: MainScreen = app.main
@@ -261,7 +267,7 @@ async def test_an_empty_view_clears_the_open_article_and_its_note(make_app: Any,
 
 
 async def test_changes_from_another_program_show_without_a_restart(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     """Issue 13.17: the CLI (another connection) stars and reads; the app follows."""
     app = make_app()
@@ -285,7 +291,7 @@ async def test_changes_from_another_program_show_without_a_restart(
 
 
 async def test_the_apps_own_writes_cause_no_reload_and_one_change_one_reload(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -307,7 +313,7 @@ async def test_the_apps_own_writes_cause_no_reload_and_one_change_one_reload(
 
 
 async def test_counts_and_messages_say_1_article_not_1_articles(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -329,7 +335,7 @@ async def test_counts_and_messages_say_1_article_not_1_articles(
 
 
 @pytest.fixture
-def failing(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
+def failing(feed_server: FeedServer, tmp_path: Path, ui: Helpers) -> Iterator[Library]:
     """A library with one feed on the loopback server, which now answers 500."""
     feed_server.page("/a.xml", rss("Alpha", 2))
     lib = Library(tmp_path / "one.db", clock=ui.clock)
@@ -339,7 +345,7 @@ def failing(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
     lib.close()
 
 
-async def test_one_failed_feed_is_one_feed(failing: Library, ui: Any) -> None:
+async def test_one_failed_feed_is_one_feed(failing: Library, ui: Helpers) -> None:
     app = GazetteApp(failing, clock=ui.clock)
     seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
@@ -350,7 +356,7 @@ async def test_one_failed_feed_is_one_feed(failing: Library, ui: Any) -> None:
 
 
 async def test_the_starred_column_is_set_apart_from_a_title_that_starts_with_a_star(
-    demo: Library, ui: Any
+    demo: Library, ui: Helpers
 ) -> None:
     """Issue 13.17: Daring Fireball's "★ Title" must not read as a starred article."""
     app = GazetteApp(demo, clock=ui.clock)
@@ -382,7 +388,7 @@ async def test_the_starred_column_is_set_apart_from_a_title_that_starts_with_a_s
 
 
 async def test_a_note_that_goes_off_screen_on_resize_lets_go_of_the_keys(
-    make_app: Any, ui: Any
+    make_app: Any, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -397,7 +403,7 @@ async def test_a_note_that_goes_off_screen_on_resize_lets_go_of_the_keys(
         await pilot.press(*" still")
         await pilot.resize_terminal(*MEDIUM)  # two panes, not reading: the article goes
         await pilot.pause()
-        assert app.focused is m.article_list
+        assert app.focused is m.article_list  # type: ignore[comparison-overlap]  # mypy keeps the narrowing across the await
         assert ui.sql("SELECT body FROM notes WHERE article_id = ?", article.id) == [
             ("wide still",)
         ]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
 import pytest
 from builders import notifications, rss
+from feedserver import FeedServer
 from textual.widgets import Input, Static
 
 from tui.core import folders
@@ -25,6 +26,9 @@ from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.feed_settings import FeedSettingsScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SIZE = (120, 40)
 
@@ -61,7 +65,7 @@ def _outline(folder: str | None, url: str, title: str) -> str:
 
 
 @pytest.fixture
-def served(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
+def served(feed_server: FeedServer, tmp_path: Path, ui: Helpers) -> Iterator[Library]:
     """SERVED imported from OPML (spellings as written) and fetched once."""
     body = []
     for i, (folder, path, items) in enumerate(SERVED):
@@ -81,7 +85,7 @@ def served(feed_server: Any, tmp_path: Path, ui: Any) -> Iterator[Library]:
 
 
 async def test_badge_list_refresh_and_search_agree_on_every_folder(
-    served: Library, feed_server: Any, ui: Any
+    served: Library, feed_server: FeedServer, ui: Helpers
 ) -> None:
     app = GazetteApp(served, clock=ui.clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -113,7 +117,7 @@ async def test_badge_list_refresh_and_search_agree_on_every_folder(
         assert source(app, "folder:Tech").unread == 1 + 2 + 3
 
 
-async def test_tree_nests_under_one_spelling(ui: Any, tmp_path: Path) -> None:
+async def test_tree_nests_under_one_spelling(ui: Helpers, tmp_path: Path) -> None:
     """Feeds filed as tech/Rust and TECH/rust sit under one Tech node."""
     lib = Library(tmp_path / "g.db", clock=ui.clock)
     for i, folder in enumerate(("Tech", "tech/Rust", "TECH/rust", "tech")):
@@ -131,7 +135,7 @@ async def test_tree_nests_under_one_spelling(ui: Any, tmp_path: Path) -> None:
 
 
 async def test_add_dialog_files_the_feed_with_suggestions(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     path = Path(__file__).parent.parent / "fixtures" / "feeds" / "rss2-seed-article.xml"
     library.remove_feed(str(path.resolve()))  # the fixture library has it already
@@ -161,7 +165,7 @@ async def test_add_dialog_files_the_feed_with_suggestions(
 
 
 async def test_add_dialog_starts_in_the_selected_folder_and_refuses_controls(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     before = len(library.feeds())
     app = make_app()
@@ -187,7 +191,7 @@ async def test_add_dialog_starts_in_the_selected_folder_and_refuses_controls(
 # -- feed settings ---------------------------------------------------------------
 
 
-async def open_settings(app: GazetteApp, pilot: Any, ui: Any, key: str) -> FeedSettingsScreen:
+async def open_settings(app: GazetteApp, pilot: Any, ui: Helpers, key: str) -> FeedSettingsScreen:
     main(app).feed_list.select_key(key)
     await pilot.pause()
     app.action_feed_settings()  # its settings are read in a worker, then the dialog opens
@@ -203,7 +207,7 @@ async def open_settings(app: GazetteApp, pilot: Any, ui: Any, key: str) -> FeedS
     return screen
 
 
-async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui: Any) -> None:
+async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui: Helpers) -> None:
     feed = next(f for f in library.feeds() if f.folder == "Podcasts")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -217,7 +221,7 @@ async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui:
         assert library.find_feed(str(feed.id)).folder == "Audio/Fiction"
         assert "folder:Podcasts" not in folder_keys(app)  # its only feed left
         assert {"folder:Audio", "folder:Audio/Fiction"} <= set(folder_keys(app))
-        assert main(app).source is not None and main(app).source.key == f"feed:{feed.id}"
+        assert (source := main(app).source) is not None and source.key == f"feed:{feed.id}"
 
         # Empty: out of every folder; a control character: refused in the form.
         screen = await open_settings(app, pilot, ui, f"feed:{feed.id}")
@@ -234,7 +238,7 @@ async def test_feed_settings_moves_the_feed(make_app: Any, library: Library, ui:
 
 
 async def test_feed_settings_without_a_folder_change_leaves_it(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     feed = next(f for f in library.feeds() if f.folder == "Tech/Reviews")
     app = make_app()
@@ -263,7 +267,7 @@ async def rename_with_key(app: GazetteApp, pilot: Any, key: str) -> PromptScreen
 
 
 async def test_rename_key_moves_the_folder_and_its_subfolders(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -288,7 +292,7 @@ async def test_rename_key_moves_the_folder_and_its_subfolders(
 
 
 async def test_renaming_onto_an_existing_folder_merges(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -307,7 +311,9 @@ async def test_renaming_onto_an_existing_folder_merges(
     assert "News" not in {f.folder for f in library.feeds()}
 
 
-async def test_rename_errors_stay_in_the_prompt(make_app: Any, library: Library, ui: Any) -> None:
+async def test_rename_errors_stay_in_the_prompt(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         prompt = await rename_with_key(app, pilot, "folder:Tech")
@@ -322,7 +328,7 @@ async def test_rename_errors_stay_in_the_prompt(make_app: Any, library: Library,
         assert "folder:Tech/Reviews" in folder_keys(app)
 
 
-async def test_palette_offers_rename_folder(make_app: Any, library: Library, ui: Any) -> None:
+async def test_palette_offers_rename_folder(make_app: Any, library: Library, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         commands = {name: run for name, _help, run in main(app).palette_commands()}
@@ -340,7 +346,7 @@ async def test_palette_offers_rename_folder(make_app: Any, library: Library, ui:
     assert "Tech/Gadgets" in {f.folder for f in library.feeds()}
 
 
-async def test_rename_key_on_a_tag_or_a_feed(make_app: Any, library: Library, ui: Any) -> None:
+async def test_rename_key_on_a_tag_or_a_feed(make_app: Any, library: Library, ui: Helpers) -> None:
     feed = library.feeds()[0]
     library.set_tags([library.articles(limit=1)[0].id], add=["later"])
     app = make_app()

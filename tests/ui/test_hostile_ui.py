@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import opened_urls
 from textual.widgets import Markdown
 
 from tui.core.library import Library
@@ -97,9 +98,8 @@ def test_safe_helpers_strip_sequences_and_keep_text() -> None:
 async def test_hostile_titles_show_literally_and_run_nothing(hostile_library: Any) -> None:
     lib, feed_id = hostile_library
     app = GazetteApp(lib, clock=lambda: NOW)
-    opened: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+        opened = opened_urls(app)
         await pilot.pause()
         main = app.main
         text = rendered(app)

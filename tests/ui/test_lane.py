@@ -16,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import override
+
 from tui.core.library import Library
 from tui.core.models import StateChange
 from tui.ui.app import GazetteApp
@@ -34,6 +36,7 @@ class GatedLibrary(Library):
         self.writing = threading.Event()
         self.threads: list[str] = []
 
+    @override
     def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
         self.threads.append(threading.current_thread().name)
         self.writing.set()
@@ -49,10 +52,12 @@ class FailingLibrary(Library):
         super().__init__(path, **kwargs)
         self.gate = threading.Event()
 
+    @override
     def set_starred(self, ids: Iterable[int], starred: bool = True) -> StateChange:
         assert self.gate.wait(20), "the test never opened the gate"
         raise OSError("database or disk is full")
 
+    @override
     def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
         return StateChange((), (), tuple(ids))  # removed by the CLI meanwhile
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import notifications
+from builders import copied_texts, notifications, opened_urls
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.geometry import Region
 from textual.widget import Widget
+from typing_extensions import override
 
 from tui.config import Config
 from tui.core.convert import html_to_markdown
@@ -275,9 +276,8 @@ def test_fold_breaks_after_slashes_and_never_leaves_one_alone() -> None:
 
 async def test_L_asks_for_a_number_and_opens_that_link(links_library: Any) -> None:
     app = make(links_library)
-    opened: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+        opened = opened_urls(app)
         await open_first(app, pilot)
         await pilot.press("L")
         await pilot.pause()
@@ -285,7 +285,8 @@ async def test_L_asks_for_a_number_and_opens_that_link(links_library: Any) -> No
         assert isinstance(prompt, PromptScreen)
         await pilot.press("9", "enter")  # out of range: the dialog says so and stays
         await pilot.pause()
-        assert app.screen is prompt and "1 to 7" in prompt.error_text
+        assert "1 to 7" in prompt.error_text
+        assert app.screen is prompt
         await pilot.press("backspace", "4", "enter")
         await pilot.pause()
         assert opened == ["https://code.example/repo"]
@@ -294,10 +295,9 @@ async def test_L_asks_for_a_number_and_opens_that_link(links_library: Any) -> No
 
 async def test_Y_copies_link_n(links_library: Any) -> None:
     app = make(links_library)
-    copied: list[str] = []
     seen = notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        copied = copied_texts(app)
         await open_first(app, pilot)
         await pilot.press("Y", "5", "enter")
         await pilot.pause()
@@ -527,6 +527,7 @@ class StubBrowser(webbrowser.BackgroundBrowser):
         self.works = works
         self.opened: list[str] = []
 
+    @override
     def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
         self.opened.append(url)
         return self.works

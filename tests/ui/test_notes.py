@@ -14,7 +14,8 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ComposeResult
-from textual.widgets import TextArea
+from textual.widgets import Label, TextArea
+from typing_extensions import override
 
 from tui.core.errors import StoreError
 from tui.core.library import Library
@@ -90,6 +91,7 @@ class Host(App[None]):
         self.saved: list[int] = []
         self.saved_event = asyncio.Event()
 
+    @override
     def compose(self) -> ComposeResult:
         yield NotesPanel(self.save, autosave_delay=self.delay, schedule=self.schedule, id="notes")
 
@@ -262,7 +264,7 @@ async def test_hostile_title_and_note_text() -> None:
         # to the terminal) are gone; loading the cleaned text is not an edit.
         assert app.panel.text == "[@click=app.quit]x[/] [/ red\nnext"
         assert not app.panel.dirty
-        title = str(app.panel.query_one("#notes-title").content)
+        title = str(app.panel.query_one("#notes-title", Label).content)
         assert title.startswith("Note: [@click=app.quit]x[/]") and "\x1b" not in title
         await pilot.click("#notes-title")
         assert app.is_running

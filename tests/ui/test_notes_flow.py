@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from builders import notifications_with_options
 from textual.command import CommandPalette
-from textual.widgets import TextArea
+from textual.widgets import Label, TextArea
 from textual.widgets._markdown import MarkdownParagraph
 
 from tui.config import Config
@@ -27,6 +28,9 @@ from tui.ui.exporting import export_message
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_pane import plain_text
 from tui.ui.widgets.notes import note_age, quote_block
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 SEED_TITLE = "Israel’s spy chief was due to travel to Qatar on Friday for ceasefire negotiations"
@@ -53,20 +57,7 @@ def main(app: GazetteApp) -> MainScreen:
     return app.main
 
 
-def record_notifications(app: GazetteApp) -> list[tuple[str, dict[str, Any]]]:
-    """Every notification the app raises, with its keyword arguments."""
-    seen: list[tuple[str, dict[str, Any]]] = []
-    original = app.notify
-
-    def notify(message: str, *args: Any, **kwargs: Any) -> None:
-        seen.append((str(message), kwargs))
-        original(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return seen
-
-
-async def open_seed(pilot: Any, ui: Any) -> int:
+async def open_seed(pilot: Any, ui: Helpers) -> int:
     """Open the seed article and wait for its body; returns its id."""
     m = main(pilot.app)
     await pilot.press("enter")
@@ -89,7 +80,7 @@ def paragraph(m: MainScreen, start: str) -> MarkdownParagraph:
 
 
 async def test_quote_to_note_quotes_the_paragraph_at_the_top(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -104,7 +95,7 @@ async def test_quote_to_note_quotes_the_paragraph_at_the_top(
         assert note.body == f"> {FIRST}\n\n{LINK}\n\n"
         # The notes panel opened with the cursor after the quote.
         editor = m.notes.query_one(TextArea)
-        assert m.has_class("-notes") and app.focused is editor
+        assert m.has_class("-notes") and app.focused is editor  # type: ignore[comparison-overlap]  # mypy keeps the narrowing across the await
         assert editor.cursor_location == editor.document.end
         assert not m.notes.dirty
 
@@ -137,7 +128,7 @@ async def test_quote_to_note_quotes_the_paragraph_at_the_top(
 
 
 async def test_quote_appends_after_the_users_text_and_typing_goes_on(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -155,7 +146,9 @@ async def test_quote_appends_after_the_users_text_and_typing_goes_on(
         assert note.body == f"My take\n\n> {FIRST}\n\n{LINK}\n\nAgreed"
 
 
-async def test_quote_to_note_quotes_the_selection(make_app: Any, library: Library, ui: Any) -> None:
+async def test_quote_to_note_quotes_the_selection(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
     """A mouse drag selects text (Textual 8); Q quotes exactly that, once."""
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -182,7 +175,7 @@ async def test_quote_to_note_quotes_the_selection(make_app: Any, library: Librar
         assert note is not None and note.body.endswith(f"> {FIRST}\n\n{LINK}\n\n")
 
 
-async def test_quote_picks_list_items_and_skips_headings(make_app: Any, ui: Any) -> None:
+async def test_quote_picks_list_items_and_skips_headings(make_app: Any, ui: Helpers) -> None:
     """A list is quoted item by item, a heading only when nothing else starts on screen."""
     md = (
         "## A heading first\n\n"
@@ -215,7 +208,7 @@ async def test_quote_picks_list_items_and_skips_headings(make_app: Any, ui: Any)
 
 async def test_quote_with_nothing_open_says_so(make_app: Any, library: Library) -> None:
     app = make_app()
-    seen = record_notifications(app)
+    seen = notifications_with_options(app)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("Q")
         await pilot.pause()
@@ -276,18 +269,22 @@ def test_note_age_words() -> None:
 
 
 async def test_notes_panel_shows_created_and_edited(
-    make_app: Any, library: Library, db_path: Path, ui: Any
+    make_app: Any, library: Library, db_path: Path, ui: Helpers
 ) -> None:
     article_id = library.articles()[0].id
     for age in (3 * 86400, 180):  # created three days ago, edited three minutes ago
-        lib = Library(db_path, clock=lambda age=age: ui.now - age)
+
+        def clock(age: int = age) -> float:
+            return float(ui.now - age)
+
+        lib = Library(db_path, clock=clock)
         lib.set_note(article_id, f"written {age}")
         lib.close()
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
         await open_seed(pilot, ui)
-        times = m.notes.query_one("#notes-times")
+        times = m.notes.query_one("#notes-times", Label)
         assert str(times.content) == "created 3 days ago · edited 3 min ago"
         assert m.notes.text == "written 180"
         await pilot.press("e", "!")
@@ -302,7 +299,7 @@ async def test_notes_panel_shows_created_and_edited(
 # -- export from the palette ----------------------------------------------------------
 
 
-async def run_palette(pilot: Any, ui: Any, command: str) -> None:
+async def run_palette(pilot: Any, ui: Helpers, command: str) -> None:
     """Open the palette, type a command's name and run the matching option."""
     app = pilot.app
     await pilot.press("ctrl+p")
@@ -328,13 +325,13 @@ async def run_palette(pilot: Any, ui: Any, command: str) -> None:
 
 
 async def test_export_from_the_palette_writes_files_and_notifies(
-    library: Library, tmp_path: Path, ui: Any
+    library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     out = tmp_path / "exported"
     seed = next(a for a in library.articles() if a.title == SEED_TITLE)
     library.set_note(seed.id, "Worth *reading*.")
     app = GazetteApp(library, clock=ui.clock, config=Config(export_folder=str(out)))
-    seen = record_notifications(app)
+    seen = notifications_with_options(app)
     async with app.run_test(size=WIDE) as pilot:
         await run_palette(pilot, ui, "Export notes")
         await ui.wait_for(pilot, lambda: any("written" in msg for msg, _ in seen))
@@ -354,13 +351,13 @@ async def test_export_from_the_palette_writes_files_and_notifies(
 
 
 async def test_export_matching_the_search_and_the_note_being_typed(
-    library: Library, tmp_path: Path, ui: Any
+    library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     out = tmp_path / "exported"
     other = next(a for a in library.articles() if a.title != SEED_TITLE)
     library.set_note(other.id, "Another note.")
     app = GazetteApp(library, clock=ui.clock, config=Config(export_folder=str(out)))
-    seen = record_notifications(app)
+    seen = notifications_with_options(app)
     async with app.run_test(size=WIDE) as pilot:
         m = main(app)
         names = [name for name, _help, _run in m.palette_commands()]
@@ -403,7 +400,7 @@ def test_export_message_lists_a_few_warnings_then_counts_the_rest(tmp_path: Path
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 async def test_sigterm_saves_the_note_and_exits(
-    make_app: Any, library: Library, ui: Any, signum: int
+    make_app: Any, library: Library, ui: Helpers, signum: int
 ) -> None:
     """The handler on the running loop saves what the autosave has not yet."""
     app = make_app()

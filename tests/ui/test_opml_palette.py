@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builders import notifications
 from textual.command import CommandPalette
 from textual.widgets import Input
+from typing_extensions import override
 
 from tui.core import ImportReport, Library
 from tui.core.errors import InputError
 from tui.core.opml import parse_opml
 from tui.ui.app import GazetteApp
 from tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 WIDE = (120, 40)
@@ -38,7 +42,7 @@ def opml_file(path: Path, *urls: str) -> Path:
     return path
 
 
-async def run_palette(pilot: Any, ui: Any, command: str) -> PromptScreen:
+async def run_palette(pilot: Any, ui: Helpers, command: str) -> PromptScreen:
     """Open the palette, type a command's name, run it; returns the prompt it opens."""
     app = pilot.app
     await pilot.press("ctrl+p")
@@ -54,7 +58,9 @@ async def run_palette(pilot: Any, ui: Any, command: str) -> PromptScreen:
     await ui.wait_for(pilot, lambda: first() == f"{command}…")
     await pilot.press("enter")
     await ui.wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
-    return app.screen
+    prompt = app.screen
+    assert isinstance(prompt, PromptScreen)
+    return prompt
 
 
 async def submit(pilot: Any, prompt: PromptScreen, text: str) -> None:
@@ -65,11 +71,12 @@ async def submit(pilot: Any, prompt: PromptScreen, text: str) -> None:
 
 
 async def test_import_subscribes_in_a_worker_and_reports_one_line(
-    library: Library, tmp_path: Path, ui: Any
+    library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     threads: list[threading.Thread] = []
 
     class Watched(Library):
+        @override
         def import_opml(self, path: str | Path) -> ImportReport:
             threads.append(threading.current_thread())
             return super().import_opml(path)
@@ -106,7 +113,7 @@ async def test_import_subscribes_in_a_worker_and_reports_one_line(
 
 
 async def test_import_path_mistakes_are_fixed_in_the_dialog(
-    make_app: Any, tmp_path: Path, ui: Any
+    make_app: Any, tmp_path: Path, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -125,7 +132,7 @@ async def test_import_path_mistakes_are_fixed_in_the_dialog(
 
 
 async def test_a_broken_opml_file_is_one_error_line_and_adds_nothing(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -142,7 +149,7 @@ async def test_a_broken_opml_file_is_one_error_line_and_adds_nothing(
 
 
 async def test_export_writes_every_feed_and_asks_before_replacing(
-    make_app: Any, library: Library, tmp_path: Path, ui: Any
+    make_app: Any, library: Library, tmp_path: Path, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -171,7 +178,7 @@ async def test_export_writes_every_feed_and_asks_before_replacing(
 
 
 async def test_export_path_mistakes_are_fixed_in_the_dialog(
-    make_app: Any, tmp_path: Path, ui: Any
+    make_app: Any, tmp_path: Path, ui: Helpers
 ) -> None:
     app = make_app()
     seen = notifications(app)
@@ -187,8 +194,11 @@ async def test_export_path_mistakes_are_fixed_in_the_dialog(
     assert not (tmp_path / "no").exists()
 
 
-async def test_a_failed_write_is_one_error_line(library: Library, tmp_path: Path, ui: Any) -> None:
+async def test_a_failed_write_is_one_error_line(
+    library: Library, tmp_path: Path, ui: Helpers
+) -> None:
     class Full(Library):
+        @override
         def export_opml(self, path: str | Path) -> int:
             raise InputError(f"{path}: cannot write (No space left on device)")
 

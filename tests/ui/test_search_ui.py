@@ -8,15 +8,19 @@ checked exactly; everything runs through the real app and database.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from textual.widgets import Input
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SIZE = (120, 40)
 
@@ -50,7 +54,7 @@ def main(app: GazetteApp) -> MainScreen:
     return app.main
 
 
-async def type_query(pilot: Any, ui: Any, text: str, *, keys: bool = True) -> None:
+async def type_query(pilot: Any, ui: Helpers, text: str, *, keys: bool = True) -> None:
     """Type (or paste) a query into the open search box and wait for its results."""
     m = main(pilot.app)
     bar = m.search_bar
@@ -69,7 +73,7 @@ def matched(row: Any, style: Any) -> list[str]:
 
 
 async def test_search_as_you_type_ranks_title_above_body_and_highlights(
-    make_app: Any, zorb: int, ui: Any
+    make_app: Any, zorb: int, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -107,7 +111,7 @@ async def test_search_as_you_type_ranks_title_above_body_and_highlights(
         assert matched(line, pane_style) == ["zorblax"]
 
 
-async def test_escape_restores_the_view_and_its_row(make_app: Any, zorb: int, ui: Any) -> None:
+async def test_escape_restores_the_view_and_its_row(make_app: Any, zorb: int, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -154,7 +158,7 @@ HOSTILE = [
 ]
 
 
-async def test_hostile_queries_show_results_or_one_line(make_app: Any, ui: Any) -> None:
+async def test_hostile_queries_show_results_or_one_line(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -187,7 +191,7 @@ def rendered_text(app: GazetteApp) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", body)).replace("\xa0", " ")
 
 
-async def test_question_mark_or_f1_shows_the_syntax(make_app: Any, ui: Any) -> None:
+async def test_question_mark_or_f1_shows_the_syntax(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -204,7 +208,7 @@ async def test_question_mark_or_f1_shows_the_syntax(make_app: Any, ui: Any) -> N
 
 
 async def test_saved_search_lifecycle_with_live_unread_count(
-    make_app: Any, zorb: int, library: Library, ui: Any
+    make_app: Any, zorb: int, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -215,7 +219,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        app.screen.query_one("#prompt-input").value = "Zorb [b]news"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "Zorb [b]news"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -235,7 +239,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         m.save_search("zorblax")  # what the palette's "Save search" runs
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        app.screen.query_one("#prompt-input").value = "zorb [B]NEWS"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "zorb [B]NEWS"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen) and "exists" in app.screen.error_text
@@ -257,13 +261,13 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, PromptScreen)
-        prompt.query_one("#prompt-input").value = "Zorblax"  # type: ignore[attr-defined]
+        prompt.query_one("#prompt-input", Input).value = "Zorblax"
         await pilot.press("enter")
         await pilot.pause()
         await ui.wait_for(pilot, lambda: source().title == "Zorblax")
         m.edit_search(sid, "Zorblax", "zorblax")
         await pilot.pause()
-        app.screen.query_one("#prompt-input").value = "zorblax in:title"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "zorblax in:title"
         await pilot.press("enter")
         await pilot.pause()
         assert library.saved_searches()[0].query == "zorblax in:title"
@@ -272,7 +276,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         # An unusable query is refused in the dialog.
         m.edit_search(sid, "Zorblax", "zorblax in:title")
         await pilot.pause()
-        app.screen.query_one("#prompt-input").value = "is:bogus"  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input", Input).value = "is:bogus"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen) and "is:bogus" in app.screen.error_text
@@ -292,7 +296,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert m.source is not None and m.source.key == "smart:all"
 
 
-async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Any) -> None:
+async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Helpers) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
@@ -303,7 +307,7 @@ async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Any) -
         await ui.settle(pilot)
         assert m.pane.article is not None and m.pane.article.title == "Zorblax launch announced"
         await pilot.press("escape", "O")  # results keep their ranked order
-        assert lst.article_at(0) is not None and lst.article_at(0).title.startswith("Zorblax")
+        assert (first := lst.article_at(0)) is not None and first.title.startswith("Zorblax")
         await pilot.press("A")
         await pilot.pause()
         ids = [a.id for a in (lst.article_at(0), lst.article_at(1)) if a is not None]

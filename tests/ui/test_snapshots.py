@@ -9,11 +9,14 @@ and look at the SVGs before accepting them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import TextArea
 
 from tui.core.library import Library
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 NOW = 1_710_979_200 + 3 * 3600
 
@@ -34,7 +37,7 @@ def test_main_screen_160x45(snap_compare: Any, make_app: Any, ui: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(160, 45), run_before=ui.settle)
 
 
-def test_open_article(snap_compare: Any, make_app: Any, library: Library, ui: Any) -> None:
+def test_open_article(snap_compare: Any, make_app: Any, library: Library, ui: Helpers) -> None:
     feed_id = _feed_id(library, "DC Rainmaker")
 
     async def run_before(pilot: Any) -> None:
@@ -47,7 +50,7 @@ def test_open_article(snap_compare: Any, make_app: Any, library: Library, ui: An
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
-def test_open_article_80x24(snap_compare: Any, make_app: Any, ui: Any) -> None:
+def test_open_article_80x24(snap_compare: Any, make_app: Any, ui: Helpers) -> None:
     async def run_before(pilot: Any) -> None:
         await pilot.press("enter")
         await ui.settle(pilot)
@@ -55,7 +58,7 @@ def test_open_article_80x24(snap_compare: Any, make_app: Any, ui: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_notes_panel(snap_compare: Any, make_app: Any, ui: Any) -> None:
+def test_notes_panel(snap_compare: Any, make_app: Any, ui: Helpers) -> None:
     async def run_before(pilot: Any) -> None:
         await pilot.press("j", "e")
         await ui.settle(pilot)
@@ -88,7 +91,7 @@ def test_feed_error(snap_compare: Any, make_app: Any, library: Library, ui: Any)
 
 
 def test_search_results_highlighted(
-    snap_compare: Any, make_app: Any, library: Library, ui: Any
+    snap_compare: Any, make_app: Any, library: Library, ui: Helpers
 ) -> None:
     """Issue 4: search results with the matched words highlighted in the list, the
     header and the body snippet; the feed list shows a saved search and a tag."""

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Markdown, TextArea
 
 from tui.core.library import Library
 from tui.core.models import View
 from tui.ui.widgets.feed_list import build_sources
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 
@@ -61,7 +64,7 @@ def _full_sources(app: Any, library: Library) -> list[Any]:
     ]
 
 
-async def _open_in(pilot: Any, ui: Any, key: str) -> Any:
+async def _open_in(pilot: Any, ui: Helpers, key: str) -> Any:
     """Show a source's articles and open the first unread one."""
     m = pilot.app.main
     m.feed_list.select_key(key)
@@ -79,7 +82,7 @@ async def _open_in(pilot: Any, ui: Any, key: str) -> Any:
 
 
 async def test_opening_starring_and_toggling_counts_match_a_full_recount(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -110,7 +113,9 @@ async def test_opening_starring_and_toggling_counts_match_a_full_recount(
         assert m.source == next(s for s in m.feed_list.sources() if s.key == m.source.key)
 
 
-async def test_tagged_articles_recount_their_tags(make_app: Any, library: Library, ui: Any) -> None:
+async def test_tagged_articles_recount_their_tags(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
     feed = next(f for f in library.feeds() if f.folder == "News")
     first = library.articles(View(feed_id=feed.id, unread=True), limit=1)[0]
     library.set_tags([first.id], add=["later"])

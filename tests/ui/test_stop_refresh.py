@@ -13,14 +13,18 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications, rss
-from textual.command import CommandPalette
+from feedserver import FeedServer
+from textual.command import CommandList, CommandPalette
 
 from tui.core.library import FetchSettings, Library
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 WIDE = (160, 45)
 NOW = 1_710_979_200 + 3 * 3600  # the fixed clock of conftest.py
@@ -33,7 +37,7 @@ class Farm:
 
 
 @pytest.fixture
-def farm(feed_server: Any, tmp_path: Path) -> Iterator[Farm]:
+def farm(feed_server: FeedServer, tmp_path: Path) -> Iterator[Farm]:
     """Three feeds never fetched yet: Alpha and Beta answer at once, /silent.xml not at all."""
     feed_server.page("/a.xml", rss("Alpha", 2))
     feed_server.page("/b.xml", rss("Beta", 2))
@@ -65,7 +69,9 @@ def listed_titles(app: GazetteApp) -> list[str]:
     return titles
 
 
-async def start_and_wait_for_the_silent_feed(pilot: Any, ui: Any, feed_server: Any) -> None:
+async def start_and_wait_for_the_silent_feed(
+    pilot: Any, ui: Helpers, feed_server: FeedServer
+) -> None:
     """R, then wait until Alpha and Beta are written and only the silent feed is left."""
     app = pilot.app
     await pilot.press("R")
@@ -76,7 +82,7 @@ async def start_and_wait_for_the_silent_feed(pilot: Any, ui: Any, feed_server: A
 
 
 async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
-    farm: Farm, feed_server: Any, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
     seen = notifications(app)
@@ -117,7 +123,7 @@ async def test_stopping_keeps_what_arrived_and_a_new_refresh_works(
         assert seen == [stopped]  # nothing refused the new refresh, no second "stopped"
 
 
-async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: Any) -> None:
+async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: Helpers) -> None:
     app = make_app()
     seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
@@ -135,7 +141,7 @@ async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: A
         await ui.wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
         await pilot.press(*"Stop refresh")
-        commands = palette.query_one("CommandList")
+        commands = palette.query_one(CommandList)
 
         def first() -> str:
             if commands.option_count == 0:
@@ -153,14 +159,16 @@ async def test_stop_when_idle_says_so_and_does_nothing_else(make_app: Any, ui: A
         assert ("x", "Stop the running refresh, keeping what arrived") in app.key_help()
 
 
-async def test_the_palette_stops_a_running_refresh(farm: Farm, feed_server: Any, ui: Any) -> None:
+async def test_the_palette_stops_a_running_refresh(
+    farm: Farm, feed_server: FeedServer, ui: Helpers
+) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
     seen = notifications(app)
     async with app.run_test(size=WIDE) as pilot:
         await start_and_wait_for_the_silent_feed(pilot, ui, feed_server)
         await pilot.press("ctrl+p")
         await ui.wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        commands = app.screen.query_one("CommandList")
+        commands = app.screen.query_one(CommandList)
         await pilot.press(*"Stop refresh")
 
         def first() -> str:
@@ -175,7 +183,7 @@ async def test_the_palette_stops_a_running_refresh(farm: Farm, feed_server: Any,
 
 
 async def test_refresh_while_refreshing_says_how_to_stop(
-    farm: Farm, feed_server: Any, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     app = GazetteApp(farm.lib, clock=ui.clock, auto_refresh_every=0)
     seen = notifications(app)
@@ -188,7 +196,9 @@ async def test_refresh_while_refreshing_says_how_to_stop(
         await ui.wait_for(pilot, lambda: not app.refreshing)
 
 
-async def test_the_hint_names_a_remapped_key(farm: Farm, feed_server: Any, ui: Any) -> None:
+async def test_the_hint_names_a_remapped_key(
+    farm: Farm, feed_server: FeedServer, ui: Helpers
+) -> None:
     app = GazetteApp(
         farm.lib, clock=ui.clock, keymap={"stop_refresh": "ctrl+x"}, auto_refresh_every=0
     )
@@ -204,7 +214,7 @@ async def test_the_hint_names_a_remapped_key(farm: Farm, feed_server: Any, ui: A
 
 
 async def test_a_key_the_keymap_gives_to_another_action_is_not_named(
-    farm: Farm, feed_server: Any, ui: Any
+    farm: Farm, feed_server: FeedServer, ui: Helpers
 ) -> None:
     """Found in review: with ``star = "x"`` (the README's own example then),
     x stars the article, so the hint must not send the user to it."""

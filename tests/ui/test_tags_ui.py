@@ -7,7 +7,9 @@ feed list's sources, the list's rows, the article header).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from textual.widgets import Input, Static
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
@@ -16,6 +18,9 @@ from tui.ui.screens.main import MainScreen
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.screens.tag_editor import TagEditorScreen
 
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
+
 SIZE = (120, 40)
 
 
@@ -23,7 +28,7 @@ def main(app: GazetteApp) -> MainScreen:
     return app.main
 
 
-def tags_of(ui: Any, article_id: int) -> list[str]:
+def tags_of(ui: Helpers, article_id: int) -> list[str]:
     rows = ui.sql(
         "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
         "WHERE at.article_id = ? ORDER BY t.name COLLATE NOCASE",
@@ -36,7 +41,7 @@ def source(app: GazetteApp, key: str) -> Any:
     return next((s for s in main(app).feed_list.sources() if s.key == key), None)
 
 
-async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> None:
+async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Helpers) -> None:
     """The editor applies ``tui.core.tags.parse_tag_changes``: hostile names are
     cleaned, a repeated name is one change whose last sign wins."""
     app = make_app()
@@ -47,14 +52,14 @@ async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> N
         await pilot.pause()
         editor = app.screen
         assert isinstance(editor, TagEditorScreen)
-        field = editor.query_one("#tag-input")
-        field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"  # type: ignore[attr-defined]
+        field = editor.query_one("#tag-input", Input)
+        field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ['"q"', "drop", "Keep", "L" * 64, "red"]
         # "\x07-drop" is a removal (controls go before the sign is read);
         # "RED, -red" removes red: the last sign wins, as if applied in order.
-        field.value = "\x07-drop, RED, -red, keep, -nothere"  # type: ignore[attr-defined]
+        field.value = "\x07-drop, RED, -red, keep, -nothere"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ['"q"', "Keep", "L" * 64]
@@ -62,7 +67,7 @@ async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> N
 
 
 async def test_tag_editor_adds_completes_and_removes(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     other = library.articles(limit=5)[-1].id
     library.set_tags([other], add=["Rustacean"])  # an existing tag to complete from
@@ -85,16 +90,16 @@ async def test_tag_editor_adds_completes_and_removes(
         await pilot.pause()
         assert tags_of(ui, article.id) == ["Rustacean"]
         # Several at once; case is ignored for matching and the first spelling stays.
-        editor.query_one("#tag-input").value = "Later, RUSTACEAN, [b]x"  # type: ignore[attr-defined]
+        editor.query_one("#tag-input", Input).value = "Later, RUSTACEAN, [b]x"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ["[b]x", "Later", "Rustacean"]
         # The row's tag marker and the article header updated at once, behind the dialog.
         assert m.article_list.article_at(0).tags == ("[b]x", "Later", "Rustacean")  # type: ignore[union-attr]
-        header = m.pane.query_one("#article-header").content
+        header = m.pane.query_one("#article-header", Static).content
         assert "#Later" in str(header) and "#[b]x" in str(header)
         # -name removes (ignoring case); a key removes the chosen current tag.
-        editor.query_one("#tag-input").value = "-later"  # type: ignore[attr-defined]
+        editor.query_one("#tag-input", Input).value = "-later"
         await pilot.press("enter")
         await pilot.pause()
         assert tags_of(ui, article.id) == ["[b]x", "Rustacean"]
@@ -107,7 +112,7 @@ async def test_tag_editor_adds_completes_and_removes(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert "#Rustacean" in str(m.pane.query_one("#article-header").content)
+        assert "#Rustacean" in str(m.pane.query_one("#article-header", Static).content)
         # The feed list's Tags section: unread/total, spelled as first typed.
         tag = source(app, "tag:rustacean")
         assert tag is not None and tag.title == "Rustacean"
@@ -115,7 +120,7 @@ async def test_tag_editor_adds_completes_and_removes(
 
 
 async def test_bulk_tagging_asks_first_and_tags_the_whole_view(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     feed = next(f for f in library.feeds() if f.title == "DC Rainmaker")
     ids = [a.id for a in library.articles(library_view(feed.id))]
@@ -139,7 +144,7 @@ async def test_bulk_tagging_asks_first_and_tags_the_whole_view(
         assert isinstance(editor, TagEditorScreen)
         await ui.wait_for(pilot, lambda: not editor.busy)
         assert sorted(editor.ids) == sorted(ids)
-        editor.query_one("#tag-input").value = "Fitness"  # type: ignore[attr-defined]
+        editor.query_one("#tag-input", Input).value = "Fitness"
         await pilot.press("enter")
         await ui.wait_for(pilot, lambda: not editor.busy and editor.current_names == ["Fitness"])
         assert editor.current == [("Fitness", len(ids))]
@@ -148,7 +153,7 @@ async def test_bulk_tagging_asks_first_and_tags_the_whole_view(
         await pilot.pause()
         # Every row shows the tag marker; the Tags section counts them.
         assert all(
-            "Fitness" in (m.article_list.article_at(i).tags or ())  # type: ignore[union-attr]
+            "Fitness" in (m.article_list.article_at(i).tags or ())
             for i in range(m.article_list.count)
         )
         tag = source(app, "tag:fitness")
@@ -162,7 +167,7 @@ def library_view(feed_id: int) -> Any:
 
 
 async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
-    make_app: Any, library: Library, ui: Any
+    make_app: Any, library: Library, ui: Helpers
 ) -> None:
     arts = library.articles(limit=3)
     # A name with a space (quoted in its tag: query) and markup (shown as text).
@@ -180,7 +185,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         assert lst.count == 3 and {lst.article_at(i).id for i in range(3)} == {  # type: ignore[union-attr]
             a.id for a in arts
         }
-        assert "#Later [/] · 3" in str(m.query_one("#list-title").content)
+        assert "#Later [/] · 3" in str(m.query_one("#list-title", Static).content)
         # Rename through the palette (typing the command's name).
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -190,7 +195,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, PromptScreen)
-        prompt.query_one("#prompt-input").value = "Read [/] soon"  # type: ignore[attr-defined]
+        prompt.query_one("#prompt-input", Input).value = "Read [/] soon"
         await pilot.press("enter")
         await pilot.pause()
         assert ui.sql("SELECT name FROM tags") == [("Read [/] soon",)]

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from builders import notifications
 from textual.color import Color
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from tui.config import Config
 from tui.ui import themes
 from tui.ui.app import GazetteApp
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
 
 SHIPPED = ("gazette-dark", "gazette-light", "high-contrast", "newsprint", "phosphor")
 REPO_THEMES = Path(__file__).parents[2] / "themes"
@@ -111,7 +114,7 @@ def test_each_kind_of_bad_theme_file_is_refused_with_a_reason(file: str, tmp_pat
 
 
 async def test_bad_user_themes_are_reported_once_and_the_rest_still_load(
-    make_app: Any, library: Any, tmp_path: Path, ui: Any
+    make_app: Any, library: Any, tmp_path: Path, ui: Helpers
 ) -> None:
     folder = tmp_path / "themes"
     folder.mkdir()
@@ -139,7 +142,9 @@ async def test_bad_user_themes_are_reported_once_and_the_rest_still_load(
         assert len(seen) == 1
 
 
-async def test_unknown_theme_in_config_warns_and_uses_the_default(library: Any, ui: Any) -> None:
+async def test_unknown_theme_in_config_warns_and_uses_the_default(
+    library: Any, ui: Helpers
+) -> None:
     app = GazetteApp(library, clock=ui.clock, config=Config(theme="no-such-theme"))
     seen = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -166,7 +171,7 @@ star = "x"
 
 
 async def test_choosing_a_theme_in_the_palette_switches_and_saves_it(
-    library: Any, tmp_path: Path, ui: Any
+    library: Any, tmp_path: Path, ui: Helpers
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(CONFIG)
@@ -178,7 +183,7 @@ async def test_choosing_a_theme_in_the_palette_switches_and_saves_it(
         palette = app.screen
 
         def offered() -> bool:
-            options = palette.query_one("CommandList")
+            options = palette.query_one(CommandList)
             return options.option_count > 0 and "newsprint" in str(
                 options.get_option_at_index(0).prompt
             )
@@ -194,7 +199,9 @@ async def test_choosing_a_theme_in_the_palette_switches_and_saves_it(
     assert tomllib.loads(text)["theme"] == "newsprint"
 
 
-async def test_startup_does_not_rewrite_the_config(library: Any, tmp_path: Path, ui: Any) -> None:
+async def test_startup_does_not_rewrite_the_config(
+    library: Any, tmp_path: Path, ui: Helpers
+) -> None:
     path = tmp_path / "config.toml"
     path.write_text('theme = "phosphor"\n')
     before = path.stat().st_mtime_ns
