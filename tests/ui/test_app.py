@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,9 +19,10 @@ from builders import copied_texts, notifications, opened_urls, rss
 from feedserver import FeedServer
 from textual import events
 from textual.widgets import Input, Markdown, TextArea
+from typing_extensions import override
 
 from tui.core.library import Library
-from tui.core.models import View
+from tui.core.models import Feed, View
 from tui.ui.app import GazetteApp
 from tui.ui.screens.add_feed import AddFeedScreen
 from tui.ui.screens.confirm import ConfirmScreen
@@ -645,6 +647,41 @@ async def test_r_refreshes_the_selected_feed(
         assert feed_server.hits("/a.xml") == 1 and feed_server.hits("/b.xml") == 0
         assert m.article_list.count == before + 3
         assert "Refreshed 1: 3 new" in m.status.plain
+
+
+class SlowFeedList(Library):
+    """Reading the feed list waits until the test opens the gate, as a cold disk might."""
+
+    def __init__(self, path: Path, **kwargs: Any) -> None:
+        super().__init__(path, **kwargs)
+        self.gate = threading.Event()
+
+    @override
+    def feeds(self) -> list[Feed]:
+        if threading.current_thread() is not threading.main_thread():
+            assert self.gate.wait(20), "the test never opened the gate"
+        return super().feeds()
+
+
+async def test_R_before_the_feed_list_has_arrived_still_refreshes_every_feed(
+    served: Any, feed_server: FeedServer, ui: Helpers
+) -> None:
+    lib, _alpha, _beta = served
+    slow = SlowFeedList(lib.db_path, clock=ui.clock)
+    app = GazetteApp(slow, clock=ui.clock, auto_refresh_every=0)
+    seen = notifications(app)
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("R")  # the startup read of the feed list is still waiting
+            assert not app.main.tally.loaded and not app.refreshing
+            slow.gate.set()
+            both = ("/a.xml", "/b.xml")
+            await ui.wait_for(
+                pilot, lambda: all(feed_server.hits(p) == 1 for p in both) and not app.refreshing
+            )
+            assert not any("No feeds to refresh" in text for text in seen)
+    finally:
+        slow.close()
 
 
 async def test_R_refreshes_all_and_marks_failing_feeds(

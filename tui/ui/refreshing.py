@@ -157,9 +157,19 @@ class Refresher:
         if not (self.running or self.app.quitting or not self.app.screen_stack):
             self.start(message.feed_ids, auto=True)
 
-    def start(self, feed_ids: list[int] | None, *, auto: bool = False) -> None:
-        """Start a refresh in a thread worker unless one is running."""
+    def start(
+        self, feed_ids: list[int] | None, *, auto: bool = False, waited: bool = False
+    ) -> None:
+        """Start a refresh in a thread worker unless one is running.
+
+        The feed list is read in the background at startup; a refresh asked
+        for before it has arrived waits for it (once: ``waited``) instead of
+        finding no feeds to refresh.
+        """
         app = self.app
+        if not waited and not app.main.tally.loaded:
+            app.main.refresh_counts(then=partial(self.start, feed_ids, auto=auto, waited=True))
+            return
         if self.running:
             if not auto:
                 busy = (
