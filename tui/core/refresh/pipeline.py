@@ -163,6 +163,7 @@ class Refresher:
         """
         total = len(targets)
         stopped = False
+        _hush_once_interrupted()
         async with self._open_source(total) as source:
             tasks = [asyncio.create_task(self._guarded(f, source, total)) for f in targets]
             self._fetching.update(tasks)
@@ -195,6 +196,7 @@ class Refresher:
         """Subscribe to ``url``: fetched and parsed by the source like any
         refresh, then added and stored in one unit.  Unlike a refresh,
         failures are raised (the user is waiting to hear why)."""
+        _hush_once_interrupted()
         try:
             async with self._open_source(1) as source, self._batch.member():
                 update = await source.update(url, None, None)
@@ -347,6 +349,27 @@ async def http_source(
             yield HttpSource(fetcher, parsers, max_connections=max_connections, fetched=fetched)
     finally:
         parsers.shutdown(wait=not (stop is not None and stop.is_set()), cancel_futures=True)
+
+
+def _hush_once_interrupted() -> None:
+    """Keep the event loop's error reports off the terminal once Ctrl-C has
+    cancelled the run.
+
+    ``asyncio.run`` answers SIGINT by cancelling the main task; a connection
+    that receives data while it is being torn down then has its "Fatal error:
+    protocol.data_received() call failed" and a traceback printed by the
+    loop's default handler, after which the command line says its one line
+    ("interrupted").  Reports while the run is not being cancelled go to the
+    default handler as before.
+    """
+    main = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def report(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if main is None or not main.cancelling():
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(report)
 
 
 async def _stop_when_set(stop: threading.Event, tasks: set[asyncio.Task[Any]]) -> None:
