@@ -14,6 +14,7 @@ from tui.core import Article
 from tui.ui import safe
 from tui.ui.screens.answers import NextUnread
 from tui.ui.screens.reading import ReadingBase
+from tui.ui.workers import unless_gone
 
 __all__ = ["Navigation"]
 
@@ -135,6 +136,7 @@ class Navigation(ReadingBase):
 
         self.lane.put(find, lambda outcome: NextUnread(view, forward, outcome))
 
+    @unless_gone
     def on_next_unread(self, message: NextUnread) -> None:
         """Open the article found, unless the list shows another view by now."""
         lst = self.article_list

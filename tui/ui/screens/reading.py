@@ -30,7 +30,7 @@ from tui.ui.screens.sources import SourcesBase
 from tui.ui.state import Counts, Flag, with_flag
 from tui.ui.widgets.article_pane import BodyMatch, prepare_body
 from tui.ui.widgets.notes import NotesPanel
-from tui.ui.workers import Outcome
+from tui.ui.workers import Outcome, unless_gone
 
 __all__ = ["WATCH_EVERY", "ReadingBase"]
 
@@ -111,6 +111,7 @@ class ReadingBase(SourcesBase):
         else:
             self._note_then = then
 
+    @unless_gone
     def on_note_read(self, message: NoteRead) -> None:
         """Bind the panel to the note just read, if its article is still the open one.
 
@@ -146,9 +147,11 @@ class ReadingBase(SourcesBase):
         if then is not None:
             then()
 
+    @unless_gone
     def on_article_body(self, message: ArticleBody) -> None:
         self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
 
+    @unless_gone
     def on_body_match(self, message: BodyMatch) -> None:
         self.pane.show_match(message.article_id, message.snippet)
 
@@ -182,6 +185,7 @@ class ReadingBase(SourcesBase):
         self.lane.put(write, answer)
         return after
 
+    @unless_gone
     def on_flag_written(self, message: FlagWritten) -> None:
         """Show the counts a change moved; put the row back if it was not stored."""
         article, flag, outcome = message.article, message.flag, message.outcome
@@ -221,6 +225,7 @@ class ReadingBase(SourcesBase):
 
         self.lane.put(read, ArticleReread)
 
+    @unless_gone
     def on_article_reread(self, message: ArticleReread) -> None:
         if message.outcome.value is None:
             return  # gone since: the next outside-change reload shows that
@@ -280,6 +285,7 @@ class ReadingBase(SourcesBase):
 
         self.lane.put(run, answer)
 
+    @unless_gone
     def on_view_marked(self, message: ViewMarked) -> None:
         marked = message.outcome.value
         if marked is None:

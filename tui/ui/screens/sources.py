@@ -25,6 +25,7 @@ from tui.ui.screens.answers import Counted, Recount, SearchCounts
 from tui.ui.screens.panes import PanesBase
 from tui.ui.state import Counts, ListHeader
 from tui.ui.widgets.feed_list import Source
+from tui.ui.workers import unless_gone
 
 __all__ = ["SourcesBase"]
 
@@ -55,6 +56,7 @@ class SourcesBase(PanesBase):
 
         self.lane.put(read, lambda outcome: Counted(outcome, then, with_searches=with_searches))
 
+    @unless_gone
     def on_counted(self, message: Counted) -> None:
         counts = message.outcome.value
         if counts is None:
@@ -127,6 +129,7 @@ class SourcesBase(PanesBase):
         if not worker.is_cancelled:
             self.post_message(SearchCounts(searches))
 
+    @unless_gone
     def on_search_counts(self, message: SearchCounts) -> None:
         if tuple(message.searches) != self.searches:
             self.tally = self.tally.with_searches(message.searches)
