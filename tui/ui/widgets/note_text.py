@@ -8,9 +8,8 @@ check them without an app.
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from tui.core import GazetteError
+from tui.core import GazetteError, urls
 from tui.ui.safe import clean, clean_block
 
 __all__ = ["error_line", "note_age", "quote_block"]
@@ -48,7 +47,6 @@ def note_age(ts: int, now: float) -> str:
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\[]*_`<>"})
 #: Characters that would end or break a Markdown link destination.
 _URL_UNSAFE = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
-_LINK_SCHEMES = ("http", "https", "mailto")
 
 
 def quote_block(text: str, title: str | None, url: str | None) -> str:
@@ -58,9 +56,10 @@ def quote_block(text: str, title: str | None, url: str | None) -> str:
     control characters go, each line gets ``"> "`` (a blank line ``">"``, runs
     of blank lines become one).  The link line is ``— [Title](url)``; the
     title is escaped so it stays link text, the URL has the characters that
-    would end a link destination percent-encoded, and a URL that is not a web
-    or mail link (``javascript:``, a relative path) is left out: the line is
-    then just the title.  The result ends with a blank line, ready for the
+    would end a link destination percent-encoded, and a URL that the one URL
+    policy (:func:`tui.core.urls.is_link`) does not call a link
+    (``javascript:``, a relative path, a web URL with no host) is left out:
+    the line is then just the title.  The result ends with a blank line, ready for the
     user's own words below.
     """
     lines: list[str] = []
@@ -74,7 +73,7 @@ def quote_block(text: str, title: str | None, url: str | None) -> str:
         lines.pop()
     name = (clean(title) or "untitled").translate(_MD_SPECIAL)
     link = clean(url)
-    if link and urlsplit(link).scheme.lower() in _LINK_SCHEMES:
+    if urls.is_link(link):
         attribution = f"— [{name}]({link.translate(_URL_UNSAFE)})"
     else:
         attribution = f"— {name}"
