@@ -145,9 +145,7 @@ def test_an_answer_handled_while_its_node_goes_is_ignored() -> None:
     assert seen == [1]
 
 
-async def test_a_rename_answered_after_its_prompt_closed_is_dropped(
-    db_path: Path, ui: Any
-) -> None:
+async def test_a_rename_answered_after_its_prompt_closed_is_dropped(db_path: Path, ui: Any) -> None:
     lib = BlockedLibrary(db_path, clock=ui.clock)
     lib.set_tags([1], add=["old"])
     app = GazetteApp(lib, clock=ui.clock)

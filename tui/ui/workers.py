@@ -106,9 +106,9 @@ class Lane:
         self._node = node
         self._library = library
         self._name = name
-        self._queue: deque[
-            tuple[Callable[[], Any], Callable[[Outcome[Any]], Message], DOMNode]
-        ] = deque()
+        self._queue: deque[tuple[Callable[[], Any], Callable[[Outcome[Any]], Message], DOMNode]] = (
+            deque()
+        )
         self._lock = threading.Lock()
         self._draining = False
 

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from tui.core import Article, View, parse_query
 from tui.ui import safe
-from tui.ui.screens.answers import Counted, Recount, SearchCounts
+from tui.ui.screens.answers import Counted, Done, Recount, SearchCounts
 from tui.ui.screens.panes import PanesBase
 from tui.ui.state import Counts, ListHeader
 from tui.ui.widgets.feed_list import Source
@@ -65,6 +65,10 @@ class SourcesBase(PanesBase):
             self._show_counts(counts, with_searches=message.with_searches)
         if message.then is not None:
             message.then()
+
+    @unless_gone
+    def on_done(self, message: Done[object]) -> None:
+        message.show(message.outcome)
 
     def _show_counts(self, counts: Counts, *, with_searches: bool = False) -> None:
         """A full read of the counts becomes the tally (its saved searches, if read)."""
