@@ -50,13 +50,13 @@ async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Any) -> N
         field = editor.query_one("#tag-input")
         field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ['"q"', "drop", "Keep", "L" * 64, "red"]
         # "\x07-drop" is a removal (controls go before the sign is read);
         # "RED, -red" removes red: the last sign wins, as if applied in order.
         field.value = "\x07-drop, RED, -red, keep, -nothere"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ['"q"', "Keep", "L" * 64]
         assert editor.status_text == "Not tagged: nothere"
 
@@ -79,15 +79,15 @@ async def test_tag_editor_adds_completes_and_removes(
         assert isinstance(editor, TagEditorScreen)
         # Completion: the list under the input and the inline suggestion.
         await pilot.press(*"rus")
-        await pilot.pause()
+        await ui.settle(pilot)  # completions are read in the lane
         assert editor.completions == ["Rustacean"]
         await pilot.press("tab", "enter")  # accept the suggestion, add it
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["Rustacean"]
         # Several at once; case is ignored for matching and the first spelling stays.
         editor.query_one("#tag-input").value = "Later, RUSTACEAN, [b]x"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["[b]x", "Later", "Rustacean"]
         # The row's tag marker and the article header updated at once, behind the dialog.
         assert m.article_list.article_at(0).tags == ("[b]x", "Later", "Rustacean")  # type: ignore[union-attr]
@@ -96,16 +96,16 @@ async def test_tag_editor_adds_completes_and_removes(
         # -name removes (ignoring case); a key removes the chosen current tag.
         editor.query_one("#tag-input").value = "-later"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["[b]x", "Rustacean"]
         await pilot.press("down")  # no completions shown: into the current tags
         assert app.focused is editor.query_one("#tag-current")
         await pilot.press("delete")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["Rustacean"]
         assert editor.current_names == ["Rustacean"]
         await pilot.press("escape")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert isinstance(app.screen, MainScreen)
         assert "#Rustacean" in str(m.pane.query_one("#article-header").content)
         # The feed list's Tags section: unread/total, spelled as first typed.
