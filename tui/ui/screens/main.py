@@ -105,7 +105,13 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
                 yield ArticleList(self.library, clock=self.clock, id="articles")
             with Vertical(id="reader"):
                 yield ArticlePane(id="article")
-                yield NotesPanel(self._save_note, clock=self.clock, id="notes")
+                yield NotesPanel(
+                    self._save_note,
+                    lane=self.lane,
+                    quiet=self._own_write_clean,
+                    clock=self.clock,
+                    id="notes",
+                )
         yield StatusBar(id="status").data_bind(
             counts=MainScreen.tally, header=MainScreen.list_header
         )

@@ -204,12 +204,19 @@ class ReadingBase(SourcesBase):
                 self._own_write_seen(message.clean)
 
     def _save_note(self, article_id: int, body: str) -> None:
+        """The notes panel's save: in the lane while typing, here when flushed."""
         self.library.set_note(article_id, body)
 
     @on(NotesPanel.Saved)
+    @unless_gone
     def _note_saved(self, event: NotesPanel.Saved) -> None:
-        """A note was saved: its row's marker and the Noted count follow (read in the lane)."""
+        """A note was saved: its row's marker and the Noted count follow (read in the lane).
+
+        An autosave wrote on the lane's connection: that commit is the app's own.
+        """
         article_id = event.article_id
+        if event.clean is not None:
+            self._own_write_seen(event.clean)
 
         def read() -> tuple[Article, Recount | None]:
             article = self.library.article(article_id)

@@ -12,16 +12,19 @@ from datetime import datetime
 from tui.core import GazetteError, urls
 from tui.ui.safe import clean, clean_block
 
-__all__ = ["error_line", "note_age", "quote_block"]
+__all__ = ["error_line", "not_saved_line", "note_age", "quote_block"]
 
 
 def error_line(exc: BaseException) -> str:
     """One line saying the note is not saved and why (the text is still here)."""
     if isinstance(exc, GazetteError):
-        why = clean(str(exc))
-    else:
-        why = clean(f"{type(exc).__name__}: {exc}")
-    return f"Note not saved ({why}); your text is kept and will be retried."
+        return not_saved_line(str(exc))
+    return not_saved_line(f"{type(exc).__name__}: {exc}")
+
+
+def not_saved_line(why: str) -> str:
+    """The line of :func:`error_line` for a reason already in words (a worker's answer)."""
+    return f"Note not saved ({clean(why)}); your text is kept and will be retried."
 
 
 def note_age(ts: int, now: float) -> str:
