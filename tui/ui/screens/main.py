@@ -102,7 +102,7 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
                 yield ListTitle(id="list-title").data_bind(header=MainScreen.list_header)
                 yield FeedErrorBanner(id="feed-error").data_bind(header=MainScreen.list_header)
                 yield SearchBar(self.library, id="search")
-                yield ArticleList(self.library, clock=self.clock, id="articles")
+                yield ArticleList(self.library, lane=self.lane, clock=self.clock, id="articles")
             with Vertical(id="reader"):
                 yield ArticlePane(id="article")
                 yield NotesPanel(

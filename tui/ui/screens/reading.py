@@ -334,12 +334,10 @@ class ReadingBase(SourcesBase):
             self._seen_version = self.library.data_version()
 
     def refresh_live(self) -> None:
-        """During a refresh: recount, and show new articles if the view grew."""
+        """During a refresh: recount, and show new articles if the view grew
+        (the list counts its view in the lane)."""
         self.refresh_counts()
-        lst = self.article_list
-        if lst.source_count() != lst.count - len(lst.gone_rows):
-            lst.reload(keep=lst.current)
-            self._show_source_header()
+        self.article_list.recount(self._show_source_header)
 
     def after_refresh(self) -> None:
         """New articles arrived: recount, and reload the list keeping the cursor's article.

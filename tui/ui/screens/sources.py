@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from textual import work
+from textual import on, work
 from textual.worker import get_current_worker
 
 from tui.core import Article, View, parse_query
@@ -24,6 +24,7 @@ from tui.ui import safe
 from tui.ui.screens.answers import Counted, Done, Recount, SearchCounts
 from tui.ui.screens.panes import PanesBase
 from tui.ui.state import Counts, ListHeader
+from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.feed_list import Source
 from tui.ui.workers import unless_gone
 
@@ -69,6 +70,12 @@ class SourcesBase(PanesBase):
     @unless_gone
     def on_done(self, message: Done[object]) -> None:
         message.show(message.outcome)
+
+    @on(ArticleList.Sized)
+    @unless_gone
+    def _list_sized(self, _message: ArticleList.Sized) -> None:
+        """The list's COUNT answered (a large view): the header and "N here" follow."""
+        self._show_source_header()
 
     def _show_counts(self, counts: Counts, *, with_searches: bool = False) -> None:
         """A full read of the counts becomes the tally (its saved searches, if read)."""
