@@ -48,6 +48,9 @@ class TagFlows(ReadingBase):
         if lst.count == 0 or lst.notice:
             self.app.notify("No articles in this view.", markup=False)
             return
+        if lst.counting:  # the dialog would name the first page's size
+            self.app.notify("Still counting this view; try again in a moment.", markup=False)
+            return
         query, view, count = lst.search_query, lst.view, lst.count
         if query is not None:
             what = f"the {plural(count, 'result')} of {safe.clean(query)[:60]}"

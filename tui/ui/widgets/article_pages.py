@@ -15,11 +15,12 @@ for a view no longer shown is dropped (``_generation``).  Until the COUNT
 answers, the first page says how big the view is: exact when it is not
 full, else ``PAGE`` rows for now (``counting``).  Page reads stay on the
 UI thread when a row must be drawn and its page is not held, because the
-list cannot draw rows it does not have (a keyset page read measured 1.4 to
-3.6 ms on a 100,000-article database, first and middle pages of All,
-Unread and a folder; a deep OFFSET into a folder took 25 ms): so the pages
-on either side of the one drawn are read ahead in the lane, and scrolling
-finds them held.  ``docs/ARCHITECTURE.md`` gives the numbers.
+list cannot draw rows it does not have.  On a 100,000-article database a
+page read took 1.4 to 3.6 ms (the first pages of All, Unread and a folder,
+and middle pages of All), but a deep OFFSET into a folder took 25 ms: so
+the pages on either side of the one drawn are read ahead in the lane, and
+scrolling finds them held; only a jump reads on the UI thread.
+``docs/ARCHITECTURE.md`` gives the numbers.
 
 Rows that leave the view while it is shown (an article read in "Unread")
 stay where they are until the view is reloaded: their positions are kept in
