@@ -217,7 +217,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one("#prompt-input").value = "Zorb [b]news"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt saves in its lane
         assert isinstance(app.screen, MainScreen)
         rows = ui.sql("SELECT id, name, query FROM saved_searches")
         assert [(r[1], r[2]) for r in rows] == [("Zorb [b]news", "zorblax")]
@@ -237,7 +237,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one("#prompt-input").value = "zorb [B]NEWS"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt checks in its lane
         assert isinstance(app.screen, PromptScreen) and "exists" in app.screen.error_text
         await pilot.press("escape")
         # Choosing it in the feed list lists its articles, highlighted.
@@ -259,13 +259,13 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert isinstance(prompt, PromptScreen)
         prompt.query_one("#prompt-input").value = "Zorblax"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         await ui.wait_for(pilot, lambda: source().title == "Zorblax")
         m.edit_search(sid, "Zorblax", "zorblax")
         await pilot.pause()
         app.screen.query_one("#prompt-input").value = "zorblax in:title"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt saves in its lane
         assert library.saved_searches()[0].query == "zorblax in:title"
         await ui.wait_for(pilot, lambda: source().unread == 0)  # the title hit was read above
         assert lst.count == 1
@@ -274,7 +274,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.pause()
         app.screen.query_one("#prompt-input").value = "is:bogus"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt checks in its lane
         assert isinstance(app.screen, PromptScreen) and "is:bogus" in app.screen.error_text
         await pilot.press("escape")
         # Delete from the palette asks first (d on the selected search runs the same).
@@ -286,7 +286,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await ui.settle(pilot)  # deleted in the lane
         assert ui.sql("SELECT count(*) FROM saved_searches") == [(0,)]
         assert all(s.kind != "search" for s in m.feed_list.sources())
         assert m.source is not None and m.source.key == "smart:all"

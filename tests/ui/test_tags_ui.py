@@ -192,7 +192,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         assert isinstance(prompt, PromptScreen)
         prompt.query_one("#prompt-input").value = "Read [/] soon"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         assert ui.sql("SELECT name FROM tags") == [("Read [/] soon",)]
         assert source(app, "tag:later [/]") is None
         # The list follows the renamed tag, and the hostile name is only text.
@@ -203,7 +203,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await ui.settle(pilot)  # deleted in the lane
         assert ui.sql("SELECT count(*) FROM tags") == [(0,)]
         assert ui.sql("SELECT count(*) FROM articles WHERE id = ?", arts[0].id) == [(1,)]
         assert all(s.kind not in ("tag", "section") for s in m.feed_list.sources())
