@@ -69,6 +69,7 @@ async def test_plain_open_has_no_body_highlight(make_app: Any, zorb: int, ui: He
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         m = app.main
+        await ui.settle(pilot)  # the counts fill the feed list from the lane
         m.feed_list.select_key(f"feed:{zorb}")
         await pilot.pause()
         await pilot.press("enter")

@@ -90,6 +90,7 @@ async def test_badge_list_refresh_and_search_agree_on_every_folder(
     app = GazetteApp(served, clock=ui.clock)
     async with app.run_test(size=SIZE) as pilot:
         m = main(app)
+        await ui.settle(pilot)  # the counts fill the feed list from the lane
         # Tech and tech are one node, shown as the first feed spells it.
         assert folder_keys(app) == [
             "folder:50%_off\\x",
@@ -170,6 +171,7 @@ async def test_add_dialog_starts_in_the_selected_folder_and_refuses_controls(
     before = len(library.feeds())
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(pilot)  # the counts fill the feed list from the lane
         main(app).feed_list.select_key("folder:Blogs")
         await pilot.pause()
         await pilot.press("a")
@@ -278,7 +280,7 @@ async def test_rename_key_moves_the_folder_and_its_subfolders(
         assert field.value == "Tech"
         field.value = "Gear"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         assert not isinstance(app.screen, PromptScreen)
         assert "folder:Gear/Reviews" in folder_keys(app)
         assert "folder:Tech" not in folder_keys(app)
@@ -302,7 +304,7 @@ async def test_renaming_onto_an_existing_folder_merges(
         prompt = await rename_with_key(app, pilot, "folder:Blogs")
         prompt.query_one("#prompt-input", Input).value = "news"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         assert "folder:Blogs" not in folder_keys(app)
         merged = source(app, "folder:news")
         assert merged is not None and merged.unread == blogs + before
@@ -321,7 +323,7 @@ async def test_rename_errors_stay_in_the_prompt(
         for bad, says in (("Tech/Old", "own subfolder"), (" / ", "needs a name")):
             field.value = bad
             await pilot.press("enter")
-            await pilot.pause()
+            await ui.settle(pilot)  # the prompt checks in its lane
             assert app.screen is prompt and says in prompt.error_text
         await pilot.press("escape")
         await pilot.pause()
@@ -341,7 +343,7 @@ async def test_palette_offers_rename_folder(make_app: Any, library: Library, ui:
         assert isinstance(prompt, PromptScreen)
         prompt.query_one("#prompt-input", Input).value = "Tech/Gadgets"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         assert "folder:Tech/Gadgets" in folder_keys(app)
     assert "Tech/Gadgets" in {f.folder for f in library.feeds()}
 

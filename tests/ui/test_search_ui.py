@@ -221,7 +221,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one("#prompt-input", Input).value = "Zorb [b]news"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt saves in its lane
         assert isinstance(app.screen, MainScreen)
         rows = ui.sql("SELECT id, name, query FROM saved_searches")
         assert [(r[1], r[2]) for r in rows] == [("Zorb [b]news", "zorblax")]
@@ -241,7 +241,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one("#prompt-input", Input).value = "zorb [B]NEWS"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt checks in its lane
         assert isinstance(app.screen, PromptScreen) and "exists" in app.screen.error_text
         await pilot.press("escape")
         # Choosing it in the feed list lists its articles, highlighted.
@@ -263,13 +263,13 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         assert isinstance(prompt, PromptScreen)
         prompt.query_one("#prompt-input", Input).value = "Zorblax"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         await ui.wait_for(pilot, lambda: source().title == "Zorblax")
         m.edit_search(sid, "Zorblax", "zorblax")
         await pilot.pause()
         app.screen.query_one("#prompt-input", Input).value = "zorblax in:title"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt saves in its lane
         assert library.saved_searches()[0].query == "zorblax in:title"
         await ui.wait_for(pilot, lambda: source().unread == 0)  # the title hit was read above
         assert lst.count == 1
@@ -278,7 +278,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.pause()
         app.screen.query_one("#prompt-input", Input).value = "is:bogus"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt checks in its lane
         assert isinstance(app.screen, PromptScreen) and "is:bogus" in app.screen.error_text
         await pilot.press("escape")
         # Delete from the palette asks first (d on the selected search runs the same).
@@ -290,7 +290,7 @@ async def test_saved_search_lifecycle_with_live_unread_count(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await ui.settle(pilot)  # deleted in the lane
         assert ui.sql("SELECT count(*) FROM saved_searches") == [(0,)]
         assert all(s.kind != "search" for s in m.feed_list.sources())
         assert m.source is not None and m.source.key == "smart:all"

@@ -55,13 +55,13 @@ async def test_tag_editor_reads_the_one_tag_grammar(make_app: Any, ui: Helpers) 
         field = editor.query_one("#tag-input", Input)
         field.value = '+Keep, "q", \x1b[31mred\x07, drop, ' + "L" * 200 + ", +, -, ,"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ['"q"', "drop", "Keep", "L" * 64, "red"]
         # "\x07-drop" is a removal (controls go before the sign is read);
         # "RED, -red" removes red: the last sign wins, as if applied in order.
         field.value = "\x07-drop, RED, -red, keep, -nothere"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ['"q"', "Keep", "L" * 64]
         assert editor.status_text == "Not tagged: nothere"
 
@@ -84,15 +84,15 @@ async def test_tag_editor_adds_completes_and_removes(
         assert isinstance(editor, TagEditorScreen)
         # Completion: the list under the input and the inline suggestion.
         await pilot.press(*"rus")
-        await pilot.pause()
+        await ui.settle(pilot)  # completions are read in the lane
         assert editor.completions == ["Rustacean"]
         await pilot.press("tab", "enter")  # accept the suggestion, add it
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["Rustacean"]
         # Several at once; case is ignored for matching and the first spelling stays.
         editor.query_one("#tag-input", Input).value = "Later, RUSTACEAN, [b]x"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["[b]x", "Later", "Rustacean"]
         # The row's tag marker and the article header updated at once, behind the dialog.
         assert m.article_list.article_at(0).tags == ("[b]x", "Later", "Rustacean")  # type: ignore[union-attr]
@@ -101,16 +101,16 @@ async def test_tag_editor_adds_completes_and_removes(
         # -name removes (ignoring case); a key removes the chosen current tag.
         editor.query_one("#tag-input", Input).value = "-later"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["[b]x", "Rustacean"]
         await pilot.press("down")  # no completions shown: into the current tags
         assert app.focused is editor.query_one("#tag-current")
         await pilot.press("delete")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert tags_of(ui, article.id) == ["Rustacean"]
         assert editor.current_names == ["Rustacean"]
         await pilot.press("escape")
-        await pilot.pause()
+        await ui.settle(pilot)  # the lane writes
         assert isinstance(app.screen, MainScreen)
         assert "#Rustacean" in str(m.pane.query_one("#article-header", Static).content)
         # The feed list's Tags section: unread/total, spelled as first typed.
@@ -197,7 +197,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         assert isinstance(prompt, PromptScreen)
         prompt.query_one("#prompt-input", Input).value = "Read [/] soon"
         await pilot.press("enter")
-        await pilot.pause()
+        await ui.settle(pilot)  # the prompt renames in its lane
         assert ui.sql("SELECT name FROM tags") == [("Read [/] soon",)]
         assert source(app, "tag:later [/]") is None
         # The list follows the renamed tag, and the hostile name is only text.
@@ -208,7 +208,7 @@ async def test_selecting_a_tag_lists_its_articles_and_rename_delete_via_palette(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await ui.settle(pilot)  # deleted in the lane
         assert ui.sql("SELECT count(*) FROM tags") == [(0,)]
         assert ui.sql("SELECT count(*) FROM articles WHERE id = ?", arts[0].id) == [(1,)]
         assert all(s.kind not in ("tag", "section") for s in m.feed_list.sources())

@@ -33,7 +33,7 @@ from textual.screen import Screen
 
 from tui.config import CONFIG_NAME, Config
 from tui.core import Feed, Library
-from tui.ui import keys, safe, signals, themes
+from tui.ui import keys, safe, signals, themes, workers
 from tui.ui.browsing import LinkOpener
 from tui.ui.commands import ReaderCommands
 from tui.ui.exporting import Exporter, ExportFinished
@@ -123,6 +123,18 @@ class GazetteApp(App[int]):
         screen = self.screen_stack[0] if self.screen_stack else None
         if not isinstance(screen, MainScreen):
             raise LookupError("the reader screen is not running")
+        return screen
+
+    @property
+    def reader(self) -> MainScreen | None:
+        """The reader screen, or None once it has gone (the app is quitting).
+
+        What a worker answers may arrive after that: its handler asks here
+        and drops the answer rather than reach for a screen that is gone.
+        """
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if not isinstance(screen, MainScreen) or workers.gone(screen):
+            return None
         return screen
 
     # -- configuration ------------------------------------------------------

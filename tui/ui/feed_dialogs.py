@@ -4,7 +4,8 @@ Why workers: removing a feed deletes its articles and notes, and reading or
 writing its settings opens the database; any of them can wait on the disk
 or on another program's lock, and the UI thread must keep drawing and
 taking keys meanwhile.  Each worker posts one message with what it did (or
-the one-line error), and the handler on the UI thread redraws and notifies.
+the one-line error), and the handler on the UI thread redraws and notifies,
+unless the reader has gone meanwhile (``GazetteApp.reader``: quitting).
 """
 
 from __future__ import annotations
@@ -86,11 +87,14 @@ class FeedDialogs:
         self.app.post_message(FeedRemoved(done.value, done.error))
 
     def removed(self, message: FeedRemoved) -> None:
+        reader = self.app.reader
+        if reader is None:
+            return  # the app is quitting: nobody is left to tell
         if message.removed is None:
             self.app.notify(f"Not deleted: {message.error}", severity="error", markup=False)
             return
         feed, articles, notes = message.removed
-        self.app.main.feed_removed(feed.id)
+        reader.feed_removed(feed.id)
         extra = f" and {plural(notes, 'note')}" if notes else ""
         self.app.notify(
             f"Deleted {safe.clean(feed.title)} ({plural(articles, 'article')}{extra}).",
@@ -111,6 +115,8 @@ class FeedDialogs:
         self.app.post_message(FeedSettingsLoaded(feed, done.value, done.error))
 
     def loaded(self, message: FeedSettingsLoaded) -> None:
+        if self.app.reader is None:
+            return
         if message.loaded is None:
             self.app.notify(message.error, severity="error", markup=False)
             return
@@ -136,8 +142,11 @@ class FeedDialogs:
         self.app.post_message(FeedSettingsSaved(done.value, done.error))
 
     def saved(self, message: FeedSettingsSaved) -> None:
+        reader = self.app.reader
+        if reader is None:
+            return  # stored; the app is quitting (issue 14: this crashed a test once)
         if message.updated is None:
             self.app.notify(message.error, severity="error", markup=False)
             return
-        self.app.main.after_refresh()
+        reader.after_refresh()
         self.app.notify(f"Settings saved for {safe.clean(message.updated.title)}.", markup=False)

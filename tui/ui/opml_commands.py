@@ -175,8 +175,9 @@ class OpmlCommands:
             return
         report = message.report
         assert report is not None
-        if report.added:
-            app.main.refresh_counts()
+        reader = app.reader
+        if report.added and reader is not None:
+            reader.refresh_counts()
         app.notify(self._import_text(report, message.path), markup=False)
 
     def _import_text(self, report: ImportReport, path: Path) -> str:

@@ -268,7 +268,9 @@ class Refresher:
         """One more feed done: the status line at once, the counts at most every interval."""
         self._new += message.result.new
         self._failed += int(message.result.failed)
-        main = self.app.main
+        main = self.app.reader
+        if main is None:
+            return
         main.status.refresh_progress(message.done, message.total, message.result.failed)
         now = time.monotonic()
         if now - self._counts_at >= COUNTS_INTERVAL:
@@ -281,8 +283,9 @@ class Refresher:
     def _late_counts(self) -> None:
         self._counts_timer = False
         self._counts_at = time.monotonic()
-        if self.running:
-            self.app.main.refresh_live()
+        main = self.app.reader
+        if self.running and main is not None:
+            main.refresh_live()
 
     def halted(self) -> None:
         """The refresh stopped before its end (the user pressed x): say how far it got.
@@ -291,11 +294,11 @@ class Refresher:
         was written shows; a new refresh can start at once.
         """
         app = self.app
-        if app.quitting or not app.screen_stack:
+        main = app.reader
+        if app.quitting or main is None:
             return
         self.running = False
         self._stopping = False
-        main = app.main
         text = halted_text(main.status.done, main.status.total, self._new, self._failed)
         main.status.refresh_finished(text)
         main.after_refresh()
@@ -307,7 +310,9 @@ class Refresher:
         self.running = False
         self._stopping = False
         app = self.app
-        main = app.main
+        main = app.reader
+        if main is None:
+            return
         summary = message.summary
         if summary is None:
             main.status.refresh_finished(f"Refresh failed: {message.error}")

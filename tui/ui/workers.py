@@ -8,10 +8,18 @@ once here, a worker is "call, then post what happened".
 
 ``Lane`` runs a screen's calls one at a time in the order asked (writes
 must land in the order the keys were pressed), each answered by a message.
+
+An answer can come back after the screen (or dialog) that asked has gone:
+the user closed the dialog, or the app is quitting.  Such an answer is
+dropped, never handled: ``Lane`` does not post it, and every handler of an
+answer checks :func:`gone` first (a message already queued is still
+dispatched while its screen is being taken down, when its widgets are no
+longer there to query).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +33,8 @@ from tui.core import Library
 from tui.ui import safe
 
 T = TypeVar("T")
+N = TypeVar("N", bound=DOMNode)
+M = TypeVar("M", bound=Message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,36 @@ class Outcome(Generic[T]):
 def one_line(exc: BaseException) -> str:
     """The error as users see it: its message without control characters, else its type."""
     return safe.clean(str(exc)) or type(exc).__name__
+
+
+def gone(node: DOMNode) -> bool:
+    """Whether ``node`` is past answering: closing, being removed, or its app exiting.
+
+    The test Textual makes before delivering a signal (``signal.py`` at the
+    pinned version): not attached to the app, or being pruned.  The app
+    itself has no parent to be attached to: it is gone once it is exiting.
+    """
+    if node._closing or node._closed or node._pruning:
+        return True
+    if node.parent is None:  # the app
+        return not node.is_running
+    return not node.is_attached
+
+
+def unless_gone(handler: Callable[[N, M], None]) -> Callable[[N, M], None]:
+    """Wrap the handler of an answer so that it does nothing once its node has gone.
+
+    A message queued before its screen began to close is still dispatched
+    while the screen's widgets are being removed; handled then, the first
+    ``query_one`` would raise and take the app down with it.
+    """
+
+    @functools.wraps(handler)
+    def handle(node: N, message: M) -> None:
+        if not gone(node):
+            handler(node, message)
+
+    return handle
 
 
 def library_call(library: Library, call: Callable[[], T]) -> Outcome[T]:
@@ -66,14 +106,26 @@ class Lane:
         self._node = node
         self._library = library
         self._name = name
-        self._queue: deque[tuple[Callable[[], Any], Callable[[Outcome[Any]], Message]]] = deque()
+        self._queue: deque[tuple[Callable[[], Any], Callable[[Outcome[Any]], Message], DOMNode]] = (
+            deque()
+        )
         self._lock = threading.Lock()
         self._draining = False
 
-    def put(self, call: Callable[[], T], answer: Callable[[Outcome[T]], Message]) -> None:
-        """Queue ``call``; when it has run, ``answer(outcome)`` is posted (UI thread only)."""
+    def put(
+        self,
+        call: Callable[[], T],
+        answer: Callable[[Outcome[T]], Message],
+        *,
+        to: DOMNode | None = None,
+    ) -> None:
+        """Queue ``call``; when it has run, ``answer(outcome)`` is posted (UI thread only).
+
+        The answer goes to the lane's node, or to ``to`` (a widget of the
+        screen whose calls must keep their place among the screen's writes).
+        """
         with self._lock:
-            self._queue.append((call, answer))
+            self._queue.append((call, answer, to or self._node))
             if self._draining:
                 return
             self._draining = True
@@ -85,12 +137,15 @@ class Lane:
         """Worker thread: run what is queued, oldest first, until nothing is left.
 
         A queued write is never dropped, not even when the app is quitting:
-        read and star changes the user saw are user data.
+        read and star changes the user saw are user data.  Its answer is,
+        when whoever asked has gone.
         """
         while True:
             with self._lock:
                 if not self._queue:
                     self._draining = False
                     return
-                call, answer = self._queue.popleft()
-            self._node.post_message(answer(library_call(self._library, call)))
+                call, answer, to = self._queue.popleft()
+            outcome = library_call(self._library, call)
+            if not gone(to):
+                to.post_message(answer(outcome))

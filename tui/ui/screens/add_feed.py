@@ -2,7 +2,8 @@
 
 The user types a URL (a feed, a page that announces feeds, a bare site) or
 a local path, optional tags and an optional folder (existing folders are
-suggested as the user types; "/" nests, as in "Tech/Rust").  Tags are read in
+suggested as the user types, once the dialog's lane has read them; "/"
+nests, as in "Tech/Rust").  Tags are read in
 the one tag grammar (:func:`tui.core.tags.parse_tag_changes`: comma-separated,
 ``name`` or ``+name``); a ``-name`` is refused with a message rather than
 dropped, since a new feed has no tag to remove.  Checking it needs the
@@ -31,6 +32,7 @@ from textual.worker import get_current_worker
 from tui.core import GazetteError, Library, folders, parse_tag_changes
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
+from tui.ui.workers import Lane, Outcome, unless_gone
 
 __all__ = ["AddFeedScreen"]
 
@@ -119,6 +121,13 @@ class AddFeedScreen(Dialog[int | None]):
             super().__init__()
             self.text = text
 
+    class _Folders(Message):
+        """The existing folder names, read in the lane to suggest from."""
+
+        def __init__(self, outcome: Outcome[list[str]]) -> None:
+            super().__init__()
+            self.outcome = outcome
+
     class _Added(Message):
         """Subscribed: ``feed_id`` is the new feed."""
 
@@ -135,6 +144,7 @@ class AddFeedScreen(Dialog[int | None]):
         self._choices: list[str] = []
         self._choice_tags: list[str] = []
         self._choice_folder = ""
+        self._lane = Lane(self, library, name="add-feed")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-box", classes="dialog-box") as box:
@@ -151,7 +161,6 @@ class AddFeedScreen(Dialog[int | None]):
                     yield Input(
                         safe.clean(self._folder),
                         placeholder="Tech/Rust",
-                        suggester=SuggestFromList(self.library.folders(), case_sensitive=False),
                         id="add-folder",
                     )
             yield Label(Content(""), id="add-status")
@@ -163,6 +172,19 @@ class AddFeedScreen(Dialog[int | None]):
     def on_mount(self) -> None:
         for hidden in ("#add-choices", "#add-error", "#add-status"):
             self.query_one(hidden).display = False
+        self._lane.put(self.library.folders, self._Folders)
+
+    @on(_Folders)
+    @unless_gone
+    def _folders_read(self, message: _Folders) -> None:
+        """The folder names arrived: the folder field suggests them from now on."""
+        names = message.outcome.value
+        if names is None:
+            if not self._busy:
+                self._set_busy(False, f"Folders not read: {message.outcome.error}")
+            return
+        field = self.query_one("#add-folder", Input)
+        field.suggester = SuggestFromList(names, case_sensitive=False)
 
     # -- state shown ----------------------------------------------------------
 
@@ -284,6 +306,8 @@ class AddFeedScreen(Dialog[int | None]):
         except Exception as exc:
             if not worker.is_cancelled:
                 self.post_message(self._Failed(_describe(exc)))
+        finally:
+            self.library.release_thread()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="add-feed")
     def _subscribe(self, url: str, tags: list[str], folder: str) -> None:
@@ -294,10 +318,13 @@ class AddFeedScreen(Dialog[int | None]):
         except Exception as exc:
             if not worker.is_cancelled:
                 self.post_message(self._Failed(_describe(exc)))
+        finally:
+            self.library.release_thread()
 
     # -- results (UI thread) --------------------------------------------------
 
     @on(_Failed)
+    @unless_gone
     def _on_failed(self, message: _Failed) -> None:
         self._set_busy(False)
         self._set_error(message.text)
@@ -305,6 +332,7 @@ class AddFeedScreen(Dialog[int | None]):
         self.query_one(target).focus()
 
     @on(_Found)
+    @unless_gone
     def _on_found(self, message: _Found) -> None:
         self._set_busy(False, f"{len(message.urls)} feeds found: pick one")
         self._choices = list(message.urls)
@@ -318,6 +346,7 @@ class AddFeedScreen(Dialog[int | None]):
         choices.focus()
 
     @on(_Added)
+    @unless_gone
     def _on_added(self, message: _Added) -> None:
         self._busy = False
         self.dismiss(message.feed_id)

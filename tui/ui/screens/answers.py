@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
@@ -17,9 +18,12 @@ from tui.core import Article, Note, SavedSearch, StateChange, TagCount, View
 from tui.ui.state import Counts, Flag
 from tui.ui.workers import Outcome
 
+T = TypeVar("T")
+
 __all__ = [
     "ArticleReread",
     "Counted",
+    "Done",
     "FlagWritten",
     "Marked",
     "NextUnread",
@@ -132,3 +136,16 @@ class NextUnread(Message):
         self.view = view
         self.forward = forward
         self.outcome = outcome
+
+
+class Done(Message, Generic[T]):
+    """A one-off change made in the lane (a tag or saved search deleted); ``show`` its outcome.
+
+    Why one message for several flows: each such flow has a single place
+    that shows what happened, which it passes along as ``show``.
+    """
+
+    def __init__(self, outcome: Outcome[T], show: Callable[[Outcome[T]], Any]) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.show = show

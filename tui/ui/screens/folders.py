@@ -38,6 +38,7 @@ class FolderFlows(SourcesBase):
                 submit,
                 value=path,
                 action="Rename",
+                library=self.library,
             ),
             renamed,
         )

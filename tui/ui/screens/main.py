@@ -102,10 +102,16 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
                 yield ListTitle(id="list-title").data_bind(header=MainScreen.list_header)
                 yield FeedErrorBanner(id="feed-error").data_bind(header=MainScreen.list_header)
                 yield SearchBar(self.library, id="search")
-                yield ArticleList(self.library, clock=self.clock, id="articles")
+                yield ArticleList(self.library, lane=self.lane, clock=self.clock, id="articles")
             with Vertical(id="reader"):
                 yield ArticlePane(id="article")
-                yield NotesPanel(self._save_note, clock=self.clock, id="notes")
+                yield NotesPanel(
+                    self._save_note,
+                    lane=self.lane,
+                    quiet=self._own_write_clean,
+                    clock=self.clock,
+                    id="notes",
+                )
         yield StatusBar(id="status").data_bind(
             counts=MainScreen.tally, header=MainScreen.list_header
         )

@@ -14,6 +14,7 @@ from tui.core import Article
 from tui.ui import safe
 from tui.ui.screens.answers import NextUnread
 from tui.ui.screens.reading import ReadingBase
+from tui.ui.workers import unless_gone
 
 __all__ = ["Navigation"]
 
@@ -115,17 +116,7 @@ class Navigation(ReadingBase):
             self.open_article(current)  # the cursor is already on an unread one
             return
         if lst.searching:
-            start = lst.cursor
-            if current is not None and current is not lst.current:
-                found = lst.locate(current)
-                start = lst.cursor if found is None else found
-            index = lst.next_unread_row(start, forward)
-            if index is None:
-                self._no_more_unread(forward)
-                return
-            lst.move_to(index)
-            if lst.current is not None:
-                self.open_article(lst.current)
+            lst.find_unread_row(lst.cursor, forward, lambda index: self._open_row(index, forward))
             return
         after = current.id if current is not None else None
         view, newest_first = lst.view, lst.newest_first
@@ -135,6 +126,7 @@ class Navigation(ReadingBase):
 
         self.lane.put(find, lambda outcome: NextUnread(view, forward, outcome))
 
+    @unless_gone
     def on_next_unread(self, message: NextUnread) -> None:
         """Open the article found, unless the list shows another view by now."""
         lst = self.article_list
@@ -149,6 +141,16 @@ class Navigation(ReadingBase):
             return
         lst.select(article)
         self.open_article(article)
+
+    def _open_row(self, index: int | None, forward: bool) -> None:
+        """Open the unread result found (None: there is none that way)."""
+        lst = self.article_list
+        if index is None:
+            self._no_more_unread(forward)
+            return
+        lst.move_to(index)
+        if lst.current is not None:
+            self.open_article(lst.current)
 
     def _no_more_unread(self, forward: bool) -> None:
         """Say it on the status line: no pop-up for reaching the end of a list."""

@@ -6,6 +6,13 @@ and returns a one-line error or ``None``: on an error the dialog stays open
 with the message under the input (a clashing name, an unusable query), so
 the user can fix the text instead of starting over.  Every string shown may
 quote user text, so all of it goes through ``safe`` (never markup).
+
+Given the ``library``, ``submit`` stores something (a name is checked by
+making the change), so it runs off the UI thread, in the dialog's own
+``Lane``: meanwhile the OK button reads "…" and the dialog takes no second
+submit; the answer closes the dialog or shows its error.  Closed before the
+answer (escape), the dialog drops it: the change may have been made all
+the same, and the reader's watch on the database then shows it.
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Input, Label
 
-from tui.core import GazetteError
+from tui.core import GazetteError, Library
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
+from tui.ui.workers import Lane, Outcome, unless_gone
 
 __all__ = ["PromptScreen", "change_error"]
 
@@ -42,6 +51,14 @@ def change_error(change: Callable[[], object]) -> str | None:
 
 class PromptScreen(Dialog[str | None]):
     """Asks for a line of text; dismisses with it once ``submit`` accepts it, else ``None``."""
+
+    class Checked(Message):
+        """``submit`` ran in the lane on ``text``: its error line, or None (accepted)."""
+
+        def __init__(self, text: str, outcome: Outcome[str | None]) -> None:
+            super().__init__()
+            self.text = text
+            self.outcome = outcome
 
     AUTO_FOCUS = "#prompt-input"
 
@@ -66,7 +83,9 @@ class PromptScreen(Dialog[str | None]):
         value: str = "",
         action: str = "OK",
         placeholder: str = "",
+        library: Library | None = None,
     ) -> None:
+        """With ``library``, ``submit`` runs in a thread worker (it may touch the disk)."""
         super().__init__()
         self._title = title
         self._label = label
@@ -74,6 +93,9 @@ class PromptScreen(Dialog[str | None]):
         self._value = value
         self._action = action
         self._placeholder = placeholder
+        self._lane = Lane(self, library, name="prompt") if library is not None else None
+        #: The text being checked off the UI thread (None: no check running).
+        self._checking: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box", classes="dialog-box") as box:
@@ -91,6 +113,11 @@ class PromptScreen(Dialog[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#prompt-error").display = False
+
+    @property
+    def checking(self) -> bool:
+        """Whether ``submit`` is running in the lane (OK shows "…" meanwhile)."""
+        return self._checking is not None
 
     @property
     def error_text(self) -> str:
@@ -125,11 +152,34 @@ class PromptScreen(Dialog[str | None]):
 
     def action_submit(self) -> None:
         """Try the text; close on success, else say why and stay open."""
+        if self._checking is not None:
+            return
         text = self.query_one("#prompt-input", Input).value
+        if self._lane is not None:
+            self._set_checking(text)
+            self._lane.put(lambda: self._submit(text), lambda out: self.Checked(text, out))
+            return
         try:
             error = self._submit(text)
         except Exception as exc:  # the callback should report; never crash the app
             error = safe.clean(str(exc)) or type(exc).__name__
+        self._answered(text, error)
+
+    def _set_checking(self, text: str | None) -> None:
+        self._checking = text
+        ok = self.query_one("#ok", Button)
+        ok.label = safe.content("…" if text is not None else self._action, fallback="OK")
+        ok.disabled = text is not None
+        self.query_one("#prompt-input", Input).disabled = text is not None
+
+    @on(Checked)
+    @unless_gone
+    def _checked(self, message: Checked) -> None:
+        self._set_checking(None)
+        outcome = message.outcome
+        self._answered(message.text, outcome.error or outcome.value)
+
+    def _answered(self, text: str, error: str | None) -> None:
         if error:
             self._set_error(error)
             self.query_one("#prompt-input", Input).focus()

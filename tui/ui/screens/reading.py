@@ -30,7 +30,7 @@ from tui.ui.screens.sources import SourcesBase
 from tui.ui.state import Counts, Flag, with_flag
 from tui.ui.widgets.article_pane import BodyMatch, prepare_body
 from tui.ui.widgets.notes import NotesPanel
-from tui.ui.workers import Outcome
+from tui.ui.workers import Outcome, unless_gone
 
 __all__ = ["WATCH_EVERY", "ReadingBase"]
 
@@ -111,6 +111,7 @@ class ReadingBase(SourcesBase):
         else:
             self._note_then = then
 
+    @unless_gone
     def on_note_read(self, message: NoteRead) -> None:
         """Bind the panel to the note just read, if its article is still the open one.
 
@@ -146,9 +147,11 @@ class ReadingBase(SourcesBase):
         if then is not None:
             then()
 
+    @unless_gone
     def on_article_body(self, message: ArticleBody) -> None:
         self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
 
+    @unless_gone
     def on_body_match(self, message: BodyMatch) -> None:
         self.pane.show_match(message.article_id, message.snippet)
 
@@ -182,6 +185,7 @@ class ReadingBase(SourcesBase):
         self.lane.put(write, answer)
         return after
 
+    @unless_gone
     def on_flag_written(self, message: FlagWritten) -> None:
         """Show the counts a change moved; put the row back if it was not stored."""
         article, flag, outcome = message.article, message.flag, message.outcome
@@ -200,12 +204,19 @@ class ReadingBase(SourcesBase):
                 self._own_write_seen(message.clean)
 
     def _save_note(self, article_id: int, body: str) -> None:
+        """The notes panel's save: in the lane while typing, here when flushed."""
         self.library.set_note(article_id, body)
 
     @on(NotesPanel.Saved)
+    @unless_gone
     def _note_saved(self, event: NotesPanel.Saved) -> None:
-        """A note was saved: its row's marker and the Noted count follow (read in the lane)."""
+        """A note was saved: its row's marker and the Noted count follow (read in the lane).
+
+        An autosave wrote on the lane's connection: that commit is the app's own.
+        """
         article_id = event.article_id
+        if event.clean is not None:
+            self._own_write_seen(event.clean)
 
         def read() -> tuple[Article, Recount | None]:
             article = self.library.article(article_id)
@@ -221,6 +232,7 @@ class ReadingBase(SourcesBase):
 
         self.lane.put(read, ArticleReread)
 
+    @unless_gone
     def on_article_reread(self, message: ArticleReread) -> None:
         if message.outcome.value is None:
             return  # gone since: the next outside-change reload shows that
@@ -280,6 +292,7 @@ class ReadingBase(SourcesBase):
 
         self.lane.put(run, answer)
 
+    @unless_gone
     def on_view_marked(self, message: ViewMarked) -> None:
         marked = message.outcome.value
         if marked is None:
@@ -321,12 +334,10 @@ class ReadingBase(SourcesBase):
             self._seen_version = self.library.data_version()
 
     def refresh_live(self) -> None:
-        """During a refresh: recount, and show new articles if the view grew."""
+        """During a refresh: recount, and show new articles if the view grew
+        (the list counts its view in the lane)."""
         self.refresh_counts()
-        lst = self.article_list
-        if lst.source_count() != lst.count - len(lst.gone_rows):
-            lst.reload(keep=lst.current)
-            self._show_source_header()
+        self.article_list.recount(self._show_source_header)
 
     def after_refresh(self) -> None:
         """New articles arrived: recount, and reload the list keeping the cursor's article.

@@ -12,14 +12,17 @@ its dialog open on an error, so the user fixes the text.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 
-from tui.core import GazetteError
 from tui.ui import safe
+from tui.ui.screens.answers import Done
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.workers import Outcome
 
 __all__ = ["SearchFlows"]
 
@@ -111,6 +114,7 @@ class SearchFlows(SourcesBase):
                 submit,
                 action="Save",
                 placeholder="e.g. Unread Rust",
+                library=self.library,
             ),
             saved,
         )
@@ -120,7 +124,14 @@ class SearchFlows(SourcesBase):
             return change_error(lambda: self.library.rename_search(search_id, new))
 
         self.app.push_screen(
-            PromptScreen("Rename saved search", "New name", submit, value=name, action="Rename"),
+            PromptScreen(
+                "Rename saved search",
+                "New name",
+                submit,
+                value=name,
+                action="Rename",
+                library=self.library,
+            ),
             lambda new: self._searches_changed(search_id) if new is not None else None,
         )
 
@@ -135,21 +146,27 @@ class SearchFlows(SourcesBase):
                 submit,
                 value=query,
                 action="Save",
+                library=self.library,
             ),
             lambda new: self._searches_changed(search_id) if new is not None else None,
         )
 
     def delete_search(self, search_id: int, name: str) -> None:
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.library.remove_search(search_id)
-            except GazetteError as exc:
-                self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
+        """Delete a saved search, after confirming (in the lane; the status line says so)."""
+
+        def deleted(outcome: Outcome[None]) -> None:
+            if outcome.error:
+                self.app.notify(outcome.error, severity="error", markup=False)
                 return
             self._searches_changed(search_id, deleted=True)
             self.app.notify(f"Deleted the saved search {safe.clean(name)}.", markup=False)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.status.flash(f"Deleting the saved search {safe.clean(name)}…")
+                self.lane.put(
+                    lambda: self.library.remove_search(search_id), partial(Done, show=deleted)
+                )
 
         self.app.push_screen(
             ConfirmScreen(f"Delete the saved search {safe.clean(name)}?\nNo article is deleted."),

@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from textual import work
+from textual import on, work
 from textual.worker import get_current_worker
 
 from tui.core import Article, View, parse_query
 from tui.ui import safe
-from tui.ui.screens.answers import Counted, Recount, SearchCounts
+from tui.ui.screens.answers import Counted, Done, Recount, SearchCounts
 from tui.ui.screens.panes import PanesBase
 from tui.ui.state import Counts, ListHeader
+from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.feed_list import Source
+from tui.ui.workers import unless_gone
 
 __all__ = ["SourcesBase"]
 
@@ -55,6 +57,7 @@ class SourcesBase(PanesBase):
 
         self.lane.put(read, lambda outcome: Counted(outcome, then, with_searches=with_searches))
 
+    @unless_gone
     def on_counted(self, message: Counted) -> None:
         counts = message.outcome.value
         if counts is None:
@@ -63,6 +66,16 @@ class SourcesBase(PanesBase):
             self._show_counts(counts, with_searches=message.with_searches)
         if message.then is not None:
             message.then()
+
+    @unless_gone
+    def on_done(self, message: Done[object]) -> None:
+        message.show(message.outcome)
+
+    @on(ArticleList.Sized)
+    @unless_gone
+    def _list_sized(self, _message: ArticleList.Sized) -> None:
+        """The list's COUNT answered (a large view): the header and "N here" follow."""
+        self._show_source_header()
 
     def _show_counts(self, counts: Counts, *, with_searches: bool = False) -> None:
         """A full read of the counts becomes the tally (its saved searches, if read)."""
@@ -127,6 +140,7 @@ class SourcesBase(PanesBase):
         if not worker.is_cancelled:
             self.post_message(SearchCounts(searches))
 
+    @unless_gone
     def on_search_counts(self, message: SearchCounts) -> None:
         if tuple(message.searches) != self.searches:
             self.tally = self.tally.with_searches(message.searches)

@@ -9,57 +9,62 @@ listed below; delete (or ctrl+d) on one removes it.
 
 Why changes apply at once rather than on closing: the list marker and the
 article header behind the dialog update as the user works, and nothing is
-lost if the dialog is closed with escape.  For one article the write is a
-few rows and runs on the UI thread; for a whole view (thousands of ids) the
-ids are read and every change is written in a thread worker, so the dialog
-never freezes.  Tag names are user text: every one is shown through
-``safe`` (never markup).
+lost if the dialog is closed with escape.  Every Library call (the first
+read of the tags, completions, each change) runs in the dialog's ``Lane``,
+one at a time in the order asked, so the dialog never freezes on the disk
+and changes land in the order they were typed.  A change is checked
+against the tags as stored when it runs ("Not tagged: x"), not as last
+shown.  For a whole view (thousands of ids) the ids are read first, the
+input waits for them, and further changes wait while one is written
+(``busy``).  Completions follow typing (``tag_completion``): an answer for
+a prefix no longer typed is dropped.  An answer that comes after the dialog
+closed is dropped too; a change it reports was stored all the same, and the
+reader's watch on the database redraws it.  Tag names are user text: every
+one is shown through ``safe`` (never markup).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.suggester import Suggester
+from textual.suggester import SuggestionReady
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from tui.core import Library, parse_tag_changes
 from tui.ui import safe
 from tui.ui.screens.dialog import Dialog
+from tui.ui.screens.tag_completion import (
+    MAX_COMPLETIONS,
+    Offer,
+    TagSuggester,
+    candidates,
+    completed,
+    split_last,
+)
+from tui.ui.workers import Lane, Outcome, unless_gone
 
 __all__ = ["TagEditorScreen"]
 
-MAX_COMPLETIONS = 8
+#: Tags on the articles, with how many of them carry each.
+TagList = list[tuple[str, int]]
 
 
-def _split_last(value: str) -> tuple[str, str, str]:
-    """(text before the last name, its +/- sign, the last name being typed)."""
-    head, comma, last = value.rpartition(",")
-    head = head + comma
-    stripped = last.lstrip()
-    head += last[: len(last) - len(stripped)]
-    sign = stripped[:1] if stripped[:1] in "+-" and stripped else ""
-    return head, sign, stripped[len(sign) :]
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A change ran: the tags now, the names asked to go that were not there."""
 
-
-class _TagSuggester(Suggester):
-    """Inline completion of the name being typed, from the editor's candidates."""
-
-    def __init__(self, editor: TagEditorScreen) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.editor = editor
-
-    async def get_suggestion(self, value: str) -> str | None:
-        return self.editor.completed(value)
+    tags: TagList
+    missing: list[str]
+    changed: bool
 
 
 class TagEditorScreen(Dialog[bool]):
@@ -92,21 +97,27 @@ class TagEditorScreen(Dialog[bool]):
     TagEditorScreen #tag-status { height: auto; width: 100%; color: $text-warning; }
     """
 
-    class _Loaded(Message):
-        """The view's ids and their tags were read (bulk mode)."""
+    class _Read(Message):
+        """The articles' ids (read for a whole view) and their tags."""
 
-        def __init__(self, ids: list[int], tags: list[tuple[str, int]]) -> None:
+        def __init__(self, outcome: Outcome[tuple[list[int], TagList]]) -> None:
             super().__init__()
-            self.ids = ids
-            self.tags = tags
+            self.outcome = outcome
 
     class _Applied(Message):
-        """A bulk change was written; ``tags`` are the view's tags now."""
+        """A change was written (or not)."""
 
-        def __init__(self, tags: list[tuple[str, int]], error: str | None) -> None:
+        def __init__(self, outcome: Outcome[Applied]) -> None:
             super().__init__()
-            self.tags = tags
-            self.error = error
+            self.outcome = outcome
+
+    class _Offered(Message):
+        """Existing tags completing a prefix were read."""
+
+        def __init__(self, prefix: str, outcome: Outcome[list[str]]) -> None:
+            super().__init__()
+            self.prefix = prefix
+            self.outcome = outcome
 
     def __init__(
         self,
@@ -128,6 +139,9 @@ class TagEditorScreen(Dialog[bool]):
         self.current: list[tuple[str, int]] = []
         self.busy = self.bulk
         self.did_change = False
+        self._lane = Lane(self, library, name="tag-editor")
+        #: The latest existing names read for a typed prefix.
+        self._offer: Offer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-box", classes="dialog-box") as box:
@@ -135,7 +149,7 @@ class TagEditorScreen(Dialog[bool]):
             yield Label(safe.content(self.subject, fallback="(untitled)"), id="tag-subject")
             yield Input(
                 placeholder="Add a tag; -name removes; commas separate",
-                suggester=_TagSuggester(self),
+                suggester=TagSuggester(self),
                 id="tag-input",
             )
             yield OptionList(id="tag-completions")
@@ -148,14 +162,20 @@ class TagEditorScreen(Dialog[bool]):
             )
 
     def on_mount(self) -> None:
+        """The tags are read in the lane; a whole view's input waits for its ids."""
         self.query_one("#tag-completions").display = False
         if self.bulk:
             self._set_status("Reading the articles of this view…")
             self.query_one("#tag-input", Input).disabled = True
-            self._load()
         else:
-            self._reload_single()
             self._set_status("")
+        load_ids = self._load_ids
+
+        def read() -> tuple[list[int], TagList]:
+            ids = list(self.ids) if not self.bulk else load_ids() if load_ids is not None else []
+            return ids, self._tags_of(ids)
+
+        self._lane.put(read, self._Read)
 
     # -- shown state ----------------------------------------------------------
 
@@ -196,43 +216,56 @@ class TagEditorScreen(Dialog[bool]):
         if highlighted is not None:
             box.highlighted = min(highlighted, len(tags) - 1)
 
-    def _reload_single(self) -> None:
-        tags = self.library.article(self.ids[0]).tags if self.ids else ()
-        self._show_current([(name, 1) for name in tags])
+    def _tags_of(self, ids: Sequence[int]) -> TagList:
+        """The tags of ``ids`` as stored (lane thread): an article's own, or a view's."""
+        if self.bulk:
+            return self.library.tags_on(ids)
+        return [(name, 1) for name in self.library.article(ids[0]).tags] if ids else []
 
     def completed(self, value: str) -> str | None:
         """``value`` with the name being typed completed (its typed part kept), or None."""
-        head, sign, name = _split_last(value)
-        if not name:
-            return None
-        for candidate in self.candidates(sign, name):
-            if candidate.casefold().startswith(name.casefold()) and len(candidate) > len(name):
-                return head + sign + name + candidate[len(name) :]
-        return None
-
-    def candidates(self, sign: str, prefix: str) -> list[str]:
-        """Names to offer: existing tags for adding, the current ones for ``-``."""
-        if sign == "-":
-            key = prefix.casefold()
-            names = self.current_names
-            return [n for n in names if n.casefold().startswith(key)] + [
-                n for n in names if key in n.casefold() and not n.casefold().startswith(key)
-            ]
-        exclude = [] if self.bulk else self.current_names
-        return self.library.tag_completions(prefix, exclude=exclude)[:MAX_COMPLETIONS]
+        return completed(value, self._offer, self.current_names)
 
     # -- typing ---------------------------------------------------------------
 
     @on(Input.Changed, "#tag-input")
     def _typed(self, event: Input.Changed) -> None:
+        """Offer what is known for the name typed now; ask the lane for existing tags."""
         event.stop()
-        _head, sign, name = _split_last(event.value)
+        _head, sign, name = split_last(event.value)
+        self._show_completions(sign, name, event.value)
+        if sign != "-" and (name or event.value.strip()):
+            exclude = [] if self.bulk else self.current_names
+
+            def read() -> list[str]:
+                return self.library.tag_completions(name, exclude=exclude)[:MAX_COMPLETIONS]
+
+            self._lane.put(read, lambda outcome: self._Offered(name, outcome))
+
+    def _show_completions(self, sign: str, name: str, value: str) -> None:
         box = self.query_one("#tag-completions", OptionList)
         box.clear_options()
-        names = self.candidates(sign, name) if (name or event.value.strip()) else []
+        names = candidates(sign, name, self._offer, self.current_names) if value.strip() else []
         for candidate in names:
             box.add_option(Option(safe.text(sign + candidate), id=candidate))
         box.display = bool(names)
+
+    @on(_Offered)
+    @unless_gone
+    def _offered(self, message: _Offered) -> None:
+        """Existing tags for a prefix: shown only if that prefix is still the one typed."""
+        field = self.query_one("#tag-input", Input)
+        _head, sign, name = split_last(field.value)
+        if sign == "-" or name != message.prefix:
+            return  # typed past it: an answer for an older prefix is never shown
+        if message.outcome.value is None:
+            self._set_status(f"Completions not read: {message.outcome.error}")
+            return
+        self._offer = Offer(message.prefix, tuple(message.outcome.value))
+        self._show_completions(sign, name, field.value)
+        suggestion = self.completed(field.value)
+        if suggestion is not None:
+            field.post_message(SuggestionReady(field.value, suggestion))
 
     @on(Input.Submitted, "#tag-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -244,7 +277,7 @@ class TagEditorScreen(Dialog[bool]):
         """Enter or a click on a completion: put it in place of the name being typed."""
         event.stop()
         field = self.query_one("#tag-input", Input)
-        head, sign, _name = _split_last(field.value)
+        head, sign, _name = split_last(field.value)
         self.submit(head + sign + str(event.option.id))
         field.focus()
 
@@ -256,31 +289,26 @@ class TagEditorScreen(Dialog[bool]):
         if not add and not remove:
             self._set_status("Type a tag name to add, or -name to remove one.")
             return
-        keys = {n.casefold() for n in self.current_names}
-        missing = [n for n in remove if n.casefold() not in keys]
-        self._apply(add, [n for n in remove if n.casefold() in keys])
-        field = self.query_one("#tag-input", Input)
-        field.value = ""
-        if missing:
-            self._set_status(f"Not tagged: {', '.join(missing)}")
+        self._apply(add, remove)
+        self.query_one("#tag-input", Input).value = ""
 
     def _apply(self, add: Sequence[str], remove: Sequence[str]) -> None:
-        if not add and not remove:
-            return
+        """Write a change in the lane; a view's waits for it (``busy``)."""
+        ids = list(self.ids)
         if self.bulk:
             self.busy = True
-            n = len(self.ids)
+            n = len(ids)
             self._set_status(f"Tagging {n} article{'' if n == 1 else 's'}…")
-            self._apply_bulk(list(self.ids), add, remove)
-            return
-        try:
-            self.library.set_tags(self.ids, add=add, remove=remove)
-        except Exception as exc:  # a one-line message, never a crash
-            self._set_status(safe.clean(str(exc)) or type(exc).__name__)
-            return
-        self._set_status("")
-        self._reload_single()
-        self._notify_changed()
+
+        def write() -> Applied:
+            keys = {name.casefold() for name, _n in self._tags_of(ids)}
+            present = [n for n in remove if n.casefold() in keys]
+            if add or present:
+                self.library.set_tags(ids, add=add, remove=present)
+            missing = [n for n in remove if n.casefold() not in keys]
+            return Applied(self._tags_of(ids), missing, bool(add or present))
+
+        self._lane.put(write, self._Applied)
 
     def _notify_changed(self) -> None:
         self.did_change = True
@@ -319,40 +347,23 @@ class TagEditorScreen(Dialog[bool]):
     def action_close(self) -> None:
         self.dismiss(self.did_change)
 
-    # -- bulk workers (threads: no widget access) -----------------------------
+    # -- answers from the lane -----------------------------------------------
 
-    @work(thread=True, exclusive=True, group="tag-editor", exit_on_error=False)
-    def _load(self) -> None:
-        worker = get_current_worker()
-        try:
-            ids = self._load_ids() if self._load_ids is not None else []
-            tags = self.library.tags_on(ids)
-        except Exception as exc:
-            if not worker.is_cancelled:
-                self.post_message(self._Applied([], safe.clean(str(exc)) or repr(exc)))
+    @on(_Read)
+    @unless_gone
+    def _read(self, message: _Read) -> None:
+        if message.outcome.value is None:
+            self.busy = False
+            self._set_status(message.outcome.error)
             return
-        finally:
-            self.library.release_thread()
-        if not worker.is_cancelled:
-            self.post_message(self._Loaded(ids, tags))
-
-    @work(thread=True, exclusive=True, group="tag-editor", exit_on_error=False)
-    def _apply_bulk(self, ids: list[int], add: Sequence[str], remove: Sequence[str]) -> None:
-        try:
-            self.library.set_tags(ids, add=add, remove=remove)
-            self.post_message(self._Applied(self.library.tags_on(ids), None))
-        except Exception as exc:
-            self.post_message(self._Applied(self.current, safe.clean(str(exc)) or repr(exc)))
-        finally:
-            self.library.release_thread()
-
-    @on(_Loaded)
-    def _loaded(self, message: _Loaded) -> None:
-        self.ids = message.ids
+        ids, tags = message.outcome.value
+        self.ids = ids
+        self._show_current(tags)
+        if not self.bulk:
+            return
         self.busy = False
         field = self.query_one("#tag-input", Input)
         field.disabled = not self.ids
-        self._show_current(message.tags)
         if self.ids:
             self._set_status("")
             field.focus()
@@ -360,13 +371,15 @@ class TagEditorScreen(Dialog[bool]):
             self._set_status("This view has no articles.")
 
     @on(_Applied)
+    @unless_gone
     def _applied(self, message: _Applied) -> None:
-        was_busy, self.busy = self.busy, False
-        self._show_current(message.tags)
+        self.busy = False
         self.query_one("#tag-input", Input).disabled = not self.ids
-        if message.error:
-            self._set_status(message.error)
+        applied = message.outcome.value
+        if applied is None:
+            self._set_status(message.outcome.error)
             return
-        self._set_status("")
-        if was_busy and self.ids:
+        self._show_current(applied.tags)
+        self._set_status(f"Not tagged: {', '.join(applied.missing)}" if applied.missing else "")
+        if applied.changed and self.ids:
             self._notify_changed()

@@ -7,13 +7,17 @@ counts are redrawn at once (articles are read again in the lane).
 
 from __future__ import annotations
 
-from tui.core import GazetteError, View, plural
+from functools import partial
+
+from tui.core import View, plural
 from tui.ui import safe
+from tui.ui.screens.answers import Done
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.reading import ReadingBase
 from tui.ui.screens.tag_editor import TagEditorScreen
 from tui.ui.widgets.feed_list import tag_key
+from tui.ui.workers import Outcome
 
 __all__ = ["TagFlows"]
 
@@ -43,6 +47,9 @@ class TagFlows(ReadingBase):
         lst = self.article_list
         if lst.count == 0 or lst.notice:
             self.app.notify("No articles in this view.", markup=False)
+            return
+        if lst.counting:  # the dialog would name the first page's size
+            self.app.notify("Still counting this view; try again in a moment.", markup=False)
             return
         query, view, count = lst.search_query, lst.view, lst.count
         if query is not None:
@@ -92,25 +99,33 @@ class TagFlows(ReadingBase):
                 self._tags_renamed(name, result[-1])
 
         self.app.push_screen(
-            PromptScreen(f"Rename tag {safe.clean(name)}", "New name", submit, value=name),
+            PromptScreen(
+                f"Rename tag {safe.clean(name)}",
+                "New name",
+                submit,
+                value=name,
+                library=self.library,
+            ),
             renamed,
         )
 
     def delete_tag(self, name: str) -> None:
-        """Delete a tag from every article and feed, after confirming."""
+        """Delete a tag from every article and feed, after confirming (in the lane)."""
 
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                n = self.library.remove_tag(name)
-            except GazetteError as exc:
-                self.app.notify(safe.clean(str(exc)), severity="error", markup=False)
+        def deleted(outcome: Outcome[int]) -> None:
+            if outcome.value is None:
+                self.app.notify(outcome.error, severity="error", markup=False)
                 return
             self._tags_renamed(name, None)
             self.app.notify(
-                f"Deleted the tag {safe.clean(name)} from {plural(n, 'article')}.", markup=False
+                f"Deleted the tag {safe.clean(name)} from {plural(outcome.value, 'article')}.",
+                markup=False,
             )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.status.flash(f"Deleting the tag {safe.clean(name)}…")
+                self.lane.put(lambda: self.library.remove_tag(name), partial(Done, show=deleted))
 
         self.app.push_screen(
             ConfirmScreen(f"Delete the tag {safe.clean(name)}?\nThe articles stay."),

@@ -8,6 +8,7 @@ scroll; a reload keeps the article the user was on under the cursor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -72,27 +73,46 @@ class ListCursor(ListRows):
         self.move_to(self.count - 1 if index < 0 else index)
 
     def reload(self, keep: Article | None = None) -> None:
-        """Re-read the view (new articles, flipped order), keeping ``keep`` under the cursor."""
+        """Re-read the view (new articles, flipped order), keeping ``keep`` under the cursor.
+
+        A view asks the lane where ``keep`` is now; the cursor stays on its row
+        number until the answer moves it there.
+        """
         if self.search_query is not None and keep is not None:
-            pos = self._position(keep)  # read from the old pages, before they go
+            pos = self._cached_position(keep)  # read from the old pages, before they go
             self._load()
             self.move_to(self.cursor if pos is None else pos, force=True)
             self.refresh()
             return
         self._load()
-        index = self.cursor
-        if keep is not None:
-            pos = self._position(keep)
-            if pos is not None:
-                index = pos
-                if not self._keeps(keep):
-                    # Keep it visible where it was rather than let the cursor skip.
-                    self._set_gone(pos, keep)
-        self.move_to(index, force=True)
+        self.move_to(self.cursor, force=True)
+        self.refresh()
+        if keep is not None and self.search_query is None:
+            self._place(keep, lambda pos: self._keep_at(keep, pos))
+
+    def recount(self, grown: Callable[[], None]) -> None:
+        """Count the view again in the lane; if it holds other articles than shown
+        (a refresh added some), reload it keeping the cursor's article, then ``grown()``."""
+        if self.notice:
+            return
+
+        def compare(count: int) -> None:
+            if count != self.count - len(self.gone_rows):
+                self.reload(keep=self.current)
+                grown()
+
+        self._ask(self._count_call(), compare)
+
+    def _keep_at(self, keep: Article, pos: int) -> None:
+        """The kept article is at ``pos``: the cursor goes there, its row kept if it left."""
+        if not self._keeps(keep):
+            # Keep it visible where it was rather than let the cursor skip.
+            self._set_gone(pos, keep)
+            self._pages.clear()  # held pages were read without it: read them again
+        self.move_to(pos, force=True)
         self.refresh()
 
     def select(self, article: Article) -> None:
-        """Put the cursor on an article of the view."""
-        index = self.locate(article)
-        if index is not None:
-            self.move_to(index)
+        """Put the cursor on an article of the view (once the lane says where it is)."""
+        if self.search_query is None:
+            self._place(article, lambda pos: self.move_to(self._row_of(pos)))

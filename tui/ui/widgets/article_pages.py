@@ -5,7 +5,22 @@ says how the layers stack): it holds the list's state and reads its rows.
 The list knows only the row count; rows come in pages of ``PAGE`` fetched
 with ``Library.articles(limit, offset)`` (or ``Library.search`` for a
 query), and at most ``MAX_PAGES`` of them are kept, so opening a view is one
-COUNT and one page, and memory does not grow with the number of articles.
+page and one COUNT, and memory does not grow with the number of articles.
+
+What runs where (issue 14): the COUNT, an article's position (to keep the
+cursor on it after a reload, or to select it) and "is anything unread in
+these results" are one-off calls, run in the lane (the reader's, so they
+keep their place among its writes) and answered by messages; an answer
+for a view no longer shown is dropped (``_generation``).  Until the COUNT
+answers, the first page says how big the view is: exact when it is not
+full, else ``PAGE`` rows for now (``counting``).  Page reads stay on the
+UI thread when a row must be drawn and its page is not held, because the
+list cannot draw rows it does not have.  On a 100,000-article database a
+page read took 1.4 to 3.6 ms (the first pages of All, Unread and a folder,
+and middle pages of All), but a deep OFFSET into a folder took 25 ms: so
+the pages on either side of the one drawn are read ahead in the lane, and
+scrolling finds them held; only a jump reads on the UI thread.
+``docs/ARCHITECTURE.md`` gives the numbers.
 
 Rows that leave the view while it is shown (an article read in "Unread")
 stay where they are until the view is reloaded: their positions are kept in
@@ -20,13 +35,19 @@ import bisect
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any, TypeVar
 
+from textual import on
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 
 from tui.core import Article, Library, View
+from tui.ui.workers import Lane, Outcome, unless_gone
 
 __all__ = ["MAX_PAGES", "PAGE", "ListPages", "in_view"]
+
+T = TypeVar("T")
 
 PAGE = 200
 MAX_PAGES = 6
@@ -41,19 +62,46 @@ def in_view(view: View, article: Article) -> bool:
     )
 
 
+class Answered(Message):
+    """A one-off call of the list answered; ``then`` takes the outcome if still current."""
+
+    def __init__(self, generation: int, outcome: Outcome[Any], then: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.outcome = outcome
+        self.then = then
+
+
 class ListPages(ScrollView):
     """The list's state: the view or query shown, its cached pages, the rows gone from it."""
+
+    class Sized(Message):
+        """The view's size arrived from the lane (the header and "N here" follow)."""
 
     def __init__(
         self,
         library: Library,
         *,
+        lane: Lane | None = None,
         clock: Callable[[], float] = time.time,
         id: str | None = None,
     ) -> None:
+        """``lane``: where the list's one-off calls run (None: a lane of its own)."""
         super().__init__(id=id)
         self.library = library
+        self._lane = lane if lane is not None else Lane(self, library, name="article-list")
         self.clock = clock
+        #: Bumped by every load: answers asked for an older one are dropped.
+        self._generation = 0
+        #: Bumped whenever rows leave or come back: a page read ahead for another
+        #: layout of the rows would sit at the wrong offset, so it is dropped.
+        self._layout = 0
+        #: Pages asked of the lane and not answered yet.
+        self._asked: set[int] = set()
+        #: Rows that left (-1) or came back (+1) since the load (the COUNT does not know).
+        self._delta = 0
+        #: Whether the size is the first page's until the COUNT answers.
+        self.counting = False
         self.view = View()
         self.newest_first = True
         self.cursor = 0
@@ -119,22 +167,40 @@ class ListPages(ScrollView):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
-    def source_count(self) -> int:
-        """How many articles the view or query holds in the database right now."""
-        if self.search_query is not None:
-            return 0 if self.notice else self.library.count_articles(View(query=self.search_query))
-        return self.library.count_articles(self.view)
+    def _ask(self, call: Callable[[], T | None], then: Callable[[T], None]) -> None:
+        """Run ``call`` in the lane; ``then(value)`` if the list still shows that load."""
+        generation = self._generation
+        self._lane.put(call, lambda outcome: Answered(generation, outcome, then), to=self)
+
+    @on(Answered)
+    @unless_gone
+    def _answered(self, message: Answered) -> None:
+        message.stop()
+        if message.generation == self._generation and message.outcome.value is not None:
+            message.then(message.outcome.value)
+
+    def _count_call(self) -> Callable[[], int]:
+        """The COUNT of what is shown, as a call for the lane (its arguments taken now)."""
+        query, view = self.search_query, self.view
+        if query is not None:
+            return lambda: self.library.count_articles(View(query=query))
+        return lambda: self.library.count_articles(view)
 
     def _keeps(self, article: Article) -> bool:
         """Whether a changed article still belongs in the rows (results always do)."""
         return self.search_query is not None or in_view(self.view, article)
 
-    def _position(self, article: Article) -> int | None:
-        """Where an article is (or would be) in the database's order of the rows."""
-        if self.search_query is None:
-            return self.library.article_position(
-                self.view, article.id, newest_first=self.newest_first
-            )
+    def _place(self, article: Article, then: Callable[[int], None]) -> None:
+        """Where an article is (or would be) in the view's order, asked of the lane."""
+        view, newest_first = self.view, self.newest_first
+
+        def position() -> int | None:
+            return self.library.article_position(view, article.id, newest_first=newest_first)
+
+        self._ask(position, then)
+
+    def _cached_position(self, article: Article) -> int | None:
+        """Where an article is among the result rows held (results have no SQL order)."""
         for page, rows in self._pages.items():
             for i, row in enumerate(rows):
                 if row.id == article.id:
@@ -142,46 +208,108 @@ class ListPages(ScrollView):
         return None
 
     def _load(self, count: int | None = None) -> None:
-        if count is None:
-            count = self.source_count()
-        self._db_count = count
+        """Forget the rows held; the size is ``count``, else the first page's, then the COUNT's."""
+        self._generation += 1
+        self._layout += 1
+        self._asked.clear()
+        self._delta = 0
         self._pages.clear()
         self._gone.clear()
         self._gone_keys.clear()
+        first: list[Article] | None = None
+        if count is None and self.notice:
+            count = 0
+        if count is None:
+            first = self._read(PAGE, 0)
+            count = len(first)
+        self._db_count = count
+        self.counting = first is not None and len(first) == PAGE
+        if first is not None:
+            self._pages[0] = first
+        if self.counting:
+            self._ask(self._count_call(), self._counted)
         self.virtual_size = Size(1, self.count)
+
+    def _counted(self, count: int) -> None:
+        """The COUNT answered: the list's size, and the screen told (header, "N here")."""
+        self.counting = False
+        self._db_count = count + self._delta
+        self.virtual_size = Size(1, self.count)
+        self.refresh()
+        self.post_message(self.Sized())
 
     def _set_gone(self, index: int, article: Article) -> None:
         if index not in self._gone:
             bisect.insort(self._gone_keys, index)
             self._db_count -= 1
+            self._delta -= 1
+            self._layout += 1
+            self._asked.clear()
         self._gone[index] = article
         self.virtual_size = Size(1, self.count)
 
-    def _page(self, page: int) -> list[Article]:
-        """Rows [page*PAGE, (page+1)*PAGE) of the list, fetched on first use."""
-        rows = self._pages.get(page)
-        if rows is not None:
-            self._pages.move_to_end(page)
-            return rows
+    def _read(self, limit: int, offset: int) -> list[Article]:
+        """Rows [offset, offset + limit) of the view or query as stored (a page read)."""
+        return self._reader(limit, offset)()
+
+    def _reader(self, limit: int, offset: int) -> Callable[[], list[Article]]:
+        """That page read as a call, its view, query and order taken now (for the lane)."""
+        query, view, newest_first = self.search_query, self.view, self.newest_first
+        if query is not None:
+            return lambda: self.library.search(query, limit=limit, offset=offset).articles
+        return lambda: self.library.articles(
+            view, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+    def _span(self, page: int) -> tuple[int, int, int, int]:
+        """(first row, end row, limit, offset) of a page, the rows gone from it skipped."""
         start, end = page * PAGE, min((page + 1) * PAGE, self.count)
         gone_before = bisect.bisect_left(self._gone_keys, start)
-        gone_in = self._gone_keys[gone_before : bisect.bisect_left(self._gone_keys, end)]
-        limit, offset = max(0, end - start - len(gone_in)), start - gone_before
-        if self.search_query is not None:
-            fetched = self.library.search(self.search_query, limit=limit, offset=offset).articles
-        else:
-            fetched = self.library.articles(
-                self.view, limit=limit, offset=offset, newest_first=self.newest_first
-            )
+        gone_in = bisect.bisect_left(self._gone_keys, end) - gone_before
+        return start, end, max(0, end - start - gone_in), start - gone_before
+
+    def _rows(self, page: int, fetched: list[Article]) -> list[Article]:
+        """A page's rows: the fetched ones with the rows gone from the view in their places."""
+        start, end, _limit, _offset = self._span(page)
         rows, it = [], iter(fetched)
         for index in range(start, end):
             row = self._gone.get(index) if index in self._gone else next(it, None)
             if row is None:
                 break  # the view shrank under us (a refresh); the next reload fixes it
             rows.append(row)
+        return rows
+
+    def _keep_page(self, page: int, rows: list[Article]) -> None:
         self._pages[page] = rows
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
+
+    def _read_ahead(self, page: int) -> None:
+        """Ask the lane for the pages beside ``page`` that are not held, before they are drawn."""
+        layout = self._layout
+        for near in (page + 1, page - 1):
+            if near < 0 or near * PAGE >= self.count or near in self._pages or near in self._asked:
+                continue
+            self._asked.add(near)
+            _start, _end, limit, offset = self._span(near)
+
+            def keep(fetched: list[Article], near: int = near) -> None:
+                self._asked.discard(near)
+                if self._layout == layout and near not in self._pages:
+                    self._keep_page(near, self._rows(near, fetched))
+
+            self._ask(self._reader(limit, offset), keep)
+
+    def _page(self, page: int) -> list[Article]:
+        """Rows [page*PAGE, (page+1)*PAGE) of the list, read now if not held (see above)."""
+        rows = self._pages.get(page)
+        if rows is None:
+            _start, _end, limit, offset = self._span(page)
+            rows = self._rows(page, self._read(limit, offset))
+            self._keep_page(page, rows)
+        else:
+            self._pages.move_to_end(page)
+        self._read_ahead(page)
         return rows
 
     def article_at(self, index: int) -> Article | None:
@@ -213,13 +341,13 @@ class ListPages(ScrollView):
             del self._gone[index]
             self._gone_keys.remove(index)
             self._db_count += 1
+            self._delta += 1
+            self._layout += 1
+            self._asked.clear()
         self.refresh()
 
-    def locate(self, article: Article) -> int | None:
-        """The row of an article that is in the view, counting rows that left it."""
-        pos = self._position(article)
-        if pos is None or self.search_query is not None:
-            return None
+    def _row_of(self, pos: int) -> int:
+        """The row of the article at ``pos`` in the database's order, counting rows gone."""
         for gone in self._gone_keys:
             if gone > pos:
                 break
@@ -235,16 +363,25 @@ class ListPages(ScrollView):
         """How many pages are held in memory (for tests of the memory bound)."""
         return len(self._pages)
 
-    def next_unread_row(self, start: int, forward: bool = True) -> int | None:
-        """The nearest unread row after (or before) ``start``, for search results.
+    def find_unread_row(
+        self, start: int, forward: bool, then: Callable[[int | None], None]
+    ) -> None:
+        """``then`` the nearest unread row after (or before) ``start``, for search results.
 
         Views ask the database by keyset; results are ranked, so this walks
-        the rows page by page, after a cheap count rules out "none at all".
+        the rows page by page, once a count in the lane rules out "none at all".
         """
-        if self.search_query is None or self.notice:
-            return None
-        if self.library.count_articles(View(unread=True, query=self.search_query)) == 0:
-            return None
+        query = self.search_query
+        if query is None or self.notice:
+            then(None)
+            return
+
+        def walk(unread: int) -> None:
+            then(self._walk_unread(start, forward) if unread else None)
+
+        self._ask(lambda: self.library.count_articles(View(unread=True, query=query)), walk)
+
+    def _walk_unread(self, start: int, forward: bool) -> int | None:
         step = 1 if forward else -1
         index = start + step
         while 0 <= index < self.count:

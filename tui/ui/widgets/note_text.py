@@ -8,21 +8,23 @@ check them without an app.
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from tui.core import GazetteError
+from tui.core import GazetteError, urls
 from tui.ui.safe import clean, clean_block
 
-__all__ = ["error_line", "note_age", "quote_block"]
+__all__ = ["error_line", "not_saved_line", "note_age", "quote_block"]
 
 
 def error_line(exc: BaseException) -> str:
     """One line saying the note is not saved and why (the text is still here)."""
     if isinstance(exc, GazetteError):
-        why = clean(str(exc))
-    else:
-        why = clean(f"{type(exc).__name__}: {exc}")
-    return f"Note not saved ({why}); your text is kept and will be retried."
+        return not_saved_line(str(exc))
+    return not_saved_line(f"{type(exc).__name__}: {exc}")
+
+
+def not_saved_line(why: str) -> str:
+    """The line of :func:`error_line` for a reason already in words (a worker's answer)."""
+    return f"Note not saved ({clean(why)}); your text is kept and will be retried."
 
 
 def note_age(ts: int, now: float) -> str:
@@ -48,7 +50,6 @@ def note_age(ts: int, now: float) -> str:
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\[]*_`<>"})
 #: Characters that would end or break a Markdown link destination.
 _URL_UNSAFE = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
-_LINK_SCHEMES = ("http", "https", "mailto")
 
 
 def quote_block(text: str, title: str | None, url: str | None) -> str:
@@ -58,9 +59,10 @@ def quote_block(text: str, title: str | None, url: str | None) -> str:
     control characters go, each line gets ``"> "`` (a blank line ``">"``, runs
     of blank lines become one).  The link line is ``— [Title](url)``; the
     title is escaped so it stays link text, the URL has the characters that
-    would end a link destination percent-encoded, and a URL that is not a web
-    or mail link (``javascript:``, a relative path) is left out: the line is
-    then just the title.  The result ends with a blank line, ready for the
+    would end a link destination percent-encoded, and a URL that the one URL
+    policy (:func:`tui.core.urls.is_link`) does not call a link
+    (``javascript:``, a relative path, a web URL with no host) is left out:
+    the line is then just the title.  The result ends with a blank line, ready for the
     user's own words below.
     """
     lines: list[str] = []
@@ -74,7 +76,7 @@ def quote_block(text: str, title: str | None, url: str | None) -> str:
         lines.pop()
     name = (clean(title) or "untitled").translate(_MD_SPECIAL)
     link = clean(url)
-    if link and urlsplit(link).scheme.lower() in _LINK_SCHEMES:
+    if urls.is_link(link):
         attribution = f"— [{name}]({link.translate(_URL_UNSAFE)})"
     else:
         attribution = f"— {name}"

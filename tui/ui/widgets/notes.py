@@ -45,9 +45,10 @@ class NotesPanel(NotesAutosave):
 
     Public API (for the app):
 
-    - ``NotesPanel(save)``: ``save(article_id, text)`` persists a note
-      (synchronously, on the UI thread: a note is one small transaction);
-      ``schedule`` replaces the autosave timer (tests fire it themselves).
+    - ``NotesPanel(save)``: ``save(article_id, text)`` persists a note: in
+      ``lane`` for the autosave while typing, on the UI thread for a flush
+      (see ``notes_autosave``); ``schedule`` replaces the autosave timer
+      (tests fire it themselves).
     - :meth:`load` shows an article's note (flushing the previous one first).
     - :meth:`flush` saves now if there is unsaved text; returns ``True`` when
       nothing is left unsaved.
