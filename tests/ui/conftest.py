@@ -9,11 +9,12 @@ fixed and the time zone is UTC so relative dates and headers never change.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,37 @@ from tui.core.library import Library  # noqa: E402
 from tui.ui.app import GazetteApp  # noqa: E402
 
 FEEDS_DIR = Path(__file__).parent.parent / "fixtures" / "feeds"
+
+
+@pytest.fixture(autouse=True)
+def reader_ready(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_test`` hands over the pilot once the reader has its first counts.
+
+    The reader reads the feed list, the counts and the list's size in the
+    background after its first paint (a user sees them a moment later); a
+    test that looks at them at once would race that read.  A test about that
+    moment itself is marked ``before_counts`` and gets the pilot at once.
+    """
+    if request.node.get_closest_marker("before_counts"):
+        return
+    original = GazetteApp.run_test
+
+    @contextlib.asynccontextmanager
+    async def run_test(self: GazetteApp, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        async with original(self, *args, **kwargs) as pilot:
+            await wait_for(pilot, lambda: _has_first_counts(self))
+            yield pilot
+
+    monkeypatch.setattr(GazetteApp, "run_test", run_test)
+
+
+def _has_first_counts(app: GazetteApp) -> bool:
+    """No reader (a first-run screen, or gone), or one whose counts and list size are in."""
+    reader = app.reader
+    if reader is None:
+        return True
+    return reader.tally.loaded and not reader.article_list.counting
+
 
 #: (fixture file, folder): varied formats, a nested folder and a feed outside folders.
 UI_FEEDS: tuple[tuple[str, str | None], ...] = (

@@ -663,6 +663,7 @@ class SlowFeedList(Library):
         return super().feeds()
 
 
+@pytest.mark.before_counts
 async def test_R_before_the_feed_list_has_arrived_still_refreshes_every_feed(
     served: Any, feed_server: FeedServer, ui: Helpers
 ) -> None:

@@ -69,6 +69,10 @@ class Fitted(Static):
         if self._build is not None and width != self._built_for:
             self._built_for = width
             self.update(self._build(width))
+            # A height set by this resize's layout is not measured again
+            # for new text (first built for width 0, a long link wrapped):
+            # ask for a layout once this refresh is done.
+            self.call_after_refresh(self.refresh, layout=True)
 
 
 class PaneHeader(VerticalScroll):
