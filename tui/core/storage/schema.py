@@ -231,24 +231,32 @@ _COLUMNS_V4 = (
 # words packed in its body and its note.  Triggers keep the note column right
 # whoever writes ``notes`` (the app, a test, the sqlite3 shell); deleting an
 # article first deletes its note that way, then removes the row with no note.
-_ARTICLE_ROW = "SELECT id, title, author, gazette_words(body), {note} FROM articles WHERE id = {id}"
-_FTS_TRIGGERS_V4 = (
+_FTS_ARTICLE_DELETE = (
     "CREATE TRIGGER articles_fts_delete BEFORE DELETE ON articles BEGIN "
     "DELETE FROM notes WHERE article_id = old.id; "
     "INSERT INTO articles_fts(articles_fts, rowid, title, author, body, note) "
-    "VALUES ('delete', old.id, old.title, old.author, gazette_words(old.body), NULL); END",
-    *(
-        f"CREATE TRIGGER notes_fts_{event.split()[0].lower()} AFTER {event} ON notes BEGIN "
+    "VALUES ('delete', old.id, old.title, old.author, gazette_words(old.body), NULL); END"
+)
+
+
+def _note_trigger(event: str, article: str, old_note: str, new_note: str) -> str:
+    """A trigger on ``notes`` that gives the article's index row its new note:
+    the row is removed with the old note and added with the new one."""
+    name = event.split()[0].lower()
+    row = "SELECT id, title, author, gazette_words(body), {} FROM articles WHERE id = " + article
+    return (
+        f"CREATE TRIGGER notes_fts_{name} AFTER {event} ON notes BEGIN "
         "INSERT INTO articles_fts(articles_fts, rowid, title, author, body, note) "
-        f"SELECT 'delete', * FROM ({_ARTICLE_ROW.format(note=old, id=key)}); "
-        "INSERT INTO articles_fts(rowid, title, author, body, note) "
-        f"{_ARTICLE_ROW.format(note=new, id=key)}; END"
-        for event, old, new, key in (
-            ("INSERT", "NULL", "new.body", "new.article_id"),
-            ("UPDATE OF body", "old.body", "new.body", "new.article_id"),
-            ("DELETE", "old.body", "NULL", "old.article_id"),
-        )
-    ),
+        f"SELECT 'delete', * FROM ({row.format(old_note)}); "
+        f"INSERT INTO articles_fts(rowid, title, author, body, note) {row.format(new_note)}; END"
+    )
+
+
+_FTS_TRIGGERS_V4 = (
+    _FTS_ARTICLE_DELETE,
+    _note_trigger("INSERT", "new.article_id", "NULL", "new.body"),
+    _note_trigger("UPDATE OF body", "new.article_id", "old.body", "new.body"),
+    _note_trigger("DELETE", "old.article_id", "old.body", "NULL"),
 )
 
 
