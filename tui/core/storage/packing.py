@@ -24,10 +24,12 @@ import struct
 import zlib
 from typing import NamedTuple
 
-#: zlib level: on the benchmark's articles (HTML and words, ~7 KB) level 3
-#: gives 1,857 bytes in ~60 us and level 6 1,773 bytes in ~95 us; levels
-#: above 6 gain nothing.  Every new article pays it once, in the writer thread.
-LEVEL = 6
+#: zlib level, chosen by measurement on the benchmark's articles (HTML and
+#: words, ~7.2 KB): level 1 packs them into 1,938 bytes in ~71 us, level 3
+#: into 1,863 in ~80 us, level 6 into 1,780 in ~107 us; above 6 nothing more.
+#: Every new article pays it once, in the writer thread of a refresh, which
+#: is CPU-bound: level 1 keeps that cost lowest for 8% more bytes.
+LEVEL = 1
 _FORMAT = 1
 _LENGTH = struct.Struct("<I")
 _NONE = 0xFFFFFFFF
