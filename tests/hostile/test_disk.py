@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -14,10 +15,15 @@ from tui.core.models import View
 pytestmark = pytest.mark.hostile
 
 
+def filler(i: int) -> str:
+    """~2.4 KB of hex words: bodies are stored compressed, so the filler must not compress."""
+    return " ".join(hashlib.sha1(f"{i}-{j}".encode()).hexdigest() for j in range(60))
+
+
 def big_feed(n: int) -> str:
     items = "".join(
         f"<item><title>Item {i}</title><guid>g{i}</guid>"
-        f"<description><![CDATA[<p>{'filler text ' * 300}</p>]]></description></item>"
+        f"<description><![CDATA[<p>{filler(i)}</p>]]></description></item>"
         for i in range(n)
     )
     head = '<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
