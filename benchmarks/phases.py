@@ -279,15 +279,19 @@ def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
     out["fts_matches"] = matches
     lib.close()
 
-    # The baseline: LIKE '%word%' over title and HTML, newest first, first page.
+    # The baseline: LIKE '%word%' over title and text, newest first, first page.
+    # The text is packed (schema 4): gazette_words unpacks each row's words.
+    from tui.core.storage import packing
+
     conn = sqlite3.connect(db)
+    packing.register(conn)
     step = max(1, (len(queries) - 2) // args.get("like_queries", 8))
     like_queries = [*queries[:-2:step], *queries[-2:]]
     like: list[float] = []
     like_per: dict[str, float] = {}
     for q in like_queries:
         terms = q.split()
-        where = " AND ".join("(title LIKE ? OR content_html LIKE ?)" for _ in terms)
+        where = " AND ".join("(title LIKE ? OR gazette_words(body) LIKE ?)" for _ in terms)
         params: list[Any] = [p for t in terms for p in (f"%{t}%", f"%{t}%")]
         sql = f"SELECT id FROM articles WHERE {where} ORDER BY published DESC, id DESC LIMIT ?"
         ts = []

@@ -606,6 +606,26 @@ def db_bytes(path: Path) -> int:
     )
 
 
+def byte_breakdown(path: Path, articles: int) -> str:
+    """Where the bytes go: KB per article for each table (its indexes summed in), from dbstat."""
+    conn = sqlite3.connect(path)
+    try:
+        owner = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master"))
+        sizes: dict[str, int] = {}
+        for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+            table = owner.get(name, name)
+            if table.startswith("articles_fts_"):
+                table = "articles_fts"  # its shadow tables
+            sizes[table] = sizes.get(table, 0) + size
+    except sqlite3.OperationalError as exc:  # an SQLite built without dbstat
+        return f"no byte breakdown ({exc})"
+    finally:
+        conn.close()
+    top = sorted(sizes.items(), key=lambda kv: -kv[1])[:4]
+    parts = ", ".join(f"{name} {size / articles / 1e3:.2f}" for name, size in top)
+    return f"KB per article, with indexes: {parts}"
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -925,7 +945,8 @@ class Bench:
                 f"search p50 at {big}, LIKE '%word%' baseline",
                 "ms",
                 [statistics.median(like)],
-                note=f"first 50 newest matches over title + content_html; on the same "
+                note="first 50 newest matches over title + the words (unpacked per row); "
+                "on the same "
                 f"{len(fts_same)} queries Library.search has p50 "
                 f"{statistics.median(fts_same):.1f} ms, p95 {same_p95:.1f} ms "
                 f"(LIKE p95 is {like_p95 / max(same_p95, 1e-6):.0f}x)",
@@ -1056,6 +1077,7 @@ class Bench:
                 "MB",
                 [db_bytes(db) / (n / 1000) / 1e6],
                 nb_size,
+                note=byte_breakdown(db, n),
             ),
         ]
 

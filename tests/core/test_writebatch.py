@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from tui.core.refresh.writebatch import WriteBatch
 from tui.core.storage import Store
 
 NOW = 1_790_000_000
+
+
+# ~400 KB of hex words: bodies are stored compressed, so a full disk needs text
+# that does not compress (it still takes ~200 KB, far over the 6 pages left).
+INCOMPRESSIBLE = " ".join(hashlib.sha1(b"%d" % i).hexdigest() for i in range(10_000))
 
 
 def feed_doc(*keys: str, words: str = "zebra") -> ParsedFeed:
@@ -170,7 +176,7 @@ async def test_a_full_disk_inside_a_unit_leaves_no_orphan_index_rows(
     outcomes = await as_members(
         WriteBatch(store, max_age=60),
         lambda: store.store_entries(small, feed_doc("s1", words="otter"), now=NOW),
-        lambda: store.store_entries(big, feed_doc("b1", words="x" * 400_000), now=NOW),
+        lambda: store.store_entries(big, feed_doc("b1", words=INCOMPRESSIBLE), now=NOW),
     )
     assert isinstance(outcomes[1], StoreError) and "full" in str(outcomes[1])
     assert not store.conn.in_transaction

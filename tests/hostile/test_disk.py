@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -15,10 +16,15 @@ from tui.core.models import View
 pytestmark = pytest.mark.hostile
 
 
+def filler(i: int) -> str:
+    """~2.4 KB of hex words: bodies are stored compressed, so the filler must not compress."""
+    return " ".join(hashlib.sha1(f"{i}-{j}".encode()).hexdigest() for j in range(60))
+
+
 def big_feed(n: int) -> str:
-    """A feed of ``n`` items of 600 words each: what fills a small disk."""
-    body = f"<p>{'filler text ' * 300}</p>"
-    items = (rss_item(f"g{i}", f"Item {i}", body=body) for i in range(n))
+    """A feed of ``n`` items of ~2.4 KB of words each that do not compress:
+    what fills a small disk."""
+    items = (rss_item(f"g{i}", f"Item {i}", body=f"<p>{filler(i)}</p>") for i in range(n))
     return rss_feed(*items, title="Big", link=None)
 
 

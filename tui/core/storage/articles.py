@@ -4,7 +4,8 @@
 counts, positions, "mark all read" and "tag the whole view" all use it, so a
 view lists, counts and acts on the same rows.  Its conditions are on
 ``articles a`` alone, so the (published, id) indexes answer without a join.
-Also here: the converted-Markdown cache, which lives in the article row.
+Also here: the converted-Markdown cache, which lives in the article row's
+packed body (:mod:`.packing`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tui.core import folders
 from tui.core.errors import NotFound
 from tui.core.models import Article, Enclosure, View
 from tui.core.storage.base import StoreBase, in_chunks
+from tui.core.storage.packing import unpack, with_markdown
 
 # What an Article is read from: ``articles a JOIN feeds f ON f.id = a.feed_id``.
 ARTICLE_COLUMNS = (
@@ -182,28 +184,40 @@ class ArticlesMixin(StoreBase):
     def article_body(self, article_id: int) -> tuple[str | None, str | None, str | None]:
         """(stored Markdown or None, HTML, base URL) of one article."""
         row = self.conn.execute(
-            "SELECT content_md, coalesce(content_html, summary), base_url FROM articles "
-            "WHERE id = ?",
-            (article_id,),
+            "SELECT body, summary, base_url FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
             raise NotFound(f"no article with id {article_id}")
-        return row[0], row[1], row[2]
+        texts = unpack(row[0])
+        return texts.markdown, texts.html if texts.html is not None else row[1], row[2]
 
     def save_markdown(self, items: Iterable[tuple[int, str]]) -> None:
-        """Store converted Markdown (article id, markdown) in one transaction."""
+        """Store converted Markdown (article id, markdown) in one transaction.
+
+        The Markdown joins the HTML and words in the packed body, which is
+        read and written again here (tens of microseconds an article).
+        """
         with self.transaction() as conn:
-            conn.executemany(
-                "UPDATE articles SET content_md = ? WHERE id = ?", [(md, aid) for aid, md in items]
-            )
+            for aid, md in items:
+                row = conn.execute("SELECT body FROM articles WHERE id = ?", (aid,)).fetchone()
+                if row is not None:
+                    conn.execute(
+                        "UPDATE articles SET body = ?, converted = 1 WHERE id = ?",
+                        (with_markdown(row[0], md), aid),
+                    )
 
     def unconverted(self, limit: int) -> list[tuple[int, str | None, str | None]]:
         """Articles whose current version has no Markdown yet: (id, HTML, base URL)."""
-        return self.conn.execute(
-            "SELECT id, coalesce(content_html, summary), base_url FROM articles "
-            "WHERE content_md IS NULL ORDER BY id DESC LIMIT ?",
+        rows = self.conn.execute(
+            "SELECT id, body, summary, base_url FROM articles "
+            "WHERE converted = 0 ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
+        out: list[tuple[int, str | None, str | None]] = []
+        for aid, body, summary, base in rows:
+            html = unpack(body).html
+            out.append((aid, html if html is not None else summary, base))
+        return out
 
     # -- read and starred ----------------------------------------------------------
 

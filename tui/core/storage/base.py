@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core import folders
 from tui.core.errors import StoreError
-from tui.core.storage import schema
+from tui.core.storage import packing, schema
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -51,21 +51,30 @@ def write_index(
     conn: sqlite3.Connection, new: list[tuple[Any, ...]], changed: list[tuple[Any, ...]]
 ) -> None:
     """Index new articles (rowid, title, author, words) and re-index changed
-    ones (title, author, words, rowid), keeping the note text of the latter.
+    ones (rowid, old title, old author, old words, title, author, words),
+    keeping the note text of the latter.
 
-    Here rather than in ingest because an open batch defers these rows to
-    :meth:`StoreBase.commit_batch` (see :meth:`StoreBase.begin_batch`).
+    The index is contentless (schema 4): a row is removed by handing it the
+    values it was given, so the caller reads the old ones before it updates
+    the article.  Here rather than in ingest because an open batch defers
+    these rows to :meth:`StoreBase.commit_batch` (see :meth:`StoreBase.begin_batch`);
+    they are written in the order they were queued, so an article changed
+    twice in one batch is removed with the values of the first change.
     """
     if new:
         conn.executemany(
             "INSERT INTO articles_fts(rowid, title, author, body) VALUES (?, ?, ?, ?)", new
         )
     if changed:
-        conn.executemany("DELETE FROM articles_fts WHERE rowid = ?", [(r[3],) for r in changed])
         conn.executemany(
-            "INSERT INTO articles_fts(title, author, body, rowid, note) "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, author, body, note) "
+            "VALUES ('delete', ?, ?, ?, ?, (SELECT body FROM notes WHERE article_id = ?))",
+            [(r[0], r[1], r[2], r[3], r[0]) for r in changed],
+        )
+        conn.executemany(
+            "INSERT INTO articles_fts(rowid, title, author, body, note) "
             "VALUES (?, ?, ?, ?, (SELECT body FROM notes WHERE article_id = ?))",
-            [(*r, r[3]) for r in changed],
+            [(r[0], r[4], r[5], r[6], r[0]) for r in changed],
         )
 
 
@@ -118,6 +127,7 @@ class StoreBase:
                 _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             folders.register(conn)
+            packing.register(conn)
             schema.migrate(self)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc

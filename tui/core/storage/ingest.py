@@ -19,6 +19,7 @@ from tui.core.entries import entry_changes
 from tui.core.errors import NotFound
 from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
 from tui.core.storage.base import StoreBase, in_chunks, write_index
+from tui.core.storage.packing import pack, unpack
 
 
 def _uid(feed_url: str, key: str) -> str:
@@ -79,7 +80,7 @@ class IngestMixin(StoreBase):
                     published,
                     entry.updated,
                     entry.summary,
-                    entry.content,
+                    pack(entry.content, entry.words),
                     entry.base,
                     _enclosures_json(entry),
                     entry.version,
@@ -95,7 +96,7 @@ class IngestMixin(StoreBase):
                     entry.author,
                     entry.updated,
                     entry.summary,
-                    entry.content,
+                    pack(entry.content, entry.words),
                     entry.base,
                     _enclosures_json(entry),
                     entry.version,
@@ -103,13 +104,13 @@ class IngestMixin(StoreBase):
                 )
                 for aid, entry in changes.changed
             ]
-            fts_changed = [(e.title, e.author, e.words, aid) for aid, e in changes.changed]
+            fts_changed = self._indexed_before(conn, changes.changed)
             index_new: list[tuple[Any, ...]] = []
             if inserts:
                 self._unique_uids(conn, inserts, feed_id)
                 conn.executemany(
                     "INSERT INTO articles(uid, feed_id, key, guid, url, title, author, "
-                    "published, updated, summary, content_html, base_url, enclosures, version, "
+                    "published, updated, summary, body, base_url, enclosures, version, "
                     "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     inserts,
                 )
@@ -123,7 +124,7 @@ class IngestMixin(StoreBase):
             if updates:
                 conn.executemany(
                     "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "
-                    "summary = ?, content_html = ?, content_md = NULL, base_url = ?, "
+                    "summary = ?, body = ?, converted = 0, base_url = ?, "
                     "enclosures = ?, version = ? WHERE id = ?",
                     updates,
                 )
@@ -162,6 +163,28 @@ class IngestMixin(StoreBase):
             # Only now that this feed's savepoint is released (see begin_batch).
             self._pending_index.append((index_new, fts_changed))
         return len(inserts), len(updates)
+
+    @staticmethod
+    def _indexed_before(
+        conn: sqlite3.Connection, changed: list[tuple[int, ParsedEntry]]
+    ) -> list[tuple[Any, ...]]:
+        """Index rows for changed articles, read before their update: (id, old
+        title, old author, old words, title, author, words), as
+        :func:`~tui.core.storage.base.write_index` takes them (the contentless
+        index is told what to remove)."""
+        old: dict[int, tuple[str, str | None, bytes]] = {}
+        for marks, chunk in in_chunks([aid for aid, _ in changed]):
+            old.update(
+                (r[0], (r[1], r[2], r[3]))
+                for r in conn.execute(
+                    f"SELECT id, title, author, body FROM articles WHERE id IN ({marks})", chunk
+                )
+            )
+        rows: list[tuple[Any, ...]] = []
+        for aid, e in changed:
+            title, author, body = old[aid]
+            rows.append((aid, title, author, unpack(body).words, e.title, e.author, e.words))
+        return rows
 
     @staticmethod
     def _unique_uids(

@@ -1,8 +1,8 @@
 """Notes: one per article, kept beside it and in its search index row.
 
 A note's text is also the ``note`` column of ``articles_fts``, so that a
-search finds articles by what the reader wrote about them; both are written
-in one transaction.
+search finds articles by what the reader wrote about them; triggers on
+``notes`` write it there in the same transaction (see schema 4).
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ class NotesMixin(ArticlesMixin):
         return None if row is None else Note(article_id, row[0], row[1], row[2])
 
     def save_note(self, article_id: int, body: str, now: int) -> None:
-        """Write a note in one transaction; a blank note is deleted, not stored."""
+        """Write a note in one transaction; a blank note is deleted, not stored.
+
+        Triggers on ``notes`` (schema 4) put the note into the article's row
+        of the search index, in the same transaction.
+        """
         with self.transaction() as conn:
-            note = body if body.strip() else None
-            conn.execute("UPDATE articles_fts SET note = ? WHERE rowid = ?", (note, article_id))
-            if note is None:
+            if not body.strip():
                 conn.execute("DELETE FROM notes WHERE article_id = ?", (article_id,))
                 return
             conn.execute(

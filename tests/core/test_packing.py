@@ -1,0 +1,229 @@
+"""Schema 4: packed article texts, and a contentless index that stays exact.
+
+The index keeps no copy of the text, so every removal hands it the values it
+was given; a wrong value would corrupt it.  ``assert_index_exact`` compares
+every (word, article, column, position) of the live index with an index
+built afresh from what the rows hold, after each kind of write.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.core.library import Library
+from tui.core.models import ParsedEntry, ParsedFeed
+from tui.core.storage import Store
+from tui.core.storage.packing import Texts, pack, unpack, with_markdown
+
+NOW = 1_700_000_000
+DBS = Path(__file__).parent.parent / "fixtures" / "db"
+
+
+def entry(key: str, *, title: str = "", content: str = "<p>zebra</p>") -> ParsedEntry:
+    return ParsedEntry(
+        key=key,
+        guid=key,
+        url=f"https://example.org/{key}",
+        title=title or f"title {key}",
+        author="Ann Author",
+        published=NOW,
+        updated=None,
+        summary=None,
+        content=content,
+        base=None,
+    )
+
+
+def doc(*entries: ParsedEntry) -> ParsedFeed:
+    return ParsedFeed(kind="rss20", title="Feed", link=None, entries=entries)
+
+
+def index_instances(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+    conn.execute(f"DROP TABLE IF EXISTS temp.vocab_{table}")
+    conn.execute(
+        f"CREATE VIRTUAL TABLE temp.vocab_{table} USING fts5vocab(main, {table}, instance)"
+    )
+    return conn.execute(
+        f"SELECT term, doc, col, offset FROM temp.vocab_{table} ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+
+
+def assert_index_exact(store: Store) -> None:
+    """The live index holds exactly what the rows hold: titles, authors, packed words, notes."""
+    conn = store.conn
+    conn.execute("DROP TABLE IF EXISTS main.fts_expected")
+    conn.execute(
+        "CREATE VIRTUAL TABLE main.fts_expected USING fts5(title, author, body, note, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "INSERT INTO fts_expected(rowid, title, author, body, note) "
+        "SELECT a.id, a.title, a.author, gazette_words(a.body), n.body "
+        "FROM articles a LEFT JOIN notes n ON n.article_id = a.id"
+    )
+    try:
+        assert index_instances(conn, "articles_fts") == index_instances(conn, "fts_expected")
+        docs = conn.execute("SELECT rowid FROM articles_fts ORDER BY rowid").fetchall()
+        assert docs == conn.execute("SELECT id FROM articles ORDER BY id").fetchall()
+        conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    finally:
+        conn.execute("DROP TABLE main.fts_expected")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "p.db")
+    yield s
+    s.close()
+
+
+def hits(store: Store, word: str) -> list[int]:
+    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid"
+    return [r[0] for r in store.conn.execute(sql, (f'"{word}"',))]
+
+
+# -- the packed value ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        Texts("<p>café — ☕</p>", "café ☕", "café — ☕"),
+        Texts(None, "", None),
+        Texts("", "", ""),
+        Texts("<p>a\x00b</p>", "a b", None),
+    ],
+)
+def test_pack_round_trips_every_text_and_tells_none_from_empty(texts: Texts) -> None:
+    assert unpack(pack(*texts)) == texts
+
+
+def test_pack_compresses_and_markdown_can_be_replaced() -> None:
+    html = "<p>" + "The quick brown fox jumps over the lazy dog. " * 80 + "</p>"
+    body = pack(html, html[3:-4])
+    assert len(body) < len(html) // 4
+    assert unpack(with_markdown(body, "# md")) == Texts(html, html[3:-4], "# md")
+    assert unpack(with_markdown(with_markdown(body, "# md"), None)).markdown is None
+
+
+@pytest.mark.parametrize("junk", [b"", b"not zlib", b"x\x9c\x03\x00"])
+def test_unpack_refuses_what_pack_did_not_make(junk: bytes) -> None:
+    with pytest.raises(ValueError, match="packed article body"):
+        unpack(junk)
+
+
+# -- the contentless index stays exact ------------------------------------------------
+
+
+def test_index_follows_inserts_updates_notes_and_removals(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a"), entry("b", content="<p>okapi</p>")), now=NOW)
+    a, b = sorted(x.id for x in store.articles())
+    store.save_note(a, "my zebra note", NOW)
+    assert_index_exact(store)
+    # A changed title and body: removed with the old values, added with the new.
+    store.store_entries(
+        fid, doc(entry("a", title="Giraffe", content="<p>lion</p>"), entry("b")), now=NOW + 1
+    )
+    assert_index_exact(store)
+    assert hits(store, "lion") == [a] and hits(store, "giraffe") == [a]
+    assert hits(store, "zebra") == [a, b]  # a by its note, b by its new body
+    store.save_note(a, "now about a tapir", NOW + 2)
+    assert_index_exact(store)
+    assert hits(store, "tapir") == [a] and hits(store, "zebra") == [b]
+    store.save_note(a, "  ", NOW + 3)  # blank: the note goes
+    assert_index_exact(store)
+    assert hits(store, "tapir") == []
+    store.save_note(b, "kept", NOW)
+    store.remove_articles([b], NOW)
+    assert_index_exact(store)
+    store.remove_feed(fid)
+    assert_index_exact(store)
+    assert store.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 0
+
+
+def test_notes_written_by_plain_sql_keep_the_index_exact(store: Store) -> None:
+    """Triggers on notes, not the caller, keep the note column right."""
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a")), now=NOW)
+    (aid,) = [x.id for x in store.articles()]
+    store.conn.execute("INSERT INTO notes VALUES (?, 'aardvark', 1, 1)", (aid,))
+    assert hits(store, "aardvark") == [aid]
+    store.conn.execute("UPDATE notes SET body = 'badger' WHERE article_id = ?", (aid,))
+    assert_index_exact(store)
+    store.store_entries(fid, doc(entry("a", content="<p>new</p>")), now=NOW + 1)
+    assert_index_exact(store)
+    assert hits(store, "badger") == [aid]
+    store.conn.execute("DELETE FROM articles WHERE id = ?", (aid,))
+    assert_index_exact(store)
+    assert store.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+
+
+def test_an_article_changed_twice_in_one_batch_leaves_the_index_exact(store: Store) -> None:
+    """Index rows of a batch are written at commit, in order: the second change
+    removes what the first one added."""
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a", content="<p>one</p>")), now=NOW)
+    store.begin_batch()
+    store.store_entries(fid, doc(entry("a", content="<p>two</p>")), now=NOW + 1)
+    store.store_entries(fid, doc(entry("a", content="<p>three</p>")), now=NOW + 2)
+    store.commit_batch()
+    assert_index_exact(store)
+    assert hits(store, "three") and not hits(store, "two") and not hits(store, "one")
+
+
+def test_a_connection_without_the_functions_cannot_delete_an_article(tmp_path: Path) -> None:
+    """The sqlite3 shell fails to delete rather than corrupting the index."""
+    store = Store(tmp_path / "p.db")
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a")), now=NOW)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "p.db")
+    with pytest.raises(sqlite3.OperationalError, match="gazette_words"):
+        conn.execute("DELETE FROM articles")
+    conn.close()
+
+
+def test_markdown_is_kept_in_the_body_and_dropped_on_update(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a"), entry("b")), now=NOW)
+    a, b = sorted(x.id for x in store.articles())
+    assert [r[0] for r in store.unconverted(10)] == [b, a]
+    store.save_markdown([(a, "zebra *md*")])
+    assert store.article_body(a) == ("zebra *md*", "<p>zebra</p>", None)
+    assert [r[0] for r in store.unconverted(10)] == [b]
+    store.store_entries(fid, doc(entry("a", content="<p>new</p>"), entry("b")), now=NOW + 1)
+    assert store.article_body(a) == (None, "<p>new</p>", None)
+    assert_index_exact(store)
+
+
+# -- migrating to schema 4 ---------------------------------------------------------------
+
+
+def test_schema_3_database_is_packed_in_place_and_shrinks(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    shutil.copy(DBS / "schema-v3.db", path)
+    old = sqlite3.connect(path)
+    (art_id, html, md) = old.execute("SELECT id, content_html, content_md FROM articles").fetchone()
+    old.close()
+    before = path.stat().st_size
+    lib = Library(path)
+    try:
+        assert lib.store.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0  # vacuumed
+        assert lib.store.article_body(art_id)[:2] == (md, html)
+        columns = {r[1] for r in lib.store.conn.execute("PRAGMA table_info(articles)")}
+        assert {"body", "converted"} <= columns and "content_html" not in columns
+        assert_index_exact(lib.store)
+        (fts_sql,) = lib.store.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
+        ).fetchone()
+        assert "content = ''" in fts_sql
+        assert lib.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        lib.close()
+    assert path.stat().st_size < before
