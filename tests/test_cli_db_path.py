@@ -7,6 +7,7 @@ for every command and for the reader alike.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -84,3 +85,22 @@ def test_db_in_an_existing_folder_still_works(
 ) -> None:
     assert main(["--db", str(tmp_path / "new.db"), "feeds"]) == 0
     assert (tmp_path / "new.db").is_file()
+
+
+def test_an_older_database_is_upgraded_once_and_says_so_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "db" / "schema-v3.db", db)
+    assert main(["--db", str(db), "feeds"]) == 0
+    first = capsys.readouterr().err
+    assert f"gazette: upgrading {db}" in first and first.count("\n") == 1
+    assert main(["--db", str(db), "feeds"]) == 0
+    assert "upgrading" not in capsys.readouterr().err
+
+
+def test_a_new_database_is_not_an_upgrade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(tmp_path / "new.db"), "feeds"]) == 0
+    assert "upgrading" not in capsys.readouterr().err

@@ -116,6 +116,14 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
         from tui.demo import build_demo
 
         path = build_demo(path)
+    if Library.upgrade_pending(path):
+        # Said before the wait (opening the database upgrades it), so the
+        # reader's first screen is not a minute late without a word.
+        print(
+            f"gazette: upgrading {path} to this version's format (once; about a minute "
+            "for 100,000 articles)",
+            file=sys.stderr,
+        )
     return Library(path, fetch=fetch), config, warnings
 
 

@@ -24,6 +24,8 @@ it all lives in :mod:`tui.core.storage`.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tui.core.library.articles import ArticlesMixin
 from tui.core.library.feeds import FeedsMixin
 from tui.core.library.fetching import FetchSettings, Progress
@@ -32,6 +34,7 @@ from tui.core.library.refreshing import RefreshMixin
 from tui.core.library.scheduling import ScheduleMixin
 from tui.core.library.search import SearchMixin
 from tui.core.library.tags import TagsMixin
+from tui.core.storage import schema
 
 __all__ = ["FetchSettings", "Library", "Progress"]
 
@@ -40,3 +43,9 @@ class Library(
     FeedsMixin, RefreshMixin, NotesMixin, ArticlesMixin, TagsMixin, SearchMixin, ScheduleMixin
 ):
     """Everything Gazette can do to a cache, by verb."""
+
+    @staticmethod
+    def upgrade_pending(db_path: str | Path) -> bool:
+        """Whether opening ``db_path`` first upgrades an older database (which
+        can take a while on a large cache): front ends say so before the wait."""
+        return schema.upgrade_pending(db_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.errors import StoreError
@@ -329,6 +330,27 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_v4,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def upgrade_pending(path: str | Path) -> bool:
+    """Whether opening ``path`` will upgrade an older database first.
+
+    Read without opening a Store (read-only, no migration), so that a front
+    end can say so before the wait: rebuilding a large cache takes a while
+    (schema 4 repacks every article).  A missing, new or unreadable file is
+    not pending: opening it reports its own error.
+    """
+    if str(path) == ":memory:" or not Path(path).is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return 0 < version < SCHEMA_VERSION
 
 
 def migrate(store: StoreBase) -> None:
