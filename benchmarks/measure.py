@@ -31,9 +31,9 @@ def log(msg: str) -> None:
 
 
 def p95(values: Sequence[float]) -> float:
-    """The 95th percentile (exclusive method); the value itself for one sample."""
+    """The 95th percentile, interpolated between samples (never above the max)."""
     if len(values) >= 2:
-        return statistics.quantiles(values, n=20)[-1]
+        return statistics.quantiles(values, n=20, method="inclusive")[-1]
     return values[0]
 
 

@@ -27,7 +27,7 @@ from measure import HERE, log, p95, percentiles, phase
 from minimal_app import row_text
 from newsboat import Newsboat
 from report import Figure
-from terminal import TERM_SIZE, Session, Tmux, TuiRun, TuiSpec
+from terminal import TERM_SIZE, Session, Tmux, TuiRun, TuiSpec, warm_up
 
 #: Words of an article's body that mark it as on screen (short enough for one line).
 FIRST_WORDS = 3
@@ -101,6 +101,7 @@ def measure_minimal(bench: Bench, tmux: Tmux) -> None:
         ("q",),
         footer=0,
     )
+    warm_up(tmux, spec)
     runs = []
     for _ in range(bench.sizes.runs):
         session = Session(tmux, spec)
@@ -285,6 +286,7 @@ def measure_gazette_terminal(
         ("python", "gazette"),
         ("q",),
     )
+    warm_up(tmux, spec)
     runs: list[TuiRun] = []
     for run in range(s.runs):
         session = Session(tmux, spec)

@@ -17,7 +17,7 @@ from context import Bench
 from corpus import corpus_db
 from farm import FarmProcess
 from measure import clean_db, log, phase, settle
-from reading import measure_reading
+from reading import measure_minimal, measure_reading
 from report import Figure
 from terminal import Tmux
 
@@ -32,12 +32,18 @@ def run_scale(bench: Bench) -> None:
     n = s.scale_feeds * s.corpus_items
     db = corpus_db(bench, s.scale_feeds, s.corpus_items)
     tmux = Tmux() if bench.tmux else None
+    first = len(bench.figures)
     try:
+        if tmux is not None and "minimal.startup_s" not in bench.values:
+            measure_minimal(bench, tmux)  # --only scale: the reference is still needed
+            first = len(bench.figures)
         measure_reading(bench, db, n, "scale", tmux)
     finally:
         if tmux is not None:
             tmux.close()
     warm_refresh(bench, s.scale_refresh_feeds)
+    for f in bench.figures[first:]:
+        f.name = "scale: " + f.name
 
 
 def warm_refresh(bench: Bench, feeds: int) -> None:

@@ -105,6 +105,11 @@ class TuiRun:
     opens_missed: int = 0
 
 
+def warm_up(tmux: Tmux, spec: TuiSpec) -> None:
+    """Start and quit once, untimed: every app is then measured with a warm disk cache."""
+    Session(tmux, spec).close()
+
+
 class Session:
     """One running TUI in the tmux server: started, timed, and quit on ``close``."""
 
