@@ -386,9 +386,10 @@ async def _ui(args: dict[str, Any]) -> dict[str, Any]:
         out["home_work_ms"] = step(lambda: articles.action_jump(0))
         await pilot.pause()
 
-        # Open articles not opened before (Markdown made on first open): the
-        # time until the first chunk of the body is mounted (its first words
-        # are on the next frame), and until the whole body is.
+        # Open articles not opened before (Markdown made on first open), as in
+        # the terminal: from the list (back from the previous one, untimed),
+        # until the first chunk of the body is mounted (its first words are on
+        # the next frame), and until the whole body is.
         # (Markdown is recognised by name: importing it here would spare the app its first import.)
         screen = app.screen
         pane = screen.query_one("#article")
@@ -396,6 +397,8 @@ async def _ui(args: dict[str, Any]) -> dict[str, Any]:
         to_open = lib.articles(View(), limit=args.get("opens", 20), offset=args.get("open_at", 0))
         first_ms, whole_ms = [], []
         for article in to_open:
+            screen.action_back()
+            await pilot.pause()
             old = set(body.children)
             t = time.perf_counter()
             screen.open_article(article)

@@ -60,7 +60,7 @@ class Target:
 
         ref = f"{num(self.reference)} ({self.ref_name})" if self.relative else "-"
         limit = f"<= {self.limit:g}x" if self.relative else f"<= {fmt_num(self.limit)} {self.unit}"
-        ratio = "n/a" if self.ratio is None else f"{self.ratio:.2f}x"
+        ratio = "n/a" if self.ratio is None else f"{self.ratio:.3f}x"
         verdict = {None: "n/a", True: "PASS", False: "FAIL"}[self.passed]
         return [self.name, num(self.measured), ref, ratio, limit, verdict]
 

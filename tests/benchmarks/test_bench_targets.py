@@ -24,7 +24,7 @@ def test_relative_target_passes_within_its_factor_of_the_reference() -> None:
     t = Target("open", "ms", 59.0, 2.0, 30.0, "minimal app key p95")
     assert t.bound == 60.0
     assert t.passed is True
-    assert t.row()[3] == "1.97x"
+    assert t.row()[3] == "1.967x"
 
 
 def test_relative_target_fails_above_its_bound() -> None:
