@@ -3,6 +3,8 @@ borrows rather than writes again."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -70,3 +72,40 @@ def test_discovery_keeps_the_document_only_when_the_url_is_a_feed(
     assert document is not None and document.body is not None and b"<rss" in document.body
     found, document = discover(settings, feed_server.url("/page.html"))
     assert found == [feed_server.url("/f.xml")] and document is None
+
+
+def test_close_leaves_a_running_threads_connection_to_that_thread(lib: Library) -> None:
+    """Closing from the main thread never closes a connection another thread is
+    using (a background conversion at quit): SQLite crashes on that.  The thread
+    closes it itself when its call is done."""
+    opened, closed_by_main, done = threading.Event(), threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def worker() -> None:
+        store = lib.store
+        opened.set()
+        assert closed_by_main.wait(10)
+        seen.append(store.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        lib.release_thread()
+        with pytest.raises(sqlite3.ProgrammingError):  # closed by release_thread
+            store.conn.execute("SELECT 1")
+        done.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert opened.wait(10)
+    lib.close()
+    closed_by_main.set()
+    assert done.wait(10)
+    thread.join()
+    assert seen == [0]
+
+
+def test_close_closes_the_connection_of_a_thread_that_has_ended(lib: Library) -> None:
+    stores: list[Any] = []
+    thread = threading.Thread(target=lambda: stores.append(lib.store))
+    thread.start()
+    thread.join()
+    lib.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        stores[0].conn.execute("SELECT 1")

@@ -33,7 +33,8 @@ class LibraryBase:
         self.fetch_settings = fetch or FetchSettings()
         self.clock = clock
         self._local = threading.local()
-        self._stores: list[Store] = []
+        # Every thread's connection with the thread that opened it (see close).
+        self._stores: list[tuple[Store, threading.Thread]] = []
         self._lock = threading.Lock()
         self.store  # noqa: B018 - open (and migrate) now so errors surface early
 
@@ -45,15 +46,24 @@ class LibraryBase:
             store = Store(self.db_path)
             self._local.store = store
             with self._lock:
-                self._stores.append(store)
+                self._stores.append((store, threading.current_thread()))
         return store
 
     def close(self) -> None:
+        """Close the connections of this thread and of threads that have ended.
+
+        A connection whose thread is still running (a background conversion
+        when the reader quits, say) is left to that thread, which closes it
+        with :meth:`release_thread` when its call returns: closing it here,
+        under a statement that thread is running, crashes SQLite.
+        """
+        me = threading.current_thread()
         with self._lock:
-            for store in self._stores:
-                store.close()
-            self._stores.clear()
-        self._local = threading.local()
+            for store, owner in self._stores:
+                if owner is me or not owner.is_alive():
+                    store.close()
+            self._stores = [(s, o) for s, o in self._stores if o is not me and o.is_alive()]
+        self._local.store = None
 
     def release_thread(self) -> None:
         """Close the calling thread's connection.
@@ -66,8 +76,7 @@ class LibraryBase:
         if store is None:
             return
         with self._lock:
-            if store in self._stores:
-                self._stores.remove(store)
+            self._stores = [(s, owner) for s, owner in self._stores if s is not store]
         self._local.store = None
         store.close()
 
