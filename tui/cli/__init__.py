@@ -120,8 +120,7 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
         # Said before the wait (opening the database upgrades it), so the
         # reader's first screen is not a minute late without a word.
         print(
-            f"gazette: upgrading {path} to this version's format (once; about a minute "
-            "for 100,000 articles)",
+            f"gazette: upgrading {path} (once; about a minute per 100,000 articles)",
             file=sys.stderr,
         )
     return Library(path, fetch=fetch), config, warnings
