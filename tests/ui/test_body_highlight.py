@@ -1,4 +1,4 @@
-"""Pilot tests: searched words are highlighted inside the article body's Markdown blocks."""
+"""Pilot tests: searched words are highlighted inside the article body's text."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from textual.style import Style
-from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownBlock
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+from tui.ui.widgets.article_text import ArticleText
 
 if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
     from ui.conftest import Helpers
@@ -38,20 +36,19 @@ def zorb(library: Library, tmp_path: Path) -> int:
 
 
 def highlighted(app: GazetteApp) -> list[str]:
-    """Words drawn with the pane's match style in the mounted body blocks."""
-    pane = app.main.pane
-    style = Style.from_rich_style(pane.get_component_rich_style("article-pane--match"))
+    """Words drawn in the match style in the body, as the widgets will draw them."""
     words = []
-    for md in pane.query_one("#article-body").query_children(Markdown):
-        for block in md.query(MarkdownBlock):
-            content = block._content
-            words += [content.plain[s.start : s.end] for s in content.spans if s.style == style]
+    for text in app.main.pane.query(ArticleText):
+        content = text.laid.content
+        spans = [s for s in content.spans if s.style == ".article-text--match"]
+        words += [content.plain[s.start : s.end] for s in spans]
+        match = text.get_visual_style("article-text--match", partial=True)
+        assert match.bold and match.background.a > 0  # the style shows
     return words
 
 
 def body_text(app: GazetteApp) -> str:
-    pane = app.main.pane
-    return " ".join(b._content.plain for b in pane.query(MarkdownBlock))
+    return " ".join(t.laid.content.plain for t in app.main.pane.query(ArticleText))
 
 
 async def test_search_result_highlights_words_in_body(

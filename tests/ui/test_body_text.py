@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from textual.widgets._markdown import MarkdownBlock
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+from tui.ui.widgets.article_text import ArticleText
 
 if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
     from ui.conftest import Helpers
@@ -45,8 +45,8 @@ def feeds(library: Library, tmp_path: Path) -> None:
 
 
 def blocks(app: GazetteApp) -> list[str]:
-    """The text of each Markdown block the pane shows, as drawn (line breaks included)."""
-    return [b._content.plain for b in app.main.pane.query(MarkdownBlock)]
+    """The text of each block the pane shows (line breaks included)."""
+    return [b.text.plain for t in app.main.pane.query(ArticleText) for b in t.blocks]
 
 
 async def test_plain_text_description_keeps_its_lines(

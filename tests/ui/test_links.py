@@ -27,6 +27,7 @@ from tui.ui import browser
 from tui.ui.app import GazetteApp
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.widgets.article_links import ellipsize_middle, fold_url, numbered_parser
+from tui.ui.widgets.article_text import ArticleText
 
 NOW = 1_710_979_200
 ARTICLE_URL = (
@@ -87,7 +88,7 @@ def lines(widget: Widget) -> list[str]:
 
 def article_lines(app: GazetteApp) -> list[str]:
     pane = app.main.pane
-    widgets = [pane.query_one("#article-header"), *pane.query("MarkdownBlock")]
+    widgets = [pane.query_one("#article-header"), *pane.query(ArticleText)]
     return [line for w in widgets for line in lines(w)]
 
 

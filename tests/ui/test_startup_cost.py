@@ -1,8 +1,9 @@
 """What keeps startup and opening articles cheap (issue 7) still shows the same.
 
-- The Markdown machinery (markdown-it, Textual's ``Markdown``) is imported
-  when the first article is opened, and the help, add-feed and feed-settings
-  dialogs when first shown, not with the app; their keys stay remappable.
+- markdown-it is imported when the first article is opened (Textual's
+  ``Markdown`` widget is not used at all), and the help, add-feed and
+  feed-settings dialogs when first shown, not with the app; their keys stay
+  remappable.
 - Reading, starring or noting one article recounts only what it can change
   (its feed, its folders, the smart views); the feed list must then show
   exactly what a full re-read of every feed would.
@@ -14,10 +15,11 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
-from textual.widgets import Markdown, TextArea
+from textual.widgets import TextArea
 
 from tui.core.library import Library
 from tui.core.models import View
+from tui.ui.widgets.article_text import ArticleText
 from tui.ui.widgets.feed_list import build_sources
 
 if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
@@ -92,7 +94,7 @@ async def test_opening_starring_and_toggling_counts_match_a_full_recount(
         for feed in (nested, loose):
             before = library.count_articles(View(feed_id=feed.id, unread=True))
             article = await _open_in(pilot, ui, f"feed:{feed.id}")
-            assert m.pane.query(Markdown)  # the body renders (Markdown imported on demand)
+            assert m.pane.query(ArticleText)  # the body renders (markdown-it imported on demand)
             assert library.count_articles(View(feed_id=feed.id, unread=True)) == before - 1
             assert m.feed_list.sources() == _full_sources(app, library)
             await pilot.press("s")  # star the open article

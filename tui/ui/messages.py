@@ -11,6 +11,7 @@ from textual.message import Message
 
 from tui.core import FeedResult, RefreshSummary
 from tui.ui.widgets.article_links import Link
+from tui.ui.widgets.article_markdown import BodyChunk
 
 
 class RefreshProgress(Message):
@@ -33,7 +34,7 @@ class RefreshFinished(Message):
 
 
 class ArticleBody(Message):
-    """An article's Markdown is ready, split into chunks that mount one by one.
+    """An article's body is ready: styled, laid out, in chunks (``prepare_body``).
 
     ``links`` are the body's links in reading order (link N is ``links[N - 1]``).
     """
@@ -41,7 +42,7 @@ class ArticleBody(Message):
     def __init__(
         self,
         article_id: int,
-        chunks: list[str],
+        chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
     ) -> None:

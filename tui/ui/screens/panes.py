@@ -23,6 +23,7 @@ from textual.screen import Screen
 
 from tui.config import ReadingConfig
 from tui.core import Article, Feed, Library, SavedSearch, TagCount
+from tui.ui.screens.bodies import Bodies, PaintHold
 from tui.ui.state import Counts, FlagLedger, ListHeader
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
@@ -66,6 +67,10 @@ class PanesBase(Screen[None]):
         self.source: Source | None = None
         #: The screen's Library calls, one at a time in the order asked.
         self.lane = Lane(self, library, name="reader-lane")
+        #: Article bodies, prepared in their own thread (``bodies`` says why).
+        self.bodies = Bodies(self, library)
+        #: The paint held while an article opens, until its body is shown.
+        self.paint_hold = PaintHold()
         #: Read and star changes shown before they are stored.
         self.ledger = FlagLedger()
         self._undo: list[int] = []
@@ -191,6 +196,7 @@ class PanesBase(Screen[None]):
         focused = self.focused
         if focused is not None and self.query_one("#reader") in focused.ancestors_with_self:
             self.article_list.focus()
+        self.paint_hold.release()
         self.notes.flush()
         self.pane.clear()
         self.notes.load(None, "")

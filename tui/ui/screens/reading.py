@@ -17,18 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on, work
+from textual import on
 from textual.content import Content
 from textual.widgets import TextArea
-from textual.worker import get_current_worker
 
-from tui.core import Article, Note, NotFound, StateChange, View, match_snippet
-from tui.ui import safe
+from tui.core import Article, Note, NotFound, StateChange, View
 from tui.ui.messages import ArticleBody
 from tui.ui.screens.answers import ArticleReread, FlagWritten, Marked, NoteRead, Recount, ViewMarked
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.state import Counts, Flag, with_flag
-from tui.ui.widgets.article_pane import BodyMatch, prepare_body
+from tui.ui.widgets.article_pane import BodyMatch
 from tui.ui.widgets.notes import NotesPanel
 from tui.ui.workers import Outcome, unless_gone
 
@@ -49,9 +47,11 @@ class ReadingBase(SourcesBase):
 
         ``then`` runs once its note is loaded (``e`` focuses the editor then).
         """
+        terms = self.article_list.terms
+        self.bodies.load(article.id, terms, self.pane.body_width)
+        self.paint_hold.hold(self.app)
         if not article.read and self.reading_config.mark_read_on_open:
             article = self._set_flag(article, "read", True)
-        terms = self.article_list.terms
         self.pane.show_article(article, terms)
         self._load_note(article)
         if then is not None:
@@ -60,32 +60,6 @@ class ReadingBase(SourcesBase):
         self._set_reading(True)
         if not self.notes.has_focus_within:
             self.pane.focus()
-        self._load_body(article.id, terms)
-
-    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _load_body(self, article_id: int, terms: tuple[str, ...] = ()) -> None:
-        """Convert (if not done yet) and split the Markdown off the UI thread.
-
-        With search terms it also finds the body snippet that shows them.
-        """
-        worker = get_current_worker()
-        try:
-            md = safe.clean_block(self.library.markdown(article_id))
-            chunks, links = prepare_body(md)
-            snippet = match_snippet(md, terms) if terms else ""
-            # The pane's Markdown widget is imported on first use; the first
-            # time, do it here rather than on the UI thread when mounting.
-            import textual.widgets._markdown  # noqa: F401
-        except Exception as exc:  # shown in the pane; never kills the app
-            if not worker.is_cancelled:
-                self.post_message(ArticleBody(article_id, [], error=safe.clean(str(exc))))
-            return
-        finally:
-            self.library.release_thread()
-        if not worker.is_cancelled:
-            if snippet:
-                self.post_message(BodyMatch(article_id, snippet))
-            self.post_message(ArticleBody(article_id, chunks, links=links))
 
     def _load_note(self, article: Article) -> None:
         """Read the note in the lane, then bind the notes panel to the article.
@@ -147,9 +121,16 @@ class ReadingBase(SourcesBase):
         if then is not None:
             then()
 
+    def on_unmount(self) -> None:
+        self.bodies.close()
+        self.paint_hold.release()
+
     @unless_gone
     def on_article_body(self, message: ArticleBody) -> None:
+        """Show the body, and paint the opened article at last (``bodies`` says why)."""
         self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
+        if self.pane.article is not None and self.pane.article.id == message.article_id:
+            self.paint_hold.release()
 
     @unless_gone
     def on_body_match(self, message: BodyMatch) -> None:

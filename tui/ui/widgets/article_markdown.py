@@ -1,9 +1,11 @@
 """Article Markdown, read without a widget: the body's chunks, its links, its plain text.
 
-Why chunks: Textual's ``Markdown`` costs ~7 ms per block on the UI loop, so a
-dense article of 600 blocks would freeze the app for seconds.  The body
-worker splits the Markdown at top-level block boundaries (in its thread) and
-the pane mounts one small ``Markdown`` per chunk (``article_pane``).
+``prepare_body`` is what the body worker does with an article's Markdown:
+one parse for the numbered links, one for the styled blocks
+(``article_blocks``), laid out for the pane's width (``article_layout``) and
+cut into chunks of whole paragraphs, one ``ArticleText`` widget each.  The
+first chunk is small so that the first screen is drawn before the rest is
+styled; later ones are larger (fewer widgets to arrange).
 
 ``plain_text`` is what "quote to note" takes from a block: its words, with
 no Markdown or markup left (``article_quoting``).  Nothing here touches a
@@ -13,66 +15,76 @@ widget, so it runs in worker threads and is tested without an app.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.ui import safe
+from tui.ui.widgets.article_blocks import Block, build_blocks
+from tui.ui.widgets.article_layout import Laid, lay_out
 from tui.ui.widgets.article_links import Link, collect_links
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-__all__ = ["BLOCKS_PER_CHUNK", "plain_text", "prepare_body", "split_markdown"]
+__all__ = ["BLOCKS_PER_CHUNK", "FIRST_CHUNK", "BodyChunk", "plain_text", "prepare_body"]
 
-BLOCKS_PER_CHUNK = 30
+#: Blocks in the first chunk (about a screenful), then in each later one.
+FIRST_CHUNK = 12
+BLOCKS_PER_CHUNK = 40
+
+
+@dataclass(frozen=True, slots=True)
+class BodyChunk:
+    """Blocks shown by one ``ArticleText``, laid out, and each quote unit's Markdown."""
+
+    blocks: tuple[Block, ...]
+    laid: Laid
+    sources: dict[int, str]
 
 
 def _markdown_parser() -> MarkdownIt:
     """A GFM-like Markdown parser (markdown-it is imported on first use).
 
-    Why so late: markdown-it and Textual's ``Markdown`` widget are a good part
-    of the app's import time, and the first screen (the lists) needs neither;
-    they load when the first article is opened.
+    Why so late: markdown-it is a good part of the app's import time, and
+    the first screen (the lists) does not need it; it loads when the first
+    article is opened, in the body worker.
     """
     from markdown_it import MarkdownIt
 
     return MarkdownIt("gfm-like")
 
 
-def split_markdown(md: str, blocks: int = BLOCKS_PER_CHUNK) -> list[str]:
-    """Split Markdown into pieces of about ``blocks`` top-level blocks each.
+def _cut(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Blocks in chunks: ``FIRST_CHUNK`` then ``BLOCKS_PER_CHUNK``, cut only between units."""
+    chunks: list[list[Block]] = [[]]
+    for block in blocks:
+        size = FIRST_CHUNK if len(chunks) == 1 else BLOCKS_PER_CHUNK
+        current = chunks[-1]
+        if len(current) >= size and block.unit != current[-1].unit:
+            chunks.append([])
+        chunks[-1].append(block)
+    return [chunk for chunk in chunks if chunk]
 
-    Cuts fall only between top-level blocks (never inside a list, quote or
-    code fence), so each piece renders the same on its own.  Runs in a worker
-    thread: parsing a long article takes tens of milliseconds.
+
+def prepare_body(
+    md: str, terms: Sequence[str] = (), width: int = 80
+) -> tuple[list[BodyChunk], tuple[Link, ...]]:
+    """The chunks to show and the numbered links (in the body worker).
+
+    ``width`` is the pane's text width as last seen (the chunks lay
+    themselves out again if it changed); ``terms`` are highlighted.
     """
     if not md.strip():
-        return []
-    return _split(md, _markdown_parser().parse(md), blocks)
-
-
-def _split(md: str, tokens: Sequence[Token], blocks: int) -> list[str]:
-    lines = md.splitlines(keepends=True)
-    starts = [
-        tok.map[0] for tok in tokens if tok.level == 0 and tok.map is not None and tok.nesting >= 0
-    ]
-    starts = sorted(set(starts))
-    cuts = [starts[i] for i in range(blocks, len(starts), blocks)]
-    pieces, prev = [], 0
-    for cut in [*cuts, len(lines)]:
-        piece = "".join(lines[prev:cut])
-        if piece.strip():
-            pieces.append(piece)
-        prev = cut
-    return pieces
-
-
-def prepare_body(md: str) -> tuple[list[str], tuple[Link, ...]]:
-    """The chunks to mount and the numbered links, from one parse (in the body worker)."""
-    if not md.strip():
         return [], ()
-    tokens = _markdown_parser().parse(md)
-    return _split(md, tokens, BLOCKS_PER_CHUNK), collect_links(tokens)
+    links = collect_links(_markdown_parser().parse(md))
+    numbers = {link.url: n for n, link in enumerate(links, 1)}
+    lines = md.splitlines(keepends=True)
+    chunks = []
+    for blocks in _cut(build_blocks(md, numbers, terms)):
+        sources = {b.unit: "".join(lines[b.source[0] : b.source[1]]) for b in blocks}
+        chunks.append(BodyChunk(tuple(blocks), lay_out(blocks, width), sources))
+    return chunks, links
 
 
 def _inline_plain(token: Token) -> str:

@@ -1,21 +1,16 @@
-"""The article pane: a header and the article's Markdown.
+"""The article pane: a header and the article's body.
 
-Why chunks: Textual's ``Markdown`` costs ~7 ms per block on the UI loop, so a
-dense article of 600 blocks would freeze the app for seconds.  The worker
-splits the Markdown at top-level block boundaries (in its thread,
-``article_markdown.prepare_body``) and the pane mounts one small
-``Markdown`` per chunk, yielding to the event loop between them: the first
-screenful shows at once and keys keep working.
+Why the body is a few ``ArticleText`` widgets, not Textual's ``Markdown``:
+that widget mounts one widget per block, ~7 ms each on the UI thread, and
+opening an article (which switches the layout) restyled every one of them:
+half a second to open an article.  The body worker now turns the Markdown
+into styled, wrapped lines (``article_markdown.prepare_body``) and the pane
+mounts them all at once, a widget per chunk of paragraphs; only the chunks
+on screen are drawn.
 
-Why ``Markdown(open_links=False)``: ``MarkdownViewer`` treats hrefs as local
-files and plain ``Markdown`` opens any scheme (``file:///etc/passwd``), so
-the pane opens only http, https and mailto links itself.
-
-Search highlights in the body: the Markdown source itself is left untouched
-(wrapping words in ``**``, or any other markup, could break links, code
-spans and tables).  Instead, once a chunk is mounted, each block's built
-``Content`` is restyled over the matched spans of its plain text
-(``_highlight_blocks``).
+Links: a click posts ``ArticleText.LinkClicked`` and the pane opens only
+http, https and mailto links itself (``file:///etc/passwd`` is refused,
+saying so).  Search highlights are styled into the blocks by the worker.
 
 How the pane is built: ``ArticlePane`` is a stack of layers, each a module
 of one concern, as ``screens/main.py`` builds the reader screen:
@@ -25,43 +20,41 @@ of one concern, as ``screens/main.py`` builds the reader screen:
 * ``article_quoting.PaneQuoting``: the selection or current paragraph that
   quote to note takes;
 * this module: the pane's looks and keys, showing and clearing an article,
-  mounting the body in chunks, and the links clicked in it.
+  mounting the body, and the links clicked in it.
 
-The Markdown work that needs no widget (chunks, links, plain text) is in
-``article_markdown``.
+The work that needs no widget (blocks, layout, links, plain text) is in
+``article_blocks``, ``article_layout``, ``article_links`` and ``article_markdown``.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.style import Style as TextualStyle
 from textual.widgets import Static
 
-from tui.core import Article, highlight_spans, urls
+from tui.core import Article, urls
 from tui.ui import safe
 from tui.ui.widgets.article_header import BodyMatch, Fitted
-from tui.ui.widgets.article_links import Link, numbered_parser
-from tui.ui.widgets.article_markdown import plain_text, prepare_body, split_markdown
+from tui.ui.widgets.article_links import Link
+from tui.ui.widgets.article_markdown import BodyChunk, plain_text, prepare_body
 from tui.ui.widgets.article_quoting import PaneQuoting
-
-if TYPE_CHECKING:
-    from textual.widgets import Markdown
+from tui.ui.widgets.article_text import ArticleText
 
 #: The Markdown helpers and ``BodyMatch`` moved with their layers; importable here still.
-__all__ = ["ArticlePane", "BodyMatch", "plain_text", "prepare_body", "split_markdown"]
+__all__ = ["ArticlePane", "BodyMatch", "plain_text", "prepare_body"]
+
+#: The body's width before the pane was ever laid out (a guess; corrected on first draw).
+GUESSED_WIDTH = 76
 
 
 class ArticlePane(PaneQuoting):
-    """Header (title, feed, author, date, link, tags) above the Markdown body."""
+    """Header (title, feed, author, date, link, tags) above the article's body."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -85,12 +78,16 @@ class ArticlePane(PaneQuoting):
         text-style: bold;
     }
     ArticlePane > #article-body { height: auto; }
-    ArticlePane > #article-body > Markdown { margin: 0; padding: 0; }
+    ArticlePane > #article-body > ArticleText { margin: 0; padding: 0; }
     ArticlePane > #article-empty { color: $text-muted; margin: 1 1; }
     ArticlePane > #article-links { margin: 1 0 0 0; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"article-pane--match"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body_width = GUESSED_WIDTH
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Open an article to read it here."), id="article-empty")
@@ -126,35 +123,9 @@ class ArticlePane(PaneQuoting):
         if not body.is_attached:  # the app is closing
             return
         body.remove_children()
+        self._sources = []
         body.mount(Static(Content("Loading…"), classes="article-loading"))
         self.scroll_home(animate=False)
-
-    def _highlight_blocks(self, markdown: Markdown) -> None:
-        """Style the searched words in a mounted chunk's blocks (never raises).
-
-        The Markdown source is not touched: each block's built ``Content`` is
-        restyled over the matched spans of its plain text and set back.
-        """
-        from textual.widgets._markdown import MarkdownBlock
-
-        try:
-            style = TextualStyle.from_rich_style(
-                self.get_component_rich_style("article-pane--match")
-            )
-            blocks = list(markdown.query(MarkdownBlock))
-        except Exception:
-            return
-        for block in blocks:
-            try:
-                content = block._content
-                spans = highlight_spans(content.plain, self.terms)
-                if not spans:
-                    continue
-                for start, end in spans:
-                    content = content.stylize(style, start, end)
-                block.set_content(content)
-            except Exception:
-                continue
 
     def clear(self) -> None:
         """Nothing open (the article's feed was deleted)."""
@@ -166,51 +137,50 @@ class ArticlePane(PaneQuoting):
         self.query_one("#article-match").display = False
         self.query_one("#article-links").display = False
         self.query_one("#article-body", Vertical).remove_children()
+        self._sources = []
         self.query_one("#article-empty").display = True
+
+    @property
+    def body_width(self) -> int:
+        """The width the body's lines are laid out for: the body's, or the last one seen."""
+        width = self.query_one("#article-body", Vertical).content_size.width
+        if width > 0:
+            self._body_width = width
+        return self._body_width
 
     def show_body(
         self,
         article_id: int,
-        chunks: list[str],
+        chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
     ) -> None:
-        """Mount the body chunks (ignored if another article was opened since).
+        """Show the body (ignored if another article was opened since).
 
         ``links`` are the body's links in reading order: each is shown with
-        its number in the text, and listed at the end.
+        its number in the text, and listed at the end.  All chunks mount at
+        once: only those on screen are drawn.
         """
         if self.article is None or self.article.id != article_id:
             return
         if error:
-            chunks = [f"*Could not show this article: {error}*"]
+            chunks, _ = prepare_body(f"*Could not show this article: {error}*")
         elif not chunks:
-            chunks = ["*This article has no text. Press o to open it in the browser.*"]
+            chunks, _ = prepare_body(
+                "*This article has no text. Press o to open it in the browser.*"
+            )
         self.links = () if error else links
-        self._mount_chunks(article_id, chunks)
-
-    @work(exclusive=True, group="article-render")
-    async def _mount_chunks(self, article_id: int, chunks: list[str]) -> None:
-        from textual.widgets import Markdown  # first use: see ``article_markdown._markdown_parser``
-
-        numbers = {link.url: n for n, link in enumerate(self.links, 1)}
-        parser = partial(numbered_parser, numbers)
         body = self.query_one("#article-body", Vertical)
-        await body.remove_children()
-        for chunk in chunks:
-            if self.article is None or self.article.id != article_id:
-                return
-            if not body.is_attached:
-                return
-            markdown = Markdown(chunk, open_links=False, parser_factory=parser)
-            await body.mount(markdown)
-            if self.terms:
-                self._highlight_blocks(markdown)
-            await asyncio.sleep(0)  # let keys in between chunks
-        if self.links:
-            listing = self.query_one("#article-links", Fitted)
-            listing.fit(partial(self._links_text, self.links))
-            listing.display = True
+        if not body.is_attached:  # the app is closing
+            return
+        with self.app.batch_update():
+            body.remove_children()
+            body.mount_all([ArticleText(chunk.blocks, chunk.laid) for chunk in chunks])
+            self._sources = [chunk.sources for chunk in chunks]
+            if self.links:
+                listing = self.query_one("#article-links", Fitted)
+                listing.fit(partial(self._links_text, self.links))
+                listing.display = True
         self.loading_body = False
 
     @property
@@ -218,7 +188,7 @@ class ArticlePane(PaneQuoting):
         """True when the last line of the article is on screen."""
         return self.scroll_y >= self.max_scroll_y
 
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_article_text_link_clicked(self, event: ArticleText.LinkClicked) -> None:
         """Open web and mail links in the browser; refuse the rest, saying so."""
         event.stop()
         href = event.href

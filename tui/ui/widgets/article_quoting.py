@@ -16,20 +16,41 @@ targets go: ``article_markdown.plain_text``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import errors
 from textual.containers import Vertical
 from textual.dom import NoScreen
-from textual.widget import Widget
 
 from tui.ui import safe
 from tui.ui.widgets.article_header import PaneHeader
 from tui.ui.widgets.article_markdown import plain_text
+from tui.ui.widgets.article_text import ArticleText
 
 __all__ = ["PaneQuoting"]
 
 
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A quotable paragraph on screen: its first line and end (screen rows), its Markdown."""
+
+    top: int
+    bottom: int
+    heading: bool
+    source: str
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+
 class PaneQuoting(PaneHeader):
     """The selection, or the current paragraph, as plain text."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Each body chunk's quote units (unit number -> its Markdown), as shown.
+        self._sources: list[dict[int, str]] = []
 
     def selected_text(self) -> str:
         """Text the user selected inside the article (header or body), else ""."""
@@ -46,66 +67,50 @@ class PaneQuoting(PaneHeader):
                 parts.append(got[0] + got[1])
         return safe.clean_block("".join(parts)).strip()
 
-    def _quote_units(self) -> list[Widget]:
-        """The quotable blocks in reading order: top-level blocks, lists item by item."""
-        from textual.widgets import Markdown
-        from textual.widgets._markdown import MarkdownList
+    def _units(self) -> list[_Unit] | None:
+        """The quotable units in reading order, placed on screen (None: not laid out).
 
-        units: list[Widget] = []
-        for md in self.query_one("#article-body", Vertical).query_children(Markdown):
-            for block in md.children:
-                if isinstance(block, MarkdownList):
-                    units.extend(block.children)  # one row (bullet + item) per item
-                else:
-                    units.append(block)
+        A unit is a top-level block, or one item of a top-level list; its
+        rows come from the chunk's layout under the chunk's place on screen.
+        """
+        units: list[_Unit] = []
+        chunks = list(self.query_one("#article-body", Vertical).query_children(ArticleText))
+        for chunk, sources in zip(chunks, self._sources, strict=False):
+            try:
+                top = self.screen.find_widget(chunk).region.y
+            except errors.NoWidget:  # not laid out (the reader is hidden)
+                return None
+            placed: dict[int, list[int]] = {}
+            headings: dict[int, bool] = {}
+            for block, (start, end) in zip(chunk.blocks, chunk.laid.spans, strict=True):
+                span = placed.setdefault(block.unit, [start, end])
+                span[1] = end
+                headings[block.unit] = headings.get(block.unit, True) and block.kind[0] == "h"
+            for unit, (start, end) in placed.items():
+                if end > start:
+                    units.append(_Unit(top + start, top + end, headings[unit], sources[unit]))
         return units
 
     def current_block_text(self) -> str:
         """The plain text of the current paragraph (see the module doc), else ""."""
-        from textual.widgets._markdown import MarkdownHeader
-
-        units = self._quote_units()
-        if not units:
-            return ""
-        try:
-            view = self.scrollable_content_region
-            regions = [self.screen.find_widget(u).region for u in units]
-        except errors.NoWidget:  # not laid out (the reader is hidden)
-            regions = []
-        if not regions or not view.height:
+        units = self._units()
+        view = self.scrollable_content_region
+        if units is None or not view.height:
             # Not on screen (the reader is hidden): the article's first block.
-            order = units
+            order = [_Unit(0, 0, False, s) for chunk in self._sources for s in chunk.values()]
         else:
             top, bottom = view.y, view.bottom
-            placed = list(zip(units, regions, strict=True))
-            starts = [u for u, r in placed if top <= r.y < bottom]
-            texts = [u for u in starts if not isinstance(u, MarkdownHeader)]
-            covering = [(u, r) for u, r in placed if r.y < top < r.bottom]
-            above = [u for u, _r in covering]
+            starts = [u for u in units if top <= u.top < bottom]
+            texts = [u for u in starts if not u.heading]
+            covering = [u for u in units if u.top < top < u.bottom]
             if covering:
-                unit, region = covering[0]
-                shown = min(region.bottom, bottom) - top
-                if 2 * shown > region.height:  # mostly still on screen: being read
+                unit = covering[0]
+                shown = min(unit.bottom, bottom) - top
+                if 2 * shown > unit.height:  # mostly still on screen: being read
                     texts.insert(0, unit)
-            order = [*texts, *above, *starts]
+            order = [*texts, *covering, *starts]
         for unit in order:
-            text = self._unit_text(unit)
+            text = plain_text(unit.source)
             if text:
                 return text
         return ""
-
-    @staticmethod
-    def _unit_text(unit: Widget) -> str:
-        """Plain text of a block, or of a list row (its item's blocks, in order)."""
-        from textual.widgets._markdown import MarkdownBlock
-
-        if isinstance(unit, MarkdownBlock):
-            return plain_text(unit.source or "")
-        blocks = [
-            block
-            for column in unit.children
-            if isinstance(column, Vertical)
-            for block in column.children
-            if isinstance(block, MarkdownBlock)
-        ]
-        return plain_text("".join(block.source or "" for block in blocks))

@@ -1,0 +1,146 @@
+"""Article bodies, prepared in a thread of their own that starts the moment an article opens.
+
+Why not a Textual thread worker: a worker's thread starts only when the event
+loop next runs, after the open's own work on the UI thread (the layout
+switch, the header), and then competes with the paint of that layout; the
+body arrived 60-120 ms after Enter.  This thread is started by the open
+itself, so the Markdown is read, converted if need be, styled and laid out
+while the UI thread works, and the answer is usually queued before the
+first paint: the article appears in one frame.
+
+One thread, one article at a time, in the order asked; a job whose article
+is no longer the one wanted when it starts is skipped, and its answer is
+dropped if another was asked for meanwhile (or the screen has gone).
+
+``PaintHold`` keeps the screen from painting the half-opened article (the
+new layout with "Loading…") while the body is being prepared: the screen is
+painted once, with the body, when it arrives, or after ``HOLD_AT_MOST``
+seconds if it is slow (a huge article, a busy disk), so a key never goes
+without an answer on screen for longer than that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
+
+from textual.app import App
+from textual.dom import DOMNode
+from textual.timer import Timer
+
+from tui.core import Library, match_snippet
+from tui.ui import safe
+from tui.ui.messages import ArticleBody
+from tui.ui.widgets.article_header import BodyMatch
+from tui.ui.widgets.article_markdown import prepare_body
+from tui.ui.workers import gone
+
+__all__ = ["HOLD_AT_MOST", "Bodies", "PaintHold"]
+
+#: Seconds an opening article may hold the screen's paint while its body is prepared.
+HOLD_AT_MOST = 0.15
+
+
+class PaintHold:
+    """Suspends the app's repaints from an open until its body is shown (or a timeout).
+
+    Built on ``App.batch_update`` (Textual's way to paint a change of many
+    widgets once); the timer, set on the app so that it outlives any screen,
+    makes sure the hold always ends.
+    """
+
+    def __init__(self) -> None:
+        self._batch: AbstractContextManager[None] | None = None
+        self._timer: Timer | None = None
+        self._app: App[object] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._batch is not None
+
+    def hold(self, app: App[object], seconds: float = HOLD_AT_MOST) -> None:
+        """Hold the paint now (a hold already on is kept, its timeout restarted)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._app = app
+        if self._batch is None:
+            self._batch = app.batch_update()
+            self._batch.__enter__()
+        self._timer = app.set_timer(seconds, self.release, name="article-paint-hold")
+
+    def release(self) -> None:
+        """Let the screen paint again (nothing happens if no hold is on).
+
+        The screen is asked to paint (as ``App.delay_update`` does): changes
+        made during the hold were asked for then, and a screen with nothing
+        left in its queue would not look at them again by itself.
+        """
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            batch.__exit__(None, None, None)
+            if self._app is not None and not self._app._batch_count:
+                self._app.screen.refresh()
+
+
+class Bodies:
+    """Prepares the body of the article being opened, answering ``node`` with messages.
+
+    The thread does the work; a small Textual worker on the UI loop awaits
+    it and posts the answers, so the app's workers (tests, ``watch_database``)
+    see a body being prepared as they see any other work.
+    """
+
+    def __init__(self, node: DOMNode, library: Library) -> None:
+        self._node = node
+        self._library = library
+        self._pool: ThreadPoolExecutor | None = None
+        self._wanted: int | None = None
+
+    def load(self, article_id: int, terms: Sequence[str], width: int) -> None:
+        """Start preparing ``article_id``'s body for ``width`` columns (UI thread)."""
+        self._wanted = article_id
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-body")
+        job = self._pool.submit(self._prepare, article_id, tuple(terms), width)
+        self._node.run_worker(
+            self._answer(article_id, job),
+            name="article-body",
+            group="article-body",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def close(self) -> None:
+        """Stop taking jobs; one that runs finishes, its answer dropped (the screen is gone)."""
+        pool, self._pool, self._wanted = self._pool, None, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _answer(self, article_id: int, job: Future[list[ArticleBody | BodyMatch]]) -> None:
+        """UI loop: wait for the thread, then post its answers if still wanted."""
+        answers = await asyncio.wrap_future(job)
+        if self._wanted == article_id and not gone(self._node):
+            for answer in answers:
+                self._node.post_message(answer)
+
+    def _prepare(
+        self, article_id: int, terms: tuple[str, ...], width: int
+    ) -> list[ArticleBody | BodyMatch]:
+        """Body thread: read, convert, style and lay out (skipped if no longer wanted)."""
+        if self._wanted != article_id:
+            return []
+        try:
+            md = safe.clean_block(self._library.markdown(article_id))
+            chunks, links = prepare_body(md, terms, width)
+            snippet = match_snippet(md, terms) if terms else ""
+        except Exception as exc:  # shown in the pane; never kills the app
+            return [ArticleBody(article_id, [], error=safe.clean(str(exc)))]
+        finally:
+            self._library.release_thread()
+        body = ArticleBody(article_id, chunks, links=links)
+        return [BodyMatch(article_id, snippet), body] if snippet else [body]
