@@ -46,10 +46,10 @@ def test_inline_styles_are_component_classes_and_text_is_never_markup() -> None:
     md = "Some *soft* and **hard** and `code` and ~~gone~~ and [b]literal[/b] [@click=app.quit]x"
     (block,) = build_blocks(md, {})
     text = block.text
-    assert ".article-text--em" in styles_of(text, "soft")
-    assert ".article-text--strong" in styles_of(text, "hard")
-    assert ".article-text--code-inline" in styles_of(text, "code")
-    assert ".article-text--strike" in styles_of(text, "gone")
+    assert ".article-body--em" in styles_of(text, "soft")
+    assert ".article-body--strong" in styles_of(text, "hard")
+    assert ".article-body--code-inline" in styles_of(text, "code")
+    assert ".article-body--strike" in styles_of(text, "gone")
     assert "[b]literal[/b] [@click=app.quit]x" in text.plain  # shown as written
     assert not styles_of(text, "literal")
 
@@ -67,7 +67,7 @@ def test_links_are_numbered_underlined_and_click_to_the_link_action() -> None:
 def test_headings_take_their_level_style_and_h1_is_centred() -> None:
     blocks = build_blocks("# Top\n\n## Second\n\ntext", {})
     assert [b.kind for b in blocks] == ["h1", "h2", "p"]
-    assert ".article-text--h2" in styles_of(blocks[1].text, "Second")
+    assert ".article-body--h2" in styles_of(blocks[1].text, "Second")
     first = lines("# Top", width=11)[0]
     assert first.strip() == "Top" and first.index("Top") == 4
 
@@ -102,7 +102,7 @@ def test_quotes_have_a_bar_on_every_line_and_a_shaded_background() -> None:
         "after",
     ]
     first_line = got.content.split("\n")[0]
-    assert any(s.style == ".article-text--quote" for s in first_line.spans)
+    assert any(s.style == ".article-body--quote" for s in first_line.spans)
 
 
 def test_code_blocks_are_indented_padded_and_folded_never_reflowed() -> None:
@@ -139,11 +139,11 @@ def test_units_are_top_level_blocks_and_top_level_list_items() -> None:
 def test_searched_words_are_highlighted_in_every_kind_of_block() -> None:
     md = "# Zorb news\n\nThe zorb.\n\n- a zorb\n\n| zorb |\n|---|\n| x |\n"
     blocks = build_blocks(md, {}, terms=("zorb",))
-    assert ".article-text--match" in styles_of(blocks[0].text, "Zorb")
-    assert ".article-text--match" in styles_of(blocks[1].text, "zorb")
-    assert ".article-text--match" in styles_of(blocks[2].text, "zorb")
+    assert ".article-body--match" in styles_of(blocks[0].text, "Zorb")
+    assert ".article-body--match" in styles_of(blocks[1].text, "zorb")
+    assert ".article-body--match" in styles_of(blocks[2].text, "zorb")
     table = blocks[3].table
-    assert table is not None and ".article-text--match" in styles_of(table.rows[0][0], "zorb")
+    assert table is not None and ".article-body--match" in styles_of(table.rows[0][0], "zorb")
 
 
 def test_copying_leaves_decorations_out_and_joins_wrapped_lines() -> None:

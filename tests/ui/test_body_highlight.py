@@ -40,9 +40,9 @@ def highlighted(app: GazetteApp) -> list[str]:
     words = []
     for text in app.main.pane.query(ArticleText):
         content = text.laid.content
-        spans = [s for s in content.spans if s.style == ".article-text--match"]
+        spans = [s for s in content.spans if s.style == ".article-body--match"]
         words += [content.plain[s.start : s.end] for s in spans]
-        match = text.get_visual_style("article-text--match", partial=True)
+        match = app.main.pane.get_visual_style("article-body--match", partial=True)
         assert match.bold and match.background.a > 0  # the style shows
     return words
 

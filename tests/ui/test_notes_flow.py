@@ -177,8 +177,6 @@ async def test_quote_to_note_quotes_the_selection(
         m = main(app)
         article_id = await open_seed(pilot, ui)
         block = paragraph(m, "The main sticking")
-        scroll_to_top(m, block)
-        await pilot.pause()
         await pilot.mouse_down(block.text, offset=(0, block.start))
         await pilot.hover(block.text, offset=(30, block.start))
         await pilot.mouse_up(block.text, offset=(30, block.start))

@@ -37,6 +37,7 @@ class ArticleBody(Message):
     """An article's body is ready: styled, laid out, in chunks (``prepare_body``).
 
     ``links`` are the body's links in reading order (link N is ``links[N - 1]``).
+    ``clean`` as the lane's answers have it (``ReadingBase._own_write_seen``).
     """
 
     def __init__(
@@ -45,9 +46,13 @@ class ArticleBody(Message):
         chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
+        clean: bool = False,
     ) -> None:
         super().__init__()
         self.article_id = article_id
         self.chunks = chunks
         self.error = error
         self.links = links
+        #: Nothing from outside was pending before the body was read (its
+        #: conversion, stored on first open, is the app's own write).
+        self.clean = clean

@@ -101,12 +101,16 @@ class Bodies:
         self._pool: ThreadPoolExecutor | None = None
         self._wanted: int | None = None
 
-    def load(self, article_id: int, terms: Sequence[str], width: int) -> None:
-        """Start preparing ``article_id``'s body for ``width`` columns (UI thread)."""
+    def load(self, article_id: int, terms: Sequence[str], width: int, *, clean: bool) -> None:
+        """Start preparing ``article_id``'s body for ``width`` columns (UI thread).
+
+        ``clean``: nothing from outside was pending (the answer says so, for
+        the conversion this may store).
+        """
         self._wanted = article_id
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-body")
-        job = self._pool.submit(self._prepare, article_id, tuple(terms), width)
+        job = self._pool.submit(self._prepare, article_id, tuple(terms), width, clean)
         self._node.run_worker(
             self._answer(article_id, job),
             name="article-body",
@@ -129,7 +133,7 @@ class Bodies:
                 self._node.post_message(answer)
 
     def _prepare(
-        self, article_id: int, terms: tuple[str, ...], width: int
+        self, article_id: int, terms: tuple[str, ...], width: int, clean: bool
     ) -> list[ArticleBody | BodyMatch]:
         """Body thread: read, convert, style and lay out (skipped if no longer wanted)."""
         if self._wanted != article_id:
@@ -139,8 +143,8 @@ class Bodies:
             chunks, links = prepare_body(md, terms, width)
             snippet = match_snippet(md, terms) if terms else ""
         except Exception as exc:  # shown in the pane; never kills the app
-            return [ArticleBody(article_id, [], error=safe.clean(str(exc)))]
+            return [ArticleBody(article_id, [], error=safe.clean(str(exc)), clean=clean)]
         finally:
             self._library.release_thread()
-        body = ArticleBody(article_id, chunks, links=links)
+        body = ArticleBody(article_id, chunks, links=links, clean=clean)
         return [BodyMatch(article_id, snippet), body] if snippet else [body]

@@ -38,6 +38,19 @@ __all__ = ["MEDIUM", "WIDE", "PanesBase"]
 WIDE = 150
 MEDIUM = 100
 
+#: Each pane's width (None: hidden) by layout, while browsing and while
+#: reading: feeds, list, reader.  Three panes show the reader once an article
+#: is open; two panes swap the feeds for the reader while reading; one pane
+#: shows only the reader while reading.
+PANE_WIDTHS: dict[tuple[str, bool], tuple[str | None, str | None, str | None]] = {
+    ("-wide", False): ("30", "1fr", None),
+    ("-wide", True): ("30", "1fr", "1fr"),
+    ("-medium", False): ("28", "1fr", None),
+    ("-medium", True): (None, "2fr", "3fr"),
+    ("-narrow", False): ("24", "1fr", None),
+    ("-narrow", True): (None, None, "1fr"),
+}
+
 
 class PanesBase(Screen[None]):
     """The reader's state and panes; ``MainScreen`` builds on it."""
@@ -84,6 +97,8 @@ class PanesBase(Screen[None]):
         self.newest_first_default = self.reading_config.sort != "oldest"
         #: SQLite's data_version as of the last reload (see watch_database).
         self._seen_version = 0
+        #: Whether the article pane shows the open article in place of other panes.
+        self._reading = False
         #: The article whose note the lane is reading (the notes panel waits for it).
         self._note_wanted: int | None = None
         #: What waits for that note (``e`` focusing the editor, ``Q`` quoting).
@@ -146,17 +161,34 @@ class PanesBase(Screen[None]):
 
     @property
     def reading(self) -> bool:
-        return self.has_class("-reading")
+        return self._reading
 
     def _set_reading(self, reading: bool) -> None:
-        self.set_class(reading, "-reading")
+        self._reading = reading
         self._sync_panes()
+
+    def _place_panes(self) -> None:
+        """Show, hide and size the three panes by the layout and whether one reads.
+
+        Set on the panes themselves (``PANE_WIDTHS``), not as a class of the
+        screen: Textual restyles every widget under a node whose classes
+        change, and opening an article and going back did that each time
+        (tens of milliseconds, most of an open).  The width classes
+        (``-wide`` and so on) change only when the terminal is resized.
+        """
+        layout = next(c for c in ("-wide", "-medium", "-narrow") if self.has_class(c))
+        showing = self.reading if layout != "-wide" else self.pane.article is not None
+        panes = (self.query_one("#feeds"), self.query_one("#list-pane"), self.query_one("#reader"))
+        for pane, width in zip(panes, PANE_WIDTHS[layout, showing], strict=True):
+            pane.display = width is not None
+            if width is not None:
+                pane.styles.width = width
 
     @property
     def reader_shown(self) -> bool:
         """Whether the article pane is on screen, by the layout rules of ``app.tcss``.
 
-        Worked out from the classes rather than read from the styles, which
+        Worked out from the layout rather than read from the styles, which
         Textual applies only after the key being handled: three panes show
         the article pane once an article is open, fewer panes while reading.
         """
@@ -176,10 +208,11 @@ class PanesBase(Screen[None]):
         user's typing into a note nobody could see (issue 13).  The notes
         panel is told whether it shows: hidden, it saves its note to its own
         article and its editor cannot be focused; focus it had moves to a
-        pane on screen.  The ``-open`` class lets three panes give the list
-        the article pane's room until an article is open.
+        pane on screen.  The panes are placed first (``_place_panes``).
         """
-        self.set_class(self.pane.article is not None, "-open")
+        if not any(self.has_class(c) for c in ("-wide", "-medium", "-narrow")):
+            return  # before the first layout (the screen has no size yet)
+        self._place_panes()
         shown = self.notes_shown
         focused = self.focused
         if not shown and focused is not None and self.notes in focused.ancestors_with_self:

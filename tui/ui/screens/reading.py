@@ -48,7 +48,7 @@ class ReadingBase(SourcesBase):
         ``then`` runs once its note is loaded (``e`` focuses the editor then).
         """
         terms = self.article_list.terms
-        self.bodies.load(article.id, terms, self.pane.body_width)
+        self.bodies.load(article.id, terms, self.pane.body_width, clean=self._own_write_clean())
         self.paint_hold.hold(self.app)
         if not article.read and self.reading_config.mark_read_on_open:
             article = self._set_flag(article, "read", True)
@@ -127,7 +127,12 @@ class ReadingBase(SourcesBase):
 
     @unless_gone
     def on_article_body(self, message: ArticleBody) -> None:
-        """Show the body, and paint the opened article at last (``bodies`` says why)."""
+        """Show the body, and paint the opened article at last (``bodies`` says why).
+
+        A body converted on its first open was stored: that commit is the
+        app's own, not a change from outside to reload for.
+        """
+        self._own_write_seen(message.clean)
         self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
         if self.pane.article is not None and self.pane.article.id == message.article_id:
             self.paint_hold.release()

@@ -13,8 +13,9 @@ The look follows Textual's Markdown: headings in the theme's Markdown heading
 colours, bullets ``• ▪ ‣ ⭑ ◦`` by depth, quotes with a bar on a boosted
 background, code blocks highlighted on their own background, links
 underlined and clickable, images as ``🖼  alt`` with their number.  Styles
-are named by the ``ArticleText`` widget's component classes (``.article-text--h1``
-and so on), resolved when drawn, so a theme change restyles the body.
+are named by the article pane's component classes (``.article-body--h1``
+and so on, ``article_text.BODY_STYLES``), resolved when drawn, so a theme
+change restyles the body.
 
 Text from a feed is never markup: it goes into ``Content`` as plain text and
 styles are spans laid over it.  Link numbers and images kept apart come from
@@ -50,9 +51,9 @@ _SPACE = re.compile(r"\s+")
 
 #: Inline styles by markdown-it token, as component classes of ``ArticleText``.
 _INLINE = {
-    "em_open": ".article-text--em",
-    "strong_open": ".article-text--strong",
-    "s_open": ".article-text--strike",
+    "em_open": ".article-body--em",
+    "strong_open": ".article-body--strong",
+    "s_open": ".article-body--strike",
 }
 
 
@@ -143,7 +144,7 @@ def inline_content(token: Token, terms: Sequence[str] = ()) -> Content:
         elif kind == "code_inline":
             start = position
             add(child.content)
-            spans.append(Span(start, position, ".article-text--code-inline"))
+            spans.append(Span(start, position, ".article-body--code-inline"))
         elif kind in _INLINE:
             stack.append((_INLINE[kind], position))
         elif kind == "link_open":
@@ -167,7 +168,7 @@ def inline_content(token: Token, terms: Sequence[str] = ()) -> Content:
 def highlight(content: Content, terms: Sequence[str]) -> Content:
     """``content`` with the searched words styled as matches."""
     for start, end in highlight_spans(content.plain, terms) if terms else ():
-        content = content.stylize(".article-text--match", start, end)
+        content = content.stylize(".article-body--match", start, end)
     return content
 
 
@@ -198,7 +199,7 @@ def _emit(walk: _Walk, kind: str, text: Content, table: Table | None = None) -> 
     shade = next((f.shade for f in reversed(frames) if f.shade), "")
     gap_shade = next((f.shade for f in reversed(frames[:common]) if f.shade), "")
     if kind == "code":
-        shade = ".article-text--code"
+        shade = ".article-body--code"
     walk.blocks.append(
         Block(
             kind,
@@ -268,11 +269,11 @@ def _walk(tokens: Sequence[Token], walk: _Walk) -> None:
             else:
                 marker = f"{entry[0]}. "
                 entry[0] += 1
-            bullet = Content.styled(marker, ".article-text--bullet")
+            bullet = Content.styled(marker, ".article-body--bullet")
             walk.frames.append(_Frame(bullet, Content(" " * bullet.cell_length)))
         elif t == "blockquote_open":
-            bar = Content.styled(QUOTE_BAR, ".article-text--bar")
-            walk.frames.append(_Frame(bar, bar, shade=".article-text--quote"))
+            bar = Content.styled(QUOTE_BAR, ".article-body--bar")
+            walk.frames.append(_Frame(bar, bar, shade=".article-body--quote"))
         elif t in ("list_item_close", "blockquote_close"):
             if walk.frames:
                 walk.frames.pop()
@@ -283,7 +284,7 @@ def _walk(tokens: Sequence[Token], walk: _Walk) -> None:
         elif t == "inline":
             text = inline_content(token, walk.terms)
             if kind != "p":
-                text = text.stylize_before(f".article-text--{kind}")
+                text = text.stylize_before(f".article-body--{kind}")
             _emit(walk, kind, text)
             kind = "p"
         elif t in ("fence", "code_block"):

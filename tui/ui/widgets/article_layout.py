@@ -85,7 +85,7 @@ def _wrap(block: Block, avail: int) -> list[tuple[Content, bool]]:
     """A block's own lines (no prefix) at ``avail`` cells, each with whether it
     continues the line before (a paragraph wrapped, not a line break)."""
     if block.kind == "rule":
-        return [(Content.styled("─" * avail, ".article-text--rule"), False)]
+        return [(Content.styled("─" * avail, ".article-body--rule"), False)]
     if block.table is not None:
         return [(line, False) for line in _table(block.table, avail)]
     lines: list[tuple[Content, bool]] = []
@@ -134,7 +134,7 @@ def _table(table: Table, avail: int) -> list[Content]:
     widths = _columns(table, avail)
     if not widths:
         return []
-    sep = Content.styled(" │ ", ".article-text--rule")
+    sep = Content.styled(" │ ", ".article-body--rule")
     lines: list[Content] = []
     for r, row in enumerate(table.rows):
         cells = [row[k] if k < len(row) else Content("") for k in range(len(widths))]
@@ -144,12 +144,12 @@ def _table(table: Table, avail: int) -> list[Content]:
             for k, w in enumerate(wrapped):
                 part = w[y] if y < len(w) else Content("")
                 if r == 0:
-                    part = part.stylize_before(".article-text--th")
+                    part = part.stylize_before(".article-body--th")
                 parts.append(part.pad_right(max(0, widths[k] - part.cell_length)))
             lines.append(sep.join(parts).rstrip())
         if r == 0:
             rule = "─┼─".join("─" * width for width in widths)
-            lines.append(Content.styled(rule, ".article-text--rule"))
+            lines.append(Content.styled(rule, ".article-body--rule"))
     return lines
 
 

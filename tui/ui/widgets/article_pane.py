@@ -44,7 +44,7 @@ from tui.ui.widgets.article_header import BodyMatch, Fitted
 from tui.ui.widgets.article_links import Link
 from tui.ui.widgets.article_markdown import BodyChunk, plain_text, prepare_body
 from tui.ui.widgets.article_quoting import PaneQuoting
-from tui.ui.widgets.article_text import ArticleText
+from tui.ui.widgets.article_text import BODY_CSS, BODY_STYLES, ArticleText
 
 #: The Markdown helpers and ``BodyMatch`` moved with their layers; importable here still.
 __all__ = ["ArticlePane", "BodyMatch", "plain_text", "prepare_body"]
@@ -63,7 +63,8 @@ class ArticlePane(PaneQuoting):
         Binding("k,up", "scroll_up", "Up", show=False, id="article.up", tooltip="Scroll up"),
     ]
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     ArticlePane { padding: 0 1; scrollbar-size-vertical: 1; }
     ArticlePane > #article-header { margin: 0 0 1 0; }
     ArticlePane > #article-match {
@@ -82,8 +83,10 @@ class ArticlePane(PaneQuoting):
     ArticlePane > #article-empty { color: $text-muted; margin: 1 1; }
     ArticlePane > #article-links { margin: 1 0 0 0; }
     """
+        + BODY_CSS
+    )
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-pane--match"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-pane--match", *BODY_STYLES}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

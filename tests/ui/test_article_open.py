@@ -1,0 +1,113 @@
+"""Pilot tests: how an article opens (issue 15).
+
+The body is prepared in a thread of its own and the screen's paint is held
+until it arrives, so the article appears in one frame; a slow body never
+holds the screen longer than ``HOLD_AT_MOST``.  Storing a body converted on
+its first open is the app's own write, not a change from outside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from builders import rss_feed, rss_item
+from typing_extensions import override
+
+from tui.core.library import Library
+from tui.ui.app import GazetteApp
+from tui.ui.widgets.article_text import ArticleText
+
+if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
+    from ui.conftest import Helpers
+
+SIZE = (120, 40)
+
+
+def screen_text(app: GazetteApp) -> str:
+    """What the screen shows now, as text (the screenshot's spaces made plain)."""
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+class SlowLibrary(Library):
+    """A library whose article bodies wait until the test lets them go."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.go = threading.Event()
+
+    @override
+    def markdown(self, article_id: int) -> str:
+        self.go.wait(timeout=30)
+        return super().markdown(article_id)
+
+
+async def test_the_body_shows_with_the_article_and_the_paint_is_let_go(
+    make_app: Any, ui: Helpers
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.main
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        assert m.pane.query(ArticleText)
+        assert not m.paint_hold.held
+        shot = screen_text(app)
+        first_line = m.pane.query(ArticleText).first().laid.content.plain.split("\n")[0]
+        assert first_line.strip()[:30] in shot and "Loading…" not in shot
+
+
+async def test_a_slow_body_lets_the_screen_paint_loading_then_shows(
+    db_path: Any, ui: Helpers
+) -> None:
+    library = SlowLibrary(db_path, clock=ui.clock)
+    app = GazetteApp(library, clock=ui.clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            m = app.main
+            await pilot.press("enter")
+            # The body cannot come, yet the hold ends and the screen paints.
+            await ui.wait_for(pilot, lambda: not m.paint_hold.held)
+            assert m.pane.article is not None and m.pane.loading_body
+            assert "Loading…" in screen_text(app)
+            library.go.set()
+            await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+            assert m.pane.query(ArticleText)
+    finally:
+        library.go.set()
+        library.close()
+
+
+async def test_a_body_converted_on_first_open_is_no_outside_change(
+    make_app: Any, library: Library, ui: Helpers, tmp_path: Path
+) -> None:
+    path = tmp_path / "fresh.xml"
+    item = rss_item("f1", "Fresh news", date="Sat, 01 Jun 2024 10:00:00 GMT", body="<p>New.</p>")
+    path.write_text(rss_feed(item, title="Fresh"), encoding="utf-8")
+
+    def add() -> None:  # a fetch of its own (asyncio.run): not on the test's loop
+        try:
+            library.add_feed(str(path))  # stored, not converted yet
+            # Read already: opening it writes nothing but the conversion.
+            library.set_read([a.id for a in library.articles()], True)
+        finally:
+            library.release_thread()
+
+    await asyncio.to_thread(add)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.main
+        await ui.settle(pilot)
+        article = m.article_list.current
+        assert article is not None and article.title == "Fresh news" and article.read
+        assert ui.sql("SELECT converted FROM articles WHERE id = ?", article.id) == [(0,)]
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        assert ui.sql("SELECT converted FROM articles WHERE id = ?", article.id) == [(1,)]
+        # Nothing else changed the database: the timer has nothing to reload
+        # (a reload would also put the cursor back where it was, issue 15).
+        assert m.watch_database() is False
