@@ -43,7 +43,7 @@ def highlighted(app: GazetteApp) -> list[str]:
         spans = [s for s in content.spans if s.style == ".article-body--match"]
         words += [content.plain[s.start : s.end] for s in spans]
         match = app.main.pane.get_visual_style("article-body--match", partial=True)
-        assert match.bold and match.background.a > 0  # the style shows
+        assert match.bold and match.background is not None and match.background.a > 0
     return words
 
 

@@ -126,16 +126,16 @@ async def test_hostile_titles_show_literally_and_run_nothing(hostile_library: An
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert isinstance(app.screen, MainScreen)
-            for text in main.pane.query(ArticleText):
-                plain = text.laid.content.plain
+            for body in main.pane.query(ArticleText):
+                plain = body.laid.content.plain
                 assert "\x1b" not in plain and "\x07" not in plain
         shot = app.export_screenshot()
         assert "\x1b" not in shot and "\x07" not in shot
 
         # links in the body: only the https one opens
-        text = main.pane.query(ArticleText).first()
+        body = main.pane.query(ArticleText).first()
         for href in ("javascript:alert(1)", "file:///etc/passwd", "https://ok.example/"):
-            await text.run_action(f"link({href!r})")  # what a click on a link runs
+            await body.run_action(f"link({href!r})")  # what a click on a link runs
         await pilot.pause()
         assert opened == ["https://ok.example/"]
 
