@@ -392,9 +392,10 @@ async def _ui(args: dict[str, Any]) -> dict[str, Any]:
 
         # Open articles not opened before (Markdown made on first open), as in
         # the terminal: from the list (back from the previous one, untimed),
-        # until the first chunk of the body is mounted (its first words are on
-        # the next frame), and until the whole body is.
-        # (Markdown is recognised by name: importing it here would spare the app its first import.)
+        # until the first chunk of the body is mounted and the screen may
+        # paint (its first words are on the next frame), and until the whole
+        # body is.  (The body widget is recognised by name: importing it here
+        # would spare the app its first import.)
         screen = app.screen
         pane = screen.query_one("#article")
         body = pane.query_one("#article-body")
@@ -407,9 +408,9 @@ async def _ui(args: dict[str, Any]) -> dict[str, Any]:
             t = time.perf_counter()
             screen.open_article(article)
             deadline = t + 30
-            while time.perf_counter() < deadline and not any(
-                type(w).__name__ == "Markdown" and w not in old and w.children
-                for w in body.children
+            while time.perf_counter() < deadline and not (
+                any(type(w).__name__ == "ArticleText" and w not in old for w in body.children)
+                and not getattr(getattr(screen, "paint_hold", None), "held", False)
             ):
                 await asyncio.sleep(0.001)
             first_ms.append(_ms(time.perf_counter() - t))
