@@ -7,6 +7,12 @@ list's lines (the screen without its last ``footer`` lines) change, styles
 included (moving the cursor changes only styles); opening an article counts
 when the first words of its body appear once more than they did before the
 key.  Startup counts from starting the command to a marker on screen.
+
+An open is told apart by its text alone: the first words of every article
+the cursor may be on are known, so when Enter shows another article's words
+the harness knows where the cursor really was (Gazette's list can move it
+back after a reload, see ``time_opens``), moves to the right row and opens
+again.  Every open that is still not counted is kept with its reason.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ TERM_SIZE = (120, 40)
 
 #: How often the screen is read while waiting for a change.
 POLL_S = 0.002
+
+#: How long another article's words must stay on screen, without the expected
+#: ones, before an open is taken for that article's (a frame drawn in parts
+#: never shows the body's later text long without its first words).
+WRONG_HOLD_S = 0.25
 
 
 class Tmux:
@@ -102,7 +113,10 @@ class TuiRun:
     key_s: dict[str, list[float]] = field(default_factory=dict)
     keys_missed: int = 0
     open_s: list[float] = field(default_factory=list)
-    opens_missed: int = 0
+    #: Why each open that was not counted was not (one line per article).
+    open_misses: list[str] = field(default_factory=list)
+    #: Opens that showed another article first and were aimed again, counted then.
+    open_reaims: list[str] = field(default_factory=list)
 
 
 def warm_up(tmux: Tmux, spec: TuiSpec) -> None:
@@ -160,31 +174,107 @@ class Session:
             else:
                 self.run.key_s.setdefault(key, []).append(lat)
 
-    def time_open(self, words: str, timeout: float = 10.0) -> float | None:
-        """Seconds from Enter until ``words`` (an article's first words) show once more."""
-        before = self.tmux.screen(self.name).count(words)
+    def time_open(
+        self, markers: Sequence[str], want: int, timeout: float = 10.0
+    ) -> tuple[float | None, int | None]:
+        """Enter, then watch which of ``markers`` (articles' first words) shows once more.
+
+        Returns (seconds, ``want``) when ``markers[want]`` did; (None, j) when
+        article j's words did instead and stayed ``WRONG_HOLD_S`` without
+        ``markers[want]`` (the cursor was on j); (None, None) after ``timeout``.
+        """
+        screen = self.tmux.screen(self.name)
+        before = [screen.count(m) for m in markers]
+        other: dict[int, float] = {}  # article shown instead -> when first seen
+        shown: list[int] = []
+
+        def done(s: str) -> bool:
+            if s.count(markers[want]) > before[want]:
+                shown.append(want)
+                return True
+            now = time.perf_counter()
+            for j, m in enumerate(markers):
+                if j != want and s.count(m) > before[j]:
+                    other.setdefault(j, now)
+                else:
+                    other.pop(j, None)
+            held = [j for j, t0 in other.items() if now - t0 >= WRONG_HOLD_S]
+            shown.extend(held[:1])
+            return bool(held)
+
         t = time.perf_counter()
         self.tmux.send(self.name, "Enter")
-        seen = self.wait(lambda s: s.count(words) > before, timeout, styled=False)
-        return None if seen is None else seen - t
+        seen = self.wait(done, timeout, styled=False)
+        if seen is None:
+            return None, None
+        return (seen - t if shown[0] == want else None), shown[0]
 
-    def time_opens(self, first_words: Sequence[str], back: str, down: str) -> None:
-        """Open the article under the cursor, go back, move down; for every ``first_words``.
+    def _back(self, words: str, back: str) -> None:
+        """Leave the open article: ``back``, until its words show fewer times."""
+        before = self.tmux.screen(self.name).count(words)
+        self.tmux.send(self.name, back)
+        self.wait(lambda s: s.count(words) < before, 5.0, styled=False)
 
-        The cursor starts on the first of them, so each open is of an article
-        not opened before in this run; the first open is included.
+    def _move(self, rows: int, down: str, up: str) -> None:
+        for _ in range(abs(rows)):
+            self.key(down if rows > 0 else up)
+
+    def time_opens(
+        self,
+        markers: Sequence[str],
+        first: int,
+        count: int,
+        keys: tuple[str, str, str] = ("h", "Down", "Up"),
+        tries: int = 3,
+        timeout: float = 10.0,
+    ) -> None:
+        """Open rows ``first`` .. ``first + count - 1`` of the list, each once, timed.
+
+        ``markers[k]`` is the first words of row k's body, for every row the
+        cursor may be on; the cursor starts on row ``first``.  ``keys`` are
+        back, down and up.  After each open the harness goes back and down.
+
+        The cursor is not always where the keys put it: Gazette reloads its
+        list when a worker thread has committed (the body conversion of the
+        open before), and that reload puts the cursor back on the article that
+        was under it when the reload began, even after a Down since.  Enter
+        then opens that article again, and its words, not the expected ones,
+        show.  The harness sees whose words they are, moves from that row to
+        the wanted one and opens it (not opened yet, so still a first open),
+        up to ``tries`` times; each such open is noted in ``open_reaims``,
+        and each article never shown in ``open_misses`` with the reason.
         """
-        for i, words in enumerate(first_words):
-            if i:
-                self.key(down)
-            lat = self.time_open(words)
-            if lat is None:
-                self.run.opens_missed += 1
+        back, down, up = keys
+        at = first  # the row the cursor is on, as far as the screen told
+        for want in range(first, first + count):
+            shown: list[int] = []
+            for _ in range(tries):
+                self._move(want - at, down, up)
+                at = want
+                lat, seen = self.time_open(markers, want, timeout)
+                if seen is not None:
+                    at = seen
+                    self._back(markers[seen], back)
+                if lat is not None:
+                    self.run.open_s.append(lat)
+                    break
+                if seen is None:
+                    on = [j for j, m in enumerate(markers) if m in self.tmux.screen(self.name)]
+                    what = f"rows {on} on screen" if on else "no listed article on screen"
+                    self.run.open_misses.append(
+                        f"row {want} ({markers[want]!r}): its words never showed within "
+                        f"{timeout:g} s ({what})"
+                    )
+                    self.tmux.send(self.name, back)
+                    break
+                shown.append(seen)
+                self.run.open_reaims.append(
+                    f"row {want}: Enter showed row {seen}'s body (the cursor was there)"
+                )
             else:
-                self.run.open_s.append(lat)
-            before = self.tmux.screen(self.name).count(words)
-            self.tmux.send(self.name, back)
-            self.wait(lambda s, w=words, n=before: s.count(w) < n, 5.0, styled=False)
+                self.run.open_misses.append(
+                    f"row {want} ({markers[want]!r}): {tries} Enters showed rows {shown} instead"
+                )
 
     def press(self, keys: Sequence[tuple[str, float]]) -> None:
         """Keys with a pause after each (reading, not timed)."""
