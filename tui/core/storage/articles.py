@@ -1,11 +1,11 @@
-"""Articles: which rows a view selects, list pages, counts, positions and flags.
+"""Articles: which rows a view selects, counts, flags and the Markdown cache.
 
-``view_where`` is the one SQL form of a :class:`~tui.core.models.View`; pages,
-counts, positions, "mark all read" and "tag the whole view" all use it, so a
-view lists, counts and acts on the same rows.  Its conditions are on
-``articles a`` alone, so the (published, id) indexes answer without a join.
-Also here: the converted-Markdown cache, which lives in the article row's
-packed body (:mod:`.packing`).
+``view_where`` is the one SQL form of a :class:`~tui.core.models.View`; pages
+and positions (:mod:`.pages`), counts, "mark all read" and "tag the whole
+view" all use it, so a view lists, counts and acts on the same rows.  Its
+conditions are on ``articles a`` alone, so the (published, id) indexes
+answer without a join.  Also here: the converted-Markdown cache, which
+lives in the article row's packed body (:mod:`.packing`).
 """
 
 from __future__ import annotations
@@ -102,42 +102,6 @@ class ArticlesMixin(StoreBase):
         return out
 
     # -- views: pages, counts, ids ------------------------------------------------
-
-    def articles(
-        self,
-        view: View = View(),
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        newest_first: bool = True,
-    ) -> list[Article]:
-        """A page of a view's articles, newest first by default (ties broken by id).
-
-        The page's ids come first, from the (published, id) indexes alone, and
-        only then their rows: a deep OFFSET skips index entries, not whole
-        article rows (the last page of 50,000 went from 177 ms to a few).
-        """
-        where, params = view_where(view)
-        order = "DESC" if newest_first else "ASC"
-        ids = [
-            r[0]
-            for r in self.conn.execute(
-                f"SELECT a.id FROM articles a{where} "
-                f"ORDER BY a.published {order}, a.id {order} LIMIT ? OFFSET ?",
-                [*params, -1 if limit is None else limit, offset],
-            )
-        ]
-        rows: list[Sequence[Any]] = []
-        for marks, chunk in in_chunks(ids):
-            rows.extend(
-                self.conn.execute(
-                    f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-                    f"WHERE a.id IN ({marks}) ORDER BY a.published {order}, a.id {order}",
-                    chunk,
-                )
-            )
-        tags = self._tags_for(ids)
-        return [self._article(r, tags.get(r[0], ())) for r in rows]
 
     def count_articles(self, view: View = View()) -> int:
         where, params = view_where(view)
@@ -308,53 +272,3 @@ class ArticlesMixin(StoreBase):
                 )
             )
         return out
-
-    # -- positions in a list -------------------------------------------------------
-
-    def _after(self, article_id: int, older: bool) -> tuple[str, list[Any]] | None:
-        """A keyset condition for rows after an article in list order (None if it is gone)."""
-        row = self.conn.execute(
-            "SELECT published FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        op = "<" if older else ">"
-        return f"(a.published, a.id) {op} (?, ?)", [row[0], article_id]
-
-    def article_position(
-        self, view: View, article_id: int, *, newest_first: bool = True
-    ) -> int | None:
-        """Where an article sits (or would sit) in a view's list: the rows before it."""
-        before = self._after(article_id, older=not newest_first)
-        if before is None:
-            return None
-        where, params = view_where(view)
-        glue = " AND " if where else " WHERE "
-        sql = f"SELECT count(*) FROM articles a{where}{glue}{before[0]}"
-        return int(self.conn.execute(sql, [*params, *before[1]]).fetchone()[0])
-
-    def next_unread(
-        self,
-        view: View,
-        after_id: int | None,
-        *,
-        newest_first: bool = True,
-        forward: bool = True,
-    ) -> Article | None:
-        """The nearest unread article of a view after (or before) one, in list order."""
-        older = newest_first == forward
-        where, params = view_where(replace(view, unread=True))
-        if after_id is not None:
-            cond = self._after(after_id, older=older)
-            if cond is not None:
-                where += f" AND {cond[0]}"
-                params += cond[1]
-        order = "DESC" if older else "ASC"
-        row = self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
-            f"ORDER BY a.published {order}, a.id {order} LIMIT 1",
-            params,
-        ).fetchone()
-        if row is None:
-            return None
-        return self._article(row, self._tags_for([row[0]]).get(row[0], ()))
