@@ -40,10 +40,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from rich.style import Style
 from textual import on
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.core import Article, Library, View
 from tui.ui.widgets.article_edges import Edges, Seek
@@ -125,6 +127,10 @@ class ListPages(ScrollView):
         self.notice: str | None = None
         #: Row index -> (published, date label) as last painted, for ``tick_dates``.
         self._painted_dates: dict[int, tuple[int, str]] = {}
+        #: Row index -> (article, cursor, width, date, line) as last drawn (``article_rows``).
+        self._lines: dict[int, tuple[Article, bool, int, str, Strip]] = {}
+        #: The list's own style, kept until the styles change (``article_rows``).
+        self._base_style: Style | None = None
 
     # -- data ---------------------------------------------------------------
 
@@ -230,6 +236,7 @@ class ListPages(ScrollView):
         self._gone.clear()
         self._gone_keys.clear()
         self._edges.clear()
+        self._lines.clear()
         first: list[Article] | None = None
         if count is None and self.notice:
             count = 0
