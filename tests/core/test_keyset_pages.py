@@ -143,3 +143,39 @@ def test_a_deep_page_costs_what_the_first_does(store: Store, view: View) -> None
     by_offset = steps(store, lambda: store.articles(view, limit=10, offset=len(full) - 19))
     assert by_key <= 2 * first and from_end <= 2 * first
     assert by_offset > 5 * first  # what keyset paging saves: the measure tells them apart
+
+
+def test_a_folder_is_its_feeds_under_every_spelling_and_subfolder(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core import folders
+    from tui.core.storage import articles
+
+    filed = ["Tech", "tech", "TECH/AI", "Technology", None, "News", "tech/ai/Deep"] * 10
+    for number, folder in enumerate(filed):
+        fid = store.add_feed(f"https://{number}.example/feed", folder=folder)
+        store.store_entries(fid, doc(entry(f"{fid}-1"), entry(f"{fid}-2")), now=NOW)
+    inside = {
+        fid
+        for fid, folder in store.conn.execute("SELECT id, folder FROM feeds")
+        if folders.contains("tech", folder)
+    }
+    expected = [a.id for a in store.articles() if a.feed_id in inside]
+    assert len(expected) == 4 * 10 * 2
+    calls: list[str] = []
+    contains = folders.contains
+
+    def counted(folder: str | None, feed_folder: str | None) -> bool:
+        calls.append(str(feed_folder))
+        return contains(folder, feed_folder)
+
+    monkeypatch.setattr(folders, "contains", counted)
+    view = View(folder="tech")
+    assert [a.id for a in store.articles(view, limit=100)] == expected
+    # The rule ran once per distinct name, not once per feed (70 feeds, 6 names).
+    assert len(calls) == 6
+    assert store.count_articles(view) == len(expected)
+    assert len(calls) == 2 * 6
+    monkeypatch.setattr(articles, "MAX_SPELLINGS", 2)  # too many names: the rule per feed
+    assert [a.id for a in store.articles(view, limit=100)] == expected
+    assert store.count_articles(view) == len(expected)

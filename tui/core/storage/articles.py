@@ -21,6 +21,10 @@ from tui.core.models import Article, Enclosure, View
 from tui.core.storage.base import StoreBase, in_chunks
 from tui.core.storage.packing import unpack, with_markdown
 
+#: The most distinct folder names for which a folder's feeds are found by name
+#: (``ArticlesMixin._where``); past it, the folder rule runs for each feed.
+MAX_SPELLINGS = 200
+
 # What an Article is read from: ``articles a JOIN feeds f ON f.id = a.feed_id``.
 ARTICLE_COLUMNS = (
     "a.id, a.feed_id, f.title, f.url, a.guid, a.url, a.title, a.author, a.published, "
@@ -38,18 +42,25 @@ def _enclosures(raw: str | None) -> tuple[Enclosure, ...]:
         return ()
 
 
-def view_where(view: View) -> tuple[str, list[Any]]:
+def view_where(view: View, spellings: Sequence[str] | None = None) -> tuple[str, list[Any]]:
     """``(" WHERE ...", params)`` on ``articles a`` alone selecting a view ("" for all).
 
     No join to ``feeds``: with the folder as a set of feed ids, list pages,
-    counts and positions are answered from the article indexes.
+    counts and positions are answered from the article indexes.  With
+    ``spellings`` (the stored folder names inside the view's folder, see
+    ``ArticlesMixin._where``) a folder's feeds are found by name; without,
+    by the folder rule called from SQL for every feed.
     """
     clauses: list[str] = []
     params: list[Any] = []
     if view.feed_id is not None:
         clauses.append("a.feed_id = ?")
         params.append(view.feed_id)
-    if view.folder is not None:
+    if view.folder is not None and spellings is not None:
+        marks = ", ".join("?" * len(spellings))
+        clauses.append(f"a.feed_id IN (SELECT id FROM feeds WHERE folder IN ({marks}))")
+        params.extend(spellings)
+    elif view.folder is not None:
         # The folder rule of tui.core.folders, called from SQL (see StoreBase).
         clauses.append(f"a.feed_id IN (SELECT id FROM feeds WHERE {folders.SQL_MEMBER})")
         params.append(view.folder)
@@ -103,14 +114,35 @@ class ArticlesMixin(StoreBase):
 
     # -- views: pages, counts, ids ------------------------------------------------
 
+    def _where(self, view: View) -> tuple[str, list[Any]]:
+        """``view_where`` with a folder's feeds found by the names they are filed under."""
+        return view_where(view, self._spellings(view.folder))
+
+    def _spellings(self, folder: str | None) -> list[str] | None:
+        """The stored folder names inside ``folder`` (None: no folder, or too many names).
+
+        The folder rule is Python, and SQL called it for every feed on every
+        page, count and position (1.2 us a feed: 24 ms at 20,000 feeds); the
+        distinct names are few, so the rule runs once a name and the feeds
+        are matched in SQL.  Past ``MAX_SPELLINGS`` names, the rule per feed.
+        """
+        if folder is None:
+            return None
+        names = [
+            r[0] for r in self.conn.execute("SELECT DISTINCT folder FROM feeds WHERE folder > ''")
+        ]
+        if len(names) > MAX_SPELLINGS:
+            return None
+        return [n for n in names if folders.contains(folder, n)]
+
     def count_articles(self, view: View = View()) -> int:
-        where, params = view_where(view)
+        where, params = self._where(view)
         sql = f"SELECT count(*) FROM articles a{where}"
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def mark_view_read(self, view: View) -> list[int]:
         """Mark every unread article of a view read; returns their ids (for undo)."""
-        where, params = view_where(replace(view, unread=True))
+        where, params = self._where(replace(view, unread=True))
         with self.transaction() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)]
             conn.executemany("UPDATE articles SET read = 1 WHERE id = ?", [(i,) for i in ids])
@@ -129,7 +161,7 @@ class ArticlesMixin(StoreBase):
 
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""
-        where, params = view_where(view)
+        where, params = self._where(view)
         sql = f"SELECT a.id FROM articles a{where} ORDER BY a.published DESC, a.id DESC"
         return [r[0] for r in self.conn.execute(sql, params)]
 

@@ -7,7 +7,7 @@ an index seek that costs the same however deep the page is (issue 15; an
 ``OFFSET`` walks every row above the page: 0.6 s for the last page of a
 500,000-article folder).  Positions (how many rows come before an
 article) and "the next unread" are keyset conditions too.  Which rows a
-view holds is :func:`.articles.view_where`, as for counts and actions.
+view holds is :func:`.articles.view_where` (``_where``), as for counts and actions.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from tui.core import folders
 from tui.core.models import Article, View
 from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin, view_where
 from tui.core.storage.base import in_chunks
@@ -114,20 +113,21 @@ class PagesMixin(ArticlesMixin):
         """
         sort = f" ORDER BY a.published {order}, a.id {order}"
         wanted = offset + (limit or 0)
+        spellings = self._spellings(view.folder)
         if view.folder is not None and view.feed_id is None and limit and wanted <= WALK_ROWS:
             where, params = _with(view_where(replace(view, folder=None)), seek)
+            inside, folder = view_where(View(folder=view.folder), spellings)
             ids = [
                 r[0]
                 for r in self.conn.execute(
-                    f"SELECT id FROM (SELECT a.id AS id, a.feed_id AS feed_id FROM articles a"
-                    f"{where}{sort} LIMIT ?) WHERE feed_id IN "
-                    f"(SELECT id FROM feeds WHERE {folders.SQL_MEMBER}) LIMIT ? OFFSET ?",
-                    [*params, WALK_BUDGET * wanted, view.folder, limit, offset],
+                    f"SELECT a.id FROM (SELECT a.id AS id, a.feed_id AS feed_id FROM articles a"
+                    f"{where}{sort} LIMIT ?) a{inside} LIMIT ? OFFSET ?",
+                    [*params, WALK_BUDGET * wanted, *folder, limit, offset],
                 )
             ]
             if len(ids) == limit:
                 return ids
-        where, params = _with(view_where(view), seek)
+        where, params = _with(view_where(view, spellings), seek)
         return [
             r[0]
             for r in self.conn.execute(
@@ -155,7 +155,7 @@ class PagesMixin(ArticlesMixin):
         before = self._after(article_id, older=not newest_first)
         if before is None:
             return None
-        where, params = view_where(view)
+        where, params = self._where(view)
         glue = " AND " if where else " WHERE "
         sql = f"SELECT count(*) FROM articles a{where}{glue}{before[0]}"
         return int(self.conn.execute(sql, [*params, *before[1]]).fetchone()[0])
@@ -170,7 +170,7 @@ class PagesMixin(ArticlesMixin):
     ) -> Article | None:
         """The nearest unread article of a view after (or before) one, in list order."""
         older = newest_first == forward
-        where, params = view_where(replace(view, unread=True))
+        where, params = self._where(replace(view, unread=True))
         if after_id is not None:
             cond = self._after(after_id, older=older)
             if cond is not None:
