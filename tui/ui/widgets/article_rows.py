@@ -40,7 +40,7 @@ DATE_WIDTH = 8
 #: Seconds between checks that the painted relative dates are still right.
 DATES_EVERY = 30.0
 #: Drawn lines kept before those off screen are dropped (a few screens' worth).
-LINES_KEPT = 256
+LINES_KEPT = 128
 
 
 def relative_date(ts: int, now: float) -> str:
