@@ -197,8 +197,11 @@ def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
     }
     # Opening a view: a fresh connection each time (its SQLite cache is cold,
     # as it is for a view not shown yet), then COUNT and the first page.
+    # Then pages far down, as the list reads them (by keyset: the last page
+    # from the end, a middle one after the row above it), and the last page
+    # by OFFSET as the list read it before issue 15, for comparison.
     for name, view in views.items():
-        times, deep = [], []
+        times, last, middle, by_offset = [], [], [], []
         count = 0
         for _ in range(samples):
             lib = Library(db)
@@ -206,13 +209,24 @@ def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
             count = lib.count_articles(view)
             lib.articles(view, limit=page, offset=0)
             times.append(_ms(time.perf_counter() - t))
+            rest = count - max(0, count - page)
             t = time.perf_counter()
-            lib.articles(view, limit=page, offset=max(0, count - page))
-            dt = time.perf_counter() - t
-            deep.append(_ms(dt))
+            lib.articles(view, limit=rest, from_end=True)
+            last.append(_ms(time.perf_counter() - t))
+            above = lib.articles(view, limit=1, offset=max(0, count // 2 - 1))
+            if above:
+                key = (above[0].published, above[0].id)
+                t = time.perf_counter()
+                lib.articles(view, limit=page, after=key)
+                middle.append(_ms(time.perf_counter() - t))
+            t = time.perf_counter()
+            lib.articles(view, limit=page, offset=count - rest)
+            by_offset.append(_ms(time.perf_counter() - t))
             lib.close()
         out[f"open_{name}_ms"] = times
-        out[f"last_page_{name}_ms"] = deep
+        out[f"last_page_{name}_ms"] = last
+        out[f"middle_page_{name}_ms"] = middle
+        out[f"last_page_offset_{name}_ms"] = by_offset
         out[f"count_{name}"] = count
 
     # What the first screen asks the core for, one by one (fresh connection).

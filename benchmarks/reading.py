@@ -162,9 +162,19 @@ def measure_reading(bench: Bench, db: Path, n: int, prefix: str, tmux: Tmux | No
             res["open_unread_ms"],
         ),
         Figure(
-            f"last page of the {res['count_folder']:,}-article view (core, OFFSET)",
+            f"last page of the {res['count_folder']:,}-article view (core, keyset)",
             "ms",
             res["last_page_folder_ms"],
+        ),
+        Figure(
+            f"middle page of the {res['count_folder']:,}-article view (core, keyset)",
+            "ms",
+            res["middle_page_folder_ms"],
+        ),
+        Figure(
+            f"last page of the {res['count_folder']:,}-article view (core, OFFSET as before)",
+            "ms",
+            res["last_page_offset_folder_ms"],
         ),
         Figure(
             f"search p50 at {big} (Library.search, first 50)",

@@ -69,9 +69,20 @@ class ListLibrary(Library):
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = True,
+        after: tuple[int, float] | None = None,
+        before: tuple[int, float] | None = None,
+        from_end: bool = False,
     ) -> list[Article]:
         self.page_threads.append(threading.current_thread().name)
-        return super().articles(view, limit=limit, offset=offset, newest_first=newest_first)
+        return super().articles(
+            view,
+            limit=limit,
+            offset=offset,
+            newest_first=newest_first,
+            after=after,
+            before=before,
+            from_end=from_end,
+        )
 
 
 async def test_the_count_of_a_large_view_comes_from_the_lane(db_path: Path, ui: Any) -> None:

@@ -27,15 +27,30 @@ class ArticlesMixin(LibraryBase):
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = True,
+        after: tuple[int, float] | None = None,
+        before: tuple[int, float] | None = None,
+        from_end: bool = False,
     ) -> list[Article]:
         """A page of a view's articles, read straight from SQLite.
 
-        A query's matches are paged by :meth:`search` instead (ranked, with the
-        words to highlight), so a view with a query is refused here.
+        The page starts ``offset`` rows from the top, or past a place in the
+        list's order, (published, id): ``after`` it, or reading upwards,
+        ``before`` it or from the end (keyset paging: any page costs what the
+        first does; see :meth:`Store.articles`).  A query's matches are paged
+        by :meth:`search` instead (ranked, with the words to highlight), so a
+        view with a query is refused here.
         """
         if view.query is not None:
             raise ValueError("list a query's articles with Library.search")
-        return self.store.articles(view, limit=limit, offset=offset, newest_first=newest_first)
+        return self.store.articles(
+            view,
+            limit=limit,
+            offset=offset,
+            newest_first=newest_first,
+            after=after,
+            before=before,
+            from_end=from_end,
+        )
 
     def count_articles(self, view: View = View()) -> int:
         """How many articles a view holds; 0 for a view whose query is unusable

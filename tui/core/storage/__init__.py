@@ -8,7 +8,8 @@ module and callers never learn which part answers:
 * :mod:`.packing`: an article's texts (HTML, index words, Markdown) in one zlib value
 * :mod:`.feeds`: feeds, fetch state, per-feed settings
 * :mod:`.ingest`: writing fetched entries and their search index rows
-* :mod:`.articles`: views, pages, counts, positions, read/star, Markdown cache
+* :mod:`.articles`: views, counts, read/star, Markdown cache
+* :mod:`.pages`: list pages (by offset or keyset), positions, next unread
 * :mod:`.notes`, :mod:`.tags`: user notes and tags
 * :mod:`.search`: running compiled queries; saved searches
 * :mod:`.retention`: what cleanup removes, and removing it
@@ -20,6 +21,7 @@ from tui.core.storage.base import CHUNK, PAGE_SIZE, in_chunks
 from tui.core.storage.feeds import FeedsMixin
 from tui.core.storage.ingest import IngestMixin
 from tui.core.storage.notes import NotesMixin
+from tui.core.storage.pages import PagesMixin
 from tui.core.storage.retention import RetentionMixin
 from tui.core.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from tui.core.storage.search import SearchMixin
@@ -28,7 +30,9 @@ from tui.core.storage.tags import TagsMixin
 __all__ = ["CHUNK", "MIGRATIONS", "PAGE_SIZE", "SCHEMA_VERSION", "Store", "in_chunks"]
 
 
-class Store(FeedsMixin, IngestMixin, SearchMixin, NotesMixin, TagsMixin, RetentionMixin):
+class Store(
+    FeedsMixin, IngestMixin, PagesMixin, SearchMixin, NotesMixin, TagsMixin, RetentionMixin
+):
     """One connection to the cache, opened (and migrated) on construction.
 
     It must stay on the thread that opened it; ``Library`` keeps one per thread.

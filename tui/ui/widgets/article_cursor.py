@@ -9,18 +9,19 @@ scroll; a reload keeps the article the user was on under the cursor.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from tui.core import Article
+from tui.core import Article, View
 from tui.ui.widgets.article_rows import ListRows
 
 __all__ = ["ListCursor"]
 
 
 class ListCursor(ListRows):
-    """j/k, page up/down, home/end; ``move_to``, ``select`` and ``reload``."""
+    """j/k, page up/down, home/end; ``move_to``, ``select``, ``reload``; unread rows of results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="list.down", tooltip="Next article"),
@@ -88,7 +89,7 @@ class ListCursor(ListRows):
         self.move_to(self.cursor, force=True)
         self.refresh()
         if keep is not None and self.search_query is None:
-            self._place(keep, lambda pos: self._keep_at(keep, pos))
+            self._place(keep, lambda pos, published: self._keep_at(keep, pos, published))
 
     def recount(self, grown: Callable[[], None]) -> None:
         """Count the view again in the lane; if it holds other articles than shown
@@ -103,16 +104,52 @@ class ListCursor(ListRows):
 
         self._ask(self._count_call(), compare)
 
-    def _keep_at(self, keep: Article, pos: int) -> None:
-        """The kept article is at ``pos``: the cursor goes there, its row kept if it left."""
+    def _keep_at(self, keep: Article, pos: int, published: int) -> None:
+        """The kept article is at ``pos``: the cursor goes there, its row kept if it left.
+
+        Its key (``published`` as stored now) marks the edges around its row,
+        so the page there is read by keyset, however deep.
+        """
         if not self._keeps(keep):
             # Keep it visible where it was rather than let the cursor skip.
             self._set_gone(pos, keep)
             self._pages.clear()  # held pages were read without it: read them again
+            self._edges.drop_from(pos)  # the rows below moved down one
+        self._edges.mark(pos, [replace(keep, published=published)], self.newest_first)
         self.move_to(pos, force=True)
         self.refresh()
 
     def select(self, article: Article) -> None:
         """Put the cursor on an article of the view (once the lane says where it is)."""
         if self.search_query is None:
-            self._place(article, lambda pos: self.move_to(self._row_of(pos)))
+            self._place(article, lambda pos, _published: self.move_to(self._row_of(pos)))
+
+    def find_unread_row(
+        self, start: int, forward: bool, then: Callable[[int | None], None]
+    ) -> None:
+        """``then`` the nearest unread row after (or before) ``start``, for search results.
+
+        Views ask the database by keyset; results are ranked, so this walks
+        the rows page by page, once a count in the lane rules out "none at all".
+        """
+        query = self.search_query
+        if query is None or self.notice:
+            then(None)
+            return
+
+        def walk(unread: int) -> None:
+            then(self._walk_unread(start, forward) if unread else None)
+
+        self._ask(lambda: self.library.count_articles(View(unread=True, query=query)), walk)
+
+    def _walk_unread(self, start: int, forward: bool) -> int | None:
+        step = 1 if forward else -1
+        index = start + step
+        while 0 <= index < self.count:
+            article = self.article_at(index)
+            if article is None:
+                return None
+            if not article.read:
+                return index
+            index += step
+        return None

@@ -3,9 +3,15 @@
 ``ListPages`` is the bottom layer of ``ArticleList`` (``widgets/article_list.py``
 says how the layers stack): it holds the list's state and reads its rows.
 The list knows only the row count; rows come in pages of ``PAGE`` fetched
-with ``Library.articles(limit, offset)`` (or ``Library.search`` for a
-query), and at most ``MAX_PAGES`` of them are kept, so opening a view is one
-page and one COUNT, and memory does not grow with the number of articles.
+with ``Library.articles`` (or ``Library.search`` for a query), and at most
+``MAX_PAGES`` of them are kept, so opening a view is one page and one COUNT,
+and memory does not grow with the number of articles.
+
+A view's pages are read by keyset from the nearest known place (the top,
+the bottom, or an edge of a page read before: ``article_edges``), so a page
+far down, ``G`` and a page read again cost what the first page does; an
+``OFFSET`` walked every row above (28 ms deep in a 50,000-article folder,
+0.6 s at 500,000).  Search results are ranked, not keyed: read by offset.
 
 What runs where (issue 14): the COUNT, an article's position (to keep the
 cursor on it after a reload, or to select it) and "is anything unread in
@@ -15,18 +21,15 @@ for a view no longer shown is dropped (``_generation``).  Until the COUNT
 answers, the first page says how big the view is: exact when it is not
 full, else ``PAGE`` rows for now (``counting``).  Page reads stay on the
 UI thread when a row must be drawn and its page is not held, because the
-list cannot draw rows it does not have.  On a 100,000-article database a
-page read took 1.4 to 3.6 ms (the first pages of All, Unread and a folder,
-and middle pages of All), but a deep OFFSET into a folder took 25 ms: so
-the pages on either side of the one drawn are read ahead in the lane, and
-scrolling finds them held; only a jump reads on the UI thread.
+list cannot draw rows it does not have; the pages on either side of the
+one drawn are read ahead in the lane, so scrolling finds them held.
 ``docs/ARCHITECTURE.md`` gives the numbers.
 
 Rows that leave the view while it is shown (an article read in "Unread")
 stay where they are until the view is reloaded: their positions are kept in
-``_gone`` so pages fetched later are offset correctly and nothing shifts
-under the cursor.  Search results keep their rows until the next search
-(nothing "leaves" a result list).
+``_gone`` so pages fetched later are placed correctly and nothing shifts
+under the cursor (and every edge holds until the reload).  Search results
+keep their rows until the next search (nothing "leaves" a result list).
 """
 
 from __future__ import annotations
@@ -37,12 +40,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from rich.style import Style
 from textual import on
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.core import Article, Library, View
+from tui.ui.widgets.article_edges import Edges, Seek
 from tui.ui.workers import Lane, Outcome, unless_gone
 
 __all__ = ["MAX_PAGES", "PAGE", "ListPages", "in_view"]
@@ -109,6 +115,8 @@ class ListPages(ScrollView):
         self._pages: OrderedDict[int, list[Article]] = OrderedDict()
         self._gone: dict[int, Article] = {}
         self._gone_keys: list[int] = []  # sorted positions of _gone
+        #: Places between rows known from the pages read (``article_edges``).
+        self._edges = Edges()
         #: What an empty list says (the screen sets it: no feeds vs an empty view).
         self.empty_text = "No articles here."
         #: The search shown instead of ``view`` (None: the list shows ``view``).
@@ -119,6 +127,10 @@ class ListPages(ScrollView):
         self.notice: str | None = None
         #: Row index -> (published, date label) as last painted, for ``tick_dates``.
         self._painted_dates: dict[int, tuple[int, str]] = {}
+        #: Row index -> (article, cursor, width, date, line) as last drawn (``article_rows``).
+        self._lines: dict[int, tuple[Article, bool, int, str, Strip]] = {}
+        #: The list's own style, kept until the styles change (``article_rows``).
+        self._base_style: Style | None = None
 
     # -- data ---------------------------------------------------------------
 
@@ -190,14 +202,21 @@ class ListPages(ScrollView):
         """Whether a changed article still belongs in the rows (results always do)."""
         return self.search_query is not None or in_view(self.view, article)
 
-    def _place(self, article: Article, then: Callable[[int], None]) -> None:
-        """Where an article is (or would be) in the view's order, asked of the lane."""
+    def _place(self, article: Article, then: Callable[[int, int], None]) -> None:
+        """Where an article is (or would be) in the view's order, asked of the lane.
+
+        ``then(row, published)``: its row and its date as stored now (its key
+        in the view's order, which a refresh may have changed).
+        """
         view, newest_first = self.view, self.newest_first
 
-        def position() -> int | None:
-            return self.library.article_position(view, article.id, newest_first=newest_first)
+        def position() -> tuple[int, int] | None:
+            pos = self.library.article_position(view, article.id, newest_first=newest_first)
+            if pos is None:
+                return None
+            return pos, self.library.article(article.id).published
 
-        self._ask(position, then)
+        self._ask(position, lambda place: then(*place))
 
     def _cached_position(self, article: Article) -> int | None:
         """Where an article is among the result rows held (results have no SQL order)."""
@@ -216,16 +235,18 @@ class ListPages(ScrollView):
         self._pages.clear()
         self._gone.clear()
         self._gone_keys.clear()
+        self._edges.clear()
+        self._lines.clear()
         first: list[Article] | None = None
         if count is None and self.notice:
             count = 0
         if count is None:
-            first = self._read(PAGE, 0)
+            first = self._reader(PAGE, Seek(0))()
             count = len(first)
         self._db_count = count
         self.counting = first is not None and len(first) == PAGE
         if first is not None:
-            self._pages[0] = first
+            self._keep_page(0, first)
         if self.counting:
             self._ask(self._count_call(), self._counted)
         self.virtual_size = Size(1, self.count)
@@ -248,29 +269,51 @@ class ListPages(ScrollView):
         self._gone[index] = article
         self.virtual_size = Size(1, self.count)
 
-    def _read(self, limit: int, offset: int) -> list[Article]:
-        """Rows [offset, offset + limit) of the view or query as stored (a page read)."""
-        return self._reader(limit, offset)()
-
-    def _reader(self, limit: int, offset: int) -> Callable[[], list[Article]]:
-        """That page read as a call, its view, query and order taken now (for the lane)."""
+    def _reader(self, limit: int, seek: Seek) -> Callable[[], list[Article]]:
+        """A page read as a call, its view, query and order taken now (for the lane)."""
         query, view, newest_first = self.search_query, self.view, self.newest_first
         if query is not None:
+            offset = seek.offset
             return lambda: self.library.search(query, limit=limit, offset=offset).articles
         return lambda: self.library.articles(
-            view, limit=limit, offset=offset, newest_first=newest_first
+            view,
+            limit=limit,
+            offset=seek.offset,
+            after=seek.after,
+            before=seek.before,
+            from_end=seek.from_end,
+            newest_first=newest_first,
         )
 
-    def _span(self, page: int) -> tuple[int, int, int, int]:
-        """(first row, end row, limit, offset) of a page, the rows gone from it skipped."""
+    def _page_reader(self, page: int) -> Callable[[], list[Article]]:
+        """The read of a page's rows from the database (the rows gone from it skipped).
+
+        A view's page is read by keyset from the nearest known place
+        (``article_edges``); one with a known edge inside it (the row a
+        reload kept the cursor on) in two halves, upwards and downwards from
+        there.  Search results have no keys: they are read by offset.
+        """
         start, end = page * PAGE, min((page + 1) * PAGE, self.count)
-        gone_before = bisect.bisect_left(self._gone_keys, start)
-        gone_in = bisect.bisect_left(self._gone_keys, end) - gone_before
-        return start, end, max(0, end - start - gone_in), start - gone_before
+        gone_in = self._gone_in
+        if self.search_query is not None:
+            return self._reader(end - start - gone_in(start, end), Seek(start - gone_in(0, start)))
+        seek = self._edges.seek(start, end, None if self.counting else self.count, gone_in)
+        inside = self._edges.inside(start, end) if seek.offset else None
+        if inside is None:
+            return self._reader(end - start - gone_in(start, end), seek)
+        edge, place = inside
+        above = self._reader(edge - start - gone_in(start, edge), Seek(0, before=place))
+        below = self._reader(end - edge - gone_in(edge, end), Seek(0, after=place))
+        return lambda: above() + below()
+
+    def _gone_in(self, start: int, end: int) -> int:
+        """How many rows in [start, end) left the view (the database no longer has them)."""
+        keys = self._gone_keys
+        return bisect.bisect_left(keys, end) - bisect.bisect_left(keys, start)
 
     def _rows(self, page: int, fetched: list[Article]) -> list[Article]:
         """A page's rows: the fetched ones with the rows gone from the view in their places."""
-        start, end, _limit, _offset = self._span(page)
+        start, end = page * PAGE, min((page + 1) * PAGE, self.count)
         rows, it = [], iter(fetched)
         for index in range(start, end):
             row = self._gone.get(index) if index in self._gone else next(it, None)
@@ -280,6 +323,8 @@ class ListPages(ScrollView):
         return rows
 
     def _keep_page(self, page: int, rows: list[Article]) -> None:
+        if self.search_query is None:
+            self._edges.mark(page * PAGE, rows, self.newest_first)
         self._pages[page] = rows
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
@@ -291,21 +336,19 @@ class ListPages(ScrollView):
             if near < 0 or near * PAGE >= self.count or near in self._pages or near in self._asked:
                 continue
             self._asked.add(near)
-            _start, _end, limit, offset = self._span(near)
 
             def keep(fetched: list[Article], near: int = near) -> None:
                 self._asked.discard(near)
                 if self._layout == layout and near not in self._pages:
                     self._keep_page(near, self._rows(near, fetched))
 
-            self._ask(self._reader(limit, offset), keep)
+            self._ask(self._page_reader(near), keep)
 
     def _page(self, page: int) -> list[Article]:
         """Rows [page*PAGE, (page+1)*PAGE) of the list, read now if not held (see above)."""
         rows = self._pages.get(page)
         if rows is None:
-            _start, _end, limit, offset = self._span(page)
-            rows = self._rows(page, self._read(limit, offset))
+            rows = self._rows(page, self._page_reader(page)())
             self._keep_page(page, rows)
         else:
             self._pages.move_to_end(page)
@@ -362,33 +405,3 @@ class ListPages(ScrollView):
     def pages_cached(self) -> int:
         """How many pages are held in memory (for tests of the memory bound)."""
         return len(self._pages)
-
-    def find_unread_row(
-        self, start: int, forward: bool, then: Callable[[int | None], None]
-    ) -> None:
-        """``then`` the nearest unread row after (or before) ``start``, for search results.
-
-        Views ask the database by keyset; results are ranked, so this walks
-        the rows page by page, once a count in the lane rules out "none at all".
-        """
-        query = self.search_query
-        if query is None or self.notice:
-            then(None)
-            return
-
-        def walk(unread: int) -> None:
-            then(self._walk_unread(start, forward) if unread else None)
-
-        self._ask(lambda: self.library.count_articles(View(unread=True, query=query)), walk)
-
-    def _walk_unread(self, start: int, forward: bool) -> int | None:
-        step = 1 if forward else -1
-        index = start + step
-        while 0 <= index < self.count:
-            article = self.article_at(index)
-            if article is None:
-                return None
-            if not article.read:
-                return index
-            index += step
-        return None

@@ -2,8 +2,14 @@
 
 ``ListRows`` is the middle layer of ``ArticleList`` (``widgets/article_list.py``
 says how the layers stack): ``render_line`` draws a row from the cached
-page (markers, title with the searched words highlighted, feed, date); the
-list keeps no rendered text.  The styles are the list's component classes.
+page (markers, title with the searched words highlighted, feed, date).
+The lines drawn are kept for the rows on screen (a few screens' worth at
+most, ``LINES_KEPT``): a key that scrolls the list draws only the rows that
+came into view, the rest are the same lines (issue 15: a Down at the
+bottom of the list drew every row again, ~150 us each).  A line is drawn
+again when its article record, the cursor, the width or the date label
+changes, and all of them when the styles change (focus, theme) or the
+list loads.  The styles are the list's component classes.
 
 Dates are relative ("5m", "3h") and so go stale while the app stays open.
 ``render_line`` notes the date it painted on each visible row (the
@@ -33,6 +39,8 @@ __all__ = ["DATES_EVERY", "DATE_WIDTH", "ListRows", "relative_date"]
 DATE_WIDTH = 8
 #: Seconds between checks that the painted relative dates are still right.
 DATES_EVERY = 30.0
+#: Drawn lines kept before those off screen are dropped (a few screens' worth).
+LINES_KEPT = 128
 
 
 def relative_date(ts: int, now: float) -> str:
@@ -81,7 +89,26 @@ class ListRows(ListPages):
 
     # -- drawing ------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """The styles changed (focus, theme): the lines drawn with the old ones go."""
+        self._lines.clear()
+        self._base_style = None
+        super().notify_style_update()
+
+    @property
+    def base_style(self) -> Style:
+        """The list's own style (``rich_style`` walks every ancestor: kept until it changes)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
+        """Row ``scroll_y + y``, drawn again only when what it shows changed.
+
+        A key scrolls the list one row or a page: the rows still on screen
+        are the lines drawn before (same article record, cursor, width and
+        date label), so only the rows that came into view are built.
+        """
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
         if self.count == 0:
@@ -89,17 +116,32 @@ class ListRows(ListPages):
             lines = self._empty_lines(width)
             if y < len(lines):
                 strip = Strip(list(lines[y].render(self.app.console)), lines[y].cell_len)
-                return strip.extend_cell_length(width, self.rich_style).crop(0, width)
-            return Strip.blank(width, self.rich_style)
+                return strip.extend_cell_length(width, self.base_style).crop(0, width)
+            return Strip.blank(width, self.base_style)
         article = self.article_at(index)
         if article is None:
             self._painted_dates.pop(index, None)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         date = relative_date(article.published, self.clock())
         self._painted_dates[index] = (article.published, date)
-        text = self._row(article, width, cursor=index == self.cursor, date=date)
+        cursor = index == self.cursor
+        drawn = self._lines.get(index)
+        if drawn is not None and drawn[0] is article and drawn[1:4] == (cursor, width, date):
+            return drawn[4]
+        text = self._row(article, width, cursor=cursor, date=date)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
-        return strip.extend_cell_length(width, self.rich_style).crop(0, width)
+        strip = strip.extend_cell_length(width, self.base_style).crop(0, width)
+        self._keep_line(index, (article, cursor, width, date, strip))
+        return strip
+
+    def _keep_line(self, index: int, line: tuple[Article, bool, int, str, Strip]) -> None:
+        """Keep a drawn line; past a few screens, only the rows on screen are kept."""
+        lines = self._lines
+        if len(lines) >= LINES_KEPT:
+            top, height = round(self.scroll_y), self.scrollable_content_region.height
+            for row in [row for row in lines if not top <= row < top + height]:
+                del lines[row]
+        lines[index] = line
 
     def _empty_lines(self, width: int) -> list[Text]:
         """What an empty list says, wrapped to the width (a search error may be long).
