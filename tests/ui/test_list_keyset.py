@@ -187,3 +187,31 @@ async def test_a_reload_deep_in_the_list_reads_the_kept_rows_page_by_keyset(
             assert [a.id for a in rows(lst)] == full
     finally:
         lib.close()
+
+
+async def test_a_key_pressed_while_a_reload_finds_its_article_is_not_undone(
+    db_path: Path, ui: Any
+) -> None:
+    """The reload's late answer keeps the rows the keys moved (it used to put the
+    cursor back on the article it kept: Enter then opened the one before)."""
+    lib = PageLog(db_path, clock=ui.clock)
+    full = [a.id for a in lib.articles(View())]
+    app = GazetteApp(lib, clock=ui.clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ui.settle(pilot)
+            lst = app.main.article_list
+            lst.focus()
+            lst.move_to(3)
+            await ui.settle(pilot)
+            kept = lst.current
+            assert kept is not None and kept.id == full[3]
+            lib.position_gate = threading.Event()
+            lst.reload(keep=kept)
+            await ui.wait_for(pilot, lib.waiting.is_set)
+            await pilot.press("down", "down")  # before the lane says where the article is
+            lib.position_gate.set()
+            await ui.settle(pilot)
+            assert lst.current is not None and lst.current.id == full[5]
+    finally:
+        lib.close()

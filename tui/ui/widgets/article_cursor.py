@@ -77,7 +77,8 @@ class ListCursor(ListRows):
         """Re-read the view (new articles, flipped order), keeping ``keep`` under the cursor.
 
         A view asks the lane where ``keep`` is now; the cursor stays on its row
-        number until the answer moves it there.
+        number until the answer moves it there, or as many rows from there as
+        keys moved it meanwhile (a key is never undone by a late answer).
         """
         if self.search_query is not None and keep is not None:
             pos = self._cached_position(keep)  # read from the old pages, before they go
@@ -89,7 +90,8 @@ class ListCursor(ListRows):
         self.move_to(self.cursor, force=True)
         self.refresh()
         if keep is not None and self.search_query is None:
-            self._place(keep, lambda pos, published: self._keep_at(keep, pos, published))
+            at = self.cursor
+            self._place(keep, lambda pos, published: self._keep_at(keep, pos, published, at))
 
     def recount(self, grown: Callable[[], None]) -> None:
         """Count the view again in the lane; if it holds other articles than shown
@@ -104,19 +106,22 @@ class ListCursor(ListRows):
 
         self._ask(self._count_call(), compare)
 
-    def _keep_at(self, keep: Article, pos: int, published: int) -> None:
+    def _keep_at(self, keep: Article, pos: int, published: int, at: int) -> None:
         """The kept article is at ``pos``: the cursor goes there, its row kept if it left.
 
         Its key (``published`` as stored now) marks the edges around its row,
-        so the page there is read by keyset, however deep.
+        so the page there is read by keyset, however deep.  ``at`` is where
+        the cursor was when the reload began: keys pressed since moved it,
+        and it keeps that move from the kept article.
         """
+        moved = self.cursor - at
         if not self._keeps(keep):
             # Keep it visible where it was rather than let the cursor skip.
             self._set_gone(pos, keep)
             self._pages.clear()  # held pages were read without it: read them again
             self._edges.drop_from(pos)  # the rows below moved down one
         self._edges.mark(pos, [replace(keep, published=published)], self.newest_first)
-        self.move_to(pos, force=True)
+        self.move_to(pos + moved, force=True)
         self.refresh()
 
     def select(self, article: Article) -> None:
