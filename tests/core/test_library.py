@@ -116,3 +116,22 @@ def test_ctrl_c_during_a_pooled_refresh_is_one_line(
     assert proc.returncode == 130
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert err.strip().splitlines()[-1] == "gazette: interrupted"
+
+
+def test_convert_does_not_store_and_save_markdown_does(lib: Library, tmp_path: Path) -> None:
+    """The reader shows a fresh conversion first and stores it after (issue 15)."""
+    path = tmp_path / "one.xml"
+    path.write_text(
+        "<rss version='2.0'><channel><title>T</title><item><title>A</title><guid>a</guid>"
+        "<description>&lt;p&gt;Hello &lt;b&gt;world&lt;/b&gt;&lt;/p&gt;</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    lib.add_feed(str(path))
+    (article,) = lib.articles()
+    md, fresh = lib.convert(article.id)
+    assert md.strip() == "Hello **world**" and fresh
+    assert lib.convert(article.id) == (md, True)  # not stored: converted again
+    lib.save_markdown(article.id, md)
+    assert lib.convert(article.id) == (md, False)
+    assert lib.markdown(article.id) == md

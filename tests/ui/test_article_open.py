@@ -39,9 +39,9 @@ class SlowLibrary(Library):
         self.go = threading.Event()
 
     @override
-    def markdown(self, article_id: int) -> str:
+    def convert(self, article_id: int) -> tuple[str, bool]:
         self.go.wait(timeout=30)
-        return super().markdown(article_id)
+        return super().convert(article_id)
 
 
 async def test_the_body_shows_with_the_article_and_the_paint_is_let_go(

@@ -37,7 +37,6 @@ class ArticleBody(Message):
     """An article's body is ready: styled, laid out, in chunks (``prepare_body``).
 
     ``links`` are the body's links in reading order (link N is ``links[N - 1]``).
-    ``clean`` as the lane's answers have it (``ReadingBase._own_write_seen``).
     """
 
     def __init__(
@@ -46,13 +45,22 @@ class ArticleBody(Message):
         chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
-        clean: bool = False,
     ) -> None:
         super().__init__()
         self.article_id = article_id
         self.chunks = chunks
         self.error = error
         self.links = links
-        #: Nothing from outside was pending before the body was read (its
-        #: conversion, stored on first open, is the app's own write).
+
+
+class BodyStored(Message):
+    """A body converted on its first open was stored (after it was shown).
+
+    ``clean``: nothing from outside was pending when the article opened, so
+    the commit is the app's own (``ReadingBase._own_write_seen``).
+    """
+
+    def __init__(self, article_id: int, clean: bool) -> None:
+        super().__init__()
+        self.article_id = article_id
         self.clean = clean

@@ -108,13 +108,28 @@ class ArticlesMixin(LibraryBase):
 
     def markdown(self, article_id: int) -> str:
         """The article as Markdown, converted now (and stored) if not done yet."""
-        md, html, base = self.store.article_body(article_id)
-        if md is None:
-            from tui.core.convert import html_to_markdown  # BeautifulSoup: off the startup path
-
-            md = html_to_markdown(html, base)
-            self.store.save_markdown([(article_id, md)])
+        md, fresh = self.convert(article_id)
+        if fresh:
+            self.save_markdown(article_id, md)
         return md
+
+    def convert(self, article_id: int) -> tuple[str, bool]:
+        """The article as Markdown, and whether it was converted just now.
+
+        A fresh conversion is not stored: the reader shows it first and
+        stores it after (``save_markdown``), so that opening an article
+        never waits for the database's write lock.
+        """
+        md, html, base = self.store.article_body(article_id)
+        if md is not None:
+            return md, False
+        from tui.core.convert import html_to_markdown  # BeautifulSoup: off the startup path
+
+        return html_to_markdown(html, base), True
+
+    def save_markdown(self, article_id: int, md: str) -> None:
+        """Store an article's Markdown (from ``convert``) with its HTML and words."""
+        self.store.save_markdown([(article_id, md)])
 
     def convert_pending(self, batch: int = 200) -> int:
         """Convert up to ``batch`` unconverted articles; returns how many were done."""

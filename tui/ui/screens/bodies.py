@@ -22,17 +22,20 @@ without an answer on screen for longer than that.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 
 from textual.app import App
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.timer import Timer
 
 from tui.core import Library, match_snippet
 from tui.ui import safe
-from tui.ui.messages import ArticleBody
+from tui.ui.messages import ArticleBody, BodyStored
 from tui.ui.widgets.article_header import BodyMatch
 from tui.ui.widgets.article_markdown import prepare_body
 from tui.ui.workers import gone
@@ -41,6 +44,9 @@ __all__ = ["HOLD_AT_MOST", "Bodies", "PaintHold"]
 
 #: Seconds an opening article may hold the screen's paint while its body is prepared.
 HOLD_AT_MOST = 0.15
+
+#: Seconds a fresh conversion waits for the screen to paint before it is stored anyway.
+PAINT_WAIT = 1.0
 
 
 class PaintHold:
@@ -92,7 +98,9 @@ class Bodies:
 
     The thread does the work; a small Textual worker on the UI loop awaits
     it and posts the answers, so the app's workers (tests, ``watch_database``)
-    see a body being prepared as they see any other work.
+    see a body being prepared as they see any other work.  A body converted
+    on its first open is stored after it was answered (never waiting for
+    the database's write lock first), and ``BodyStored`` says so.
     """
 
     def __init__(self, node: DOMNode, library: Library) -> None:
@@ -104,18 +112,18 @@ class Bodies:
     def load(self, article_id: int, terms: Sequence[str], width: int, *, clean: bool) -> None:
         """Start preparing ``article_id``'s body for ``width`` columns (UI thread).
 
-        ``clean``: nothing from outside was pending (the answer says so, for
-        the conversion this may store).
+        ``clean``: nothing from outside was pending (``BodyStored`` carries it).
         """
         self._wanted = article_id
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-body")
-        job = self._pool.submit(self._prepare, article_id, tuple(terms), width, clean)
+        ready: Future[list[Message]] = Future()
+        painted = threading.Event()
+        job = self._pool.submit(self._prepare, article_id, tuple(terms), width, ready, painted)
         self._node.run_worker(
-            self._answer(article_id, job),
+            self._answer(article_id, ready, painted, job, clean),
             name="article-body",
             group="article-body",
-            exclusive=True,
             exit_on_error=False,
         )
 
@@ -125,26 +133,62 @@ class Bodies:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    async def _answer(self, article_id: int, job: Future[list[ArticleBody | BodyMatch]]) -> None:
-        """UI loop: wait for the thread, then post its answers if still wanted."""
-        answers = await asyncio.wrap_future(job)
+    async def _answer(
+        self,
+        article_id: int,
+        ready: Future[list[Message]],
+        painted: threading.Event,
+        job: Future[bool],
+        clean: bool,
+    ) -> None:
+        """UI loop: post the body when ready (if still wanted), let the thread store
+        it once the screen has painted, then wait for that."""
+        answers = await asyncio.wrap_future(ready)
         if self._wanted == article_id and not gone(self._node):
             for answer in answers:
                 self._node.post_message(answer)
+            self._node.call_after_refresh(painted.set)
+        else:
+            painted.set()
+        stored = await asyncio.wrap_future(job)
+        if stored and not gone(self._node):
+            self._node.post_message(BodyStored(article_id, clean))
 
     def _prepare(
-        self, article_id: int, terms: tuple[str, ...], width: int, clean: bool
-    ) -> list[ArticleBody | BodyMatch]:
-        """Body thread: read, convert, style and lay out (skipped if no longer wanted)."""
-        if self._wanted != article_id:
-            return []
+        self,
+        article_id: int,
+        terms: tuple[str, ...],
+        width: int,
+        ready: Future[list[Message]],
+        painted: threading.Event,
+    ) -> bool:
+        """Body thread: read, convert, style and lay out (skipped if no longer wanted),
+        answer through ``ready``, then store a fresh conversion once the screen has
+        painted (storing runs Python for the search index: it would slow that
+        paint down).  True if one was stored."""
         try:
-            md = safe.clean_block(self._library.markdown(article_id))
-            chunks, links = prepare_body(md, terms, width)
-            snippet = match_snippet(md, terms) if terms else ""
-        except Exception as exc:  # shown in the pane; never kills the app
-            return [ArticleBody(article_id, [], error=safe.clean(str(exc)), clean=clean)]
+            if self._wanted != article_id:
+                ready.set_result([])
+                return False
+            try:
+                md, fresh = self._library.convert(article_id)
+                md = safe.clean_block(md)
+                chunks, links = prepare_body(md, terms, width)
+                snippet = match_snippet(md, terms) if terms else ""
+            except Exception as exc:  # shown in the pane; never kills the app
+                ready.set_result([ArticleBody(article_id, [], error=safe.clean(str(exc)))])
+                return False
+            body = ArticleBody(article_id, chunks, links=links)
+            ready.set_result([BodyMatch(article_id, snippet), body] if snippet else [body])
+            if fresh:
+                painted.wait(timeout=PAINT_WAIT)
+                self._save(article_id, md)
+            return fresh
         finally:
             self._library.release_thread()
-        body = ArticleBody(article_id, chunks, links=links, clean=clean)
-        return [BodyMatch(article_id, snippet), body] if snippet else [body]
+
+    def _save(self, article_id: int, md: str) -> None:
+        """Store a fresh conversion; if that fails (a full disk, the article
+        removed meanwhile) it is simply converted again next time."""
+        with contextlib.suppress(Exception):
+            self._library.save_markdown(article_id, md)

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.widgets import TextArea
 
 from tui.core import Article, Note, NotFound, StateChange, View
-from tui.ui.messages import ArticleBody
+from tui.ui.messages import ArticleBody, BodyStored
 from tui.ui.screens.answers import ArticleReread, FlagWritten, Marked, NoteRead, Recount, ViewMarked
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.state import Counts, Flag, with_flag
@@ -127,15 +127,16 @@ class ReadingBase(SourcesBase):
 
     @unless_gone
     def on_article_body(self, message: ArticleBody) -> None:
-        """Show the body, and paint the opened article at last (``bodies`` says why).
-
-        A body converted on its first open was stored: that commit is the
-        app's own, not a change from outside to reload for.
-        """
-        self._own_write_seen(message.clean)
+        """Show the body, and paint the opened article at last (``bodies`` says why)."""
         self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
         if self.pane.article is not None and self.pane.article.id == message.article_id:
             self.paint_hold.release()
+
+    @unless_gone
+    def on_body_stored(self, message: BodyStored) -> None:
+        """A body converted on its first open was stored: that commit is the
+        app's own, not a change from outside to reload for."""
+        self._own_write_seen(message.clean)
 
     @unless_gone
     def on_body_match(self, message: BodyMatch) -> None:

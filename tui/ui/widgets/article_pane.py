@@ -145,11 +145,15 @@ class ArticlePane(PaneQuoting):
 
     @property
     def body_width(self) -> int:
-        """The width the body's lines are laid out for: the body's, or the last one seen."""
-        width = self.query_one("#article-body", Vertical).content_size.width
-        if width > 0:
-            self._body_width = width
+        """The width to lay the next body out for: the last one the body was given.
+
+        Read when an article opens, often while the pane is hidden (two
+        panes show the list until then), so it is remembered, not measured.
+        """
         return self._body_width
+
+    def _note_width(self, width: int) -> None:
+        self._body_width = width
 
     def show_body(
         self,
@@ -178,7 +182,9 @@ class ArticlePane(PaneQuoting):
             return
         with self.app.batch_update():
             body.remove_children()
-            body.mount_all([ArticleText(chunk.blocks, chunk.laid) for chunk in chunks])
+            body.mount_all(
+                [ArticleText(chunk.blocks, chunk.laid, self._note_width) for chunk in chunks]
+            )
             self._sources = [chunk.sources for chunk in chunks]
             if self.links:
                 listing = self.query_one("#article-links", Fitted)

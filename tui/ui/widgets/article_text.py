@@ -22,7 +22,7 @@ and a wrapped paragraph comes back as one line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.geometry import Offset
 from textual.message import Message
@@ -129,14 +129,24 @@ class ArticleText(Static):
             super().__init__()
             self.href = href
 
-    def __init__(self, blocks: Sequence[Block], laid: Laid | None = None) -> None:
+    def __init__(
+        self,
+        blocks: Sequence[Block],
+        laid: Laid | None = None,
+        on_width: Callable[[int], None] | None = None,
+    ) -> None:
+        """``on_width`` hears the width the widget is given (the next body is
+        laid out for it in the worker, rather than again here)."""
         self.blocks = tuple(blocks)
         self.laid = laid if laid is not None else lay_out(self.blocks, 80)
+        self._on_width = on_width
         super().__init__(self.laid.content)
 
     def on_resize(self) -> None:
         """Lay the blocks out again when the width is not the one they were laid out for."""
         width = self.content_size.width
+        if width and self._on_width is not None:
+            self._on_width(width)
         if width and width != self.laid.width:
             self.laid = lay_out(self.blocks, width)
             self.update(self.laid.content)
