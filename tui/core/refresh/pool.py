@@ -69,7 +69,8 @@ def parser_pool(n: int) -> Executor:
         # the memory of a refresh's whole process tree counts (issue 15:
         # <= 1.5x newsboat's).  An extra parser once filled the refreshing
         # process's waits on the network and the database (14.9 s -> 13.8 s
-        # on 2 cores); see benchmarks/RESULTS.md for what dropping it costs.
+        # on 2 cores); measured again with the in-hand bound, on a shared
+        # machine, the difference (26-28 s either way) was within the noise.
         size = min(os.cpu_count() or 1, n)
         pool = ProcessPoolExecutor(max_workers=size, mp_context=ctx, initializer=start_parser)
         with sigint_ignored():
