@@ -7,12 +7,15 @@ by test_refresh.py (connection reuse across hosts and on 304s).
 from __future__ import annotations
 
 import asyncio
+import ssl
+from typing import Any
 
 import httpx
 import pytest
+from feedserver import FeedServer
 from typing_extensions import override
 
-from tui.core.fetch.hostpools import HostPools
+from tui.core.fetch.hostpools import HostPools, pooling
 
 
 class Recorder:
@@ -21,7 +24,7 @@ class Recorder:
     def __init__(self) -> None:
         self.made: list[FakeHost] = []
 
-    def make(self) -> httpx.AsyncBaseTransport:
+    def make(self, scheme: str) -> httpx.AsyncBaseTransport:
         host = FakeHost()
         self.made.append(host)
         return host
@@ -233,3 +236,35 @@ def test_a_stale_host_behind_a_long_download_is_still_closed() -> None:
 def test_keep_must_be_positive() -> None:
     with pytest.raises(ValueError):
         HostPools(Recorder().make, keep=0)
+
+
+def test_plain_http_hosts_load_no_tls_context(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared TLS context (the CA bundle, ~50 ms) is built for the first
+    https host only: a refresh of plain-http feeds never needs it."""
+    built: list[object] = []
+    real = httpx.create_ssl_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        context = real(*args, **kwargs)
+        built.append(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counted)
+    for scheme in ("http", "https", "all"):  # per-host pools, not a proxy's
+        monkeypatch.delenv(f"{scheme}_proxy", raising=False)
+        monkeypatch.delenv(f"{scheme.upper()}_PROXY", raising=False)
+    feed_server.page("/plain.xml", "<rss/>")
+
+    async def fetch() -> bytes:
+        async with httpx.AsyncClient(**pooling(2)) as client:
+            return (await client.get(feed_server.url("/plain.xml"))).content
+
+    assert run(fetch()) == b"<rss/>"
+    assert built == []
+    pools = pooling(2)["transport"]
+    assert isinstance(pools, HostPools)
+    pools._make("https")  # the first https host builds it, once
+    pools._make("https")
+    assert len(built) == 1

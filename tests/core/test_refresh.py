@@ -285,6 +285,79 @@ def test_fetched_documents_waiting_for_a_parser_are_bounded(
     assert counts["most_in_hand"] == 3
 
 
+def test_parsed_feeds_waiting_for_the_writer_are_bounded(
+    lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer slower than the parsers must not let parsed feeds pile up in
+    memory: the feeds in hand (fetched, parsed, or waiting for their writes)
+    stay within MAX_IN_HAND, and the refresh still completes without waiting
+    for the batch timer."""
+    import threading
+    import time
+
+    import tui.core.parse as parse_module
+    import tui.core.refresh.pipeline as pipeline_module
+    from tui.core.storage import Store
+
+    monkeypatch.setattr(pipeline_module, "MAX_IN_HAND", 2)
+    lock = threading.Lock()
+    counts = {"parsed": 0, "written": 0, "most_unwritten": 0}
+    real_parse = parse_module.parse_feed
+    real_store = Store.store_entries
+
+    def counted_parse(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+        result = real_parse(body, url, content_type)
+        with lock:
+            counts["parsed"] += 1
+            unwritten = counts["parsed"] - counts["written"]
+            counts["most_unwritten"] = max(counts["most_unwritten"], unwritten)
+        return result
+
+    def slow_store(self: Store, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        time.sleep(0.05)  # writing is the bottleneck
+        with lock:
+            counts["written"] += 1
+        return real_store(self, *args, **kwargs)
+
+    monkeypatch.setattr(parse_module, "parse_feed", counted_parse)
+    monkeypatch.setattr(Store, "store_entries", slow_store)
+    for n in range(7):  # under the process-pool threshold: parsed in this process
+        feed_server.page(f"/w{n}.xml", rss((f"w{n}", f"Feed {n} item", "words")))
+    subscribe(lib, feed_server, *(f"/w{n}.xml" for n in range(7)))
+    summary = lib.refresh()
+    assert not summary.failed and summary.new == 7
+    assert counts["most_unwritten"] <= 2
+
+
+def test_a_refresh_where_nothing_changed_starts_no_parser(
+    lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser pool starts with the first document to parse: a refresh of
+    many feeds that all answer 304 spawns no worker process."""
+    from concurrent.futures import Executor
+
+    import tui.core.refresh.pool as pool_module
+    from tui.core.refresh.pool import POOL_THRESHOLD
+
+    started: list[int] = []
+    real_pool = pool_module.parser_pool
+
+    def counted_pool(n: int) -> Executor:
+        started.append(n)
+        return real_pool(n)
+
+    monkeypatch.setattr(pool_module, "parser_pool", counted_pool)
+    paths = [f"/n{n}.xml" for n in range(POOL_THRESHOLD)]
+    for n, path in enumerate(paths):
+        feed_server.page(path, rss((f"n{n}", "item", "words")))
+    subscribe(lib, feed_server, *paths)
+    assert lib.refresh().new == POOL_THRESHOLD
+    assert started == [POOL_THRESHOLD]
+    warm = lib.refresh()
+    assert warm.not_modified == POOL_THRESHOLD
+    assert started == [POOL_THRESHOLD]  # no pool for the second refresh
+
+
 def test_a_busy_host_does_not_hold_back_the_others(
     lib: Library, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

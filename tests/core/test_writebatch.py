@@ -97,6 +97,19 @@ async def test_a_partial_batch_commits_after_max_age(store: Store, db: Path) -> 
     assert committed(db, "SELECT url FROM feeds") == [("https://a.example/",)]
 
 
+async def test_a_hurried_batch_does_not_wait_for_the_timer(store: Store, db: Path) -> None:
+    """The refresh hurries the batch when it holds all the feeds it may: the
+    queued units are written at once, not after max_age."""
+    batch = WriteBatch(store, max_units=100, max_age=60)
+    async with batch.member(), batch.member():  # another member is still busy
+        unit = asyncio.create_task(batch.run(lambda: store.add_feed("https://a.example/")))
+        await asyncio.sleep(0)  # queued
+        assert not unit.done()
+        batch.hurry()
+        await asyncio.wait_for(unit, 5)
+    assert committed(db, "SELECT url FROM feeds") == [("https://a.example/",)]
+
+
 async def test_a_failing_unit_undoes_only_its_own_writes(store: Store, db: Path) -> None:
     good = store.add_feed("https://good.example/")
     bad = store.add_feed("https://bad.example/")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
@@ -37,7 +37,7 @@ from tui.core.errors import (
 )
 from tui.core.models import Feed, FeedResult, FetchResult, ParsedFeed, RefreshSummary
 from tui.core.refresh import decide, pool
-from tui.core.refresh.writebatch import WriteBatch
+from tui.core.refresh.writebatch import MAX_UNITS, WriteBatch
 from tui.core.storage import Store
 from tui.core.wording import plural
 
@@ -49,6 +49,13 @@ T = TypeVar("T")
 
 # Fetched documents waiting for a parser, at most, beyond those being fetched.
 MAX_UNPARSED = 8
+# Feeds whose news are in memory at once, at most: being fetched or parsed,
+# or parsed and waiting for their writes to commit.  Room for one batch being
+# written and the next filling up (so the writer never waits for work) and
+# for the fetches and parses feeding them, and no more: a parsed feed of 50
+# entries is ~350 KB, and unbounded, a writer slower than the parsers let a
+# cold refresh of 1,000 feeds hold over 200 of them.
+MAX_IN_HAND = 2 * MAX_UNITS + 2 * MAX_UNPARSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +72,22 @@ class Update:
     unreadable: ParseError | None = None
 
 
+Admit = Callable[[], Awaitable[None]]
+
+
 class Source(Protocol):
     """Where a feed's news comes from.  Raises :class:`FetchError` when the
-    feed cannot be reached (the refresh records it on the feed)."""
+    feed cannot be reached (the refresh records it on the feed).
 
-    async def update(self, url: str, etag: str | None, last_modified: str | None) -> Update: ...
+    ``admit``, if given, is awaited once before the source starts bringing
+    anything in (for HTTP, once the request may go: see
+    :meth:`Fetcher.fetch`): the refresh bounds by it how many feeds' news
+    are in memory at once.
+    """
+
+    async def update(
+        self, url: str, etag: str | None, last_modified: str | None, admit: Admit | None = None
+    ) -> Update: ...
 
 
 class HttpSource:
@@ -82,7 +100,7 @@ class HttpSource:
     def __init__(
         self,
         fetcher: Fetcher,
-        parsers: Executor,
+        parsers: Callable[[], Executor],
         *,
         max_connections: int,
         fetched: Mapping[str, FetchResult] | None = None,
@@ -95,26 +113,35 @@ class HttpSource:
         # A place is taken only once a fetch holds its host's slot (admit).
         self._backlog = asyncio.Semaphore(max_connections + MAX_UNPARSED)
 
-    async def update(self, url: str, etag: str | None, last_modified: str | None) -> Update:
+    async def update(
+        self, url: str, etag: str | None, last_modified: str | None, admit: Admit | None = None
+    ) -> Update:
         from tui.core.parse import parse_feed
 
         admitted = False
+        outer = admit
 
-        async def admit() -> None:
+        async def admit_here() -> None:
             nonlocal admitted
+            if outer is not None:
+                await outer()
             await self._backlog.acquire()
             admitted = True
 
         try:
-            res = self._fetched.get(url) or await self._fetcher.fetch(
-                url, etag=etag, last_modified=last_modified, admit=admit
-            )
+            res = self._fetched.get(url)
+            if res is not None:
+                await admit_here()
+            else:
+                res = await self._fetcher.fetch(
+                    url, etag=etag, last_modified=last_modified, admit=admit_here
+                )
             if res.not_modified or res.body is None:
                 return Update(res, None)
             loop = asyncio.get_running_loop()
             try:
                 parsed = await loop.run_in_executor(
-                    self._parsers, parse_feed, res.body, res.final_url, res.content_type
+                    self._parsers(), parse_feed, res.body, res.final_url, res.content_type
                 )
             except ParseError as exc:
                 return Update(replace(res, body=None), None, exc)
@@ -152,6 +179,9 @@ class Refresher:
         # leaves the set when it hands its writes to the batch, so a stop never
         # cuts a feed whose writes may be committing (its result still counts).
         self._fetching: set[asyncio.Task[Any]] = set()
+        # Feeds with news in memory (admitted by their source, not yet written);
+        # made in run(), on the loop.
+        self._in_hand: asyncio.Semaphore | None = None
 
     async def run(self, targets: Sequence[Feed]) -> RefreshSummary:
         """Refresh ``targets``; one result per feed, in their order.
@@ -164,6 +194,7 @@ class Refresher:
         total = len(targets)
         stopped = False
         _hush_once_interrupted()
+        self._in_hand = asyncio.Semaphore(MAX_IN_HAND)
         async with self._open_source(total) as source:
             tasks = [asyncio.create_task(self._guarded(f, source, total)) for f in targets]
             self._fetching.update(tasks)
@@ -226,8 +257,27 @@ class Refresher:
         return result
 
     async def _one(self, feed: Feed, source: Source) -> FeedResult:
+        in_hand = self._in_hand
+        admitted = False
+
+        async def admit() -> None:
+            nonlocal admitted
+            if in_hand is not None:
+                if in_hand.locked():  # full: room comes only from writes
+                    self._batch.hurry()
+                await in_hand.acquire()
+                admitted = True
+
         try:
-            update = await source.update(feed.url, feed.etag, feed.last_modified)
+            return await self._update(feed, source, admit)
+        finally:
+            if admitted and in_hand is not None:
+                in_hand.release()
+
+    async def _update(self, feed: Feed, source: Source, admit: Admit) -> FeedResult:
+        """Bring the feed's news and write them (see :meth:`_one`)."""
+        try:
+            update = await source.update(feed.url, feed.etag, feed.last_modified, admit)
         except FetchError as exc:
             await self._commit(partial(self._record_failure, feed, exc))
             return FeedResult(feed.id, feed.url, feed.title, error=exc.reason)
@@ -342,13 +392,24 @@ async def http_source(
     fetched: Mapping[str, FetchResult] | None = None,
 ) -> AsyncIterator[Source]:
     """An :class:`HttpSource` for ``n`` feeds, its fetcher and parser pool
-    closed on leaving (after a stop, a parse still running is not waited for)."""
-    parsers = pool.parser_pool(n)
+    closed on leaving (after a stop, a parse still running is not waited for).
+
+    The pool starts when the first document needs parsing: a refresh where
+    every feed answers 304 (or fails) starts no worker process at all.
+    """
+    started: list[Executor] = []
+
+    def parsers() -> Executor:
+        if not started:
+            started.append(pool.parser_pool(n))
+        return started[0]
+
     try:
         async with make_fetcher() as fetcher:
             yield HttpSource(fetcher, parsers, max_connections=max_connections, fetched=fetched)
     finally:
-        parsers.shutdown(wait=not (stop is not None and stop.is_set()), cancel_futures=True)
+        for executor in started:
+            executor.shutdown(wait=not (stop is not None and stop.is_set()), cancel_futures=True)
 
 
 def _hush_once_interrupted() -> None:

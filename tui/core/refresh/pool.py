@@ -65,10 +65,13 @@ def parser_pool(n: int) -> Executor:
         # spawn, not fork: the UI calls this from a thread, and forking a
         # threaded process can copy held locks into the child.
         ctx = multiprocessing.get_context("spawn")
-        # One parser more than cores: the refreshing process waits on the
-        # network and the database part of the time, and an extra parser
-        # fills those gaps (1,000 feeds x 50 on 2 cores: 14.9 s -> 13.8 s).
-        size = min((os.cpu_count() or 1) + 1, n)
+        # One parser per core, not one more: each worker holds ~29 MB, and
+        # the memory of a refresh's whole process tree counts (issue 15:
+        # <= 1.5x newsboat's).  An extra parser once filled the refreshing
+        # process's waits on the network and the database (14.9 s -> 13.8 s
+        # on 2 cores); measured again with the in-hand bound, on a shared
+        # machine, the difference (26-28 s either way) was within the noise.
+        size = min(os.cpu_count() or 1, n)
         pool = ProcessPoolExecutor(max_workers=size, mp_context=ctx, initializer=start_parser)
         with sigint_ignored():
             # Each submit to an idle pool starts one worker, right now.

@@ -12,9 +12,10 @@ A flush runs in a writer thread, so that the event loop goes on handing
 documents to the parse workers meanwhile (run on the loop, flushes kept the
 workers idle for a third of a cold refresh); only that thread uses the store
 while the batch is open.  It happens when ``max_units`` units are queued,
-``max_age`` seconds after the first of them, or as soon as every member
+``max_age`` seconds after the first of them, as soon as every member
 (every feed still being refreshed) is waiting in the queue, so that a
-refresh of one feed does not wait for the timer.  A unit's caller hears of
+refresh of one feed does not wait for the timer, or when hurried (the
+refresh holds as many feeds in memory as it may, and needs some written).  A unit's caller hears of
 success only once its transaction has committed: what a progress line
 reports as stored is stored.
 """
@@ -32,7 +33,7 @@ from tui.core.storage import Store
 
 T = TypeVar("T")
 
-MAX_UNITS = 100
+MAX_UNITS = 16
 MAX_AGE_S = 0.5
 
 
@@ -55,6 +56,8 @@ class WriteBatch:
         self._writing: asyncio.Future[Any] | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gazette-writer")
         self._closed = False
+        # Someone waits for queued units to be written (see hurry).
+        self._hurried = False
 
     @asynccontextmanager
     async def member(self) -> AsyncIterator[None]:
@@ -83,6 +86,13 @@ class WriteBatch:
         self._flush_if_due()
         return await future
 
+    def hurry(self) -> None:
+        """Write what is queued as soon as the writer is free, without waiting
+        for a full batch: the caller cannot go on until some of it is written
+        (the refresh bounds the feeds it holds in memory)."""
+        self._hurried = True
+        self._flush_if_due()
+
     def flush(self) -> None:
         """Start writing every queued unit (after the write in progress, if any)."""
         if self._timer is not None:
@@ -92,6 +102,7 @@ class WriteBatch:
             return  # the queue is looked at again when that write ends
         queue = [(unit, future) for unit, future in self._queue if not future.done()]
         self._queue = []
+        self._hurried = False
         if not queue:
             return
         loop = asyncio.get_running_loop()
@@ -161,5 +172,6 @@ class WriteBatch:
 
     def _flush_if_due(self) -> None:
         waiting = len(self._queue)
-        if waiting and (waiting >= self._max_units or waiting >= self._members):
+        due = self._hurried or waiting >= self._max_units or waiting >= self._members
+        if waiting and due:
             self.flush()
