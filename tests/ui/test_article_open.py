@@ -111,3 +111,14 @@ async def test_a_body_converted_on_first_open_is_no_outside_change(
         # Nothing else changed the database: the timer has nothing to reload
         # (a reload would also put the cursor back where it was, issue 15).
         assert m.watch_database() is False
+
+
+async def test_the_body_machinery_is_loaded_soon_after_start(make_app: Any, ui: Helpers) -> None:
+    """So that the first article opens as fast as the next (issue 15)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.main
+        await ui.wait_for(pilot, m.bodies.warmed.is_set)
+        await pilot.press("enter")
+        await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+        assert m.pane.query(ArticleText)

@@ -130,3 +130,15 @@ async def test_tagged_articles_recount_their_tags(
         assert m.feed_list.sources() == _full_sources(app, library)
         tag = next(s for s in m.feed_list.sources() if s.key == "tag:later")
         assert tag.unread == 0 and tag.total == 1
+
+
+def test_warming_up_loads_what_the_first_article_needs() -> None:
+    """``Bodies.warm`` (a second after start) loads what the app left out at startup."""
+    code = (
+        "import sys, tui.ui.app\n"
+        "before = {m for m in ('markdown_it', 'bs4', 'markdownify') if m in sys.modules}\n"
+        "from tui.ui.screens.bodies import _warm_up\n_warm_up()\n"
+        "after = {m for m in ('markdown_it', 'bs4', 'markdownify') if m in sys.modules}\n"
+        "print(sorted(before), sorted(after))"
+    )
+    assert _fresh(code) == "[] ['bs4', 'markdown_it', 'markdownify']"

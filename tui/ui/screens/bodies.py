@@ -48,6 +48,21 @@ HOLD_AT_MOST = 0.15
 #: Seconds a fresh conversion waits for the screen to paint before it is stored anyway.
 PAINT_WAIT = 1.0
 
+#: Seconds after the reader is shown before the body machinery is loaded (``Bodies.warm``).
+WARM_AFTER = 1.0
+
+#: A body that uses every part of the body machinery, prepared once to load it.
+WARM_BODY = "# A\n\n*b* [c](https://example.org/)\n\n- d\n\n> e\n\n```python\nf = 1\n```\n"
+
+
+def _warm_up() -> None:
+    """Import and run once what the first body needs (never raises: it only saves time)."""
+    with contextlib.suppress(Exception):
+        from tui.core.convert import html_to_markdown
+
+        prepare_body(html_to_markdown("<p>" + WARM_BODY + "</p>", None))
+        prepare_body(WARM_BODY)
+
 
 class PaintHold:
     """Suspends the app's repaints from an open until its body is shown (or a timeout).
@@ -108,6 +123,28 @@ class Bodies:
         self._library = library
         self._pool: ThreadPoolExecutor | None = None
         self._wanted: int | None = None
+        #: Set once ``warm`` has loaded the body machinery.
+        self.warmed = threading.Event()
+
+    def warm(self) -> None:
+        """Load the body machinery in the body thread while nothing is being read.
+
+        Why: the first article opened would otherwise pay for importing
+        markdown-it, the HTML converter and the code highlighter (about a
+        third of a second), after the app has started without them.  An
+        article opened meanwhile waits for it in the same thread, which is
+        no longer than it would take by itself.
+        """
+        self._start().submit(self._warm)
+
+    def _warm(self) -> None:
+        _warm_up()
+        self.warmed.set()
+
+    def _start(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-body")
+        return self._pool
 
     def load(self, article_id: int, terms: Sequence[str], width: int, *, clean: bool) -> None:
         """Start preparing ``article_id``'s body for ``width`` columns (UI thread).
@@ -115,11 +152,9 @@ class Bodies:
         ``clean``: nothing from outside was pending (``BodyStored`` carries it).
         """
         self._wanted = article_id
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="gazette-body")
         ready: Future[list[Message]] = Future()
         painted = threading.Event()
-        job = self._pool.submit(self._prepare, article_id, tuple(terms), width, ready, painted)
+        job = self._start().submit(self._prepare, article_id, tuple(terms), width, ready, painted)
         self._node.run_worker(
             self._answer(article_id, ready, painted, job, clean),
             name="article-body",

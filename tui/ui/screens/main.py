@@ -53,6 +53,7 @@ from textual.widgets import Footer, Tree
 from tui.core import plural
 from tui.ui import safe
 from tui.ui.screens.bindings import BINDINGS
+from tui.ui.screens.bodies import WARM_AFTER
 from tui.ui.screens.folders import FolderFlows
 from tui.ui.screens.linking import LinkActions
 from tui.ui.screens.navigation import Navigation
@@ -128,6 +129,7 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
         self._layout(self.app.size.width)
         self._seen_version = self.library.data_version()
         self.set_interval(WATCH_EVERY, self.watch_database, name="watch-database")
+        self.set_timer(WARM_AFTER, self.bodies.warm, name="warm-bodies")
         self.refresh_counts()
         self.feed_list.load((), {})
         self.show_source(self.feed_list.sources()[0])
