@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tui.core import folders, urls
+    from tui.core.convert import html_to_markdown
     from tui.core.errors import (
         FeedGone,
         FetchError,
@@ -86,6 +87,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "TagCount",
         "View",
     ),
+    "tui.core.convert": ("html_to_markdown",),
     "tui.core.query.highlight": ("highlight_spans", "match_snippet"),
     "tui.core.query.parse": ("SYNTAX_HELP", "format_tag_filter", "parse_query"),
     "tui.core.tags": ("TagChanges", "clean_tag", "parse_tag_changes"),
@@ -128,6 +130,7 @@ __all__ = [
     "folders",
     "format_tag_filter",
     "highlight_spans",
+    "html_to_markdown",
     "match_snippet",
     "parse_query",
     "parse_tag_changes",

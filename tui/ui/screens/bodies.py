@@ -58,7 +58,7 @@ WARM_BODY = "# A\n\n*b* [c](https://example.org/)\n\n- d\n\n> e\n\n```python\nf 
 def _warm_up() -> None:
     """Import and run once what the first body needs (never raises: it only saves time)."""
     with contextlib.suppress(Exception):
-        from tui.core.convert import html_to_markdown
+        from tui.core import html_to_markdown  # a lazy name: imports the converter
 
         prepare_body(html_to_markdown("<p>" + WARM_BODY + "</p>", None))
         prepare_body(WARM_BODY)
