@@ -38,6 +38,9 @@ __all__ = ["MEDIUM", "WIDE", "PanesBase"]
 WIDE = 150
 MEDIUM = 100
 
+#: The screen's width classes, set on resize (``_layout``).
+LAYOUTS = ("-wide", "-medium", "-narrow")
+
 #: Each pane's width (None: hidden) by layout, while browsing and while
 #: reading: feeds, list, reader.  Three panes show the reader once an article
 #: is open; two panes swap the feeds for the reader while reading; one pane
@@ -176,7 +179,7 @@ class PanesBase(Screen[None]):
         (tens of milliseconds, most of an open).  The width classes
         (``-wide`` and so on) change only when the terminal is resized.
         """
-        layout = next(c for c in ("-wide", "-medium", "-narrow") if self.has_class(c))
+        layout = next(c for c in LAYOUTS if self.has_class(c))
         showing = self.reading if layout != "-wide" else self.pane.article is not None
         panes = (self.query_one("#feeds"), self.query_one("#list-pane"), self.query_one("#reader"))
         for pane, width in zip(panes, PANE_WIDTHS[layout, showing], strict=True):
@@ -186,7 +189,7 @@ class PanesBase(Screen[None]):
 
     @property
     def reader_shown(self) -> bool:
-        """Whether the article pane is on screen, by the layout rules of ``app.tcss``.
+        """Whether the article pane is on screen, by the layout rules (``PANE_WIDTHS``).
 
         Worked out from the layout rather than read from the styles, which
         Textual applies only after the key being handled: three panes show
@@ -210,7 +213,7 @@ class PanesBase(Screen[None]):
         article and its editor cannot be focused; focus it had moves to a
         pane on screen.  The panes are placed first (``_place_panes``).
         """
-        if not any(self.has_class(c) for c in ("-wide", "-medium", "-narrow")):
+        if not any(self.has_class(c) for c in LAYOUTS):
             return  # before the first layout (the screen has no size yet)
         self._place_panes()
         shown = self.notes_shown
