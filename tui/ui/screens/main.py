@@ -48,7 +48,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from tui.core import plural
 from tui.ui import safe
@@ -64,6 +64,7 @@ from tui.ui.screens.tagging import TagFlows
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList, Source
+from tui.ui.widgets.key_footer import KeyFooter
 from tui.ui.widgets.list_header import FeedErrorBanner, ListTitle
 from tui.ui.widgets.notes import NotesPanel
 from tui.ui.widgets.search_bar import SearchBar
@@ -116,7 +117,7 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
         yield StatusBar(id="status").data_bind(
             counts=MainScreen.tally, header=MainScreen.list_header
         )
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Paint straight away: the first page of All, then feeds and counts as they come.

@@ -1,0 +1,41 @@
+"""Pilot tests: the footer is rebuilt only when the keys it shows change (issue 15)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.widgets._footer import FooterKey
+
+from tui.ui.widgets.key_footer import KeyFooter, shown_keys
+
+if TYPE_CHECKING:
+    from ui.conftest import Helpers
+
+SIZE = (120, 40)
+
+
+async def test_same_keys_keep_the_footer_and_new_keys_rebuild_it(
+    make_app: Any, ui: Helpers
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(pilot)
+        screen = app.main
+        footer = screen.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        assert keys
+        # The screen says its bindings may have changed, but they have not.
+        screen.bindings_updated_signal.publish(screen)
+        await ui.settle(pilot)
+        assert list(footer.query(FooterKey)) == keys
+        # Opening an article focuses its pane, whose keys differ: rebuilt.
+        before = shown_keys(screen)
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not screen.pane.loading_body)
+        assert shown_keys(screen) != before
+        now = list(footer.query(FooterKey))
+        assert now and now[0] not in keys
+        shown = {key.description for key in now}
+        wanted = {b.description for _n, b, _e, _t in screen.active_bindings.values() if b.show}
+        assert wanted <= shown | {""}
