@@ -122,3 +122,31 @@ async def test_the_body_machinery_is_loaded_soon_after_start(make_app: Any, ui: 
         await pilot.press("enter")
         await ui.wait_for(pilot, lambda: not m.pane.loading_body)
         assert m.pane.query(ArticleText)
+
+
+async def test_the_paint_is_let_go_only_once_the_body_is_mounted(
+    make_app: Any, ui: Helpers
+) -> None:
+    """The first frame of an article has its text: when the hold ends, the
+    body's widgets are mounted, not merely asked for."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.main
+        seen: list[tuple[int, bool]] = []
+        release = m.paint_hold.release
+
+        def watched() -> None:
+            if m.paint_hold.held:
+                texts = list(m.pane.query(ArticleText))
+                seen.append((len(texts), all(t.is_mounted for t in texts)))
+            release()
+
+        m.paint_hold.release = watched
+        for _ in range(3):
+            await pilot.press("enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+            await pilot.press("escape", "down")
+            await ui.settle(pilot)
+        assert len(seen) == 3
+        assert all(count > 0 and mounted for count, mounted in seen), seen

@@ -309,9 +309,9 @@ async def test_A_n_and_flip_work_on_results(make_app: Any, zorb: int, ui: Helper
         await pilot.press("escape", "O")  # results keep their ranked order
         assert (first := lst.article_at(0)) is not None and first.title.startswith("Zorblax")
         await pilot.press("A")
-        await pilot.pause()
+        await ui.settle(pilot)  # "u" undoes what the answer of "A" noted
         ids = [a.id for a in (lst.article_at(0), lst.article_at(1)) if a is not None]
         assert all(ui.sql("SELECT read FROM articles WHERE id = ?", i)[0][0] == 1 for i in ids)
         await pilot.press("u")
-        await pilot.pause()
+        await ui.settle(pilot)
         assert ui.sql("SELECT read FROM articles WHERE id = ?", ids[1])[0][0] == 0

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from textual import on
 from textual.content import Content
+from textual.widget import AwaitMount
 from textual.widgets import TextArea
 
 from tui.core import Article, Note, NotFound, StateChange, View
@@ -28,7 +29,7 @@ from tui.ui.screens.sources import SourcesBase
 from tui.ui.state import Counts, Flag, with_flag
 from tui.ui.widgets.article_pane import BodyMatch
 from tui.ui.widgets.notes import NotesPanel
-from tui.ui.workers import Outcome, unless_gone
+from tui.ui.workers import Outcome, gone, unless_gone
 
 __all__ = ["WATCH_EVERY", "ReadingBase"]
 
@@ -127,9 +128,28 @@ class ReadingBase(SourcesBase):
 
     @unless_gone
     def on_article_body(self, message: ArticleBody) -> None:
-        """Show the body, and paint the opened article at last (``bodies`` says why)."""
-        self.pane.show_body(message.article_id, message.chunks, message.error, message.links)
-        if self.pane.article is not None and self.pane.article.id == message.article_id:
+        """Show the body, and paint the opened article at last (``bodies`` says why).
+
+        The paint waits for the body's widgets to be mounted, so that the
+        first frame of the article has its text (released at once, that
+        frame showed the pane without it, and the text came a frame later).
+        The wait runs beside the screen's messages, not in their way.
+        """
+        mounted = self.pane.show_body(
+            message.article_id, message.chunks, message.error, message.links
+        )
+        self.run_worker(
+            self._paint_when_mounted(message.article_id, mounted),
+            name="article-paint",
+            group="article-paint",
+            exit_on_error=False,
+        )
+
+    async def _paint_when_mounted(self, article_id: int, mounted: AwaitMount | None) -> None:
+        if mounted is not None:
+            await mounted
+        shown = self.pane.article
+        if not gone(self) and shown is not None and shown.id == article_id:
             self.paint_hold.release()
 
     @unless_gone

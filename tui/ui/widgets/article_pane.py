@@ -36,6 +36,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from tui.core import Article, urls
@@ -161,15 +162,16 @@ class ArticlePane(PaneQuoting):
         chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
-    ) -> None:
+    ) -> AwaitMount | None:
         """Show the body (ignored if another article was opened since).
 
         ``links`` are the body's links in reading order: each is shown with
         its number in the text, and listed at the end.  All chunks mount at
-        once: only those on screen are drawn.
+        once: only those on screen are drawn.  Returns the mount, to await
+        before painting (None if nothing was mounted).
         """
         if self.article is None or self.article.id != article_id:
-            return
+            return None
         if error:
             chunks, _ = prepare_body(f"*Could not show this article: {error}*")
         elif not chunks:
@@ -179,10 +181,10 @@ class ArticlePane(PaneQuoting):
         self.links = () if error else links
         body = self.query_one("#article-body", Vertical)
         if not body.is_attached:  # the app is closing
-            return
+            return None
         with self.app.batch_update():
             body.remove_children()
-            body.mount_all(
+            mounted = body.mount_all(
                 [ArticleText(chunk.blocks, chunk.laid, self._note_width) for chunk in chunks]
             )
             self._sources = [chunk.sources for chunk in chunks]
@@ -191,6 +193,7 @@ class ArticlePane(PaneQuoting):
                 listing.fit(partial(self._links_text, self.links))
                 listing.display = True
         self.loading_body = False
+        return mounted
 
     @property
     def at_end(self) -> bool:
