@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any
 
 from textual.widgets._footer import FooterKey
@@ -39,3 +40,20 @@ async def test_same_keys_keep_the_footer_and_new_keys_rebuild_it(
         shown = {key.description for key in now}
         wanted = {b.description for _n, b, _e, _t in screen.active_bindings.values() if b.show}
         assert wanted <= shown | {""}
+
+
+async def test_keys_removed_by_a_rebuild_are_let_go(make_app: Any, ui: Helpers) -> None:
+    """Textual's footer kept every key it removed (a watcher of ``compact``
+    held each one): opening and closing articles piled them up."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main
+        for _ in range(4):
+            await pilot.press("enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: not screen.pane.loading_body)
+            await pilot.press("escape", "down")
+            await ui.settle(pilot)
+        gc.collect()
+        keys = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
+        assert keys and all(key.is_attached for key in keys)
