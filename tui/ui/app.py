@@ -28,7 +28,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -36,7 +35,7 @@ from tui.config import CONFIG_NAME, Config
 from tui.core import Feed, Library
 from tui.ui import keys, safe, signals, themes, workers
 from tui.ui.browsing import LinkOpener
-from tui.ui.collector import IDLE_LOOK_EVERY, SETTLE_AFTER, QuietCollector
+from tui.ui.collector import SETTLE_AFTER, Collector
 from tui.ui.commands import ReaderCommands
 from tui.ui.exporting import Exporter, ExportFinished
 from tui.ui.feed_dialogs import FeedDialogs, FeedRemoved, FeedSettingsLoaded, FeedSettingsSaved
@@ -45,9 +44,6 @@ from tui.ui.opml_commands import OpmlCommands, OpmlFinished
 from tui.ui.refreshing import AUTO_REFRESH_EVERY, FeedsDue, Refresher, RefreshHalted
 from tui.ui.screens.main import MainScreen
 from tui.ui.settings_commands import SettingsCommands
-
-#: Input that says the user is busy (no full garbage collection for a while).
-_BUSY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class GazetteApp(App[int]):
@@ -93,7 +89,7 @@ class GazetteApp(App[int]):
         self.opml = OpmlCommands(self)
         self.links = LinkOpener(self)
         self.feed_dialogs = FeedDialogs(self)
-        self.collector = QuietCollector()
+        self.collector = Collector()
         self._install_themes(theme_dirs, apply=config is not None)
         self._initial_keymap, problems = keys.checked_keymap(
             {**self.config.keybindings, **(keymap or {})}, self.config_where
@@ -119,18 +115,11 @@ class GazetteApp(App[int]):
         if self._auto_refresh_every > 0:
             self.set_interval(self._auto_refresh_every, self.refresher.tick, name="auto-refresh")
         self.set_timer(SETTLE_AFTER, self.collector.settle, name="gc-settle")
-        self.set_interval(IDLE_LOOK_EVERY, self.collector.tick, name="gc-idle")
 
     def on_unmount(self) -> None:
         self.refresher.stop()
         signals.remove(self._signals)
         self.collector.restore()
-
-    async def on_event(self, event: events.Event) -> None:
-        """Note keys and clicks for the idle collector (``collector.py``), then as usual."""
-        if isinstance(event, _BUSY):
-            self.collector.input_seen()
-        await super().on_event(event)
 
     @property
     def main(self) -> MainScreen:
