@@ -150,3 +150,49 @@ async def test_the_paint_is_let_go_only_once_the_body_is_mounted(
             await ui.settle(pilot)
         assert len(seen) == 3
         assert all(count > 0 and mounted for count, mounted in seen), seen
+
+
+class CountingLibrary(Library):
+    """A library that counts the bodies it reads (and converts), by article."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reads: dict[int, int] = {}
+
+    @override
+    def convert(self, article_id: int) -> tuple[str, bool]:
+        self.reads[article_id] = self.reads.get(article_id, 0) + 1
+        return super().convert(article_id)
+
+
+async def test_the_next_articles_are_prepared_while_one_is_read(db_path: Any, ui: Helpers) -> None:
+    library = CountingLibrary(db_path, clock=ui.clock)
+    app = GazetteApp(library, clock=ui.clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            m = app.main
+            lst = m.article_list
+            await ui.settle(pilot)
+            rows = [lst.held_article_at(i) for i in range(3)]
+            ids = [a.id for a in rows if a is not None]
+            assert len(ids) == 3
+            await pilot.press("enter")
+            await ui.settle(pilot)
+            # Once the first has painted, the two after it are read ahead.
+            await ui.wait_for(pilot, lambda: all(library.reads.get(i) == 1 for i in ids))
+            await pilot.press("escape", "down", "enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+            assert m.pane.article is not None and m.pane.article.id == ids[1]
+            assert m.pane.query(ArticleText)
+            assert library.reads[ids[1]] == 1  # shown from what was prepared
+            # A change of the database makes what was prepared stale.
+            await ui.wait_for(pilot, lambda: library.reads.get(ids[2]) == 1)
+            m.after_refresh()
+            await pilot.press("escape", "down", "enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+            assert m.pane.article is not None and m.pane.article.id == ids[2]
+            assert library.reads[ids[2]] == 2  # read again
+    finally:
+        library.close()

@@ -12,6 +12,13 @@ One thread, one article at a time, in the order asked; a job whose article
 is no longer the one wanted when it starts is skipped, and its answer is
 dropped if another was asked for meanwhile (or the screen has gone).
 
+While an article is being read, the next ones in the list are prepared in
+the same thread (``prefetch``): a reader who goes on to the next article
+finds its body converted and laid out, and the open has only the paint
+left to do.  An open always comes first: a prefetch stops at the next
+article boundary when one is asked for, and what it prepared is kept for a
+few articles only, and forgotten when the database changes (``forget``).
+
 ``PaintHold`` keeps the screen from painting the half-opened article (the
 new layout with "Loading…") while the body is being prepared: the screen is
 painted once, with the body, when it arrives, or after ``HOLD_AT_MOST``
@@ -24,9 +31,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
+from typing import NamedTuple
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -37,7 +46,8 @@ from tui.core import Library, match_snippet
 from tui.ui import safe
 from tui.ui.messages import ArticleBody, BodyStored
 from tui.ui.widgets.article_header import BodyMatch
-from tui.ui.widgets.article_markdown import prepare_body
+from tui.ui.widgets.article_links import Link
+from tui.ui.widgets.article_markdown import BodyChunk, prepare_body
 from tui.ui.workers import gone
 
 __all__ = ["HOLD_AT_MOST", "Bodies", "PaintHold"]
@@ -50,6 +60,9 @@ PAINT_WAIT = 1.0
 
 #: Seconds after the reader is shown before the body machinery is loaded (``Bodies.warm``).
 WARM_AFTER = 1.0
+
+#: Bodies prepared ahead and not yet opened, kept at most (the oldest go first).
+KEEP_AHEAD = 6
 
 #: A body that uses every part of the body machinery, prepared once to load it.
 WARM_BODY = "# A\n\n*b* [c](https://example.org/)\n\n- d\n\n> e\n\n```python\nf = 1\n```\n"
@@ -108,6 +121,26 @@ class PaintHold:
                 self._app.screen.refresh()
 
 
+class Prepared(NamedTuple):
+    """A body prepared ahead of its open, for one width and one set of search terms."""
+
+    epoch: int
+    width: int
+    terms: tuple[str, ...]
+    md: str
+    fresh: bool
+    chunks: list[BodyChunk]
+    links: tuple[Link, ...]
+    snippet: str
+
+
+def _laid(epoch: int, md: str, fresh: bool, terms: tuple[str, ...], width: int) -> Prepared:
+    """Style and lay out a body's Markdown, and find its search snippet."""
+    chunks, links = prepare_body(md, terms, width)
+    snippet = match_snippet(md, terms) if terms else ""
+    return Prepared(epoch, width, terms, md, fresh, chunks, links, snippet)
+
+
 class Bodies:
     """Prepares the body of the article being opened, answering ``node`` with messages.
 
@@ -123,6 +156,12 @@ class Bodies:
         self._library = library
         self._pool: ThreadPoolExecutor | None = None
         self._wanted: int | None = None
+        #: Moves on with each open (a prefetch then stops) and each ``forget``.
+        self._asked = 0
+        #: Moves on with each ``forget``: what was prepared before is stale.
+        self._epoch = 0
+        #: Bodies prepared ahead (body thread only), by article id.
+        self._ahead: OrderedDict[int, Prepared] = OrderedDict()
         #: Set once ``warm`` has loaded the body machinery.
         self.warmed = threading.Event()
 
@@ -152,6 +191,7 @@ class Bodies:
         ``clean``: nothing from outside was pending (``BodyStored`` carries it).
         """
         self._wanted = article_id
+        self._asked += 1
         ready: Future[list[Message]] = Future()
         painted = threading.Event()
         job = self._start().submit(self._prepare, article_id, tuple(terms), width, ready, painted)
@@ -161,6 +201,23 @@ class Bodies:
             group="article-body",
             exit_on_error=False,
         )
+
+    def prefetch(self, article_ids: Sequence[int], terms: Sequence[str], width: int) -> None:
+        """Prepare these articles' bodies ahead, in this order (UI thread).
+
+        Called once an opened article has painted, with the articles the
+        reader is likely to open next.  Stops early when an article is
+        opened meanwhile; what it prepared serves that open if it is one
+        of them (``_prepare``).
+        """
+        if self._pool is None or not article_ids:
+            return
+        self._pool.submit(self._prefetch, tuple(article_ids), tuple(terms), width, self._asked)
+
+    def forget(self) -> None:
+        """The database changed: bodies prepared ahead may be stale (UI thread)."""
+        self._epoch += 1
+        self._asked += 1
 
     def close(self) -> None:
         """Stop taking jobs; one that runs finishes, its answer dropped (the screen is gone)."""
@@ -206,19 +263,55 @@ class Bodies:
                 ready.set_result([])
                 return False
             try:
-                md, fresh = self._library.convert(article_id)
-                md = safe.clean_block(md)
-                chunks, links = prepare_body(md, terms, width)
-                snippet = match_snippet(md, terms) if terms else ""
+                made = self._body(article_id, terms, width)
             except Exception as exc:  # shown in the pane; never kills the app
                 ready.set_result([ArticleBody(article_id, [], error=safe.clean(str(exc)))])
                 return False
-            body = ArticleBody(article_id, chunks, links=links)
+            body = ArticleBody(article_id, made.chunks, links=made.links)
+            snippet = made.snippet
             ready.set_result([BodyMatch(article_id, snippet), body] if snippet else [body])
-            if fresh:
+            if made.fresh:
                 painted.wait(timeout=PAINT_WAIT)
-                self._save(article_id, md)
-            return fresh
+                self._save(article_id, made.md)
+            return made.fresh
+        finally:
+            self._library.release_thread()
+
+    def _body(self, article_id: int, terms: tuple[str, ...], width: int) -> Prepared:
+        """Body thread: the body to show, from ``_ahead`` when it was prepared
+        ahead (laid out again if the width or the terms changed since)."""
+        ahead = self._ahead.pop(article_id, None)
+        if ahead is None or ahead.epoch != self._epoch:
+            return self._made(article_id, terms, width)
+        if ahead.width == width and ahead.terms == terms:
+            return ahead
+        return _laid(ahead.epoch, ahead.md, ahead.fresh, terms, width)
+
+    def _made(self, article_id: int, terms: tuple[str, ...], width: int) -> Prepared:
+        """Body thread: read (and convert, on a first open) and lay out a body."""
+        epoch = self._epoch
+        md, fresh = self._library.convert(article_id)
+        return _laid(epoch, safe.clean_block(md), fresh, terms, width)
+
+    def _prefetch(
+        self, article_ids: tuple[int, ...], terms: tuple[str, ...], width: int, asked: int
+    ) -> None:
+        """Body thread: prepare bodies ahead until an open (or ``forget``) says stop.
+
+        An article that fails is skipped: its open will meet the error and show it.
+        """
+        try:
+            for article_id in article_ids:
+                if self._asked != asked or self._pool is None:
+                    return
+                if article_id in self._ahead:
+                    continue
+                try:
+                    self._ahead[article_id] = self._made(article_id, terms, width)
+                except Exception:
+                    continue
+                while len(self._ahead) > KEEP_AHEAD:
+                    self._ahead.popitem(last=False)
         finally:
             self._library.release_thread()
 

@@ -151,6 +151,23 @@ class ReadingBase(SourcesBase):
         shown = self.pane.article
         if not gone(self) and shown is not None and shown.id == article_id:
             self.paint_hold.release()
+            self.call_after_refresh(self._read_ahead, article_id)
+
+    def _read_ahead(self, article_id: int) -> None:
+        """Once the article has painted: prepare the bodies of the two rows
+        after it and of the one before (``Bodies.prefetch``), where the reader
+        goes from here (rows the list holds; the cursor's row is looked at first)."""
+        lst = self.article_list
+        shown = self.pane.article
+        if gone(self) or shown is None or shown.id != article_id:
+            return
+        here = lst.held_article_at(lst.cursor)
+        at = lst.cursor if here is not None and here.id == article_id else None
+        if at is None and (at := lst.held_row_of(article_id)) is None:
+            return
+        near = (lst.held_article_at(i) for i in (at + 1, at + 2, at - 1))
+        ids = [article.id for article in near if article is not None]
+        self.bodies.prefetch(ids, lst.terms, self.pane.body_width)
 
     @unless_gone
     def on_body_stored(self, message: BodyStored) -> None:
@@ -352,6 +369,7 @@ class ReadingBase(SourcesBase):
         What is shown is now up to date, so the database's version is noted:
         the refresh's own writes do not make ``watch_database`` reload again.
         """
+        self.bodies.forget()
         self.refresh_counts()
         self.article_list.reload(keep=self.article_list.current)
         self._show_source_header()

@@ -220,9 +220,13 @@ class ListPages(ScrollView):
 
     def _cached_position(self, article: Article) -> int | None:
         """Where an article is among the result rows held (results have no SQL order)."""
+        return self.held_row_of(article.id)
+
+    def held_row_of(self, article_id: int) -> int | None:
+        """The row of an article among the rows held, else None (never reads)."""
         for page, rows in self._pages.items():
             for i, row in enumerate(rows):
-                if row.id == article.id:
+                if row.id == article_id:
                     return page * PAGE + i
         return None
 
@@ -361,6 +365,14 @@ class ListPages(ScrollView):
         rows = self._page(index // PAGE)
         offset = index % PAGE
         return rows[offset] if offset < len(rows) else None
+
+    def held_article_at(self, index: int) -> Article | None:
+        """The article at ``index`` if its page is held, else None (never reads)."""
+        if not 0 <= index < self.count:
+            return None
+        rows = self._pages.get(index // PAGE)
+        offset = index % PAGE
+        return rows[offset] if rows is not None and offset < len(rows) else None
 
     @property
     def current(self) -> Article | None:
