@@ -21,7 +21,7 @@ import pytest
 
 from tui.core.errors import ParseError
 from tui.core.parse import parse_feed
-from tui.core.text import html_text
+from tui.core.text import clean_line, html_text
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 FEEDS = Path(__file__).parent.parent / "fixtures" / "feeds"
@@ -104,7 +104,8 @@ PIECES = (
     *("<style>", "</style>", "<svg>", "</svg>", "<title>", "</title>", "<textarea>"),
     *("<pa>", "<brx>", "<p-x>", "<div\n>", "< p>", "<1>", "1 < 2", "3 > 2"),
     *("&amp;", "&lt;", "&gt;", "&#27;", "&#x1B;", "&#0027", "&nbsp;", "&eacute;", "&#128512;"),
-    *("&", "&#", "&#x;", "&amp", "&bogus;", "&lt;p&gt;"),
+    *("&", "&#", "&#x;", "&amp", "&bogus;", "&lt;p&gt;", "&not", "&notit", "&#x27;", "&#39;"),
+    *("&#39", "&#x27", "&quot;", "&quot", "&#34;", "&#034;", "&amp;#39;", "&#x2", "7;", "#x27;"),
     *("\x1b[31m", "\x1b]0;title\x07", "\x1b(B", "\x1b", "\x9b1m", "\x9d2;x\x9c", "\x85"),
     *("\x00", "\x07", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x7f", "\xa0"),
     *("\u200b", "\u200c", "\u200d", "\u202e", "\u2066", "\ufeff", "\u2028", "\u3000"),
@@ -140,3 +141,19 @@ def test_html_text_gives_the_same_words_on_the_corpus() -> None:
 def test_html_text_gives_the_same_words_on_generated_markup(seed: int) -> None:
     for fragment in generated_fragments(3000, seed):
         assert html_text(fragment) == reference_html_text(fragment), repr(fragment)
+
+
+# Every character str.isprintable() refuses (controls, format characters,
+# separators, unassigned and private-use code points), one in 97 of them.
+UNPRINTABLE = [chr(c) for c in range(0x110000) if not chr(c).isprintable()][::97]
+LINE_PIECES = (*PIECES, *UNPRINTABLE, "\x1b[1;31m", "\x1b]8;;http://x\x1b\\", "\u200c", "\u200d")
+
+
+def test_clean_line_gives_the_same_line_as_the_reference() -> None:
+    """clean_line skips its regex pass when the joined line is printable."""
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(LINE_PIECES) for _ in range(rng.randint(1, 12)))
+        assert clean_line(text) == _clean_line(text), repr(text)
+    for c in map(chr, range(0x110000)):
+        assert clean_line(f"a {c} b{c}") == _clean_line(f"a {c} b{c}"), repr(c)
