@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import struct
+import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from tui.core.library import Library
 from tui.core.models import ParsedEntry, ParsedFeed
@@ -111,10 +115,90 @@ def test_pack_compresses_and_markdown_can_be_replaced() -> None:
     assert unpack(with_markdown(with_markdown(body, "# md"), None)).markdown is None
 
 
-@pytest.mark.parametrize("junk", [b"", b"not zlib", b"x\x9c\x03\x00"])
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b"",
+        b"not zlib",
+        b"x\x9c\x03\x00",  # zlib, but of nothing
+        ZSTD_MAGIC,
+        ZSTD_MAGIC + b"not a frame",
+        zstandard.ZstdCompressor().compress(b"\x07 not the layout"),
+        zlib.compress(b"\x01\x05\x00\x00\x00ab"),  # a length past the end
+    ],
+)
 def test_unpack_refuses_what_pack_did_not_make(junk: bytes) -> None:
     with pytest.raises(ValueError, match="packed article body"):
         unpack(junk)
+
+
+def zlib_pack(html: str | None, words: str, markdown: str | None) -> bytes:
+    """A body as versions before Zstandard packed it (the same layout, zlib)."""
+    parts = [b"\x01"]
+    for text in (html, words, markdown):
+        raw = None if text is None else text.encode("utf-8")
+        parts += [b"\xff\xff\xff\xff"] if raw is None else [struct.pack("<I", len(raw)), raw]
+    return zlib.compress(b"".join(parts), 1)
+
+
+def test_pack_writes_zstandard_and_unpack_still_reads_zlib() -> None:
+    texts = Texts("<p>café " * 50 + "</p>", "café " * 50, None)
+    assert pack(*texts)[:4] == ZSTD_MAGIC
+    old = zlib_pack(*texts)
+    assert old[:1] == b"\x78" and unpack(old) == texts
+    assert unpack(with_markdown(old, "# md")) == texts._replace(markdown="# md")
+    assert with_markdown(old, "# md")[:4] == ZSTD_MAGIC
+
+
+def test_pack_and_unpack_from_many_threads_at_once() -> None:
+    """zstandard's (de)compressors are not thread-safe: each thread has its own."""
+    texts = [Texts(f"<p>{i} " * (i + 50) + "</p>", f"{i} " * (i + 50), None) for i in range(64)]
+
+    def round_trip(t: Texts) -> bool:
+        return all(unpack(pack(*t)) == t for _ in range(50))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(round_trip, texts))
+
+
+def test_a_schema_4_database_of_zlib_bodies_reads_and_changes_exactly(tmp_path: Path) -> None:
+    """Schema 4 databases written before Zstandard keep their zlib bodies: no
+    migration; an article repacks as Zstandard when its texts change."""
+    path = tmp_path / "v4.db"
+    shutil.copy(DBS / "schema-v4.db", path)
+    lib = Library(path)
+    try:
+        store = lib.store
+        (aid, body) = store.conn.execute("SELECT id, body FROM articles").fetchone()
+        assert body[:1] == b"\x78"  # zlib
+        html = unpack(body).html
+        assert html is not None and store.article_body(aid)[1] == html
+        store.save_markdown([(aid, "# converted")])
+        (body,) = store.conn.execute("SELECT body FROM articles WHERE id = ?", (aid,)).fetchone()
+        assert body[:4] == ZSTD_MAGIC and unpack(body).html == html
+        assert store.article_body(aid)[0] == "# converted"
+        assert_index_exact(store)
+    finally:
+        lib.close()
+
+
+def test_an_article_with_a_zlib_body_leaves_the_index_exactly(tmp_path: Path) -> None:
+    """The delete trigger hands the index the words of a zlib body too."""
+    path = tmp_path / "v4.db"
+    shutil.copy(DBS / "schema-v4.db", path)
+    lib = Library(path)
+    try:
+        store = lib.store
+        (aid, body) = store.conn.execute("SELECT id, body FROM articles").fetchone()
+        assert body[:1] == b"\x78"
+        assert_index_exact(store)
+        assert store.remove_articles([aid], NOW) == 1
+        assert_index_exact(store)
+    finally:
+        lib.close()
 
 
 # -- the contentless index stays exact ------------------------------------------------

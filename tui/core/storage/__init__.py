@@ -5,7 +5,7 @@ from a part per domain, so that a schema or query change is made in one
 module and callers never learn which part answers:
 
 * :mod:`.schema`: DDL and migrations
-* :mod:`.packing`: an article's texts (HTML, index words, Markdown) in one zlib value
+* :mod:`.packing`: an article's texts (HTML, index words, Markdown) in one compressed value
 * :mod:`.feeds`: feeds, fetch state, per-feed settings
 * :mod:`.ingest`: writing fetched entries and their search index rows
 * :mod:`.articles`: views, counts, read/star, Markdown cache

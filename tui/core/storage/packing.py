@@ -1,11 +1,11 @@
 """An article's texts in one compressed value: its HTML, its index words, its Markdown.
 
-Schema 4 keeps the three in one zlib-compressed ``articles.body``.  They are
+Schema 4 keeps the three in one compressed ``articles.body``.  They are
 read one article at a time (opening, converting, exporting) and never
-searched by SQL, so storing them compressed costs tens of microseconds per
-article and saves more than half of their bytes; compressed together they
-cost little more than the HTML alone, as the words and most of the Markdown
-repeat its text, which zlib then stores as back-references.
+searched by SQL, so storing them compressed costs microseconds per article
+and saves three quarters of their bytes; compressed together they cost
+little more than the HTML alone, as the words and most of the Markdown
+repeat its text, which the compressor then stores as back-references.
 
 The words are kept because the search index (``articles_fts``) is
 contentless: it holds no copy of the text, so removing an article from it
@@ -14,25 +14,50 @@ would give other words as soon as the extraction changes between versions,
 and a removal with wrong words corrupts the index.
 
 The layout is a version byte, then each text as a 4-byte length (``NONE``
-for a missing text) and its UTF-8 bytes; the whole is compressed.
+for a missing text) and its UTF-8 bytes; the whole is compressed with
+Zstandard.  Values written before that are zlib streams: :func:`unpack`
+tells them apart by their first bytes (a Zstandard frame starts with its
+magic number, ``28 b5 2f fd``; a zlib stream with ``78``), so databases
+need no migration and an old value is rewritten as Zstandard only when its
+article changes.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import struct
+import threading
 import zlib
 from typing import NamedTuple
 
-#: zlib level, chosen by measurement on the benchmark's articles (HTML and
-#: words, ~7.2 KB): level 1 packs them into 1,938 bytes in ~71 us, level 3
-#: into 1,863 in ~80 us, level 6 into 1,780 in ~107 us; above 6 nothing more.
-#: Every new article pays it once, in the writer thread of a refresh, which
-#: is CPU-bound: level 1 keeps that cost lowest for 8% more bytes.
+import zstandard
+
+#: Zstandard level, chosen by measurement on the benchmark's articles (HTML
+#: and words, ~7.2 KB): level 1 packs them into 1,838 bytes in ~19 us, level
+#: 2 into 1,866 in ~25 us, level 3 into 1,808 in ~45 us; negative levels are
+#: no faster and a third bigger.  zlib level 1, used before, took ~60-78 us
+#: for 1,915 bytes, and decompresses in ~21 us against ~9 us.  Every new
+#: article pays it once, in the writer thread of a refresh, which is
+#: CPU-bound.
 LEVEL = 1
 _FORMAT = 1
 _LENGTH = struct.Struct("<I")
 _NONE = 0xFFFFFFFF
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+class _Codecs(threading.local):
+    """One compressor and one decompressor per thread: zstandard's objects are
+    not thread-safe (the UI's body thread and a refresh's writer thread both
+    pack), and the module's one-shot functions make new ones each call, which
+    costs ~14 us of the ~19 it takes to pack an article."""
+
+    def __init__(self) -> None:
+        self.compressor = zstandard.ZstdCompressor(level=LEVEL)
+        self.decompressor = zstandard.ZstdDecompressor()
+
+
+_codecs = _Codecs()
 
 
 class Texts(NamedTuple):
@@ -53,14 +78,18 @@ def pack(html: str | None, words: str | None, markdown: str | None = None) -> by
         else:
             raw = text.encode("utf-8")
             parts += (_LENGTH.pack(len(raw)), raw)
-    return zlib.compress(b"".join(parts), LEVEL)
+    return _codecs.compressor.compress(b"".join(parts))
 
 
 def unpack(body: bytes) -> Texts:
-    """The texts of a value made by :func:`pack`; ValueError if it is not one."""
+    """The texts of a value made by :func:`pack` (or by the zlib packing of
+    earlier versions); ValueError if it is not one."""
     try:
-        raw = zlib.decompress(body)
-    except (zlib.error, TypeError) as exc:
+        if body[:4] == _ZSTD_MAGIC:
+            raw = _codecs.decompressor.decompress(body)
+        else:
+            raw = zlib.decompress(body)
+    except (zstandard.ZstdError, zlib.error, TypeError) as exc:
         raise ValueError(f"not a packed article body ({exc})") from exc
     if not raw or raw[0] != _FORMAT:
         raise ValueError("not a packed article body (unknown format)")

@@ -267,10 +267,10 @@ def _schema_v4(db: sqlite_utils.Database) -> None:
     At 100,000 articles the database held 10.6 MB per 1,000 articles (newsboat:
     4.9): the HTML (~3.9 KB an article), the search index's own copy of the
     words (~3.9 KB), the index itself (~1.5 KB) and, once converted, the
-    Markdown (~3.5 KB).  Now HTML, words and Markdown are one zlib value
-    (:mod:`.packing`, ~1.8 KB) and the index keeps no copy (``content=''``);
-    ``converted`` says whether the Markdown is there, for the background
-    conversion's partial index.
+    Markdown (~3.5 KB).  Now HTML, words and Markdown are one compressed
+    value (:mod:`.packing`, ~1.8 KB; zlib then, Zstandard since) and the
+    index keeps no copy (``content=''``); ``converted`` says whether the
+    Markdown is there, for the background conversion's partial index.
 
     The table is rebuilt (a column cannot be given its place otherwise), with
     foreign keys off for this step (see :func:`migrate`), so that dropping the

@@ -1,0 +1,94 @@
+"""The speed-ups xmlfeed gives feedparser change nothing it returns.
+
+``FeedParserDict.get`` no longer raises and catches a KeyError for a missing
+key, the table feedparser translates every element's text with maps the
+common characters to themselves, and a URL joined with no base skips
+``urljoin``; each must give what feedparser gave.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser.html
+import feedparser.mixin
+import feedparser.urls
+import pytest
+from feedparser.util import FeedParserDict
+
+import tui.core.parse.xmlfeed as xmlfeed
+from tui.core.errors import ParseError
+from tui.core.models import ParsedFeed
+from tui.core.parse import parse_feed
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+ORIGINAL_GET = xmlfeed._feedparser_get
+ORIGINAL_TABLE = feedparser.html._cp1252  # the object feedparser.mixin imported
+ORIGINAL_URLJOIN = feedparser.urls._urljoin
+
+
+def parse_all() -> dict[str, ParsedFeed | str]:
+    out: dict[str, ParsedFeed | str] = {}
+    paths = sorted([*(FIXTURES / "corpus").glob("*.*"), *(FIXTURES / "feeds").rglob("*.*")])
+    for path in paths:
+        try:
+            out[path.name] = parse_feed(path.read_bytes(), f"https://example.org/{path.name}")
+        except ParseError as exc:
+            out[path.name] = str(exc)
+    return out
+
+
+def test_the_corpus_parses_the_same_with_feedparser_as_shipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = parse_all()
+    monkeypatch.setattr(FeedParserDict, "get", ORIGINAL_GET)
+    monkeypatch.setattr(feedparser.mixin, "_cp1252", ORIGINAL_TABLE)
+    monkeypatch.setattr(feedparser.mixin, "_urljoin", ORIGINAL_URLJOIN)
+    shipped = parse_all()
+    assert sum(isinstance(f, ParsedFeed) for f in shipped.values()) > 60
+    assert fast == shipped
+
+
+@pytest.mark.filterwarnings("ignore:To avoid breaking existing software:DeprecationWarning")
+def test_get_answers_as_getitem_does() -> None:
+    links = [FeedParserDict(rel="enclosure", href="a"), FeedParserDict(rel="license", href="b")]
+    d = FeedParserDict(
+        tags=[FeedParserDict(term="t")],
+        links=links,
+        published="p",
+        published_parsed=(1,),
+        href="h",
+        description="d",
+        rights="r",
+        value=None,
+    )
+    keys = [*d.keys(), *FeedParserDict.keymap, "category", "enclosures", "license"]
+    keys += ["updated", "updated_parsed", "missing", "base64", 0, ("t",)]
+    for key in keys:
+        assert d.get(key) == ORIGINAL_GET(d, key), key
+        assert d.get(key, 5) == ORIGINAL_GET(d, key, 5), key
+    empty = FeedParserDict()
+    for key in keys:
+        assert empty.get(key, "x") == ORIGINAL_GET(empty, key, "x") == "x", key
+
+
+def test_every_character_translates_as_feedparser_translated_it() -> None:
+    text = "".join(map(chr, range(0x110000)))
+    assert text.translate(feedparser.mixin._cp1252) == text.translate(ORIGINAL_TABLE)
+    assert feedparser.mixin._cp1252 is not ORIGINAL_TABLE
+
+
+URIS = (
+    *("", "a", "/a", "entry-1", "urn:uuid:1", "tag:x.org,2020:1", "mailto:a@b", "//host/p"),
+    *("http://h/p", "http:///h/p", "https:////h//p?q=1#f", "HTTP://h", "ftp://", "x://///"),
+    *("http:h", "://h", "1http://h", "a+b-c.d://h", " http://h", "http://[::1]:80/", "é://h"),
+    *("http://h/\u00e9", "http://h/a/../b", "../c", "?q", "#f", "http://[bad/"),
+)
+BASES = (None, "", "http://base.org/dir/", "https://b/x?y", "urn:x", "http://[bad/")
+
+
+def test_urljoin_joins_as_feedparser_did() -> None:
+    for base in BASES:
+        for uri in URIS:
+            assert feedparser.mixin._urljoin(base, uri) == ORIGINAL_URLJOIN(base, uri), (base, uri)
