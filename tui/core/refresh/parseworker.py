@@ -17,17 +17,29 @@ from typing import IO, Any
 
 # The length that precedes each message between a worker and the pool.
 _LENGTH = struct.Struct("!Q")
+# Never imported in a worker: it parses, never talks to the network, and
+# hashes only short strings.  The parser pulls in urllib.request (through
+# xml.sax.saxutils), hence http.client and ssl; ssl and hashlib load OpenSSL
+# (libssl, libcrypto): ~5 MB of each worker's memory.  A blocked import
+# raises ImportError, which those modules expect: http.client goes without
+# HTTPS, and hashlib falls back to Python's own SHA-1 (as fast for keys).
+BLOCKED = ("ssl", "_ssl", "_hashlib")
 
 
 def start_parser() -> None:
-    """A worker's setup: leave Ctrl-C to the parent process, load the parser,
-    and move everything loaded so far out of the garbage collector's sight.
+    """A worker's setup: leave Ctrl-C to the parent process, keep OpenSSL
+    out (see ``BLOCKED``; only where it is not loaded already), load the
+    parser, and move everything loaded so far out of the garbage collector's
+    sight.
 
     Parsing allocates heavily, so the collector runs often; without the
     freeze its full passes walk every module and class again (about 3% of a
     worker's time).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    modules: dict[str, Any] = sys.modules  # None marks a blocked import
+    for name in BLOCKED:
+        modules.setdefault(name, None)
     import tui.core.parse.xmlfeed  # noqa: F401  (what every task needs first)
 
     gc.freeze()
