@@ -1,15 +1,16 @@
 """The parser pool: worker processes that parse feeds.
 
 Each worker is a plain child process (``python -c``) that imports only
-:mod:`tui.core.refresh.parseworker` and the parser, then parses what it is sent on its stdin and answers
-on its stdout, one pickle each way.  Not ``ProcessPoolExecutor``: with the
-spawn start method (the UI refreshes from a thread, and forking a threaded
-process can copy held locks into the child) every multiprocessing child also
-needs multiprocessing's resource tracker, a third process of ~12 MB, and
-re-imports the parent's ``__main__`` (for the ``gazette`` command, the CLI);
-the memory of a refresh's whole process tree counts (issue 15: <= 1.5x
-newsboat's).  Ctrl-C belongs to the parent: workers ignore it, so an
-interrupted refresh ends in one line instead of a traceback per worker.
+:mod:`tui.core.refresh.parseworker` and the parser, then parses what it is
+sent on its stdin and answers on its stdout, one pickle each way.  Not
+``ProcessPoolExecutor``: with the spawn start method (the UI refreshes from
+a thread, and forking a threaded process can copy held locks into the
+child) every multiprocessing child also needs multiprocessing's resource
+tracker, a third process of ~12 MB, and re-imports the parent's
+``__main__`` (for the ``gazette`` command, the CLI module); the memory of a
+refresh's whole process tree counts (issue 15: <= 1.5x newsboat's).
+Ctrl-C belongs to the parent: workers ignore it, so an interrupted refresh
+ends in one line instead of a traceback per worker.
 """
 
 from __future__ import annotations
