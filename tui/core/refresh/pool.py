@@ -106,31 +106,37 @@ class ParserProcesses(Executor):
 
     def _feed(self, worker: subprocess.Popen[bytes]) -> None:
         """One worker's thread: send it the queued tasks one by one."""
-        assert worker.stdin is not None and worker.stdout is not None
         try:
             while (task := self._tasks.get()) is not None:
-                if not task.future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    message = pickle.dumps(
-                        (task.fn, task.args, task.kwargs), pickle.HIGHEST_PROTOCOL
-                    )
-                except Exception as exc:
-                    task.future.set_exception(exc)
-                    continue
-                try:
-                    ok, value = _exchange(message, worker.stdin, worker.stdout)
-                except Exception as exc:
-                    broken = BrokenExecutor(f"a parser process ended abruptly ({exc!r})")
-                    task.future.set_exception(broken)
+                if not self._run(task, worker):
                     self._lose_worker()
                     return
-                if ok:
-                    task.future.set_result(value)
-                else:
-                    task.future.set_exception(value)
+                # Not kept while waiting for the next task: its document and result.
+                del task
         finally:
             _stop_worker(worker)
+
+    @staticmethod
+    def _run(task: _Task, worker: subprocess.Popen[bytes]) -> bool:
+        """Run ``task`` in ``worker``; False if the worker has died."""
+        if not task.future.set_running_or_notify_cancel():
+            return True
+        try:
+            message = pickle.dumps((task.fn, task.args, task.kwargs), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            task.future.set_exception(exc)
+            return True
+        assert worker.stdin is not None and worker.stdout is not None
+        try:
+            ok, value = _exchange(message, worker.stdin, worker.stdout)
+        except Exception as exc:
+            task.future.set_exception(BrokenExecutor(f"a parser process ended abruptly ({exc!r})"))
+            return False
+        if ok:
+            task.future.set_result(value)
+        else:
+            task.future.set_exception(value)
+        return True
 
     def _lose_worker(self) -> None:
         """One worker fewer; with none left, fail whatever is queued."""
