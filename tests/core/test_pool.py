@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import subprocess
 import sys
 import time
 from concurrent.futures import BrokenExecutor
@@ -111,3 +112,23 @@ def test_shutdown_without_cancelling_runs_what_is_queued() -> None:
     futures = [pool.submit(shout, str(n)) for n in range(5)]
     pool.shutdown(wait=True)
     assert [f.result(timeout=0) for f in futures] == ["0", "1", "2", "3", "4"]
+
+
+def test_workers_already_started_end_when_the_next_cannot_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.core.refresh import pool as pool_module
+
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = pool_module._start_worker
+
+    def start_one_then_fail() -> subprocess.Popen[bytes]:
+        if started:
+            raise OSError("no more processes")
+        started.append(real_start())
+        return started[0]
+
+    monkeypatch.setattr(pool_module, "_start_worker", start_one_then_fail)
+    with pytest.raises(OSError, match="no more processes"):
+        ParserProcesses(2)
+    assert started[0].returncode == 0  # ended and reaped

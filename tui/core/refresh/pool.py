@@ -65,8 +65,15 @@ class ParserProcesses(Executor):
         self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._closed = False
-        with sigint_ignored():
-            workers = [_start_worker() for _ in range(size)]
+        workers: list[subprocess.Popen[bytes]] = []
+        try:
+            with sigint_ignored():
+                for _ in range(size):
+                    workers.append(_start_worker())
+        except BaseException:
+            for worker in workers:  # none left waiting for tasks that never come
+                _stop_worker(worker)
+            raise
         self._alive = len(workers)
         self._threads = [
             threading.Thread(target=self._feed, args=(w,), name="gazette-parser", daemon=True)
