@@ -1168,13 +1168,9 @@ def test_the_feeds_date_does_not_change_an_undated_entrys_key() -> None:
 def test_pool_workers_read_localized_dates() -> None:
     # Parsing runs in spawned worker processes: the date handler must be
     # registered there too, not only in the process that imported it first.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from tui.core.refresh import pool as workers
+    from tui.core.refresh.pool import ParserProcesses
 
     doc = rss("<item><guid>1</guid><pubDate>Seg, 24 Set 2018 10:00:00 GMT</pubDate></item>")
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=ctx, initializer=workers.start_parser) as pool:
+    with ParserProcesses(1) as pool:
         feed = pool.submit(parse_feed, doc, FEED_URL).result(timeout=60)
     assert feed.entries[0].published == 1537783200

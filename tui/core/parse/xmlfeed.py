@@ -25,7 +25,7 @@ Decisions worth knowing (see ../shared/STACK-NOTES.md, section 2):
   ``application/xml; charset=utf-8``, so it decodes nothing new.
 
 Importing this module sets feedparser up for the whole process (the refresh's
-pool workers import it first: see ``workers.start_parser``).
+pool workers import it first: see ``refresh.parseworker.start_parser``).
 """
 
 from __future__ import annotations

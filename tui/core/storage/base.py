@@ -148,8 +148,9 @@ class StoreBase:
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """sqlite-utils over this connection, imported only when needed
-        (migrations), which keeps it off the reader's startup path."""
+        """sqlite-utils over this connection, imported only when asked for:
+        migrations use the plain connection, as sqlite-utils and what it
+        imports (click, dateutil, pluggy) are ~11 MB of a process's memory."""
         import sqlite_utils
 
         return sqlite_utils.Database(self.conn)

@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING
 from tui.core.errors import StoreError
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from tui.core.storage.base import StoreBase
 
 SCHEMA_VERSION = 4
 
 
-def _schema_v1(db: sqlite_utils.Database) -> None:
+def _schema_v1(db: sqlite3.Connection) -> None:
     """The first schema: feeds, articles, tags, notes, saved searches and the index."""
     db.execute(
         """
@@ -142,7 +140,7 @@ _FTS_DELETE_TRIGGER = (
 )
 
 
-def _schema_v2(db: sqlite_utils.Database) -> None:
+def _schema_v2(db: sqlite3.Connection) -> None:
     """A cheaper search index, and list indexes that answer deep pages alone.
 
     The search index is rebuilt without its 2- and 3-letter prefix indexes:
@@ -179,7 +177,7 @@ def _schema_v2(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16)")
 
 
-def _schema_v3(db: sqlite_utils.Database) -> None:
+def _schema_v3(db: sqlite3.Connection) -> None:
     """Convert again the bodies the converter now writes better (no schema change).
 
     Two kinds, found in one pass of SQL: plain text with line breaks (no markup: no
@@ -261,7 +259,7 @@ _FTS_TRIGGERS_V4 = (
 )
 
 
-def _schema_v4(db: sqlite_utils.Database) -> None:
+def _schema_v4(db: sqlite3.Connection) -> None:
     """One compressed copy of each text: packed bodies and a contentless index.
 
     At 100,000 articles the database held 10.6 MB per 1,000 articles (newsboat:
@@ -281,8 +279,7 @@ def _schema_v4(db: sqlite_utils.Database) -> None:
     """
     from tui.core.text import html_text
 
-    conn = db.conn
-    conn.create_function("gazette_html_text", 1, html_text, deterministic=True)
+    db.create_function("gazette_html_text", 1, html_text, deterministic=True)
     db.execute("DROP TRIGGER articles_fts_delete")
     db.execute(_ARTICLES_V4)
     db.execute(
@@ -317,13 +314,13 @@ def _schema_v4(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16)")
     for trigger in _FTS_TRIGGERS_V4:
         db.execute(trigger)
-    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
     if broken:
         raise StoreError(f"schema 4: {len(broken)} rows lost their article or feed: {broken[:3]}")
 
 
 # Forward migrations: MIGRATIONS[n] upgrades a database at version n to n + 1.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v1,
     _schema_v2,
     _schema_v3,
@@ -381,7 +378,7 @@ def migrate(store: StoreBase) -> None:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 if version >= SCHEMA_VERSION:
                     break
-                MIGRATIONS[version](store.db)
+                MIGRATIONS[version](conn)
                 repacked = repacked or version == _PACKED - 1
                 version += 1
                 conn.execute(f"PRAGMA user_version = {version}")
