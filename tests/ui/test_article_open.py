@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,5 +195,85 @@ async def test_the_next_articles_are_prepared_while_one_is_read(db_path: Any, ui
             await ui.wait_for(pilot, lambda: not m.pane.loading_body)
             assert m.pane.article is not None and m.pane.article.id == ids[2]
             assert library.reads[ids[2]] == 2  # read again
+    finally:
+        library.close()
+
+
+async def test_bodies_prepared_before_a_change_are_prepared_again(
+    db_path: Any, ui: Helpers
+) -> None:
+    library = CountingLibrary(db_path, clock=ui.clock)
+    app = GazetteApp(library, clock=ui.clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            m = app.main
+            lst = m.article_list
+            await ui.settle(pilot)
+            ids = [a.id for a in (lst.held_article_at(i) for i in range(3)) if a is not None]
+            await pilot.press("enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: all(library.reads.get(i) == 1 for i in ids[1:]))
+            m.after_refresh()  # what was prepared may be stale now
+            await ui.settle(pilot)
+            await pilot.press("escape", "enter")  # the same article: its neighbours again
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: all(library.reads.get(i) == 2 for i in ids[1:]))
+            await pilot.press("escape", "down", "enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+            assert m.pane.article is not None and m.pane.article.id == ids[1]
+            assert library.reads[ids[1]] == 2  # the one prepared again was used
+    finally:
+        library.close()
+
+
+class SavingLibrary(Library):
+    """A library that notes whether the screen's paint was held at each store."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.held: Callable[[], bool] = lambda: False
+        self.saved_while_held: list[bool] = []
+
+    @override
+    def save_markdown(self, article_id: int, md: str) -> None:
+        self.saved_while_held.append(self.held())
+        super().save_markdown(article_id, md)
+
+
+async def test_a_fresh_conversion_is_stored_after_the_paint(
+    db_path: Any, ui: Helpers, tmp_path: Path
+) -> None:
+    """Storing runs Python for the search index: it must not slow the paint
+    of the article it belongs to, prepared ahead or not."""
+    path = tmp_path / "fresh.xml"
+    items = [
+        rss_item(f"f{n}", f"Fresh {n}", date=f"Sat, 01 Jun 2024 1{n}:00:00 GMT", body="<p>N.</p>")
+        for n in range(3)
+    ]
+    path.write_text(rss_feed(*items, title="Fresh"), encoding="utf-8")
+    library = SavingLibrary(db_path, clock=ui.clock)
+
+    def add() -> None:
+        try:
+            library.add_feed(str(path))  # stored, not converted yet
+        finally:
+            library.release_thread()
+
+    await asyncio.to_thread(add)
+    app = GazetteApp(library, clock=ui.clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            m = app.main
+            await ui.settle(pilot)
+            library.held = lambda: m.paint_hold.held
+            for _ in range(3):
+                await pilot.press("enter")
+                await ui.settle(pilot)
+                await ui.wait_for(pilot, lambda: not m.pane.loading_body)
+                await pilot.press("escape", "down")
+                await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: len(library.saved_while_held) >= 3)
+            assert not any(library.saved_while_held)
     finally:
         library.close()

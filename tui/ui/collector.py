@@ -18,9 +18,11 @@ So, once the app has started and loaded what it keeps (``settle``):
 
 Measured in the benchmark's in-process run (60 opens, on a machine with a
 load of 6-8): full collections 57 -> 6, time in the collector 16.0 s ->
-4.1 s, peak memory 80 -> 90 MB.  Everything is put back when the app exits
-(``restore``), so that a process that runs several apps (the tests)
-collects as usual between them.
+4.1 s, peak memory 80 -> 90 MB.  What is frozen is never collected:
+cycles among the objects alive at that moment that die later (the
+footer's first keys) stay, a bounded cost.  Everything is put back when
+the app exits (``restore``), so that a process that runs several apps
+(the tests) collects as usual between them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ import gc
 
 __all__ = ["SETTLE_AFTER", "YOUNG", "Collector"]
 
-#: Seconds after start before what is alive is frozen (after the body warm-up).
+#: Seconds after start before what is alive is frozen (the body warm-up, a
+#: second after start, has usually loaded its modules by then; what loads
+#: later is simply not frozen).
 SETTLE_AFTER = 2.5
 
 #: Allocations between collections of the youngest generation (the interpreter's: 700).

@@ -160,6 +160,8 @@ class Bodies:
         self._asked = 0
         #: Moves on with each ``forget``: what was prepared before is stale.
         self._epoch = 0
+        #: Set by ``painted`` once an opened body is on screen, by article id.
+        self._painted: dict[int, threading.Event] = {}
         #: Bodies prepared ahead (body thread only), by article id.
         self._ahead: OrderedDict[int, Prepared] = OrderedDict()
         #: Set once ``warm`` has loaded the body machinery.
@@ -193,7 +195,7 @@ class Bodies:
         self._wanted = article_id
         self._asked += 1
         ready: Future[list[Message]] = Future()
-        painted = threading.Event()
+        painted = self._painted[article_id] = threading.Event()
         job = self._start().submit(self._prepare, article_id, tuple(terms), width, ready, painted)
         self._node.run_worker(
             self._answer(article_id, ready, painted, job, clean),
@@ -213,6 +215,13 @@ class Bodies:
         if self._pool is None or not article_ids:
             return
         self._pool.submit(self._prefetch, tuple(article_ids), tuple(terms), width, self._asked)
+
+    def painted(self, article_id: int) -> None:
+        """The article's body is on screen (UI thread, after the paint that
+        showed it): a fresh conversion may be stored now (``_prepare``)."""
+        event = self._painted.pop(article_id, None)
+        if event is not None:
+            event.set()
 
     def forget(self) -> None:
         """The database changed: bodies prepared ahead may be stale (UI thread)."""
@@ -239,7 +248,6 @@ class Bodies:
         if self._wanted == article_id and not gone(self._node):
             for answer in answers:
                 self._node.post_message(answer)
-            self._node.call_after_refresh(painted.set)
         else:
             painted.set()
         stored = await asyncio.wrap_future(job)
@@ -304,12 +312,19 @@ class Bodies:
             for article_id in article_ids:
                 if self._asked != asked or self._pool is None:
                     return
-                if article_id in self._ahead:
-                    continue
+                held = self._ahead.get(article_id)
                 try:
-                    self._ahead[article_id] = self._made(article_id, terms, width)
+                    if held is None or held.epoch != self._epoch:
+                        self._ahead[article_id] = self._made(article_id, terms, width)
+                    elif (held.width, held.terms) != (width, terms):
+                        self._ahead[article_id] = _laid(
+                            held.epoch, held.md, held.fresh, terms, width
+                        )
+                    else:
+                        continue
                 except Exception:
                     continue
+                self._ahead.move_to_end(article_id)
                 while len(self._ahead) > KEEP_AHEAD:
                     self._ahead.popitem(last=False)
         finally:

@@ -49,7 +49,10 @@ class ReadingBase(SourcesBase):
         ``then`` runs once its note is loaded (``e`` focuses the editor then).
         """
         terms = self.article_list.terms
-        self.bodies.load(article.id, terms, self.pane.body_width, clean=self._own_write_clean())
+        clean = self._own_write_clean()
+        if not clean:  # something changed outside: bodies prepared ahead may be stale
+            self.bodies.forget()
+        self.bodies.load(article.id, terms, self.pane.body_width, clean=clean)
         self.paint_hold.hold(self.app)
         if not article.read and self.reading_config.mark_read_on_open:
             article = self._set_flag(article, "read", True)
@@ -146,11 +149,15 @@ class ReadingBase(SourcesBase):
         )
 
     async def _paint_when_mounted(self, article_id: int, mounted: AwaitMount | None) -> None:
+        """Let the screen paint once the body is mounted (``HOLD_AT_MOST`` still
+        bounds the hold), then, after that paint, let the body thread store a
+        fresh conversion and prepare the next bodies."""
         if mounted is not None:
             await mounted
         shown = self.pane.article
         if not gone(self) and shown is not None and shown.id == article_id:
             self.paint_hold.release()
+            self.call_after_refresh(self.bodies.painted, article_id)
             self.call_after_refresh(self._read_ahead, article_id)
 
     def _read_ahead(self, article_id: int) -> None:
@@ -359,7 +366,9 @@ class ReadingBase(SourcesBase):
 
     def refresh_live(self) -> None:
         """During a refresh: recount, and show new articles if the view grew
-        (the list counts its view in the lane)."""
+        (the list counts its view in the lane).  Bodies prepared ahead may be
+        stale now."""
+        self.bodies.forget()
         self.refresh_counts()
         self.article_list.recount(self._show_source_header)
 

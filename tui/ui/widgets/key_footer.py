@@ -30,7 +30,7 @@ __all__ = ["KeyFooter"]
 
 def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
     """What a footer on ``screen`` shows: every shown binding, enabled or not,
-    with its tooltip, and the command palette's key."""
+    with its tooltip, and the command palette's key (compared, never hashed)."""
     app = screen.app
     keys: list[Hashable] = [
         (binding.key, binding.description, binding.action, binding.group, enabled, tooltip)
