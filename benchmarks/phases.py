@@ -405,18 +405,23 @@ async def _ui(args: dict[str, Any]) -> dict[str, Any]:
         await pilot.pause()
 
         # Open articles not opened before (Markdown made on first open), as in
-        # the terminal: from the list (back from the previous one, untimed),
-        # until the first chunk of the body is mounted and the screen may
-        # paint (its first words are on the next frame), and until the whole
-        # body is.  (The body widget is recognised by name: importing it here
-        # would spare the app its first import.)
+        # the terminal: from the list of All, on the cursor's row (back from
+        # the previous one and down to it, untimed), until the first chunk of
+        # the body is mounted and the screen may paint (its first words are on
+        # the next frame), and until the whole body is.  (The body widget is
+        # recognised by name: importing it here would spare the app its first
+        # import.)
         screen = app.screen
         pane = screen.query_one("#article")
         body = pane.query_one("#article-body")
-        to_open = lib.articles(View(), limit=args.get("opens", 20), offset=args.get("open_at", 0))
+        articles.show(View())
+        await painted(articles)
+        open_at = args.get("open_at", 0)
+        to_open = lib.articles(View(), limit=args.get("opens", 20), offset=open_at)
         first_ms, whole_ms = [], []
-        for article in to_open:
+        for row, article in enumerate(to_open, open_at):
             screen.action_back()
+            articles.move_to(row)
             await pilot.pause()
             old = set(body.children)
             t = time.perf_counter()
