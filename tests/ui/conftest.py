@@ -166,6 +166,17 @@ async def open_search_hit(pilot: Any, query: str) -> None:
     await wait_for(pilot, lambda: not m.pane.loading_body)
 
 
+async def read_down(pilot: Any, times: int) -> None:
+    """Open the article under the cursor, wait for its body, go back and down; ``times`` times."""
+    m = pilot.app.main
+    for _ in range(times):
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: not m.pane.loading_body)
+        await pilot.press("escape", "down")
+        await settle(pilot)
+
+
 class Helpers:
     """Helpers handed to tests as the ``ui`` fixture (conftest modules are not importable)."""
 
@@ -174,6 +185,7 @@ class Helpers:
     settle = staticmethod(settle)
     wait_for = staticmethod(wait_for)
     open_search_hit = staticmethod(open_search_hit)
+    read_down = staticmethod(read_down)
     build_library = staticmethod(build_library)
 
     def __init__(self, db: Path) -> None:

@@ -143,12 +143,7 @@ async def test_the_paint_is_let_go_only_once_the_body_is_mounted(
             release()
 
         m.paint_hold.release = watched
-        for _ in range(3):
-            await pilot.press("enter")
-            await ui.settle(pilot)
-            await ui.wait_for(pilot, lambda: not m.pane.loading_body)
-            await pilot.press("escape", "down")
-            await ui.settle(pilot)
+        await ui.read_down(pilot, 3)
         assert len(seen) == 3
         assert all(count > 0 and mounted for count, mounted in seen), seen
 
@@ -267,12 +262,7 @@ async def test_a_fresh_conversion_is_stored_after_the_paint(
             m = app.main
             await ui.settle(pilot)
             library.held = lambda: m.paint_hold.held
-            for _ in range(3):
-                await pilot.press("enter")
-                await ui.settle(pilot)
-                await ui.wait_for(pilot, lambda: not m.pane.loading_body)
-                await pilot.press("escape", "down")
-                await ui.settle(pilot)
+            await ui.read_down(pilot, 3)
             await ui.wait_for(pilot, lambda: len(library.saved_while_held) >= 3)
             assert not any(library.saved_while_held)
     finally:
