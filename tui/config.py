@@ -52,6 +52,15 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncConfig:
+    """Sync accounts: how to get a password when a server drops its token."""
+
+    # A command printing the password (run without a shell; $GAZETTE_ACCOUNT and
+    # $GAZETTE_USER name the account), e.g. "pass show freshrss". Empty: ask.
+    password_command: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The effective configuration: the file's values over the defaults."""
 
@@ -63,6 +72,7 @@ class Config:
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     reading: ReadingConfig = field(default_factory=ReadingConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
 
     def export_path(self) -> Path:
         if self.export_folder:

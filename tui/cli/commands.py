@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.cli import articles, feeds, notes, state
+from tui.cli import accounts, articles, feeds, notes, state
 
 if TYPE_CHECKING:
     from tui.core.library import Library
@@ -34,5 +34,7 @@ COMMANDS: dict[str, Handler] = {
     "note": notes.cmd_note,
     "notes": notes.cmd_notes,
     "export-notes": notes.cmd_export_notes,
+    "account": accounts.cmd_account,
+    "sync": accounts.cmd_sync,
     **dict.fromkeys(state.STATE_VERBS, state.cmd_state),
 }

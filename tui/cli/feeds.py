@@ -25,6 +25,13 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
     from tui.core.errors import InputError
 
     folder = folders.from_user(args.folder)  # refused before anything is fetched
+    if args.account:
+        account = lib.subscribe_on_account(args.account, args.url, folder=folder)
+        print(
+            f"Queued {line(args.url)} for {line(account.name)}: "
+            "the next `gazette sync` subscribes and brings its articles in"
+        )
+        return EXIT_OK
     candidates = lib.discover(args.url)
     if not candidates:
         raise InputError(f"{args.url}: no feed found there")
@@ -83,7 +90,9 @@ def cmd_feeds(lib: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
-    """Fetch; progress goes to stderr so stdout holds only the summary."""
+    """Fetch, then sync the accounts (when no feed is named); progress goes
+    to stderr so stdout holds only the summary."""
+    from tui.cli.accounts import run_sync, sync_exit
     from tui.cli.progress import RefreshProgress
 
     ids = [lib.find_feed(ref).id for ref in args.feeds] if args.feeds else None
@@ -97,7 +106,10 @@ def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
     )
     for r in failed:
         print(f"  failed: {line(r.url)}: {line(r.error)}")
-    return EXIT_FEEDS_FAILED if failed else EXIT_OK
+    code = EXIT_FEEDS_FAILED if failed else EXIT_OK
+    if not args.feeds and lib.accounts():
+        code = max(code, sync_exit(run_sync(lib, None)))
+    return code
 
 
 def cmd_import(lib: Library, args: argparse.Namespace) -> int:

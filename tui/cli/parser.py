@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _opml_verbs(sub)
     _tag_and_state_verbs(sub)
     _note_verbs(sub)
+    _sync_verbs(sub)
     _maintenance_verbs(sub)
     return parser
 
@@ -76,6 +77,9 @@ def _feed_verbs(sub: Subparsers) -> None:
     p.add_argument("--tag", action="append", default=[], help="folder tag (repeatable)")
     p.add_argument("--first", action="store_true", help="take the first feed a site offers")
     p.add_argument("--folder", metavar="PATH", help='file it in this folder ("/" nests: Tech/Rust)')
+    p.add_argument(
+        "--account", metavar="NAME", help="subscribe on this sync account (sent at the next sync)"
+    )
 
     p = sub.add_parser("remove", help="unsubscribe from a feed (with its articles)")
     p.add_argument("feed", help="feed id, URL or title")
@@ -148,6 +152,38 @@ def _note_verbs(sub: Subparsers) -> None:
     p.add_argument("--force", action="store_true", help="overwrite blocks you edited")
     p.add_argument("--single", metavar="FILE", help="write one digest file instead")
     p.add_argument("--group-by", choices=["feed", "tag"], default="feed", help="for --single")
+
+
+def _sync_verbs(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "account", help="sync accounts (FreshRSS, Miniflux, Inoreader...: Google Reader API)"
+    )
+    acts = p.add_subparsers(dest="account_command", metavar="ACTION")
+    a = acts.add_parser("add", help="log in to a server and keep the account (not the password)")
+    a.add_argument("url", help="the API address, e.g. https://rss.example.com/api/greader.php")
+    a.add_argument("--user", required=True, help="the user name on the server")
+    a.add_argument("--name", help="what to call the account (default: the server's host)")
+    a.add_argument(
+        "--dialect",
+        choices=["freshrss", "miniflux", "inoreader", "oldreader", "bazqux"],
+        help="the server's kind (default: guessed from the address)",
+    )
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a = acts.add_parser("login", help="log in again (a new password, or an expired token)")
+    a.add_argument("account", help="account name")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a = acts.add_parser("list", help="list accounts, their last sync and waiting changes")
+    a.add_argument("--json", action="store_true")
+    a = acts.add_parser("remove", help="remove an account with its feeds (the server keeps them)")
+    a.add_argument("account", help="account name")
+    a.add_argument(
+        "--delete-notes", action="store_true", help="also when notes are on its articles"
+    )
+    p.set_defaults(account_command="list", json=False)
+
+    p = sub.add_parser("sync", help="send queued changes to sync accounts and bring theirs in")
+    p.add_argument("accounts", nargs="*", metavar="ACCOUNT", help="account names (default: all)")
+    p.add_argument("--json", action="store_true")
 
 
 def _maintenance_verbs(sub: Subparsers) -> None:

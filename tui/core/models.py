@@ -124,6 +124,8 @@ class Feed:
     gone: bool
     total: int = 0
     unread: int = 0
+    #: The sync account the feed comes through (None: fetched over HTTP).
+    account: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,3 +351,49 @@ class FeedSettings:
         """The refresh interval in seconds (0: off) with the config's as fallback."""
         minutes = default_minutes if self.refresh_minutes is None else self.refresh_minutes
         return max(0, minutes) * 60
+
+
+# -- sync accounts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A sync account as stored: a server speaking the Google Reader API.
+
+    The password is never stored; the server's auth token is kept in a file
+    of its own (see :mod:`tui.core.library.syncing`).  ``pending`` counts the
+    changes waiting in the queue to be sent.
+    """
+
+    id: int
+    name: str
+    kind: str
+    dialect: str
+    url: str
+    username: str
+    added: int
+    last_sync: int | None
+    last_attempt: int | None
+    last_error: str | None
+    retry_at: int | None
+    pending: int = 0
+    feeds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What one sync of one account did.  ``error`` is one line when it failed
+    (what was sent before the failure stays sent, what was not stays queued)."""
+
+    account: str
+    sent: int = 0
+    requests: int = 0
+    new: int = 0
+    feeds_added: int = 0
+    feeds_removed: int = 0
+    state_changes: int = 0
+    skipped: int = 0
+    pending: int = 0
+    error: str | None = None
+    auth_failed: bool = False
+    stopped: bool = False

@@ -15,6 +15,7 @@ callers never learn which part answers:
 * :mod:`.notes`: notes and their export
 * :mod:`.tags`, :mod:`.search`: tags; searches and saved searches
 * :mod:`.scheduling`: per-feed settings, what is due, what cleanup removes
+* :mod:`.syncing`: sync accounts (their tokens) and syncing them
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -33,6 +34,7 @@ from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
 from tui.core.library.scheduling import ScheduleMixin
 from tui.core.library.search import SearchMixin
+from tui.core.library.syncing import SyncMixin
 from tui.core.library.tags import TagsMixin
 from tui.core.storage import schema
 
@@ -40,7 +42,14 @@ __all__ = ["FetchSettings", "Library", "Progress"]
 
 
 class Library(
-    FeedsMixin, RefreshMixin, NotesMixin, ArticlesMixin, TagsMixin, SearchMixin, ScheduleMixin
+    FeedsMixin,
+    RefreshMixin,
+    NotesMixin,
+    ArticlesMixin,
+    TagsMixin,
+    SearchMixin,
+    ScheduleMixin,
+    SyncMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

@@ -25,8 +25,18 @@ from tui.core.storage import Store
 
 if TYPE_CHECKING:
     from tui.core.fetch.client import Fetcher
+    from tui.core.models import Account, SyncResult
+    from tui.core.sync.greader import GReaderClient
 
-__all__ = ["FetchSettings", "Progress", "discover", "locate", "refresher"]
+__all__ = [
+    "FetchSettings",
+    "Progress",
+    "discover",
+    "locate",
+    "refresher",
+    "sync_login",
+    "sync_run",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +118,61 @@ def refresher(
         )
 
     return Refresher(store, source, now=now, progress=progress, stop=stop)
+
+
+# -- sync accounts ---------------------------------------------------------------------------
+
+
+def _greader(settings: FetchSettings, url: str, dialect: str | None, auth: str | None) -> GReaderClient:
+    """A Google Reader API client for the server at ``url`` (dialect by name,
+    or guessed from the address), with the fetch settings' limits."""
+    from tui.core.fetch.api import ApiClient
+    from tui.core.sync.dialects import dialect_for_url, dialect_named
+    from tui.core.sync.greader import GReaderClient
+
+    api = ApiClient(
+        url,
+        timeout=settings.total_timeout,
+        max_bytes=settings.max_bytes,
+        user_agent=settings.user_agent,
+    )
+    chosen = dialect_named(dialect) if dialect else dialect_for_url(url)
+    return GReaderClient(api, chosen, auth=auth)
+
+
+def sync_login(
+    settings: FetchSettings, url: str, username: str, password: str, dialect: str | None
+) -> tuple[str, str]:
+    """Log in to a sync server: (auth token, dialect name).  Raises the
+    server's one-line error (a wrong password: :class:`AuthFailed`)."""
+
+    async def run() -> tuple[str, str]:
+        client = _greader(settings, url, dialect, None)
+        try:
+            return await client.login(username, password), client.dialect.name
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())
+
+
+async def sync_run(
+    settings: FetchSettings,
+    store: Store,
+    account: Account,
+    token: str,
+    *,
+    now: Callable[[], int],
+    stop: threading.Event | None,
+    report: Callable[[str], None] | None,
+) -> SyncResult:
+    """One sync of ``account`` (see :func:`tui.core.sync.engine.sync_account`)."""
+    from tui.core.sync.engine import sync_account
+
+    client = _greader(settings, account.url, account.dialect, token)
+    try:
+        return await sync_account(
+            store, client, account, client.dialect, now=now, stop=stop, report=report
+        )
+    finally:
+        await client.aclose()

@@ -75,7 +75,8 @@ class RefreshMixin(LibraryBase):
     ) -> RefreshSummary:
         """Fetch, parse and store feeds concurrently; returns one result per feed.
 
-        With no ids, every feed not marked gone.  Failures are recorded on the
+        With no ids, every feed not marked gone.  A sync account's feeds are
+        never fetched here: they come with the account's sync.  Failures are recorded on the
         feed and returned, never raised: one bad feed never stops the others.
 
         Setting ``stop`` (from another thread) ends the refresh within about
@@ -84,7 +85,7 @@ class RefreshMixin(LibraryBase):
         running finishes in the background), feeds already handed to the
         writer are written and counted, and :class:`RefreshStopped` is raised.
         """
-        feeds = self.store.feeds()
+        feeds = [f for f in self.store.feeds() if f.account is None]
         if feed_ids is None:
             targets = [f for f in feeds if not f.gone]
         else:

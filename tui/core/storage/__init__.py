@@ -13,10 +13,12 @@ module and callers never learn which part answers:
 * :mod:`.notes`, :mod:`.tags`: user notes and tags
 * :mod:`.search`: running compiled queries; saved searches
 * :mod:`.retention`: what cleanup removes, and removing it
+* :mod:`.accounts`: sync accounts, their queue of changes, what a pull writes
 """
 
 from __future__ import annotations
 
+from tui.core.storage.accounts import AccountsMixin
 from tui.core.storage.base import CHUNK, PAGE_SIZE, in_chunks
 from tui.core.storage.feeds import FeedsMixin
 from tui.core.storage.ingest import IngestMixin
@@ -31,7 +33,14 @@ __all__ = ["CHUNK", "MIGRATIONS", "PAGE_SIZE", "SCHEMA_VERSION", "Store", "in_ch
 
 
 class Store(
-    FeedsMixin, IngestMixin, PagesMixin, SearchMixin, NotesMixin, TagsMixin, RetentionMixin
+    FeedsMixin,
+    IngestMixin,
+    PagesMixin,
+    SearchMixin,
+    NotesMixin,
+    TagsMixin,
+    RetentionMixin,
+    AccountsMixin,
 ):
     """One connection to the cache, opened (and migrated) on construction.
 

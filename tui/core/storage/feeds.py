@@ -101,7 +101,9 @@ class FeedsMixin(StoreBase):
         """Feeds matching ``where`` (on ``feeds``), with their counts and tags."""
         rows = self.conn.execute(
             "SELECT id, url, title, site_url, folder, etag, last_modified, last_fetched, "
-            f"last_changed, last_status, error, gone FROM feeds{where} "
+            "last_changed, last_status, error, gone, "
+            "(SELECT name FROM accounts a WHERE a.id = feeds.account_id) "
+            f"FROM feeds{where} "
             "ORDER BY coalesce(folder, '') COLLATE NOCASE, "
             "coalesce(nullif(title, ''), url) COLLATE NOCASE",
             params,
@@ -146,6 +148,7 @@ class FeedsMixin(StoreBase):
                 gone=bool(r[11]),
                 total=totals.get(r[0], 0),
                 unread=unread.get(r[0], 0),
+                account=r[12],
             )
             for r in rows
         ]
@@ -244,12 +247,16 @@ class FeedsMixin(StoreBase):
         return _settings_dict(row[0])
 
     def all_feed_settings(self) -> list[tuple[int, int | None, bool, dict[str, Any]]]:
-        """(id, last_fetched, gone, settings) of every feed: what the scheduler needs.
+        """(id, last_fetched, gone, settings) of every feed fetched over HTTP:
+        what the scheduler needs (a sync account's feeds come with its sync).
 
         One cheap query, without the article counts ``feeds()`` computes,
         because the app asks every minute.
         """
-        rows = self.conn.execute("SELECT id, last_fetched, gone, settings FROM feeds ORDER BY id")
+        rows = self.conn.execute(
+            "SELECT id, last_fetched, gone, settings FROM feeds WHERE account_id IS NULL "
+            "ORDER BY id"
+        )
         return [(r[0], r[1], bool(r[2]), _settings_dict(r[3])) for r in rows]
 
     def update_feed_settings(

@@ -18,7 +18,7 @@ from tui.core.errors import StoreError
 if TYPE_CHECKING:
     from tui.core.storage.base import StoreBase
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _schema_v1(db: sqlite3.Connection) -> None:
@@ -319,12 +319,147 @@ def _schema_v4(db: sqlite3.Connection) -> None:
         raise StoreError(f"schema 4: {len(broken)} rows lost their article or feed: {broken[:3]}")
 
 
+# Sync (issue 16).  Every local change to a synced article or feed is queued
+# by a trigger, in the same transaction as the change, whoever makes it (the
+# app, the command line, a future rule or undo): nothing can change state and
+# forget to tell the server.  A pull writes the server's state with
+# ``sync_flags.pulling`` set inside its own transaction, so what it writes is
+# not queued back; other connections never see the flag set.
+_SYNC_TABLES = (
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        dialect TEXT NOT NULL,
+        url TEXT NOT NULL,
+        username TEXT NOT NULL,
+        added INTEGER NOT NULL,
+        last_sync INTEGER,
+        last_attempt INTEGER,
+        last_error TEXT,
+        retry_at INTEGER,
+        state TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts(id)",
+    "ALTER TABLE feeds ADD COLUMN remote_id TEXT",
+    "CREATE UNIQUE INDEX feeds_remote ON feeds(account_id, remote_id) "
+    "WHERE account_id IS NOT NULL",
+    """
+    CREATE TABLE remote_items (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (account_id, remote_id)
+    ) WITHOUT ROWID""",
+    "CREATE UNIQUE INDEX remote_items_article ON remote_items(article_id)",
+    # One row per thing to tell the server; a later change of the same thing
+    # replaces the row (UNIQUE ... REPLACE), so the queue never says both.
+    """
+    CREATE TABLE sync_queue (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        arg TEXT NOT NULL DEFAULT '',
+        value INTEGER NOT NULL DEFAULT 1,
+        article_id INTEGER,
+        created INTEGER NOT NULL,
+        UNIQUE (account_id, kind, target, arg) ON CONFLICT REPLACE
+    )""",
+    "CREATE INDEX sync_queue_article ON sync_queue(article_id) WHERE article_id IS NOT NULL",
+    "CREATE TABLE sync_flags (pulling INTEGER NOT NULL)",
+    "INSERT INTO sync_flags(pulling) VALUES (0)",
+)
+
+_NOT_PULLING = "(SELECT pulling FROM sync_flags) = 0"
+_NOW = "CAST(strftime('%s', 'now') AS INTEGER)"
+
+
+def _item_trigger(name: str, event: str, when: str, kind: str, arg: str, value: str) -> str:
+    """A trigger queueing a change of a synced article (one with a remote id)."""
+    article = "new.article_id" if "article_tags" in event else "new.id"
+    if event.startswith("DELETE"):
+        article = "old.article_id"
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} WHEN {when} BEGIN "
+        "INSERT INTO sync_queue(account_id, kind, target, arg, value, article_id, created) "
+        f"SELECT r.account_id, '{kind}', r.remote_id, {arg}, {value}, r.article_id, {_NOW} "
+        f"FROM remote_items r WHERE r.article_id = {article}; END"
+    )
+
+
+_TAG_NAME = "(SELECT name FROM tags WHERE id = {}.tag_id)"
+_FEED_WHEN = "{}.account_id IS NOT NULL AND {}.remote_id IS NOT NULL AND " + _NOT_PULLING
+
+_SYNC_TRIGGERS = (
+    _item_trigger(
+        "sync_read",
+        "UPDATE OF read ON articles",
+        f"old.read != new.read AND {_NOT_PULLING}",
+        "read",
+        "''",
+        "new.read",
+    ),
+    _item_trigger(
+        "sync_star",
+        "UPDATE OF starred ON articles",
+        f"old.starred != new.starred AND {_NOT_PULLING}",
+        "star",
+        "''",
+        "new.starred",
+    ),
+    _item_trigger(
+        "sync_label_add",
+        "INSERT ON article_tags",
+        f"{_NOT_PULLING} AND EXISTS (SELECT 1 FROM tags WHERE id = new.tag_id)",
+        "label",
+        _TAG_NAME.format("new"),
+        "1",
+    ),
+    _item_trigger(
+        "sync_label_remove",
+        "DELETE ON article_tags",
+        # A tag deleted under its links (a cascade) has no name left to send.
+        f"{_NOT_PULLING} AND EXISTS (SELECT 1 FROM tags WHERE id = old.tag_id)",
+        "label",
+        _TAG_NAME.format("old"),
+        "0",
+    ),
+    "CREATE TRIGGER sync_feed_rename AFTER UPDATE OF title ON feeds "
+    f"WHEN old.title != new.title AND {_FEED_WHEN.format('new', 'new')} BEGIN "
+    "INSERT INTO sync_queue(account_id, kind, target, arg, created) "
+    f"VALUES (new.account_id, 'rename', new.remote_id, new.title, {_NOW}); END",
+    "CREATE TRIGGER sync_feed_move AFTER UPDATE OF folder ON feeds "
+    f"WHEN old.folder IS NOT new.folder AND {_FEED_WHEN.format('new', 'new')} BEGIN "
+    "INSERT INTO sync_queue(account_id, kind, target, arg, created) "
+    f"VALUES (new.account_id, 'folder', new.remote_id, coalesce(new.folder, ''), {_NOW}); END",
+    "CREATE TRIGGER sync_feed_remove AFTER DELETE ON feeds "
+    f"WHEN {_FEED_WHEN.format('old', 'old')} BEGIN "
+    "DELETE FROM sync_queue WHERE account_id = old.account_id AND target = old.remote_id; "
+    "INSERT INTO sync_queue(account_id, kind, target, arg, created) "
+    f"VALUES (old.account_id, 'unsubscribe', old.remote_id, '', {_NOW}); END",
+    "CREATE TRIGGER sync_tag_rename AFTER UPDATE OF name ON tags "
+    f"WHEN old.name != new.name AND {_NOT_PULLING} BEGIN "
+    "INSERT INTO sync_queue(account_id, kind, target, arg, created) "
+    f"SELECT id, 'rename_label', old.name, new.name, {_NOW} FROM accounts; END",
+)
+
+
+def _schema_v5(db: sqlite3.Connection) -> None:
+    """Sync accounts, the articles and feeds they own, and the queue of changes
+    waiting to be sent (see _SYNC_TABLES)."""
+    for statement in (*_SYNC_TABLES, *_SYNC_TRIGGERS):
+        db.execute(statement)
+
+
 # Forward migrations: MIGRATIONS[n] upgrades a database at version n to n + 1.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v1,
     _schema_v2,
     _schema_v3,
     _schema_v4,
+    _schema_v5,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -204,6 +204,9 @@ class TagsMixin(StoreBase):
                     "SELECT feed_id, ? FROM feed_tags WHERE tag_id = ?",
                     (new_id, old_id),
                 )
+                # Unlinked before the tag goes, so that synced articles queue
+                # the old label's removal (a cascade would leave no name).
+                conn.execute("DELETE FROM article_tags WHERE tag_id = ?", (old_id,))
                 conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
             else:
                 new_id = old_id

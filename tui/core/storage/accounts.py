@@ -1,0 +1,447 @@
+"""Sync accounts: their rows, the queue of changes to send, and what a pull writes.
+
+A change the user makes to a synced article or feed is queued by the
+triggers of schema 5 (see :mod:`.schema`), in the transaction that makes it.
+What a pull writes (the server's feeds, items and state) is written with
+``sync_flags.pulling`` set, inside the same transaction, so it is not queued
+back.  A change still queued wins over what a pull says: the pull leaves
+those articles and feeds alone, and the next push sends the change.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from tui.core import folders
+from tui.core.errors import NotFound, StoreError
+from tui.core.models import Account, ParsedFeed
+from tui.core.storage.base import StoreBase, in_chunks
+
+_ACCOUNT_COLUMNS = (
+    "a.id, a.name, a.kind, a.dialect, a.url, a.username, a.added, a.last_sync, "
+    "a.last_attempt, a.last_error, a.retry_at, "
+    "(SELECT count(*) FROM sync_queue q WHERE q.account_id = a.id), "
+    "(SELECT count(*) FROM feeds f WHERE f.account_id = a.id)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedChange:
+    """One row of the queue: ``kind`` read | star | label | subscribe |
+    unsubscribe | rename | folder | rename_label; ``target`` an item id, a
+    feed's stream id, a URL or a label; ``arg`` a label, title or folder;
+    ``value`` 1 to set, 0 to clear."""
+
+    id: int
+    kind: str
+    target: str
+    arg: str
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFeed:
+    """A subscription as the server lists it, cleaned for storing."""
+
+    remote_id: str
+    url: str
+    title: str
+    site_url: str | None
+    folder: str | None
+
+
+class AccountsMixin(StoreBase):
+    """Accounts, their queue, and the writes of a pull."""
+
+    # -- accounts -----------------------------------------------------------
+
+    def add_account(self, name: str, *, kind: str, dialect: str, url: str, username: str) -> int:
+        """A new account row; StoreError if the name is taken."""
+        with self.transaction() as conn:
+            try:
+                cur = conn.execute(
+                    "INSERT INTO accounts(name, kind, dialect, url, username, added) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (name, kind, dialect, url, username, int(time.time())),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"an account named {name!r} exists already") from exc
+        return int(cur.lastrowid or 0)
+
+    def accounts(self) -> list[Account]:
+        rows = self.conn.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts a ORDER BY a.name")
+        return [Account(*row) for row in rows]
+
+    def find_account(self, ref: str) -> Account:
+        """The account named ``ref`` (any case), or its id; NotFound otherwise."""
+        row = self.conn.execute(
+            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts a WHERE a.name = ? OR "
+            "CAST(a.id AS TEXT) = ? ORDER BY a.name != ? LIMIT 1",
+            (ref, ref, ref),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no account named {ref!r}")
+        return Account(*row)
+
+    def account_notes(self, account_id: int) -> int:
+        """How many notes are on the account's articles (removing it would take them)."""
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM notes n JOIN articles a ON a.id = n.article_id "
+                "JOIN feeds f ON f.id = a.feed_id WHERE f.account_id = ?",
+                (account_id,),
+            ).fetchone()[0]
+        )
+
+    def remove_account(self, account_id: int) -> tuple[int, int]:
+        """Remove an account with its feeds and their articles; (feeds, articles).
+
+        Nothing is queued: the server keeps its subscriptions.
+        """
+        with self.transaction() as conn, self._pulling(conn):
+            feeds, articles = conn.execute(
+                "SELECT count(DISTINCT f.id), count(a.id) FROM feeds f "
+                "LEFT JOIN articles a ON a.feed_id = f.id WHERE f.account_id = ?",
+                (account_id,),
+            ).fetchone()
+            conn.execute("DELETE FROM feeds WHERE account_id = ?", (account_id,))
+            cur = conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+            if cur.rowcount == 0:
+                raise NotFound(f"no account with id {account_id}")
+        return int(feeds), int(articles)
+
+    def account_state(self, account_id: int) -> dict[str, Any]:
+        """The account's own notes between syncs (a JSON object; anything else: {})."""
+        row = self.conn.execute("SELECT state FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        try:
+            data = json.loads(row[0]) if row else {}
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def record_sync(
+        self,
+        account_id: int,
+        *,
+        now: int,
+        error: str | None,
+        retry_at: int | None = None,
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        """How the last attempt went; a success also moves ``last_sync``."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE accounts SET last_attempt = ?, last_error = ?, retry_at = ?, "
+                "last_sync = CASE WHEN ? IS NULL THEN ? ELSE last_sync END, "
+                "state = coalesce(?, state) WHERE id = ?",
+                (
+                    now,
+                    error,
+                    retry_at,
+                    error,
+                    now,
+                    None if state is None else json.dumps(dict(state)),
+                    account_id,
+                ),
+            )
+
+    # -- the queue ------------------------------------------------------------
+
+    def queued(self, account_id: int) -> list[QueuedChange]:
+        """The account's waiting changes, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, kind, target, arg, value FROM sync_queue WHERE account_id = ? ORDER BY id",
+            (account_id,),
+        )
+        return [QueuedChange(*row) for row in rows]
+
+    def queue(
+        self, account_id: int, kind: str, target: str, arg: str = "", value: int = 1
+    ) -> None:
+        """Queue a change no trigger sees (a subscription asked for on an account)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sync_queue(account_id, kind, target, arg, value, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (account_id, kind, target, arg, value, int(time.time())),
+            )
+
+    def confirm(self, change_ids: Collection[int]) -> None:
+        """The server took these changes: they leave the queue.  A row replaced
+        since it was read (a newer change of the same thing) has a new id and stays."""
+        with self.transaction() as conn:
+            for marks, chunk in in_chunks(list(change_ids)):
+                conn.execute(f"DELETE FROM sync_queue WHERE id IN ({marks})", chunk)
+
+    # -- what a pull writes -------------------------------------------------------
+
+    @contextmanager
+    def _pulling(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Inside a transaction: what is written now is the server's, not queued."""
+        conn.execute("UPDATE sync_flags SET pulling = 1")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("UPDATE sync_flags SET pulling = 0")
+
+    def remote_feeds(self, account_id: int) -> dict[str, int]:
+        """The account's feeds: stream id -> feed id."""
+        rows = self.conn.execute(
+            "SELECT remote_id, id FROM feeds WHERE account_id = ? AND remote_id IS NOT NULL",
+            (account_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def sync_feeds(self, account_id: int, listed: Iterable[RemoteFeed]) -> tuple[int, int]:
+        """Make the account's feeds what the server lists; (added, removed).
+
+        A feed whose rename, move or removal is still queued keeps the local
+        version.  A local feed with the same URL joins the account (no second
+        copy of it).  A feed the server no longer lists goes, with its
+        articles, unless it has notes: then it stays, as a local feed that is
+        no longer refreshed (``gone``), so no note is lost.
+        """
+        added = removed = 0
+        with self.transaction() as conn, self._pulling(conn):
+            queued = {
+                (r[0], r[1])
+                for r in conn.execute(
+                    "SELECT target, kind FROM sync_queue WHERE account_id = ?", (account_id,)
+                )
+            }
+            mine = self.remote_feeds(account_id)
+            seen: set[str] = set()
+            for feed in listed:
+                seen.add(feed.remote_id)
+                folder = folders.normalise(feed.folder) or None
+                feed_id = mine.get(feed.remote_id)
+                if feed_id is None:
+                    row = conn.execute(
+                        "SELECT id, account_id FROM feeds WHERE url = ?", (feed.url,)
+                    ).fetchone()
+                    if row is not None and row[1] is not None:
+                        continue  # the same URL in another account: the first keeps it
+                    if row is None:
+                        conn.execute(
+                            "INSERT INTO feeds(url, title, site_url, folder, added, "
+                            "account_id, remote_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (
+                                feed.url,
+                                feed.title,
+                                feed.site_url,
+                                folder,
+                                int(time.time()),
+                                account_id,
+                                feed.remote_id,
+                            ),
+                        )
+                        added += 1
+                        continue
+                    feed_id = row[0]
+                    conn.execute(
+                        "UPDATE feeds SET account_id = ?, remote_id = ?, gone = 0 WHERE id = ?",
+                        (account_id, feed.remote_id, feed_id),
+                    )
+                if (feed.remote_id, "rename") not in queued and feed.title:
+                    conn.execute(
+                        "UPDATE feeds SET title = ? WHERE id = ? AND title != ?",
+                        (feed.title, feed_id, feed.title),
+                    )
+                if (feed.remote_id, "folder") not in queued:
+                    conn.execute(
+                        "UPDATE feeds SET folder = ? WHERE id = ? AND folder IS NOT ?",
+                        (folder, feed_id, folder),
+                    )
+                conn.execute(
+                    "UPDATE feeds SET site_url = coalesce(?, site_url) WHERE id = ?",
+                    (feed.site_url, feed_id),
+                )
+            for remote_id, feed_id in mine.items():
+                if remote_id in seen or (remote_id, "unsubscribe") in queued:
+                    continue
+                noted = conn.execute(
+                    "SELECT 1 FROM notes n JOIN articles a ON a.id = n.article_id "
+                    "WHERE a.feed_id = ? LIMIT 1",
+                    (feed_id,),
+                ).fetchone()
+                if noted:
+                    conn.execute(
+                        "DELETE FROM remote_items WHERE article_id IN "
+                        "(SELECT id FROM articles WHERE feed_id = ?)",
+                        (feed_id,),
+                    )
+                    conn.execute(
+                        "UPDATE feeds SET account_id = NULL, remote_id = NULL, gone = 1 "
+                        "WHERE id = ?",
+                        (feed_id,),
+                    )
+                else:
+                    conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+                removed += 1
+        return added, removed
+
+    def known_items(self, account_id: int) -> set[str]:
+        """The item ids of the account that are stored."""
+        rows = self.conn.execute(
+            "SELECT remote_id FROM remote_items WHERE account_id = ?", (account_id,)
+        )
+        return {r[0] for r in rows}
+
+    def store_items(
+        self,
+        account_id: int,
+        feed_id: int,
+        parsed: ParsedFeed,
+        states: Mapping[str, tuple[bool, bool]],
+        *,
+        now: int,
+    ) -> int:
+        """Store one feed's items from the server, in one transaction; new articles.
+
+        Items go through :meth:`store_entries`, as a refreshed feed's entries
+        do (their key is the item id).  An item whose link is an article of
+        the feed that came before the feed joined the account becomes that
+        article, not a second copy.  New items take the read and starred state
+        the server gave with them.
+        """
+        keys = {e.key for e in parsed.entries}
+        self.begin_batch()
+        try:
+            with self._pulling(self.conn):
+                conn = self.conn
+                matched = self._adopt_by_link(conn, account_id, feed_id, parsed)
+                fresh = ParsedFeed(
+                    parsed.kind,
+                    parsed.title,
+                    parsed.link,
+                    tuple(e for e in parsed.entries if e.key not in matched),
+                    parsed.warning,
+                )
+                new, _ = self.store_entries(feed_id, fresh, now=now)
+                ids: dict[str, int] = dict(matched)
+                for marks, chunk in in_chunks(sorted(keys - matched.keys())):
+                    ids.update(
+                        conn.execute(
+                            f"SELECT key, id FROM articles WHERE feed_id = ? AND key IN ({marks})",
+                            (feed_id, *chunk),
+                        ).fetchall()
+                    )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO remote_items(account_id, remote_id, article_id) "
+                    "VALUES (?, ?, ?)",
+                    [(account_id, key, aid) for key, aid in ids.items()],
+                )
+                conn.executemany(
+                    "UPDATE articles SET read = ?, starred = ? WHERE id = ? AND "
+                    "first_seen = ? AND (read != ? OR starred != ?)",
+                    [
+                        (int(read), int(star), ids[key], now, int(read), int(star))
+                        for key, (read, star) in states.items()
+                        if key in ids
+                    ],
+                )
+            self.commit_batch()
+        except BaseException:
+            self.abort_batch()
+            raise
+        return new
+
+    @staticmethod
+    def _adopt_by_link(
+        conn: sqlite3.Connection, account_id: int, feed_id: int, parsed: ParsedFeed
+    ) -> dict[str, int]:
+        """Item id -> article id for items whose link is an unsynced article of the feed."""
+        by_url = {e.url: e.key for e in parsed.entries if e.url}
+        found: dict[str, int] = {}
+        for marks, chunk in in_chunks(list(by_url)):
+            for aid, url in conn.execute(
+                f"SELECT a.id, a.url FROM articles a WHERE a.feed_id = ? AND a.url IN ({marks}) "
+                "AND NOT EXISTS (SELECT 1 FROM remote_items r WHERE r.article_id = a.id)",
+                (feed_id, *chunk),
+            ):
+                found.setdefault(by_url[url], aid)
+        return found
+
+    def apply_remote_state(
+        self, account_id: int, unread: Collection[str], starred: Collection[str]
+    ) -> int:
+        """Make the account's articles read and starred as the server says; the
+        number of articles changed.  Articles with a queued read (or star)
+        change keep theirs: the change is sent first."""
+        changed = 0
+        with self.transaction() as conn, self._pulling(conn):
+            for name, ids in (("sync_unread", unread), ("sync_starred", starred)):
+                conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}(id TEXT PRIMARY KEY)")
+                conn.execute(f"DELETE FROM temp.{name}")
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO temp.{name}(id) VALUES (?)", ((i,) for i in ids)
+                )
+            for column, kind, table in (
+                ("read", "read", "sync_unread"),
+                ("starred", "star", "sync_starred"),
+            ):
+                # read flips where it equals "listed as unread"; starred where it
+                # differs from "listed as starred".
+                test = "=" if column == "read" else "!="
+                cur = conn.execute(
+                    f"UPDATE articles SET {column} = 1 - {column} WHERE id IN ("
+                    "SELECT r.article_id FROM remote_items r JOIN articles a ON a.id = r.article_id "
+                    f"WHERE r.account_id = ? AND a.{column} {test} "
+                    f"(r.remote_id IN (SELECT id FROM temp.{table})) "
+                    "AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = r.article_id "
+                    "AND q.kind = ?))",
+                    (account_id, kind),
+                )
+                changed += cur.rowcount
+            conn.execute("DELETE FROM temp.sync_unread")
+            conn.execute("DELETE FROM temp.sync_starred")
+        return changed
+
+    def apply_remote_labels(
+        self, account_id: int, labels: Mapping[str, Collection[str]], dropped: Iterable[str]
+    ) -> int:
+        """Make the tags of the account's articles what the server's labels say;
+        the number of tags set or cleared.  ``dropped`` are labels the server
+        had at the last sync and has no more: their tags leave the account's
+        articles.  A queued label change keeps the local version."""
+        changed = 0
+        with self.transaction() as conn, self._pulling(conn):
+            for name, ids in labels.items():
+                conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
+                tag_id = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_label(id TEXT PRIMARY KEY)")
+                conn.execute("DELETE FROM temp.sync_label")
+                conn.executemany(
+                    "INSERT OR IGNORE INTO temp.sync_label(id) VALUES (?)", ((i,) for i in ids)
+                )
+                not_queued = (
+                    "NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = r.article_id "
+                    "AND q.kind = 'label' AND q.arg = ?)"
+                )
+                changed += conn.execute(
+                    "INSERT OR IGNORE INTO article_tags(article_id, tag_id) "
+                    "SELECT r.article_id, ? FROM remote_items r JOIN temp.sync_label l "
+                    f"ON l.id = r.remote_id WHERE r.account_id = ? AND {not_queued}",
+                    (tag_id, account_id, name),
+                ).rowcount
+                changed += conn.execute(
+                    "DELETE FROM article_tags WHERE tag_id = ? AND article_id IN ("
+                    "SELECT r.article_id FROM remote_items r WHERE r.account_id = ? "
+                    "AND r.remote_id NOT IN (SELECT id FROM temp.sync_label) "
+                    f"AND {not_queued})",
+                    (tag_id, account_id, name),
+                ).rowcount
+            for name in dropped:
+                changed += conn.execute(
+                    "DELETE FROM article_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?) "
+                    "AND article_id IN (SELECT article_id FROM remote_items WHERE account_id = ?)",
+                    (name, account_id),
+                ).rowcount
+        return changed

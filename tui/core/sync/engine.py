@@ -1,0 +1,288 @@
+"""One sync of one account: send what is queued, then bring the server's state in.
+
+The order is the conflict rule.  Changes made here first (the queue) are
+sent before anything is pulled, and the pull leaves alone whatever is still
+queued (a change that could not be sent), so local changes win until the
+server has them; everything else is the server's.  Nothing is half-written:
+each batch of items is one transaction, the state of every article one more,
+and a change leaves the queue only once the server answered it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tui.core.models import Account, ParsedFeed, SyncResult
+from tui.core.parse.fields import plain, web_url
+from tui.core.storage import Store
+from tui.core.storage.accounts import QueuedChange, RemoteFeed
+from tui.core.sync.dialects import Dialect
+from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError
+from tui.core.sync.greader import (
+    READ,
+    READING_LIST,
+    STARRED,
+    GReaderClient,
+    Item,
+    label_stream,
+)
+from tui.core.sync.items import entry_of, label_names
+from tui.core.urls import is_web_url
+
+#: Items of the reading list a first sync brings in, besides every unread and starred one.
+INITIAL_ITEMS = 10_000
+#: A later sync asks for items since the last one less this: servers date
+#: items by when they fetched them, and a slow fetch lands late.
+OVERLAP_S = 3600
+#: Items fetched and written together: one request or a few, one transaction.
+ITEMS_BATCH = 500
+#: How long to wait after a server said it is busy without saying how long.
+BUSY_WAIT_S = 300
+
+Report = Callable[[str], None]
+
+
+class Stopped(Exception):
+    """The user stopped the sync (``x``); what was written stays."""
+
+
+@dataclass
+class _Tally:
+    sent: int = 0
+    new: int = 0
+    added: int = 0
+    removed: int = 0
+    changes: int = 0
+    skipped: int = 0
+    labels: list[str] = field(default_factory=list)
+
+
+async def sync_account(
+    store: Store,
+    client: GReaderClient,
+    account: Account,
+    dialect: Dialect,
+    *,
+    now: Callable[[], int],
+    stop: threading.Event | None = None,
+    report: Report | None = None,
+) -> SyncResult:
+    """Push then pull one account; failures are recorded on the account and
+    returned in the result, never raised (one account never stops another)."""
+    tally = _Tally()
+    started = now()
+    error: str | None = None
+    retry_at: int | None = None
+    auth_failed = stopped = False
+    state: dict[str, object] | None = None
+
+    def step(what: str) -> None:
+        if stop is not None and stop.is_set():
+            raise Stopped
+        if report is not None:
+            report(f"{account.name}: {what}")
+
+    try:
+        step("sending changes")
+        await _push(store, client, account, dialect, tally, step)
+        step("reading subscriptions")
+        state = await _pull(store, client, account, dialect, tally, step, now)
+        state["since"] = started
+    except Stopped:
+        stopped = True
+        error = "stopped"
+    except AuthFailed as exc:
+        auth_failed = True
+        error = str(exc)
+    except ServerBusy as exc:
+        error = str(exc)
+        retry_at = started + int(exc.retry_after if exc.retry_after is not None else BUSY_WAIT_S)
+    except SyncError as exc:
+        error = str(exc)
+    store.record_sync(account.id, now=now(), error=error, retry_at=retry_at, state=state)
+    return SyncResult(
+        account=account.name,
+        sent=tally.sent,
+        requests=client.requests,
+        new=tally.new,
+        feeds_added=tally.added,
+        feeds_removed=tally.removed,
+        state_changes=tally.changes,
+        skipped=tally.skipped,
+        pending=len(store.queued(account.id)),
+        error=error,
+        auth_failed=auth_failed,
+        stopped=stopped,
+    )
+
+
+# -- push ----------------------------------------------------------------------------------
+
+
+_ITEM_KINDS = ("read", "star", "label")
+
+
+async def _push(
+    store: Store,
+    client: GReaderClient,
+    account: Account,
+    dialect: Dialect,
+    tally: _Tally,
+    step: Callable[[str], None],
+) -> None:
+    """Send the queue: subscriptions first, then feed edits, labels, then item
+    state in as few requests as the server allows (one edit-tag per kind of
+    change, batched by the client)."""
+    changes = store.queued(account.id)
+    if not changes:
+        return
+    for change in changes:
+        if change.kind in _ITEM_KINDS:
+            continue
+        step("sending changes")
+        await _send_feed_change(client, dialect, change)
+        store.confirm([change.id])
+        tally.sent += 1
+    groups: dict[tuple[str, str, int], list[QueuedChange]] = {}
+    for change in changes:
+        if change.kind in _ITEM_KINDS:
+            groups.setdefault((change.kind, change.arg, change.value), []).append(change)
+    for (kind, arg, value), group in groups.items():
+        step("sending changes")
+        if kind == "label" and not dialect.labels:
+            store.confirm([c.id for c in group])  # tags stay local on this server
+            continue
+        stream = READ if kind == "read" else STARRED if kind == "star" else label_stream(arg)
+        ids = [c.target for c in group]
+        if value:
+            await client.edit_tag(ids, add=(stream,))
+        else:
+            await client.edit_tag(ids, remove=(stream,))
+        store.confirm([c.id for c in group])
+        tally.sent += len(group)
+
+
+async def _send_feed_change(client: GReaderClient, dialect: Dialect, change: QueuedChange) -> None:
+    if change.kind == "subscribe":
+        stream = await client.quickadd(change.target)
+        if change.arg:
+            await client.edit_subscription(stream, add_folder=change.arg)
+    elif change.kind == "unsubscribe":
+        await client.edit_subscription(change.target, action="unsubscribe")
+    elif change.kind == "rename":
+        await client.edit_subscription(change.target, title=change.arg)
+    elif change.kind == "folder":
+        listed = {s.stream_id: s.folders for s in await client.subscriptions()}
+        for old in listed.get(change.target, ()):
+            if old != change.arg:
+                await client.edit_subscription(change.target, remove_folder=old)
+        if change.arg:
+            await client.edit_subscription(change.target, add_folder=change.arg)
+    elif change.kind == "rename_label" and dialect.labels:
+        await client.rename_label(change.target, change.arg)
+
+
+# -- pull ------------------------------------------------------------------------------------
+
+
+async def _pull(
+    store: Store,
+    client: GReaderClient,
+    account: Account,
+    dialect: Dialect,
+    tally: _Tally,
+    step: Callable[[str], None],
+    now: Callable[[], int],
+) -> dict[str, object]:
+    """Feeds, then new items, then every synced article's state; the state to
+    keep for the next sync."""
+    subscriptions = await client.subscriptions()
+    labels = await client.labels() if dialect.labels else []
+    folder_names = {lb.name for lb in labels if lb.is_folder}
+    listed: list[RemoteFeed] = []
+    for sub in subscriptions:
+        folder_names.update(sub.folders)
+        if not is_web_url(sub.url):
+            tally.skipped += 1
+            continue
+        listed.append(
+            RemoteFeed(
+                remote_id=sub.stream_id,
+                url=sub.url,
+                title=plain(sub.title or ""),
+                site_url=web_url(sub.html_url),
+                folder=plain(sub.folders[0]) if sub.folders else None,
+            )
+        )
+    tally.added, tally.removed = store.sync_feeds(account.id, listed)
+    feeds = store.remote_feeds(account.id)
+
+    step("reading unread and starred items")
+    unread = await client.item_ids(READING_LIST, exclude=READ)
+    starred = await client.item_ids(STARRED)
+    state = store.account_state(account.id)
+    since = state.get("since")
+    if isinstance(since, int) and not isinstance(since, bool):
+        recent = await client.item_ids(READING_LIST, newer_than=max(0, since - OVERLAP_S))
+    else:
+        recent = await client.item_ids(READING_LIST, limit=INITIAL_ITEMS)
+    known = store.known_items(account.id)
+    wanted = [i for i in _unique((recent, unread, starred)) if i not in known]
+    for start in range(0, len(wanted), ITEMS_BATCH):
+        step(f"fetching items {start + 1}-{min(start + ITEMS_BATCH, len(wanted))} of {len(wanted)}")
+        await _store_batch(store, client, account, feeds, wanted[start : start + ITEMS_BATCH], tally, now)
+
+    step("updating read and starred")
+    tally.changes += store.apply_remote_state(account.id, set(unread), set(starred))
+    kept: dict[str, object] = {}
+    if dialect.labels:
+        names = {lb.name: lb.name for lb in labels if not lb.is_folder}
+        tags = {name: next(iter(label_names([name], folder_names)), "") for name in names}
+        by_tag: dict[str, set[str]] = {}
+        for name, tag in tags.items():
+            if tag:
+                step(f"reading label {tag}")
+                by_tag.setdefault(tag, set()).update(await client.item_ids(label_stream(name)))
+        before = state.get("labels")
+        dropped = set(before) - set(by_tag) if isinstance(before, list) else set()
+        tally.changes += store.apply_remote_labels(
+            account.id, by_tag, [d for d in dropped if isinstance(d, str)]
+        )
+        kept["labels"] = sorted(by_tag)
+    return kept
+
+
+async def _store_batch(
+    store: Store,
+    client: GReaderClient,
+    account: Account,
+    feeds: dict[str, int],
+    ids: Sequence[str],
+    tally: _Tally,
+    now: Callable[[], int],
+) -> None:
+    items = await client.items(ids)
+    by_feed: dict[int, list[Item]] = {}
+    for item in items:
+        feed_id = feeds.get(item.feed)
+        if feed_id is None:  # a starred item of a feed no longer subscribed, say
+            tally.skipped += 1
+            continue
+        by_feed.setdefault(feed_id, []).append(item)
+    for feed_id, group in by_feed.items():
+        parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
+        states = {i.id: (i.read, i.starred) for i in group}
+        tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
+
+
+def _unique(lists: Iterable[Sequence[str]]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for ids in lists:
+        for i in ids:
+            if i not in seen:
+                seen.add(i)
+                out.append(i)
+    return out
