@@ -203,6 +203,12 @@ class ApiClient:
                     decoder.feed(raw, body)
             if decoder is not None:
                 decoder.finish()
+        except httpx.StreamConsumed:
+            # A response built with its body in memory (httpx.MockTransport
+            # handlers answering Response(content=...)): nothing to stream.
+            if len(response.content) > self.max_bytes:
+                raise self._too_large(url) from None
+            return response.content
         except TooLarge:
             raise self._too_large(url) from None
         except zlib.error:
