@@ -32,12 +32,8 @@ def _synced(store: Store, *keys: str, feed: str = "feed/1") -> tuple[int, int, d
     account = _account(store)
     store.sync_feeds(account, [RemoteFeed(feed, "https://a.example/feed", "A", None, "News")])
     feed_id = store.remote_feeds(account)[feed]
-    store.store_items(
-        account, feed_id, parsed_feed(*(entry(k) for k in keys)), {}, now=NOW
-    )
-    ids = dict(
-        store.conn.execute("SELECT remote_id, article_id FROM remote_items").fetchall()
-    )
+    store.store_items(account, feed_id, parsed_feed(*(entry(k) for k in keys)), {}, now=NOW)
+    ids = dict(store.conn.execute("SELECT remote_id, article_id FROM remote_items").fetchall())
     return account, feed_id, ids
 
 
@@ -54,7 +50,7 @@ def test_a_read_change_to_a_synced_article_is_queued_once(store: Store) -> None:
 
 
 def test_local_articles_and_the_pull_queue_nothing(store: Store) -> None:
-    account, _, ids = _synced(store, "101", "102")
+    account, _, _ = _synced(store, "101", "102")
     local = store.add_feed("https://local.example/feed")
     store.store_entries(local, parsed_feed(entry("l1")), now=NOW)
     local_id = store.conn.execute("SELECT id FROM articles WHERE key = 'l1'").fetchone()[0]
@@ -184,9 +180,7 @@ def test_a_feed_the_server_dropped_goes_unless_it_has_notes(store: Store) -> Non
 
 def test_a_local_feed_with_the_same_url_joins_the_account(store: Store) -> None:
     local = store.add_feed("https://a.example/feed")
-    store.store_entries(
-        local, parsed_feed(entry("old", url="https://a.example/story")), now=NOW
-    )
+    store.store_entries(local, parsed_feed(entry("old", url="https://a.example/story")), now=NOW)
     account = _account(store)
     assert store.sync_feeds(
         account, [RemoteFeed("feed/7", "https://a.example/feed", "A", None, None)]

@@ -123,20 +123,23 @@ def refresher(
 # -- sync accounts ---------------------------------------------------------------------------
 
 
-def _greader(settings: FetchSettings, url: str, dialect: str | None, auth: str | None) -> GReaderClient:
+def _greader(
+    settings: FetchSettings, url: str, dialect: str | None, auth: str | None
+) -> GReaderClient:
     """A Google Reader API client for the server at ``url`` (dialect by name,
     or guessed from the address), with the fetch settings' limits."""
     from tui.core.fetch.api import ApiClient
-    from tui.core.sync.dialects import dialect_for_url, dialect_named
+    from tui.core.sync.dialects import FRESHRSS, api_root, dialect_named, guess_dialect
     from tui.core.sync.greader import GReaderClient
 
     api = ApiClient(
-        url,
+        api_root(url),
         timeout=settings.total_timeout,
-        max_bytes=settings.max_bytes,
         user_agent=settings.user_agent,
     )
-    chosen = dialect_named(dialect) if dialect else dialect_for_url(url)
+    # An address that does not tell gets FreshRSS's settings: the most common
+    # self-hosted server, and its batches are the ones the others accept too.
+    chosen = dialect_named(dialect) if dialect else guess_dialect(url) or FRESHRSS
     return GReaderClient(api, chosen, auth=auth)
 
 
@@ -151,7 +154,7 @@ def sync_login(
         try:
             return await client.login(username, password), client.dialect.name
         finally:
-            await client.aclose()
+            await client.api.aclose()
 
     return asyncio.run(run())
 
@@ -175,4 +178,4 @@ async def sync_run(
             store, client, account, client.dialect, now=now, stop=stop, report=report
         )
     finally:
-        await client.aclose()
+        await client.api.aclose()

@@ -113,9 +113,7 @@ class SyncMixin(LibraryBase):
         ``passwords`` gives its password, then syncs once more.
         """
         accounts = (
-            self.store.accounts()
-            if refs is None
-            else [self.store.find_account(r) for r in refs]
+            self.store.accounts() if refs is None else [self.store.find_account(r) for r in refs]
         )
         results: list[SyncResult] = []
         for account in accounts:
@@ -125,7 +123,7 @@ class SyncMixin(LibraryBase):
                 if password:
                     try:
                         self.login_account(str(account.id), password)
-                    except Exception as exc:  # noqa: BLE001 - recorded as the result
+                    except Exception as exc:
                         result = SyncResult(account=account.name, error=str(exc), auth_failed=True)
                     else:
                         result = self._sync_one(account, stop, report)
@@ -195,4 +193,3 @@ def _default_name(url: str, taken: list[str]) -> str:
     while name.casefold() in lowered:
         name, n = f"{base}-{n}", n + 1
     return name
-

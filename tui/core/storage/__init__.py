@@ -33,6 +33,7 @@ __all__ = ["CHUNK", "MIGRATIONS", "PAGE_SIZE", "SCHEMA_VERSION", "Store", "in_ch
 
 
 class Store(
+    AccountsMixin,
     FeedsMixin,
     IngestMixin,
     PagesMixin,
@@ -40,7 +41,6 @@ class Store(
     NotesMixin,
     TagsMixin,
     RetentionMixin,
-    AccountsMixin,
 ):
     """One connection to the cache, opened (and migrated) on construction.
 

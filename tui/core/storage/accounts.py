@@ -21,7 +21,8 @@ from typing import Any
 from tui.core import folders
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import Account, ParsedFeed
-from tui.core.storage.base import StoreBase, in_chunks
+from tui.core.storage.base import in_chunks
+from tui.core.storage.ingest import IngestMixin
 
 _ACCOUNT_COLUMNS = (
     "a.id, a.name, a.kind, a.dialect, a.url, a.username, a.added, a.last_sync, "
@@ -56,7 +57,7 @@ class RemoteFeed:
     folder: str | None
 
 
-class AccountsMixin(StoreBase):
+class AccountsMixin(IngestMixin):
     """Accounts, their queue, and the writes of a pull."""
 
     # -- accounts -----------------------------------------------------------
@@ -161,9 +162,7 @@ class AccountsMixin(StoreBase):
         )
         return [QueuedChange(*row) for row in rows]
 
-    def queue(
-        self, account_id: int, kind: str, target: str, arg: str = "", value: int = 1
-    ) -> None:
+    def queue(self, account_id: int, kind: str, target: str, arg: str = "", value: int = 1) -> None:
         """Queue a change no trigger sees (a subscription asked for on an account)."""
         with self.transaction() as conn:
             conn.execute(
@@ -351,7 +350,7 @@ class AccountsMixin(StoreBase):
         except BaseException:
             self.abort_batch()
             raise
-        return new
+        return int(new)
 
     @staticmethod
     def _adopt_by_link(
@@ -392,7 +391,8 @@ class AccountsMixin(StoreBase):
                 test = "=" if column == "read" else "!="
                 cur = conn.execute(
                     f"UPDATE articles SET {column} = 1 - {column} WHERE id IN ("
-                    "SELECT r.article_id FROM remote_items r JOIN articles a ON a.id = r.article_id "
+                    "SELECT r.article_id FROM remote_items r "
+                    "JOIN articles a ON a.id = r.article_id "
                     f"WHERE r.account_id = ? AND a.{column} {test} "
                     f"(r.remote_id IN (SELECT id FROM temp.{table})) "
                     "AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = r.article_id "

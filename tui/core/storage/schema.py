@@ -343,8 +343,7 @@ _SYNC_TABLES = (
     )""",
     "ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts(id)",
     "ALTER TABLE feeds ADD COLUMN remote_id TEXT",
-    "CREATE UNIQUE INDEX feeds_remote ON feeds(account_id, remote_id) "
-    "WHERE account_id IS NOT NULL",
+    "CREATE UNIQUE INDEX feeds_remote ON feeds(account_id, remote_id) WHERE account_id IS NOT NULL",
     """
     CREATE TABLE remote_items (
         account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,

@@ -20,15 +20,10 @@ from tui.core.storage import Store
 from tui.core.storage.accounts import QueuedChange, RemoteFeed
 from tui.core.sync.dialects import Dialect
 from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError
-from tui.core.sync.greader import (
-    READ,
-    READING_LIST,
-    STARRED,
-    GReaderClient,
-    Item,
-    label_stream,
-)
+from tui.core.sync.greader import GReaderClient
+from tui.core.sync.ids import READ, READING_LIST, STARRED, label_stream
 from tui.core.sync.items import entry_of, label_names
+from tui.core.sync.records import Item
 from tui.core.urls import is_web_url
 
 #: Items of the reading list a first sync brings in, besides every unread and starred one.
@@ -232,7 +227,8 @@ async def _pull(
     wanted = [i for i in _unique((recent, unread, starred)) if i not in known]
     for start in range(0, len(wanted), ITEMS_BATCH):
         step(f"fetching items {start + 1}-{min(start + ITEMS_BATCH, len(wanted))} of {len(wanted)}")
-        await _store_batch(store, client, account, feeds, wanted[start : start + ITEMS_BATCH], tally, now)
+        batch = wanted[start : start + ITEMS_BATCH]
+        await _store_batch(store, client, account, feeds, batch, folder_names, tally, now)
 
     step("updating read and starred")
     tally.changes += store.apply_remote_state(account.id, set(unread), set(starred))
@@ -260,10 +256,11 @@ async def _store_batch(
     account: Account,
     feeds: dict[str, int],
     ids: Sequence[str],
+    folders: set[str],
     tally: _Tally,
     now: Callable[[], int],
 ) -> None:
-    items = await client.items(ids)
+    items = await client.items(ids, folders=folders)
     by_feed: dict[int, list[Item]] = {}
     for item in items:
         feed_id = feeds.get(item.feed)

@@ -13,13 +13,15 @@ import time
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
+from tui.core.errors import GazetteError
+
 __all__ = ["AuthFailed", "ServerBusy", "SyncError", "Unreachable", "retry_after_seconds"]
 
 #: The longest wait a Retry-After may impose (a hostile value is cut to this).
 MAX_RETRY_AFTER = 24 * 3600.0
 
 
-class SyncError(Exception):
+class SyncError(GazetteError):
     """A sync step failed; ``str()`` is one line such as
     ``FreshRSS at 127.0.0.1:8080: HTTP 500 on edit-tag``."""
 

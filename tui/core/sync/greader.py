@@ -63,6 +63,8 @@ class GReaderClient:
         self._token: str | None = None
         #: Items skipped by :meth:`items` since this client was made (no id or feed).
         self.skipped_items = 0
+        #: Requests sent since this client was made (the benchmark counts a push's).
+        self.requests = 0
         host = urlsplit(api.base_url).netloc or api.base_url
         #: How messages name the server: ``FreshRSS at 127.0.0.1:8080``.
         self.where = f"{dialect.label} at {host}"
@@ -96,6 +98,7 @@ class GReaderClient:
     ) -> ApiResponse:
         """One request; a network failure becomes Unreachable or SyncError."""
         target = path if path is not None else _READER + endpoint
+        self.requests += 1
         try:
             if method == "GET":
                 return await self.api.get(target, list(params), self._headers())

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from tui.core.models import ParsedEntry
 from tui.core.parse.fields import author_line, plain, storable, web_url
-from tui.core.sync.greader import Item
+from tui.core.sync.records import Item
 from tui.core.tags import clean_tag
 
 #: Items' bodies are capped as a feed document is (a hostile server may send anything).
