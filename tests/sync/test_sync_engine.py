@@ -1,0 +1,214 @@
+"""The sync engine against a server in memory: push, pull, conflicts, failures.
+
+The real FreshRSS runs in tests/integration (``-m freshrss``); here a stateful
+double (tests/reader_double.py) lets each failure happen exactly where a
+test wants it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from reader_double import ReaderDouble
+
+from tui.core.models import Account, SyncResult
+from tui.core.storage import Store
+from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
+from tui.core.sync.engine import sync_account
+
+NOW = 1_800_000_100
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "engine.db")
+
+
+@pytest.fixture
+def server() -> ReaderDouble:
+    double = ReaderDouble()
+    double.feed(1, 5, folder="News")
+    double.feed(2, 3, folder=None)
+    return double
+
+
+def _account(store: Store) -> Account:
+    store.add_account("home", kind="greader", dialect="freshrss", url="x", username="me")
+    return store.find_account("home")
+
+
+async def _sync(
+    store: Store,
+    server: ReaderDouble,
+    *,
+    dialect: Dialect = FRESHRSS,
+    stop: threading.Event | None = None,
+) -> SyncResult:
+    client = server.client(dialect)
+    try:
+        return await sync_account(
+            store, client, store.find_account("home"), dialect, now=lambda: NOW, stop=stop
+        )
+    finally:
+        await client.api.aclose()
+
+
+def _state(store: Store) -> dict[str, str]:
+    rows = store.conn.execute(
+        "SELECT r.remote_id, a.read || a.starred FROM remote_items r "
+        "JOIN articles a ON a.id = r.article_id"
+    )
+    return dict(rows.fetchall())
+
+
+def _article(store: Store, item: str) -> int:
+    row = store.conn.execute("SELECT article_id FROM remote_items WHERE remote_id = ?", (item,))
+    return int(row.fetchone()[0])
+
+
+async def test_a_first_sync_brings_feeds_items_and_their_state(
+    store: Store, server: ReaderDouble
+) -> None:
+    first = sorted(server.items)[0]
+    server.items[first].read = True
+    server.items[first].starred = True
+    _account(store)
+    result = await _sync(store, server)
+    assert (result.error, result.new, result.feeds_added) == (None, 8, 2)
+    feeds = {f.url: (f.title, f.folder, f.account, f.total) for f in store.feeds()}
+    assert feeds == {
+        "https://feed1.example/rss": ("Feed 1", "News", "home", 5),
+        "https://feed2.example/rss": ("Feed 2", None, "home", 3),
+    }
+    assert _state(store)[first] == "11"
+    assert store.queued(store.find_account("home").id) == []
+    again = await _sync(store, server)
+    assert (again.error, again.new, again.sent) == (None, 0, 0)
+
+
+async def test_a_thousand_read_marks_go_in_a_handful_of_requests(
+    store: Store, server: ReaderDouble
+) -> None:
+    server.feed(3, 1000)
+    account = _account(store)
+    await _sync(store, server)
+    ids = [_article(store, i) for i in server.items if server.items[i].feed == "feed/3"]
+    store.set_read(ids, True)
+    assert len(store.queued(account.id)) == 1000
+    before = server.count("edit-tag")
+    result = await _sync(store, server)
+    assert result.sent == 1000 and result.pending == 0
+    assert server.count("edit-tag") - before <= 5
+    assert all(e.read for e in server.items.values() if e.feed == "feed/3")
+
+
+async def test_a_queued_change_wins_over_the_server_until_it_is_sent(
+    store: Store, server: ReaderDouble
+) -> None:
+    account = _account(store)
+    await _sync(store, server)
+    item = sorted(server.items)[0]
+    store.set_starred([_article(store, item)], True)
+    server.busy = ("edit-tag", "120")  # the star cannot be sent
+    busy = await _sync(store, server)
+    assert busy.error is not None and "busy" in busy.error
+    assert store.find_account("home").retry_at == NOW + 120
+    assert _state(store)[item] == "01" and busy.pending == 1
+    server.busy = None
+    done = await _sync(store, server)
+    assert done.error is None and done.pending == 0
+    assert server.items[item].starred and _state(store)[item] == "01"
+    assert store.queued(account.id) == []
+
+
+async def test_the_server_vanishing_mid_sync_keeps_the_queue_and_the_next_sync_completes(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    server.feed(3, 1200)
+    server.vanish_after = 8  # during the item contents of the first sync
+    broken = await _sync(store, server)
+    assert broken.error is not None and "127.0.0.1:9999" in broken.error
+    stored = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    mapped = store.conn.execute("SELECT count(*) FROM remote_items").fetchone()[0]
+    assert stored == mapped  # every stored article knows its item: nothing half-written
+    assert store.find_account("home").last_sync is None
+    item = next(iter(store.known_items(store.find_account("home").id)))
+    store.set_read([_article(store, item)], True)
+    server.vanish_after = len(server.log)  # down before the push
+    offline = await _sync(store, server)
+    assert offline.error is not None and offline.pending == 1
+    server.vanish_after = None
+    done = await _sync(store, server)
+    assert done.error is None and done.pending == 0 and server.items[item].read
+    assert len(store.known_items(store.find_account("home").id)) == len(server.items)
+
+
+async def test_a_refused_login_is_reported_as_such(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    server.auth = "user/another"
+    result = await _sync(store, server)
+    assert result.auth_failed and result.error is not None and "login" in result.error
+
+
+async def test_stopping_ends_the_sync_between_steps(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    stop = threading.Event()
+    stop.set()
+    result = await _sync(store, server, stop=stop)
+    assert result.stopped and store.feeds() == []
+
+
+async def test_labels_become_tags_and_tags_go_back_as_labels(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    item = sorted(server.items)[1]
+    server.items[item].labels.add("Later")
+    await _sync(store, server)
+    article = _article(store, item)
+    assert store.article_tags(article) == ["Later"]
+    store.set_tags([article], add=["keep"], remove=["Later"])
+    await _sync(store, server)
+    assert server.items[item].labels == {"keep"}
+    assert store.article_tags(article) == ["keep"]
+
+
+async def test_a_server_without_labels_keeps_tags_local(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    await _sync(store, server, dialect=MINIFLUX)
+    item = sorted(server.items)[1]
+    store.set_tags([_article(store, item)], add=["mine"])
+    result = await _sync(store, server, dialect=MINIFLUX)
+    assert result.error is None and result.pending == 0
+    assert server.items[item].labels == set() and server.count("edit-tag") == 0
+    assert store.article_tags(_article(store, item)) == ["mine"]
+
+
+async def test_feed_edits_are_sent(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    await _sync(store, server)
+    feed1 = next(f for f in store.feeds() if f.url.endswith("feed1.example/rss"))
+    feed2 = next(f for f in store.feeds() if f.url.endswith("feed2.example/rss"))
+    store.update_feed_settings(feed1.id, {}, title="Mine")
+    store.set_feed_folder(feed2.id, "Moved")
+    store.remove_feed(feed1.id)
+    result = await _sync(store, server)
+    assert result.error is None and result.pending == 0
+    assert "feed/1" not in server.subs
+    assert server.subs["feed/2"].folder == "Moved"
+    assert [f.url for f in store.feeds()] == ["https://feed2.example/rss"]
+
+
+async def test_hostile_items_are_stored_clean(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    item = sorted(server.items)[0]
+    entry = server.items[item]
+    entry.title = "Evil\x1b]0;pwned\x07 title\u202e"
+    entry.url = "javascript:alert(1)"
+    entry.content = "<script>x()</script><p>ok</p>"
+    await _sync(store, server)
+    art = store.article(_article(store, item))
+    assert art.title == "Evil title" and art.url is None
