@@ -8,7 +8,11 @@ busy, refuse the login.  The integration tests run the real FreshRSS.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -73,6 +77,50 @@ class ReaderDouble:
     ) -> GReaderClient:
         api = ApiClient(BASE, transport=httpx.MockTransport(self.handle))
         return GReaderClient(api, dialect, auth=auth)
+
+    @contextmanager
+    def serve(self) -> Iterator[str]:
+        """Answer on a loopback port for what makes its own connections (the
+        CLI); yields the API address.  Requests are answered one at a time."""
+        double = self
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                request = httpx.Request(
+                    self.command,
+                    BASE.rsplit("/api/", 1)[0] + self.path,
+                    headers=dict(self.headers),
+                    content=self.rfile.read(length),
+                )
+                try:
+                    with lock:
+                        response = double.handle(request)
+                except httpx.ConnectError:
+                    self.connection.close()
+                    return
+                self.send_response(response.status_code)
+                for name, value in response.headers.items():
+                    if name.lower() not in ("content-length", "transfer-encoding"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(response.content)))
+                self.end_headers()
+                self.wfile.write(response.content)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}/api/greader.php"
+        finally:
+            server.shutdown()
+            server.server_close()
 
     def count(self, endpoint: str) -> int:
         return sum(1 for e, _ in self.log if e == endpoint)

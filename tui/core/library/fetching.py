@@ -169,13 +169,28 @@ async def sync_run(
     stop: threading.Event | None,
     report: Callable[[str], None] | None,
 ) -> SyncResult:
-    """One sync of ``account`` (see :func:`tui.core.sync.engine.sync_account`)."""
+    """One sync of ``account`` (see :func:`tui.core.sync.engine.sync_account`).
+
+    Setting ``stop`` ends it within about 0.1 s, in the middle of a request
+    too: the engine writes nothing while it waits for the network, so what
+    it wrote before stays whole.
+    """
+    from tui.core.models import SyncResult
     from tui.core.sync.engine import sync_account
 
     client = _greader(settings, account.url, account.dialect, token)
+    task = asyncio.ensure_future(
+        sync_account(store, client, account, client.dialect, now=now, stop=stop, report=report)
+    )
     try:
-        return await sync_account(
-            store, client, account, client.dialect, now=now, stop=stop, report=report
-        )
+        while stop is not None and not task.done():
+            await asyncio.wait({task}, timeout=0.1)
+            if stop.is_set():
+                task.cancel()
+        try:
+            return await task
+        except asyncio.CancelledError:
+            pending = len(store.queued(account.id))
+            return SyncResult(account.name, pending=pending, error="stopped", stopped=True)
     finally:
         await client.api.aclose()
