@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+from typing_extensions import override
 
 from tui.core.fetch.api import ApiClient
 from tui.core.sync.dialects import FRESHRSS, Dialect
@@ -110,6 +111,7 @@ class ReaderDouble:
 
             do_GET = do_POST = _answer
 
+            @override
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
