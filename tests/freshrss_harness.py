@@ -25,7 +25,10 @@ from feedserver import FeedServer
 
 __all__ = [
     "APT_PACKAGES",
+    "FEEDS",
     "HARNESS_VAR",
+    "ITEMS",
+    "SPARE_FEED",
     "feed_xml",
     "missing",
     "opml",
@@ -36,6 +39,11 @@ __all__ = [
 
 #: The environment variable naming the directory that holds start.sh.
 HARNESS_VAR = "GAZETTE_FRESHRSS_HARNESS"
+#: The integration tests' feeds: FEEDS feeds in two folders, ITEMS items each.
+FEEDS = 4
+ITEMS = 12
+#: Served but not subscribed: the feed a test adds with quickadd.
+SPARE_FEED = FEEDS
 #: What start.sh needs from Debian.
 APT_PACKAGES = "php-cli php-sqlite3 php-curl php-xml php-mbstring php-intl php-zip php-gmp"
 #: Dates of the generated items: 2026-01-01 00:00 UTC, one hour apart (newest first).

@@ -17,12 +17,6 @@ import freshrss_harness as harness
 import pytest
 from feedserver import FeedServer
 
-#: The session's feeds: two folders of two feeds, each with this many items.
-FEEDS = 4
-ITEMS = 12
-#: Served but not subscribed: what a test adds with quickadd.
-SPARE_FEED = FEEDS
-
 _deselected: list[pytest.Item] = []
 
 
@@ -33,8 +27,9 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say in one line how to run the FreshRSS tests when a run left them out."""
     if _deselected:
+        n = len(_deselected)
         terminalreporter.write_line(
-            f"{len(_deselected)} FreshRSS integration tests not run: "
+            f"{n} FreshRSS integration test{'s' if n != 1 else ''} not run: "
             f"{harness.HARNESS_VAR}=$(cd ../shared/freshrss && pwd) uv run pytest -m freshrss "
             f"(needs apt-get install -y {harness.APT_PACKAGES})"
         )
@@ -42,11 +37,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(scope="session")
 def freshrss_feeds() -> Iterator[FeedServer]:
-    """The loopback feed server FreshRSS reads (``/feeds/N.xml``, N < FEEDS + 1)."""
+    """The loopback feed server FreshRSS reads (``/feeds/N.xml``, N <= FEEDS)."""
     for name in ("NO_PROXY", "no_proxy"):
         os.environ[name] = ",".join(filter(None, [os.environ.get(name), "127.0.0.1,localhost"]))
     with FeedServer(Path(__file__).parent) as server:
-        harness.serve_feeds(server, FEEDS + 1, ITEMS)
+        harness.serve_feeds(server, harness.FEEDS + 1, harness.ITEMS)
         yield server
 
 
@@ -54,7 +49,7 @@ def freshrss_feeds() -> Iterator[FeedServer]:
 def freshrss(
     tmp_path_factory: pytest.TempPathFactory, freshrss_feeds: FeedServer
 ) -> Iterator[dict[str, str]]:
-    """A FreshRSS subscribed to FEEDS feeds in folders ``Folder0`` and ``Folder1``.
+    """A FreshRSS subscribed to ``FEEDS`` feeds in folders ``Folder0`` and ``Folder1``.
 
     Yields its server.env values (FRESHRSS_API, FRESHRSS_USER,
     FRESHRSS_API_PASSWORD, ...); stopped at the end of the session.
@@ -63,8 +58,8 @@ def freshrss(
     if problem is not None:
         pytest.fail(problem, pytrace=False)
     base = tmp_path_factory.mktemp("freshrss")
-    urls = [freshrss_feeds.url(f"/feeds/{i}.xml") for i in range(FEEDS)]
-    half = FEEDS // 2
+    urls = [freshrss_feeds.url(f"/feeds/{i}.xml") for i in range(harness.FEEDS)]
+    half = harness.FEEDS // 2
     opml_file = base / "feeds.opml"
     opml_file.write_text(harness.opml({"Folder0": urls[:half], "Folder1": urls[half:]}))
     workdir = base / "srv"
