@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import freshrss_harness as harness
 import pytest
 from feedserver import FeedServer
 
@@ -121,7 +122,9 @@ def test_a_subscription_made_on_one_device_appears_on_the_other(
     devices: tuple[Device, Device], freshrss_feeds: FeedServer
 ) -> None:
     a, b = devices
-    url = freshrss_feeds.url("/feeds/4.xml")
+    path = "/feeds/devices-subscribe.xml"
+    freshrss_feeds.page(path, harness.feed_xml(7, 12), content_type="application/rss+xml")
+    url = freshrss_feeds.url(path)
     a.lib.subscribe_on_account("home", url, folder="Added")
     assert a.lib.accounts()[0].pending == 1
     assert a.sync().error is None
