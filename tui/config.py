@@ -241,3 +241,35 @@ def dump_config(config: Config) -> str:
         else:
             top.append(f"{f.name} = {_toml_value(value)}")
     return "\n".join(top + tables) + "\n"
+
+
+#: How long a ``password_command`` may take (a password manager may ask for a passphrase).
+PASSWORD_COMMAND_TIMEOUT_S = 120
+
+
+def password_from_command(command: str, account: str, username: str) -> str | None:
+    """The first line a ``password_command`` prints (None when it prints nothing).
+
+    Run without a shell, with ``$GAZETTE_ACCOUNT`` and ``$GAZETTE_USER`` set,
+    so one command can serve several accounts.  Raises ``ValueError`` with
+    one line when it cannot be run or fails.
+    """
+    import os
+    import subprocess
+
+    env = {**os.environ, "GAZETTE_ACCOUNT": account, "GAZETTE_USER": username}
+    try:
+        done = subprocess.run(
+            shlex.split(command),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=PASSWORD_COMMAND_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        raise ValueError(f"password_command: cannot run it ({exc})") from None
+    if done.returncode != 0:
+        raise ValueError(f"password_command: exited with status {done.returncode}")
+    lines = done.stdout.splitlines()
+    return lines[0] if lines and lines[0] else None

@@ -8,9 +8,6 @@ server once and never written anywhere.
 from __future__ import annotations
 
 import getpass
-import os
-import shlex
-import subprocess
 import sys
 from typing import TYPE_CHECKING
 
@@ -24,9 +21,6 @@ if TYPE_CHECKING:
 
     from tui.core.library import Library
     from tui.core.models import Account, SyncResult
-
-#: How long a ``password_command`` may take (a password manager may ask for a passphrase).
-PASSWORD_COMMAND_TIMEOUT_S = 120
 
 
 def cmd_account(lib: Library, args: argparse.Namespace) -> int:
@@ -175,25 +169,14 @@ def _password(args: argparse.Namespace, prompt: str) -> str:
 def _password_for(account: Account) -> str | None:
     """A password when a server dropped the token: the config's
     ``password_command``, else a prompt on a terminal, else None."""
-    from tui.config import load_config
+    from tui.config import load_config, password_from_command
 
     command = load_config()[0].sync.password_command
     if command:
-        env = {**os.environ, "GAZETTE_ACCOUNT": account.name, "GAZETTE_USER": account.username}
         try:
-            done = subprocess.run(
-                shlex.split(command),
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=PASSWORD_COMMAND_TIMEOUT_S,
-                check=False,
-            )
-        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-            raise InputError(f"password_command: cannot run it ({exc})") from exc
-        if done.returncode != 0:
-            raise InputError(f"password_command: exited with status {done.returncode}")
-        return done.stdout.splitlines()[0] if done.stdout.strip() else None
+            return password_from_command(command, account.name, account.username)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     if sys.stdin.isatty():
         return getpass.getpass(f"{account.name}: password for {account.username}: ") or None
     return None

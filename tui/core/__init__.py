@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from tui.core.library import FetchSettings, Library, Progress
     from tui.core.models import (
+        Account,
         Article,
         Enclosure,
         ExportReport,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         SavedSearch,
         SearchResult,
         StateChange,
+        SyncResult,
         TagCount,
         View,
     )
@@ -72,6 +74,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "tui.core.library": ("FetchSettings", "Library", "Progress"),
     "tui.core.models": (
+        "Account",
         "Article",
         "Enclosure",
         "ExportReport",
@@ -84,6 +87,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "SavedSearch",
         "SearchResult",
         "StateChange",
+        "SyncResult",
         "TagCount",
         "View",
     ),
@@ -98,6 +102,7 @@ _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "SYNTAX_HELP",
+    "Account",
     "Article",
     "Enclosure",
     "ExportReport",
@@ -121,6 +126,7 @@ __all__ = [
     "SearchResult",
     "StateChange",
     "StoreError",
+    "SyncResult",
     "TagChanges",
     "TagCount",
     "View",

@@ -208,6 +208,8 @@ class View:
     starred: bool = False
     noted: bool = False
     query: str | None = None
+    #: The feeds of one sync account (its id).
+    account_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,3 +399,5 @@ class SyncResult:
     error: str | None = None
     auth_failed: bool = False
     stopped: bool = False
+    #: The server could not be reached (the changes wait for the next sync).
+    offline: bool = False

@@ -39,7 +39,7 @@ from tui.ui.collector import SETTLE_AFTER, Collector
 from tui.ui.commands import ReaderCommands
 from tui.ui.exporting import Exporter, ExportFinished
 from tui.ui.feed_dialogs import FeedDialogs, FeedRemoved, FeedSettingsLoaded, FeedSettingsSaved
-from tui.ui.messages import RefreshFinished, RefreshProgress
+from tui.ui.messages import RefreshFinished, RefreshProgress, SyncProgress
 from tui.ui.opml_commands import OpmlCommands, OpmlFinished
 from tui.ui.refreshing import AUTO_REFRESH_EVERY, FeedsDue, Refresher, RefreshHalted
 from tui.ui.screens.main import MainScreen
@@ -214,6 +214,9 @@ class GazetteApp(App[int]):
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
         self.refresher.progress(message)
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self.refresher.sync_progress(message)
 
     def on_refresh_halted(self, _message: RefreshHalted) -> None:
         self.refresher.halted()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui.core import FeedResult, RefreshSummary
+from tui.core import FeedResult, RefreshSummary, SyncResult
 from tui.ui.widgets.article_links import Link
 from tui.ui.widgets.article_markdown import BodyChunk
 
@@ -25,12 +25,27 @@ class RefreshProgress(Message):
 
 
 class RefreshFinished(Message):
-    """A refresh ended; ``error`` is set when it could not run at all."""
+    """A refresh ended; ``error`` is set when it could not run at all, ``synced``
+    holds one result per sync account when the accounts were synced after it."""
 
-    def __init__(self, summary: RefreshSummary | None, error: str | None = None) -> None:
+    def __init__(
+        self,
+        summary: RefreshSummary | None,
+        error: str | None = None,
+        synced: tuple[SyncResult, ...] = (),
+    ) -> None:
         super().__init__()
         self.summary = summary
         self.error = error
+        self.synced = synced
+
+
+class SyncProgress(Message):
+    """The sync after a refresh is at ``step`` ("home: fetching items 1-500 of 900")."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__()
+        self.step = step
 
 
 class ArticleBody(Message):

@@ -7,6 +7,12 @@ keeps the state of the one refresh that may run at a time.  By hand (r, R),
 or on a timer for auto-refresh (which asks ``Library.due_feeds`` in a worker
 too); ``x`` stops it and keeps the feeds already written.  While it runs the
 counts are redrawn at most every ``COUNTS_INTERVAL`` seconds.
+
+Sync accounts are synced by the same worker after the feeds (``Library.sync``,
+reporting its steps with ``SyncProgress``): a refresh of everything (R, and
+auto-refresh when an account is due) or ``r`` on an account or one of its
+feeds.  ``x`` stops a sync too; what it wrote stays, what it had not sent
+stays queued.
 """
 
 from __future__ import annotations
@@ -20,9 +26,17 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from tui.core import RefreshStopped, folders, plural
+from tui.core import (
+    Account,
+    InputError,
+    RefreshStopped,
+    RefreshSummary,
+    SyncResult,
+    folders,
+    plural,
+)
 from tui.ui import safe
-from tui.ui.messages import RefreshFinished, RefreshProgress
+from tui.ui.messages import RefreshFinished, RefreshProgress, SyncProgress
 from tui.ui.workers import library_call
 
 if TYPE_CHECKING:
@@ -48,11 +62,13 @@ class RefreshHalted(Message):
 
 
 class FeedsDue(Message):
-    """The auto-refresh check found these feeds due (possibly none)."""
+    """The auto-refresh check found these feeds due (possibly none), and
+    whether a sync account is due."""
 
-    def __init__(self, feed_ids: list[int]) -> None:
+    def __init__(self, feed_ids: list[int], sync: bool = False) -> None:
         super().__init__()
         self.feed_ids = feed_ids
+        self.sync = sync
 
 
 def start_resource_tracker() -> None:
@@ -79,6 +95,28 @@ def halted_text(done: int, total: int, new: int, failed: int) -> str:
     """ "Refresh stopped: 3 of 8 feeds done, 5 new articles, 1 failed"."""
     text = f"Refresh stopped: {done} of {plural(total, 'feed')} done, {plural(new, 'new article')}"
     return text + (f", {failed} failed" if failed else "")
+
+
+def synced_text(results: tuple[SyncResult, ...]) -> str:
+    """ "home: 12 new, 3 sent", "home: offline, 3 changes waiting", per account."""
+    parts = []
+    for r in results:
+        if r.stopped:
+            parts.append(f"{r.account}: sync stopped")
+        elif r.error:
+            waiting = f", {plural(r.pending, 'change')} waiting" if r.pending else ""
+            parts.append(f"{r.account}: {_sync_problem(r)}{waiting}")
+        else:
+            sent = f", {r.sent} sent" if r.sent else ""
+            parts.append(f"{r.account}: {r.new} new{sent}")
+    return "; ".join(parts)
+
+
+def _sync_problem(result: SyncResult) -> str:
+    """The short word for a failed sync on the status line (the notification says more)."""
+    if result.auth_failed:
+        return "login needed"
+    return "offline" if result.offline else "sync failed"
 
 
 def finished_text(feeds: int, new: int, failed: int, *, auto: bool) -> str:
@@ -121,6 +159,8 @@ class Refresher:
         source = main.source
         if source is None or source.kind == "smart":
             self.start(None)
+        elif source.kind == "account" or (source.feed is not None and source.feed.account):
+            self.start([], sync=True)
         elif source.feed is not None:
             self.start([source.feed.id])
         else:
@@ -148,28 +188,46 @@ class Refresher:
         )
 
     def _find_due(self, minutes: int, now: int) -> None:
-        found = library_call(self.library, lambda: self.library.due_feeds(minutes, now=now))
-        if found.value and not get_current_worker().is_cancelled:
-            self.app.post_message(FeedsDue(found.value))
+        lib = self.library
+
+        def find() -> tuple[list[int], bool]:
+            return lib.due_feeds(minutes, now=now), lib.accounts_due(minutes, now=now)
+
+        found = library_call(lib, find)
+        if found.value is None or get_current_worker().is_cancelled:
+            return
+        feed_ids, sync = found.value
+        if feed_ids or sync:
+            self.app.post_message(FeedsDue(feed_ids, sync))
 
     def due(self, message: FeedsDue) -> None:
         """The check found due feeds: refresh them, unless a refresh began meanwhile."""
         if not (self.running or self.app.quitting or not self.app.screen_stack):
-            self.start(message.feed_ids, auto=True)
+            self.start(message.feed_ids, auto=True, sync=message.sync)
 
     def start(
-        self, feed_ids: list[int] | None, *, auto: bool = False, waited: bool = False
+        self,
+        feed_ids: list[int] | None,
+        *,
+        auto: bool = False,
+        waited: bool = False,
+        sync: bool | None = None,
     ) -> None:
         """Start a refresh in a thread worker unless one is running.
 
         The feed list is read in the background at startup; a refresh asked
         for before it has arrived waits for it (once: ``waited``) instead of
-        finding no feeds to refresh.
+        finding no feeds to refresh.  ``sync``: sync the accounts after the
+        feeds (default: when refreshing everything and there are accounts).
         """
         app = self.app
         if not waited and not app.main.tally.loaded:
-            app.main.refresh_counts(then=partial(self.start, feed_ids, auto=auto, waited=True))
+            app.main.refresh_counts(
+                then=partial(self.start, feed_ids, auto=auto, waited=True, sync=sync)
+            )
             return
+        if sync is None:
+            sync = feed_ids is None and bool(app.main.tally.accounts)
         if self.running:
             if not auto:
                 busy = (
@@ -181,8 +239,11 @@ class Refresher:
             return
         self._auto = auto
         feeds = app.main.feeds.values()
-        total = len(feed_ids) if feed_ids is not None else sum(1 for f in feeds if not f.gone)
-        if total == 0:
+        if feed_ids is None:
+            total = sum(1 for f in feeds if not f.gone and f.account is None)
+        else:
+            total = len(feed_ids)
+        if total == 0 and not sync:
             app.notify("No feeds to refresh. Press a to add one.", markup=False)
             return
         self.running = True
@@ -193,7 +254,7 @@ class Refresher:
         start_resource_tracker()
         self._stop = threading.Event()
         app.run_worker(
-            partial(self._run, feed_ids, self._stop),
+            partial(self._run, feed_ids, self._stop, sync),
             name="refresh",
             group="refresh",
             exclusive=True,
@@ -237,8 +298,8 @@ class Refresher:
 
     # -- the worker ---------------------------------------------------------
 
-    def _run(self, feed_ids: list[int] | None, stop: threading.Event) -> None:
-        """Fetch in this thread; progress and the summary go back as messages."""
+    def _run(self, feed_ids: list[int] | None, stop: threading.Event, sync: bool) -> None:
+        """Fetch (then sync) in this thread; progress and the summary go back as messages."""
         worker = get_current_worker()
         app = self.app
 
@@ -247,8 +308,18 @@ class Refresher:
                 raise RefreshCancelled
             app.post_message(RefreshProgress(done, total, result))  # type: ignore[arg-type]
 
+        def step(what: str) -> None:
+            if not worker.is_cancelled:
+                app.post_message(SyncProgress(what))
+
+        synced: tuple[SyncResult, ...] = ()
         try:
-            summary = self.library.refresh(feed_ids, progress=progress, stop=stop)
+            if feed_ids is None or feed_ids:
+                summary = self.library.refresh(feed_ids, progress=progress, stop=stop)
+            else:
+                summary = RefreshSummary(())
+            if sync and not stop.is_set():
+                synced = tuple(self.library.sync(passwords=self._password, stop=stop, report=step))
         except RefreshCancelled:
             return
         except RefreshStopped:
@@ -260,9 +331,27 @@ class Refresher:
             return
         finally:
             self.library.release_thread()
-        app.post_message(RefreshFinished(summary))
+        app.post_message(RefreshFinished(summary, synced=synced))
+
+    def _password(self, account: Account) -> str | None:
+        """A sync account's password from the config's ``password_command``
+        (the app cannot ask on the terminal it draws on)."""
+        from tui.config import password_from_command
+
+        command = self.app.config.sync.password_command
+        if not command:
+            return None
+        try:
+            return password_from_command(command, account.name, account.username)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
 
     # -- what the worker reports --------------------------------------------
+
+    def sync_progress(self, message: SyncProgress) -> None:
+        main = self.app.reader
+        if main is not None and self.running:
+            main.status.sync_progress(message.step)
 
     def progress(self, message: RefreshProgress) -> None:
         """One more feed done: the status line at once, the counts at most every interval."""
@@ -320,8 +409,14 @@ class Refresher:
             return
         failed = summary.failed
         text = finished_text(len(summary.results), summary.new, len(failed), auto=self._auto)
+        if message.synced:
+            synced = synced_text(message.synced)
+            text = synced if not summary.results else f"{text}; {synced}"
         main.status.refresh_finished(text)
         main.after_refresh()
+        broken = [r for r in message.synced if r.error and not r.stopped]
+        if broken and not self._auto:
+            app.notify(safe.clean(broken[0].error), severity="warning", markup=False)
         if failed and not self._auto:  # the feed list marks them; no toast every hour
             first = failed[0]
             app.notify(

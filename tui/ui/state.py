@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
-from tui.core import Article, Feed, SavedSearch, TagCount
+from tui.core import Account, Article, Feed, SavedSearch, TagCount
 
 __all__ = ["Counts", "Flag", "FlagLedger", "ListHeader", "changed_feeds", "with_flag"]
 
@@ -46,6 +46,8 @@ class Counts:
     tags: tuple[TagCount, ...] = ()
     searches: tuple[SavedSearch, ...] = ()
     loaded: bool = False
+    #: Sync accounts, with their last sync and the changes waiting to be sent.
+    accounts: tuple[Account, ...] = ()
 
     @classmethod
     def read(
@@ -54,6 +56,7 @@ class Counts:
         smart: dict[str, int],
         tags: list[TagCount],
         searches: tuple[SavedSearch, ...],
+        accounts: list[Account] | tuple[Account, ...] = (),
     ) -> Counts:
         """A full read (``searches`` are kept from before: a worker counts them apart)."""
         return cls(
@@ -62,13 +65,27 @@ class Counts:
             tuple(tags),
             searches,
             loaded=True,
+            accounts=tuple(accounts),
         )
+
+    @property
+    def pending(self) -> int:
+        """Changes waiting to be sent, over every account."""
+        return sum(a.pending for a in self.accounts)
+
+    @property
+    def offline(self) -> bool:
+        """Whether the last sync of an account with changes waiting failed."""
+        return any(a.pending and a.last_error for a in self.accounts)
 
     def with_feed(self, feed: Feed, smart: dict[str, int]) -> Counts:
         """One feed's unread count and the smart totals changed (an article's state did)."""
         feeds = dict(self.feeds)
         feeds[feed.id] = feed
         return replace(self, feeds=MappingProxyType(feeds), smart=MappingProxyType(dict(smart)))
+
+    def with_accounts(self, accounts: list[Account]) -> Counts:
+        return replace(self, accounts=tuple(accounts))
 
     def with_tags(self, tags: list[TagCount]) -> Counts:
         return replace(self, tags=tuple(tags))
@@ -80,12 +97,17 @@ class Counts:
 def changed_feeds(old: Counts, new: Counts) -> list[Feed] | None:
     """The feeds whose entry changed from ``old`` to ``new``, when only entries did.
 
-    None when the set of feeds, the tags or the searches differ (the feed
+    None when the set of feeds or accounts, the tags or the searches differ (the feed
     list must then be rebuilt).  Unchanged feeds keep their identity
     (``Counts.with_feed`` copies the rest), so this is one identity check a
     feed, not a comparison of every field of 2,000 feeds.
     """
-    if old.tags != new.tags or old.searches != new.searches or old.feeds.keys() != new.feeds.keys():
+    if (
+        old.tags != new.tags
+        or old.searches != new.searches
+        or old.feeds.keys() != new.feeds.keys()
+        or [a.id for a in old.accounts] != [a.id for a in new.accounts]
+    ):
         return None
     return [feed for key, feed in new.feeds.items() if feed is not old.feeds[key]]
 

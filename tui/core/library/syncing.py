@@ -13,15 +13,17 @@ import asyncio
 import os
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from tui.core import folders
-from tui.core.errors import InputError
+from tui.core.errors import GazetteError, InputError
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import locate, sync_login, sync_run
 from tui.core.models import Account, SyncResult
 
-#: Asked for an account's password when its token no longer works (None: no way to ask).
+#: Asked for an account's password when its token no longer works (None: no way to
+#: ask); a GazetteError it raises becomes the account's result.
 Passwords = Callable[[Account], str | None]
 
 
@@ -94,6 +96,18 @@ class SyncMixin(LibraryBase):
         self.store.queue(account.id, "subscribe", url, folders.normalise(folder))
         return account
 
+    def accounts_due(self, interval_minutes: int, *, now: int | None = None) -> bool:
+        """Whether auto-refresh should sync: an account last tried ``interval_minutes``
+        ago or more (0: never), and not told by its server to wait longer."""
+        if interval_minutes <= 0:
+            return False
+        now = self._now() if now is None else now
+        return any(
+            (a.retry_at is None or a.retry_at <= now)
+            and (a.last_attempt is None or a.last_attempt + interval_minutes * 60 <= now)
+            for a in self.store.accounts()
+        )
+
     def pending_changes(self) -> int:
         """Changes waiting to be sent, over every account."""
         return sum(a.pending for a in self.store.accounts())
@@ -119,14 +133,13 @@ class SyncMixin(LibraryBase):
         for account in accounts:
             result = self._sync_one(account, stop, report)
             if result.auth_failed and passwords is not None:
-                password = passwords(account)
-                if password:
-                    try:
+                try:
+                    password = passwords(account)
+                    if password:
                         self.login_account(str(account.id), password)
-                    except Exception as exc:
-                        result = SyncResult(account=account.name, error=str(exc), auth_failed=True)
-                    else:
                         result = self._sync_one(account, stop, report)
+                except GazetteError as exc:
+                    result = replace(result, error=str(exc))
             results.append(result)
         return results
 

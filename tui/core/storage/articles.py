@@ -64,6 +64,9 @@ def view_where(view: View, spellings: Sequence[str] | None = None) -> tuple[str,
         # The folder rule of tui.core.folders, called from SQL (see StoreBase).
         clauses.append(f"a.feed_id IN (SELECT id FROM feeds WHERE {folders.SQL_MEMBER})")
         params.append(view.folder)
+    if view.account_id is not None:
+        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE account_id = ?)")
+        params.append(view.account_id)
     if view.unread:
         clauses.append("a.read = 0")
     if view.starred:

@@ -101,7 +101,7 @@ class PagesMixin(ArticlesMixin):
     ) -> list[int]:
         """The ids of a page in ``order`` of (published, id), past ``seek`` if given.
 
-        A folder is many feeds: left to itself SQLite gathers the folder's
+        A folder (or a sync account) is many feeds: left to itself SQLite gathers the folder's
         rows feed by feed and sorts them all for each page (25 ms for 50,000
         rows, 0.6 s for 500,000).  A folder holding a good share of the
         articles is read faster by walking the (published, id) index in
@@ -114,9 +114,12 @@ class PagesMixin(ArticlesMixin):
         sort = f" ORDER BY a.published {order}, a.id {order}"
         wanted = offset + (limit or 0)
         spellings = self._spellings(view.folder)
-        if view.folder is not None and view.feed_id is None and limit and wanted <= WALK_ROWS:
-            where, params = _with(view_where(replace(view, folder=None)), seek)
-            inside, folder = view_where(View(folder=view.folder), spellings)
+        many = view.folder is not None or view.account_id is not None  # an account's too
+        if many and view.feed_id is None and limit and wanted <= WALK_ROWS:
+            where, params = _with(view_where(replace(view, folder=None, account_id=None)), seek)
+            inside, folder = view_where(
+                View(folder=view.folder, account_id=view.account_id), spellings
+            )
             ids = [
                 r[0]
                 for r in self.conn.execute(

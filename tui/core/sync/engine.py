@@ -19,7 +19,7 @@ from tui.core.parse.fields import plain, web_url
 from tui.core.storage import Store
 from tui.core.storage.accounts import QueuedChange, RemoteFeed
 from tui.core.sync.dialects import Dialect
-from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError
+from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError, Unreachable
 from tui.core.sync.greader import GReaderClient
 from tui.core.sync.ids import READ, READING_LIST, STARRED, label_stream
 from tui.core.sync.items import entry_of, label_names
@@ -70,7 +70,7 @@ async def sync_account(
     started = now()
     error: str | None = None
     retry_at: int | None = None
-    auth_failed = stopped = False
+    auth_failed = stopped = offline = False
     state: dict[str, object] | None = None
 
     def step(what: str) -> None:
@@ -91,6 +91,9 @@ async def sync_account(
     except AuthFailed as exc:
         auth_failed = True
         error = str(exc)
+    except Unreachable as exc:
+        offline = True
+        error = str(exc)
     except ServerBusy as exc:
         error = str(exc)
         retry_at = started + int(exc.retry_after if exc.retry_after is not None else BUSY_WAIT_S)
@@ -110,6 +113,7 @@ async def sync_account(
         error=error,
         auth_failed=auth_failed,
         stopped=stopped,
+        offline=offline,
     )
 
 

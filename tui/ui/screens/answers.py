@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
-from tui.core import Article, Note, SavedSearch, StateChange, TagCount, View
+from tui.core import Account, Article, Note, SavedSearch, StateChange, TagCount, View
 from tui.ui.state import Counts, Flag
 from tui.ui.workers import Outcome
 
@@ -68,6 +68,8 @@ class Recount:
     smart: dict[str, int]
     #: Every tag, when a tag can be involved (None: not read).
     tags: list[TagCount] | None
+    #: The sync accounts, when the article is synced (its change is queued).
+    accounts: list[Account] | None = None
 
 
 class FlagWritten(Message):

@@ -53,7 +53,9 @@ class SourcesBase(PanesBase):
         def read() -> Counts:
             lib = self.library
             searches = tuple(lib.saved_searches()) if with_searches else ()
-            return Counts.read(lib.feeds(), lib.smart_counts(), lib.tags(), searches)
+            return Counts.read(
+                lib.feeds(), lib.smart_counts(), lib.tags(), searches, lib.accounts()
+            )
 
         self.lane.put(read, lambda outcome: Counted(outcome, then, with_searches=with_searches))
 
@@ -97,12 +99,17 @@ class SourcesBase(PanesBase):
         """
         feed = self.feeds.get(article.feed_id)
         with_tags = bool(self.tags or article.tags or (feed is not None and feed.tags))
+        synced = feed is not None and feed.account is not None
 
         def read() -> Recount:
             lib = self.library
             unread = lib.count_articles(View(feed_id=article.feed_id, unread=True))
             return Recount(
-                article.feed_id, unread, lib.smart_counts(), lib.tags() if with_tags else None
+                article.feed_id,
+                unread,
+                lib.smart_counts(),
+                lib.tags() if with_tags else None,
+                lib.accounts() if synced else None,
             )
 
         return read
@@ -116,6 +123,8 @@ class SourcesBase(PanesBase):
         tally = self.tally.with_feed(replace(feed, unread=recount.unread), recount.smart)
         if recount.tags is not None and tuple(recount.tags) != tally.tags:
             tally = tally.with_tags(recount.tags)
+        if recount.accounts is not None and tuple(recount.accounts) != tally.accounts:
+            tally = tally.with_accounts(recount.accounts)
         self.tally = tally
         self._counted()
 

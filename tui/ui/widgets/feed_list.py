@@ -1,4 +1,4 @@
-"""The feed list: smart views, saved searches, tags, folders and feeds with counts.
+"""The feed list: smart views, saved searches, tags, sync accounts, folders and feeds.
 
 A ``Tree`` fits: folders fold open and shut, the cursor and mouse work out of
 the box, and labels are ``Text`` (never markup).  What each node stands for
@@ -26,10 +26,10 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.core import Feed, SavedSearch, TagCount, folders
+from tui.core import Account, Feed, SavedSearch, TagCount, folders
 from tui.ui import safe
 from tui.ui.state import Counts, changed_feeds
-from tui.ui.widgets.feed_sources import SMART, Source, build_sources, tag_key
+from tui.ui.widgets.feed_sources import SMART, Source, account_source, build_sources, tag_key
 
 __all__ = ["FeedList", "Source", "build_sources", "tag_key"]
 
@@ -113,8 +113,10 @@ class FeedList(Tree[Source]):
         if changed is not None and all(self.update_feed(f, new.smart) for f in changed):
             if not changed:
                 self._show_smart(new.smart)
+            if new.accounts and (new.accounts != old.accounts or changed):
+                self._show_accounts(new)
             return
-        self.load(new.feeds.values(), new.smart, new.tags, new.searches)
+        self.load(new.feeds.values(), new.smart, new.tags, new.searches, new.accounts)
 
     def load(
         self,
@@ -122,9 +124,10 @@ class FeedList(Tree[Source]):
         counts: Mapping[str, int],
         tags: Iterable[TagCount] = (),
         searches: Iterable[SavedSearch] = (),
+        accounts: Iterable[Account] = (),
     ) -> None:
-        """Show these feeds, tags, searches and counts, keeping folds and the cursor."""
-        sources = build_sources(feeds, counts, tags, searches)
+        """Show these feeds, tags, searches, accounts and counts, keeping folds and the cursor."""
+        sources = build_sources(feeds, counts, tags, searches, accounts)
         shape = tuple((parent, s.key) for parent, s in sources)
         if shape == self._shape:
             for _parent, source in sources:
@@ -185,6 +188,16 @@ class FeedList(Tree[Source]):
         self._relabel(changed)
         self._show_smart(counts)
         return True
+
+    def _show_accounts(self, counts: Counts) -> None:
+        """The accounts' nodes in place: their feeds' unread counts, changes waiting."""
+        feeds = list(counts.feeds.values())
+        changed = []
+        for account in counts.accounts:
+            node = self._by_key.get(f"account:{account.id}")
+            if node is not None:
+                changed.append((node, account_source(account, feeds)))
+        self._relabel(changed)
 
     def _show_smart(self, counts: Mapping[str, int]) -> None:
         """The smart views' counts (starring changes no feed's unread count)."""

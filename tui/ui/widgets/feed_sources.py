@@ -7,7 +7,9 @@ saved searches into (parent key, ``Source``) pairs in display order, which
 Saved searches and tags are sources too: their articles come from a query
 (``Source.query``, run through ``Library.search``) instead of a ``View``, so
 the article list, counts and keys treat them like any other source.  They sit
-in two foldable sections ("Searches", "Tags") shown only when non-empty.
+in two foldable sections ("Searches", "Tags") shown only when non-empty; sync
+accounts in a third ("Accounts"), each listing its feeds' articles and saying
+how its last sync went and how many changes wait to be sent.
 """
 
 from __future__ import annotations
@@ -16,12 +18,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from tui.core import Feed, SavedSearch, TagCount, View, folders, format_tag_filter
+from tui.core import Account, Feed, SavedSearch, TagCount, View, folders, format_tag_filter, plural
 
-__all__ = ["SECTION_SEARCHES", "SECTION_TAGS", "SMART", "Source", "build_sources", "tag_key"]
+__all__ = [
+    "SECTION_ACCOUNTS",
+    "SECTION_SEARCHES",
+    "SECTION_TAGS",
+    "SMART",
+    "Source",
+    "account_source",
+    "build_sources",
+    "tag_key",
+]
 
 SECTION_SEARCHES = "section:searches"
 SECTION_TAGS = "section:tags"
+SECTION_ACCOUNTS = "section:accounts"
 
 
 def tag_key(name: str) -> str:
@@ -45,9 +57,13 @@ class Source:
     total: int | None = None
     #: A saved search's id (for rename, edit and delete).
     search_id: int | None = None
+    #: The sync account this source is (its node in "Accounts").
+    account: Account | None = None
 
     @property
     def error(self) -> str | None:
+        if self.account is not None:
+            return self.account.last_error
         return self.feed.error if self.feed else None
 
 
@@ -59,11 +75,28 @@ SMART: tuple[tuple[str, str, View], ...] = (
 )
 
 
+def account_source(account: Account, feeds: Iterable[Feed]) -> Source:
+    """An account's node: its name with the changes waiting, its feeds' unread count."""
+    title = account.name
+    if account.pending:
+        title += f" ({plural(account.pending, 'change')} to send)"
+    unread = sum(f.unread for f in feeds if f.account == account.name)
+    return Source(
+        "account",
+        f"account:{account.id}",
+        title,
+        View(account_id=account.id),
+        unread=unread,
+        account=account,
+    )
+
+
 def build_sources(
     feeds: Iterable[Feed],
     counts: Mapping[str, int],
     tags: Iterable[TagCount] = (),
     searches: Iterable[SavedSearch] = (),
+    accounts: Iterable[Account] = (),
 ) -> list[tuple[str, Source]]:
     """(parent key, source) pairs in display order; parents come before children.
 
@@ -71,7 +104,8 @@ def build_sources(
     of the feeds below it.  Which feeds a folder holds and how it is spelled
     is :mod:`tui.core.folders`' rule (``Tech`` and ``tech`` are one folder),
     the rule the article list, refresh and ``folder:`` search follow too.
-    Saved searches and tags come after the smart views, each under its section.
+    Saved searches, tags and sync accounts come after the smart views, each
+    under its section.
     """
     out: list[tuple[str, Source]] = [
         ("", Source("smart", f"smart:{key}", title, view, unread=counts.get(key, 0)))
@@ -109,6 +143,10 @@ def build_sources(
             )
             out.append((SECTION_TAGS, replace(source, total=t.articles)))
     feeds = list(feeds)
+    accounts = list(accounts)
+    if accounts:
+        out.append(("", Source("section", SECTION_ACCOUNTS, "Accounts", View())))
+        out.extend((SECTION_ACCOUNTS, account_source(a, feeds)) for a in accounts)
     shown = folders.spellings(f.folder for f in sorted(feeds, key=attrgetter("id")))
     # Feeds share a few folders: each distinct folder string is keyed once,
     # and counts climb the tree once per folder, not once per feed.

@@ -1,4 +1,5 @@
-"""The status line: article counts and refresh progress (with how to stop it).
+"""The status line: article counts, refresh and sync progress (with how to stop
+them), and the changes waiting for a sync account ("offline: 3 changes waiting").
 
 It holds numbers only, plus short messages the app writes (never untrusted
 text, which would go through ``safe`` anyway), and renders them as
@@ -20,13 +21,14 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tui.core import plural
 from tui.ui import safe
 from tui.ui.state import Counts, ListHeader
 
 #: Seconds a notice ("No more unread in this view") stays on the line.
 NOTICE_SECONDS = 6.0
 #: Parts of the line in the order they are dropped when it does not fit.
-DROP_ORDER = ("total", "noted", "starred", "hint", "here")
+DROP_ORDER = ("total", "noted", "starred", "hint", "sync", "here")
 #: Between the counts and the progress or message.
 GAP = "   "
 
@@ -73,6 +75,8 @@ class StatusBar(Static):
         self.stopping = False
         #: Shown after the progress while refreshing, e.g. "x to stop".
         self.hint = ""
+        #: What the sync that follows the refresh is doing ("home: fetching items").
+        self.syncing = ""
         self.message = ""
         #: A short-lived answer to a key ("No more unread in this view"); wins over the rest.
         self.notice = ""
@@ -87,6 +91,7 @@ class StatusBar(Static):
     def refresh_started(self, total: int, hint: str = "") -> None:
         self.refreshing, self.done, self.total, self.failed = True, 0, total, 0
         self.stopping = False
+        self.syncing = ""
         self.hint = hint
         self.message = ""
         self._end_notice()
@@ -101,8 +106,14 @@ class StatusBar(Static):
         self.failed += int(failed)
         self._draw()
 
+    def sync_progress(self, step: str) -> None:
+        """The sync (after the feeds) is at ``step``."""
+        self.syncing = step
+        self._draw()
+
     def refresh_finished(self, message: str) -> None:
         self.refreshing = self.stopping = False
+        self.syncing = ""
         self.message = message
         self._end_notice()
 
@@ -151,6 +162,11 @@ class StatusBar(Static):
             ("noted", f"{c.get('noted', 0)} noted"),
             ("total", f"{c.get('all', 0)} total"),
         ]
+        waiting = self.counts.pending
+        if waiting:
+            changes = plural(waiting, "change")
+            said = f"offline: {changes} waiting" if self.counts.offline else f"{changes} to send"
+            parts.append(("sync", said))
         left = " · ".join(text for key, text in parts if key not in dropped)
         right = self._right(hint="hint" not in dropped)
         return f"{left}{GAP}{right}" if right else left
@@ -161,10 +177,13 @@ class StatusBar(Static):
             return safe.clean(self.notice)
         if not self.refreshing:
             return safe.clean(self.message)
-        verb = "Stopping the refresh at" if self.stopping else "Refreshing"
-        right = f"{verb} {self.done}/{self.total}"
-        if self.failed:
-            right += f", {self.failed} failed"
+        if self.syncing:
+            right = f"{'Stopping: ' if self.stopping else 'Syncing '}{safe.clean(self.syncing)}"
+        else:
+            verb = "Stopping the refresh at" if self.stopping else "Refreshing"
+            right = f"{verb} {self.done}/{self.total}"
+            if self.failed:
+                right += f", {self.failed} failed"
         if hint and self.hint and not self.stopping:
             right += f" ({self.hint})"
         return right
