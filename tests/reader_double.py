@@ -60,6 +60,10 @@ class ReaderDouble:
         self.vanish_after: int | None = None
         #: An endpoint answered 503 with this Retry-After (None: never busy).
         self.busy: tuple[str, str] | None = None
+        #: (endpoint, event): requests to the endpoint wait for the event (a slow server);
+        #: ``asked`` is set when one has come in.
+        self.hold: tuple[str, threading.Event] | None = None
+        self.asked = threading.Event()
 
     # -- building state ------------------------------------------------------------------
 
@@ -82,9 +86,8 @@ class ReaderDouble:
     @contextmanager
     def serve(self) -> Iterator[str]:
         """Answer on a loopback port for what makes its own connections (the
-        CLI); yields the API address.  Requests are answered one at a time."""
+        CLI); yields the API address."""
         double = self
-        lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
@@ -96,8 +99,7 @@ class ReaderDouble:
                     content=self.rfile.read(length),
                 )
                 try:
-                    with lock:
-                        response = double.handle(request)
+                    response = double.handle(request)
                 except httpx.ConnectError:
                     self.connection.close()
                     return
@@ -137,6 +139,9 @@ class ReaderDouble:
         if self.vanish_after is not None and len(self.log) >= self.vanish_after:
             raise httpx.ConnectError("connection refused", request=request)
         self.log.append((endpoint, pairs))
+        if self.hold is not None and endpoint == self.hold[0]:
+            self.asked.set()
+            self.hold[1].wait(60)
         if self.busy is not None and endpoint == self.busy[0]:
             return httpx.Response(503, headers={"Retry-After": self.busy[1]}, text="busy")
         if endpoint == "accounts/ClientLogin":

@@ -68,7 +68,7 @@ def test_sync_brings_the_feeds_in_and_sends_changes(
 ) -> None:
     _login(capsys, monkeypatch, db, api)
     code, out, _ = run_cli(capsys, "--db", db, "sync")
-    assert code == 0 and out.startswith("Synced 127.0.0.1: 4 new, 0 changes sent, 1 feeds added")
+    assert code == 0 and out.startswith("Synced 127.0.0.1: 4 new, 1 feed added")
     code, out, _ = run_cli(capsys, "--db", db, "feeds", "--json")
     (feed,) = json.loads(out)
     assert (feed["title"], feed["total"]) == ("Feed 1", 4)

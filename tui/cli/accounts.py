@@ -119,9 +119,13 @@ def result_line(r: SyncResult) -> str:
     if r.error and not r.stopped:
         waiting = f" ({plural(r.pending, 'change')} waiting)" if r.pending else ""
         return f"{line(r.account)}: {line(r.error)}{waiting}"
-    parts = [f"{r.new} new", f"{plural(r.sent, 'change')} sent"]
-    if r.feeds_added or r.feeds_removed:
-        parts.append(f"{r.feeds_added} feeds added, {r.feeds_removed} removed")
+    parts = [f"{r.new} new"]
+    if r.sent:
+        parts.append(f"{plural(r.sent, 'change')} sent")
+    if r.feeds_added:
+        parts.append(f"{plural(r.feeds_added, 'feed')} added")
+    if r.feeds_removed:
+        parts.append(f"{plural(r.feeds_removed, 'feed')} removed")
     if r.state_changes:
         parts.append(f"{plural(r.state_changes, 'state change')} from the server")
     if r.pending:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from tui.core import Account, Feed, SavedSearch, TagCount, View, folders, format_tag_filter, plural
+from tui.core import Account, Feed, SavedSearch, TagCount, View, folders, format_tag_filter
 
 __all__ = [
     "SECTION_ACCOUNTS",
@@ -78,8 +78,8 @@ SMART: tuple[tuple[str, str, View], ...] = (
 def account_source(account: Account, feeds: Iterable[Feed]) -> Source:
     """An account's node: its name with the changes waiting, its feeds' unread count."""
     title = account.name
-    if account.pending:
-        title += f" ({plural(account.pending, 'change')} to send)"
+    if account.pending:  # "home ↑3": three changes to send (the status line says it in words)
+        title += f" ↑{account.pending}"
     unread = sum(f.unread for f in feeds if f.account == account.name)
     return Source(
         "account",
