@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 from reader_double import ReaderDouble
 
@@ -212,3 +213,39 @@ async def test_hostile_items_are_stored_clean(store: Store, server: ReaderDouble
     await _sync(store, server)
     art = store.article(_article(store, item))
     assert art.title == "Evil title" and art.url is None
+
+
+async def test_ids_gone_from_the_server_are_skipped_not_fatal(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    real = server.handle
+
+    def miniflux_like(request: httpx.Request) -> httpx.Response:
+        # Miniflux answers 400 when none of the asked ids exist any more.
+        if request.url.path.endswith("stream/items/contents"):
+            return httpx.Response(400, text="Bad Request")
+        return real(request)
+
+    server.handle = miniflux_like  # type: ignore[method-assign]
+    result = await _sync(store, server)
+    assert result.error is None and result.new == 0 and result.skipped == 8
+
+
+async def test_a_stopped_sync_is_not_counted_as_a_failure(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    stop = threading.Event()
+    stop.set()
+    await _sync(store, server, stop=stop)
+    account = store.find_account("home")
+    assert (account.last_error, account.failures, account.last_attempt) == (None, 0, None)
+    server.vanish_after = 0
+    await _sync(store, server)
+    await _sync(store, server)
+    assert store.find_account("home").failures == 2
+    server.vanish_after = None
+    await _sync(store, server)
+    account = store.find_account("home")
+    assert (account.failures, account.last_error) == (0, None)

@@ -377,7 +377,10 @@ class Account:
     last_sync: int | None
     last_attempt: int | None
     last_error: str | None
+    #: Until when the server asked us to wait (a 429 or 503 with Retry-After).
     retry_at: int | None
+    #: Syncs that failed in a row (auto-refresh retries sooner, with backoff).
+    failures: int = 0
     pending: int = 0
     feeds: int = 0
 

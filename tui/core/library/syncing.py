@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,9 @@ from tui.core.errors import GazetteError, InputError
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import locate, sync_login, sync_run
 from tui.core.models import Account, SyncResult
+
+#: The first retry after a failed sync (auto-refresh doubles it up to its interval).
+RETRY_FIRST_S = 60
 
 #: Asked for an account's password when its token no longer works (None: no way to
 #: ask); a GazetteError it raises becomes the account's result.
@@ -98,15 +102,23 @@ class SyncMixin(LibraryBase):
 
     def accounts_due(self, interval_minutes: int, *, now: int | None = None) -> bool:
         """Whether auto-refresh should sync: an account last tried ``interval_minutes``
-        ago or more (0: never), and not told by its server to wait longer."""
+        ago or more (0: never), sooner after a failure (1, 2, 4... minutes, up to
+        the interval), never before the server said it may be asked again."""
         if interval_minutes <= 0:
             return False
         now = self._now() if now is None else now
-        return any(
-            (a.retry_at is None or a.retry_at <= now)
-            and (a.last_attempt is None or a.last_attempt + interval_minutes * 60 <= now)
-            for a in self.store.accounts()
-        )
+
+        def due(a: Account) -> bool:
+            if a.retry_at is not None and a.retry_at > now:
+                return False
+            if a.last_attempt is None:
+                return True
+            wait = interval_minutes * 60
+            if a.failures:
+                wait = min(wait, RETRY_FIRST_S * 2 ** min(a.failures - 1, 12))
+            return a.last_attempt + wait <= now
+
+        return any(due(a) for a in self.store.accounts())
 
     def pending_changes(self) -> int:
         """Changes waiting to be sent, over every account."""
@@ -149,6 +161,13 @@ class SyncMixin(LibraryBase):
         stop: threading.Event | None,
         report: Callable[[str], None] | None,
     ) -> SyncResult:
+        if account.retry_at is not None and account.retry_at > self._now():
+            until = time.strftime("%H:%M UTC", time.gmtime(account.retry_at))
+            return SyncResult(
+                account=account.name,
+                error=f"{account.name}: the server asked to be left alone until {until}",
+                pending=account.pending,
+            )
         token = self._read_token(account.id)
         if token is None:
             return SyncResult(

@@ -26,7 +26,7 @@ from tui.core.storage.ingest import IngestMixin
 
 _ACCOUNT_COLUMNS = (
     "a.id, a.name, a.kind, a.dialect, a.url, a.username, a.added, a.last_sync, "
-    "a.last_attempt, a.last_error, a.retry_at, "
+    "a.last_attempt, a.last_error, a.retry_at, a.failures, "
     "(SELECT count(*) FROM sync_queue q WHERE q.account_id = a.id), "
     "(SELECT count(*) FROM feeds f WHERE f.account_id = a.id)"
 )
@@ -140,6 +140,7 @@ class AccountsMixin(IngestMixin):
             conn.execute(
                 "UPDATE accounts SET last_attempt = ?, last_error = ?, retry_at = ?, "
                 "last_sync = CASE WHEN ? IS NULL THEN ? ELSE last_sync END, "
+                "failures = CASE WHEN ? IS NULL THEN 0 ELSE failures + 1 END, "
                 "state = coalesce(?, state) WHERE id = ?",
                 (
                     now,
@@ -147,6 +148,7 @@ class AccountsMixin(IngestMixin):
                     retry_at,
                     error,
                     now,
+                    error,
                     None if state is None else json.dumps(dict(state)),
                     account_id,
                 ),

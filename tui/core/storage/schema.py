@@ -339,6 +339,7 @@ _SYNC_TABLES = (
         last_attempt INTEGER,
         last_error TEXT,
         retry_at INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0,
         state TEXT NOT NULL DEFAULT '{}'
     )""",
     "ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts(id)",

@@ -99,7 +99,8 @@ async def sync_account(
         retry_at = started + int(exc.retry_after if exc.retry_after is not None else BUSY_WAIT_S)
     except SyncError as exc:
         error = str(exc)
-    store.record_sync(account.id, now=now(), error=error, retry_at=retry_at, state=state)
+    if not stopped:  # stopping is not a failure: the account stays as it was
+        store.record_sync(account.id, now=now(), error=error, retry_at=retry_at, state=state)
     return SyncResult(
         account=account.name,
         sent=tally.sent,
@@ -264,7 +265,15 @@ async def _store_batch(
     tally: _Tally,
     now: Callable[[], int],
 ) -> None:
-    items = await client.items(ids, folders=folders)
+    try:
+        items = await client.items(ids, folders=folders)
+    except SyncError as exc:
+        # Miniflux answers 400 when none of the ids exist any more (read and
+        # purged since they were listed): nothing to store; the rest goes on.
+        if exc.status != 400:
+            raise
+        tally.skipped += len(ids)
+        return
     by_feed: dict[int, list[Item]] = {}
     for item in items:
         feed_id = feeds.get(item.feed)

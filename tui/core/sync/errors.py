@@ -23,7 +23,12 @@ MAX_RETRY_AFTER = 24 * 3600.0
 
 class SyncError(GazetteError):
     """A sync step failed; ``str()`` is one line such as
-    ``FreshRSS at 127.0.0.1:8080: HTTP 500 on edit-tag``."""
+    ``FreshRSS at 127.0.0.1:8080: HTTP 500 on edit-tag``; ``status`` is the
+    HTTP status when the server answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class AuthFailed(SyncError):
@@ -38,7 +43,7 @@ class ServerBusy(SyncError):
     """429 or 503: try again later, after ``retry_after`` seconds when the server said."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, 503)
         self.retry_after = retry_after
 
 

@@ -84,8 +84,8 @@ class GReaderClient:
             said = f", retry after {wait:g} s" if wait is not None else ""
             return ServerBusy(f"{what} (busy{said})", wait)
         if resp.status == 404:
-            return SyncError(f"{what} (is this the Google Reader API address?)")
-        return SyncError(what)
+            return SyncError(f"{what} (is this the Google Reader API address?)", 404)
+        return SyncError(what, resp.status)
 
     async def _call(
         self,
