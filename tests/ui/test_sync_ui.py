@@ -17,6 +17,7 @@ from reader_double import ReaderDouble
 
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
+from tui.ui.widgets.list_header import FeedErrorBanner
 
 if TYPE_CHECKING:  # the reader tests' conftest, as mypy names it
     from ui.conftest import Helpers
@@ -66,6 +67,7 @@ async def test_R_syncs_the_account_after_the_feeds_and_lists_its_articles(
         m.feed_list.select_key("account:1")
         await pilot.pause()
         await ui.wait_for(pilot, lambda: m.article_list.count == 4)
+        assert m.list_header.text == "home · 4 · newest first · synced just now"
         titles = {m.article_list.article_at(i).title for i in range(4)}  # type: ignore[union-attr]
         assert titles == {f"Feed 1 item {j}" for j in range(4)}
         assert m.feed_list._by_key["account:1"].data.unread == 4  # type: ignore[union-attr]
@@ -90,6 +92,9 @@ async def test_a_change_waits_then_goes_and_offline_is_said(
         await _sync_all(pilot, ui)
         assert "offline: 1 change waiting" in m.status.plain
         assert "home: offline, 1 change waiting" in m.status.plain
+        assert m.list_header.text.endswith("synced just now, 1 change to send")
+        banner = str(m.query_one(FeedErrorBanner).render())
+        assert banner.startswith("! Last sync failed: FreshRSS at 127.0.0.1")
         assert m.feed_list._by_key["account:1"].data.error  # type: ignore[union-attr]
         assert seen and "127.0.0.1" in seen[-1]
         double.vanish_after = None

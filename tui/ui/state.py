@@ -126,13 +126,18 @@ class ListHeader:
     count: int = 0
     order: str = ""
     error: str | None = None
+    #: A sync account's state after the order ("synced 5 min ago, 3 to send").
+    detail: str = ""
+    #: The error is the last sync's (an account), not the last refresh's (a feed).
+    sync: bool = False
 
     @property
     def text(self) -> str:
         """The header line: "Title · 12 · newest first" (or the title alone)."""
         if not self.order:
             return self.title
-        return f"{self.title} · {self.count} · {self.order}"
+        text = f"{self.title} · {self.count} · {self.order}"
+        return f"{text} · {self.detail}" if self.detail else text
 
 
 def with_flag(article: Article, flag: Flag, value: bool) -> Article:

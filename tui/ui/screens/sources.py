@@ -26,6 +26,7 @@ from tui.ui.screens.panes import PanesBase
 from tui.ui.state import Counts, ListHeader
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.feed_list import Source
+from tui.ui.widgets.feed_sources import account_detail
 from tui.ui.workers import unless_gone
 
 __all__ = ["SourcesBase"]
@@ -222,6 +223,16 @@ class SourcesBase(PanesBase):
         title = safe.clean(source.title) or "(untitled)"
         if source.kind == "tag":
             title = "#" + title
+        if source.account is not None:
+            self.list_header = ListHeader(
+                safe.clean(source.account.name),
+                lst.count,
+                order,
+                source.error,
+                detail=account_detail(source.account, self.clock()),
+                sync=True,
+            )
+            return
         self.list_header = ListHeader(title, lst.count, order, source.error)
 
     def feed_removed(self, feed_id: int) -> None:

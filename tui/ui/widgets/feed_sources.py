@@ -18,7 +18,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from tui.core import Account, Feed, SavedSearch, TagCount, View, folders, format_tag_filter
+from tui.core import (
+    Account,
+    Feed,
+    SavedSearch,
+    TagCount,
+    View,
+    folders,
+    format_tag_filter,
+    plural,
+)
 
 __all__ = [
     "SECTION_ACCOUNTS",
@@ -26,6 +35,7 @@ __all__ = [
     "SECTION_TAGS",
     "SMART",
     "Source",
+    "account_detail",
     "account_source",
     "build_sources",
     "tag_key",
@@ -89,6 +99,25 @@ def account_source(account: Account, feeds: Iterable[Feed]) -> Source:
         unread=unread,
         account=account,
     )
+
+
+def account_detail(account: Account, now: float) -> str:
+    """ "synced 5 min ago, 3 changes to send": an account's state for the list header."""
+    if account.last_sync is None:
+        said = "never synced"
+    else:
+        ago = max(0, int(now) - account.last_sync)
+        if ago < 60:
+            said = "synced just now"
+        elif ago < 3600:
+            said = f"synced {ago // 60} min ago"
+        elif ago < 2 * 86400:
+            said = f"synced {ago // 3600} h ago"
+        else:
+            said = f"synced {ago // 86400} days ago"
+    if account.pending:
+        said += f", {plural(account.pending, 'change')} to send"
+    return said
 
 
 def build_sources(

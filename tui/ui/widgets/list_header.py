@@ -29,7 +29,8 @@ class ListTitle(Static):
 
 
 class FeedErrorBanner(Static):
-    """ "! Last refresh failed: ..." under the header, shown only for a failing feed."""
+    """ "! Last refresh failed: ..." under the header, shown only for a failing feed
+    (or "! Last sync failed: ..." for a sync account)."""
 
     header: reactive[ListHeader] = reactive(ListHeader(), init=False)
     """What the list shows (bound to the screen's)."""
@@ -40,4 +41,5 @@ class FeedErrorBanner(Static):
     def watch_header(self, header: ListHeader) -> None:
         self.display = bool(header.error)
         if header.error:
-            self.update(Content(f"! Last refresh failed: {safe.clean(header.error)}"))
+            what = "sync" if header.sync else "refresh"
+            self.update(Content(f"! Last {what} failed: {safe.clean(header.error)}"))
