@@ -155,6 +155,8 @@ class ReaderDouble:
         if handler is None:
             return httpx.Response(400, text="Bad Request!")
         answer = handler(pairs)
+        if answer is None:  # what FreshRSS answers for a feed or label it does not have
+            return httpx.Response(400, text="Bad Request!")
         if isinstance(answer, str):
             return httpx.Response(200, text=answer)
         return httpx.Response(200, json=answer)
@@ -197,7 +199,6 @@ class ReaderDouble:
             ids = [i for i in ids if stream.removeprefix(LABEL) in self.items[i].labels]
         elif stream.startswith("feed/"):
             ids = [i for i in ids if self.items[i].feed == stream]
-        ids = [i for i in ids if self.items[i].feed in self.subs]
         if q.get("xt") == READ:
             ids = [i for i in ids if not self.items[i].read]
         if q.get("it") == READ:
@@ -222,7 +223,8 @@ class ReaderDouble:
         cats += [READ] if e.read else []
         cats += [STARRED] if e.starred else []
         cats += [LABEL + lb for lb in sorted(e.labels)]
-        folder = self.subs[e.feed].folder
+        sub = self.subs.get(e.feed)
+        folder = sub.folder if sub else None
         cats += [LABEL + folder] if folder else []
         return {
             "id": f"tag:google.com,2005:reader/item/{int(item):016x}",
@@ -230,7 +232,7 @@ class ReaderDouble:
             "title": e.title,
             "canonical": [{"href": e.url}],
             "categories": cats,
-            "origin": {"streamId": e.feed, "title": self.subs[e.feed].title},
+            "origin": {"streamId": e.feed, "title": sub.title if sub else ""},
             "summary": {"content": e.content},
             "author": "Someone",
         }
@@ -260,11 +262,13 @@ class ReaderDouble:
         self.subs[stream].url = url
         return {"numResults": 1, "query": url, "streamId": stream, "streamName": f"Feed {n}"}
 
-    def _subscription_edit(self, pairs: list[tuple[str, str]]) -> str:
+    def _subscription_edit(self, pairs: list[tuple[str, str]]) -> str | None:
         q = dict(pairs)
         stream = q["s"]
+        if stream not in self.subs:
+            return None
         if q.get("ac") == "unsubscribe":
-            self.subs.pop(stream, None)
+            del self.subs[stream]
             return "OK"
         sub = self.subs[stream]
         if "t" in q:
@@ -275,9 +279,11 @@ class ReaderDouble:
             sub.folder = q["a"].removeprefix(LABEL)
         return "OK"
 
-    def _rename_tag(self, pairs: list[tuple[str, str]]) -> str:
+    def _rename_tag(self, pairs: list[tuple[str, str]]) -> str | None:
         q = dict(pairs)
         old, new = q["s"].removeprefix(LABEL), q["dest"].removeprefix(LABEL)
+        if not any(old in e.labels for e in self.items.values()):
+            return None
         for e in self.items.values():
             if old in e.labels:
                 e.labels.discard(old)

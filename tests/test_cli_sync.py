@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,16 +133,40 @@ def test_subscribing_on_an_account_is_queued_then_sent(
     assert feeds["https://new.example/feed"] == "Tech"
 
 
-def test_removing_an_account_with_notes_needs_asking(
+def test_removing_an_account_keeps_what_you_starred_tagged_or_noted(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: str, api: str
 ) -> None:
     _login(capsys, monkeypatch, db, api)
     run_cli(capsys, "--db", db, "sync")
-    first = json.loads(run_cli(capsys, "--db", db, "articles", "--json")[1])[0]["id"]
+    first, second, *_ = [
+        a["id"] for a in json.loads(run_cli(capsys, "--db", db, "articles", "--json")[1])
+    ]
     monkeypatch.setattr("sys.stdin", io.StringIO("a note\n"))
     run_cli(capsys, "--db", db, "note", str(first), "-")
-    code, _, err = run_cli(capsys, "--db", db, "account", "remove", "127.0.0.1")
-    assert code == 2 and "1 note(s) are on its articles" in err
-    code, out, _ = run_cli(capsys, "--db", db, "account", "remove", "127.0.0.1", "--delete-notes")
-    assert code == 0 and "with 1 feed and 4 articles" in out
-    assert json.loads(run_cli(capsys, "--db", db, "feeds", "--json")[1]) == []
+    run_cli(capsys, "--db", db, "star", str(second))
+    code, out, _ = run_cli(capsys, "--db", db, "account", "remove", "127.0.0.1")
+    assert code == 0 and out.startswith("Removed account 127.0.0.1: 2 articles of 1 feed")
+    (feed,) = json.loads(run_cli(capsys, "--db", db, "feeds", "--json")[1])
+    assert (feed["total"], feed["gone"]) == (2, True)
+    kept = {a["id"] for a in json.loads(run_cli(capsys, "--db", db, "articles", "--json")[1])}
+    assert kept == {first, second}
+    assert json.loads(run_cli(capsys, "--db", db, "account", "list", "--json")[1]) == []
+
+
+def test_the_password_can_come_from_password_command(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    db: str,
+    api: str,
+    tmp_path: Path,
+) -> None:
+    config = Path(os.environ["GAZETTE_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    script = tmp_path / "pw.py"
+    script.write_text(
+        "import os\nprint('secret' if os.environ['GAZETTE_USER'] == 'me' else 'no')\n"
+    )
+    (config / "config.toml").write_text(f'[sync]\npassword_command = "{sys.executable} {script}"\n')
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, err = run_cli(capsys, "--db", db, "account", "add", api, "--user", "me")
+    assert code == 0 and out.startswith("Added account"), err

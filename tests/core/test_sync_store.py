@@ -206,3 +206,67 @@ def test_removing_an_account_takes_its_feeds_and_queues_nothing(store: Store) ->
     assert store.accounts() == []
     assert store.feeds() == []
     assert store.conn.execute("SELECT count(*) FROM sync_queue").fetchone()[0] == 0
+
+
+def test_a_tag_removed_then_added_again_is_queued_as_added(store: Store) -> None:
+    account, _, ids = _synced(store, "101")
+    store.set_tags([ids["101"]], add=["x"])
+    store.confirm([c.id for c in store.queued(account)])
+    store.set_tags([ids["101"]], remove=["x"])
+    store.set_tags([ids["101"]], add=["x"])
+    assert _queue(store, account) == [("label", "101", "x", 1)]
+
+
+def test_a_tag_renamed_on_local_articles_only_queues_nothing(store: Store) -> None:
+    account, _, _ = _synced(store, "101")
+    local = store.add_feed("https://local.example/feed")
+    store.store_entries(local, parsed_feed(entry("l1")), now=NOW)
+    lid = store.conn.execute("SELECT id FROM articles WHERE key = 'l1'").fetchone()[0]
+    store.set_tags([lid], add=["mine"])
+    store.rename_tag("mine", "ours")
+    assert store.queued(account) == []
+
+
+def test_tombstones_outlive_a_batch_of_other_items(store: Store) -> None:
+    account, feed_id, ids = _synced(store, "101", "102")
+    store.remove_articles([ids["101"]], NOW)
+    store.store_items(account, feed_id, parsed_feed(entry("103")), {}, now=NOW + 1)
+    store.store_items(account, feed_id, parsed_feed(entry("101")), {}, now=NOW + 2)
+    keys = {r[0] for r in store.conn.execute("SELECT key FROM articles")}
+    assert keys == {"102", "103"}  # what cleanup removed does not come back
+
+
+def test_a_feed_listed_again_under_a_new_id_keeps_its_articles(store: Store) -> None:
+    account, feed_id, _ = _synced(store, "101")
+    store.set_read([store.conn.execute("SELECT id FROM articles").fetchone()[0]], True)
+    store.confirm([c.id for c in store.queued(account)])
+    again = RemoteFeed("feed/77", "https://a.example/feed", "A", None, "News")
+    assert store.sync_feeds(account, [again]) == (0, 0)
+    assert store.remote_feeds(account) == {"feed/77": feed_id}
+    assert store.conn.execute("SELECT read FROM articles").fetchone()[0] == 1
+
+
+def test_a_feed_let_go_keeps_what_the_user_made_and_its_own_history(store: Store) -> None:
+    local = store.add_feed("https://a.example/feed")
+    store.store_entries(local, parsed_feed(entry("mine")), now=NOW)
+    account = _account(store)
+    store.sync_feeds(account, [RemoteFeed("feed/1", "https://a.example/feed", "A", None, None)])
+    store.store_items(
+        account, local, parsed_feed(entry("1"), entry("2"), entry("3")), {}, now=NOW + 1
+    )
+    ids = dict(store.conn.execute("SELECT remote_id, article_id FROM remote_items").fetchall())
+    store.set_starred([ids["1"]], True)
+    store.set_tags([ids["2"]], add=["keep"])
+    store.sync_feeds(account, [])  # the server dropped it
+    feed = store.feed(local)
+    assert (feed.account, feed.gone) == (None, False)  # the user's own feed again
+    keys = {r[0] for r in store.conn.execute("SELECT key FROM articles")}
+    assert keys == {"mine", "1", "2"}
+
+
+def test_a_label_emptied_by_the_pull_leaves_no_empty_tag(store: Store) -> None:
+    account, _, _ = _synced(store, "101")
+    store.apply_remote_labels(account, {"Foo": {"101"}, "Ghost": {"999"}}, dropped=[])
+    assert [t.name for t in store.all_tags()] == ["Foo"]
+    store.apply_remote_labels(account, {"Foo": set()}, dropped=[])
+    assert store.all_tags() == []

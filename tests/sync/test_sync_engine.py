@@ -249,3 +249,81 @@ async def test_a_stopped_sync_is_not_counted_as_a_failure(
     await _sync(store, server)
     account = store.find_account("home")
     assert (account.failures, account.last_error) == (0, None)
+
+
+async def test_a_change_the_server_refuses_is_dropped_and_does_not_block_the_rest(
+    store: Store, server: ReaderDouble
+) -> None:
+    account = _account(store)
+    await _sync(store, server)
+    feed1 = next(f for f in store.feeds() if f.url.endswith("feed1.example/rss"))
+    item = sorted(server.items)[-1]
+    del server.subs["feed/1"]  # gone on the server already (unsubscribed elsewhere)
+    store.remove_feed(feed1.id)  # ... and here: the server will refuse it
+    store.set_starred([_article(store, item)], True)
+    result = await _sync(store, server)
+    assert result.error is None and (result.refused, result.sent) == (1, 1)
+    assert store.queued(account.id) == [] and server.items[item].starred
+
+
+async def test_tags_reach_the_label_as_the_server_spells_it(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    first, second = sorted(server.items)[:2]
+    server.items[first].labels.add("later")
+    await _sync(store, server)
+    article = _article(store, first)
+    store.rename_tag("later", "Later")  # the local spelling changes; the label is the same
+    store.set_tags([_article(store, second)], add=["LATER"])
+    store.set_tags([article], remove=["Later"])
+    await _sync(store, server)
+    assert server.items[first].labels == set()
+    assert server.items[second].labels == {"later"}  # no second label "LATER"
+    assert store.article_tags(article) == []
+
+
+async def test_a_tag_renamed_after_tagging_reaches_the_server_once_renamed(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    await _sync(store, server)
+    item = sorted(server.items)[0]
+    store.set_tags([_article(store, item)], add=["x"])
+    store.rename_tag("x", "y")
+    result = await _sync(store, server)
+    assert result.error is None and result.refused == 0
+    assert server.items[item].labels == {"y"}
+    assert store.article_tags(_article(store, item)) == ["y"]
+
+
+async def test_a_feed_rename_and_moves_are_sent_with_one_listing(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    server.feed(3, 1, folder="News")
+    await _sync(store, server)
+    feeds = {f.url: f.id for f in store.feeds()}
+    store.update_feed_settings(feeds["https://feed1.example/rss"], {}, title="Mine")
+    store.set_feed_folder(feeds["https://feed2.example/rss"], "Moved")
+    store.set_feed_folder(feeds["https://feed3.example/rss"], "Moved")
+    before = server.count("subscription/list")
+    result = await _sync(store, server)
+    assert result.error is None and result.sent == 3
+    assert server.subs["feed/1"].title == "Mine"
+    assert (server.subs["feed/2"].folder, server.subs["feed/3"].folder) == ("Moved", "Moved")
+    assert server.count("subscription/list") - before == 2  # one for the push, one to pull
+
+
+async def test_items_that_cannot_be_stored_are_not_asked_for_again(
+    store: Store, server: ReaderDouble
+) -> None:
+    _account(store)
+    await _sync(store, server)
+    # The server drops a feed but still lists its items (Inoreader keeps them).
+    del server.subs["feed/1"]
+    first = await _sync(store, server)
+    assert first.feeds_removed == 1 and first.skipped == 5
+    asked = server.count("stream/items/contents")
+    again = await _sync(store, server)
+    assert again.error is None and server.count("stream/items/contents") == asked

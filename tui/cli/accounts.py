@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 def cmd_account(lib: Library, args: argparse.Namespace) -> int:
     action = args.account_command
     if action == "add":
-        password = _password(args, f"Password for {args.user} at {args.url}: ")
+        password = _password(
+            args, f"Password for {args.user} at {args.url}: ", args.name or "", args.user
+        )
         account = lib.add_account(
             args.url, args.user, password, name=args.name, dialect=args.dialect
         )
@@ -37,15 +39,21 @@ def cmd_account(lib: Library, args: argparse.Namespace) -> int:
         return EXIT_OK
     if action == "login":
         account = lib.find_account(args.account)
-        password = _password(args, f"Password for {account.username} at {account.url}: ")
+        password = _password(
+            args,
+            f"Password for {account.username} at {account.url}: ",
+            account.name,
+            account.username,
+        )
         lib.login_account(args.account, password)
         print(f"Logged in to {line(account.name)} again.")
         return EXIT_OK
     if action == "remove":
-        account, feeds, articles = lib.remove_account(args.account, drop_notes=args.delete_notes)
+        account, feeds, articles = lib.remove_account(args.account)
         print(
-            f"Removed account {line(account.name)} with {plural(feeds, 'feed')} and "
-            f"{plural(articles, 'article')} (the server keeps them)"
+            f"Removed account {line(account.name)}: {plural(articles, 'article')} of "
+            f"{plural(feeds, 'feed')} (the server keeps them; what you starred, "
+            "tagged or noted stays)"
         )
         return EXIT_OK
     return _list(lib.accounts(), args.json)
@@ -122,6 +130,8 @@ def result_line(r: SyncResult) -> str:
     parts = [f"{r.new} new"]
     if r.sent:
         parts.append(f"{plural(r.sent, 'change')} sent")
+    if r.refused:
+        parts.append(f"{r.refused} refused by the server")
     if r.feeds_added:
         parts.append(f"{plural(r.feeds_added, 'feed')} added")
     if r.feeds_removed:
@@ -152,19 +162,31 @@ def _result_json(r: SyncResult) -> dict[str, object]:
         "feeds_removed": r.feeds_removed,
         "state_changes": r.state_changes,
         "skipped": r.skipped,
+        "refused": r.refused,
         "pending": r.pending,
         "error": r.error,
     }
 
 
-def _password(args: argparse.Namespace, prompt: str) -> str:
-    """The password from stdin (``--password-stdin``: its first line) or a prompt."""
+def _password(args: argparse.Namespace, prompt: str, name: str, user: str) -> str:
+    """The password from stdin (``--password-stdin``: its first line), else the
+    config's ``password_command``, else a prompt on the terminal."""
+    from tui.config import load_config, password_from_command
+
+    command = load_config()[0].sync.password_command
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif command:
+        try:
+            password = password_from_command(command, name, user) or ""
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     elif sys.stdin.isatty():
         password = getpass.getpass(prompt)
     else:
-        raise InputError("no terminal to ask for the password: use --password-stdin")
+        raise InputError(
+            "no terminal to ask for the password: use --password-stdin or password_command"
+        )
     if not password:
         raise InputError("the password is empty")
     return password

@@ -165,7 +165,7 @@ def _sync_verbs(sub: Subparsers) -> None:
     a.add_argument("--name", help="what to call the account (default: the server's host)")
     a.add_argument(
         "--dialect",
-        choices=["freshrss", "miniflux", "inoreader", "oldreader", "bazqux"],
+        choices=["freshrss", "miniflux", "inoreader", "oldreader", "bazqux", "generic"],
         help="the server's kind (default: guessed from the address)",
     )
     a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
@@ -174,11 +174,10 @@ def _sync_verbs(sub: Subparsers) -> None:
     a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     a = acts.add_parser("list", help="list accounts, their last sync and waiting changes")
     a.add_argument("--json", action="store_true")
-    a = acts.add_parser("remove", help="remove an account with its feeds (the server keeps them)")
-    a.add_argument("account", help="account name")
-    a.add_argument(
-        "--delete-notes", action="store_true", help="also when notes are on its articles"
+    a = acts.add_parser(
+        "remove", help="remove an account and its feeds (starred, tagged, noted articles stay)"
     )
+    a.add_argument("account", help="account name")
     p.set_defaults(account_command="list", json=False)
 
     p = sub.add_parser("sync", help="send queued changes to sync accounts and bring theirs in")

@@ -398,6 +398,8 @@ class SyncResult:
     feeds_removed: int = 0
     state_changes: int = 0
     skipped: int = 0
+    #: Changes the server refused for good (dropped from the queue, not sent).
+    refused: int = 0
     pending: int = 0
     error: str | None = None
     auth_failed: bool = False

@@ -108,7 +108,8 @@ def synced_text(results: tuple[SyncResult, ...]) -> str:
             parts.append(f"{r.account}: {_sync_problem(r)}{waiting}")
         else:
             sent = f", {r.sent} sent" if r.sent else ""
-            parts.append(f"{r.account}: {r.new} new{sent}")
+            refused = f", {r.refused} refused" if r.refused else ""
+            parts.append(f"{r.account}: {r.new} new{sent}{refused}")
     return "; ".join(parts)
 
 

@@ -129,7 +129,7 @@ def _greader(
     """A Google Reader API client for the server at ``url`` (dialect by name,
     or guessed from the address), with the fetch settings' limits."""
     from tui.core.fetch.api import ApiClient
-    from tui.core.sync.dialects import FRESHRSS, api_root, dialect_named, guess_dialect
+    from tui.core.sync.dialects import GENERIC, api_root, dialect_named, guess_dialect
     from tui.core.sync.greader import GReaderClient
 
     api = ApiClient(
@@ -137,9 +137,7 @@ def _greader(
         timeout=settings.total_timeout,
         user_agent=settings.user_agent,
     )
-    # An address that does not tell gets FreshRSS's settings: the most common
-    # self-hosted server, and its batches are the ones the others accept too.
-    chosen = dialect_named(dialect) if dialect else guess_dialect(url) or FRESHRSS
+    chosen = dialect_named(dialect) if dialect else guess_dialect(url) or GENERIC
     return GReaderClient(api, chosen, auth=auth)
 
 

@@ -73,19 +73,13 @@ class SyncMixin(LibraryBase):
         self._write_token(account.id, token)
         return account
 
-    def remove_account(self, ref: str, *, drop_notes: bool = False) -> tuple[Account, int, int]:
-        """Remove an account, its feeds and their articles; (account, feeds, articles).
+    def remove_account(self, ref: str) -> tuple[Account, int, int]:
+        """Remove an account; (account, feeds let go, articles removed).
 
-        Notes are never dropped silently: with notes on the account's
-        articles this refuses unless ``drop_notes``.  The server is not told.
+        What the user starred, tagged or noted stays, in local feeds (see
+        ``Store.remove_account``).  The server is not told.
         """
         account = self.store.find_account(ref)
-        notes = self.store.account_notes(account.id)
-        if notes and not drop_notes:
-            raise InputError(
-                f"{account.name}: {notes} note(s) are on its articles; export them first "
-                "(gazette export) or remove with --delete-notes"
-            )
         feeds, articles = self.store.remove_account(account.id)
         self._token_path(account.id).unlink(missing_ok=True)
         return account, feeds, articles

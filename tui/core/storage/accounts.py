@@ -23,6 +23,7 @@ from tui.core.errors import NotFound, StoreError
 from tui.core.models import Account, ParsedFeed
 from tui.core.storage.base import in_chunks
 from tui.core.storage.ingest import IngestMixin
+from tui.core.storage.tags import drop_orphan_tags, ensure_tag, tag_index
 
 _ACCOUNT_COLUMNS = (
     "a.id, a.name, a.kind, a.dialect, a.url, a.username, a.added, a.last_sync, "
@@ -90,32 +91,26 @@ class AccountsMixin(IngestMixin):
             raise NotFound(f"no account named {ref!r}")
         return Account(*row)
 
-    def account_notes(self, account_id: int) -> int:
-        """How many notes are on the account's articles (removing it would take them)."""
-        return int(
-            self.conn.execute(
-                "SELECT count(*) FROM notes n JOIN articles a ON a.id = n.article_id "
-                "JOIN feeds f ON f.id = a.feed_id WHERE f.account_id = ?",
-                (account_id,),
-            ).fetchone()[0]
-        )
-
     def remove_account(self, account_id: int) -> tuple[int, int]:
-        """Remove an account with its feeds and their articles; (feeds, articles).
+        """Remove an account; (feeds let go, articles removed).
 
+        Its feeds are let go as when the server drops them (:meth:`_let_go`):
+        what the user starred, tagged or noted stays, in feeds of their own.
         Nothing is queued: the server keeps its subscriptions.
         """
         with self.transaction() as conn, self._pulling(conn):
-            feeds, articles = conn.execute(
-                "SELECT count(DISTINCT f.id), count(a.id) FROM feeds f "
-                "LEFT JOIN articles a ON a.feed_id = f.id WHERE f.account_id = ?",
-                (account_id,),
-            ).fetchone()
-            conn.execute("DELETE FROM feeds WHERE account_id = ?", (account_id,))
+            before = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            feeds = [
+                r[0]
+                for r in conn.execute("SELECT id FROM feeds WHERE account_id = ?", (account_id,))
+            ]
+            for feed_id in feeds:
+                self._let_go(conn, account_id, feed_id)
             cur = conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
             if cur.rowcount == 0:
                 raise NotFound(f"no account with id {account_id}")
-        return int(feeds), int(articles)
+            after = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return len(feeds), int(before - after)
 
     def account_state(self, account_id: int) -> dict[str, Any]:
         """The account's own notes between syncs (a JSON object; anything else: {})."""
@@ -205,9 +200,9 @@ class AccountsMixin(IngestMixin):
 
         A feed whose rename, move or removal is still queued keeps the local
         version.  A local feed with the same URL joins the account (no second
-        copy of it).  A feed the server no longer lists goes, with its
-        articles, unless it has notes: then it stays, as a local feed that is
-        no longer refreshed (``gone``), so no note is lost.
+        copy of it); a feed the server lists again under a new id keeps its
+        articles.  A feed the server no longer lists is let go as
+        :meth:`_let_go` says: nothing of the user's goes with it.
         """
         added = removed = 0
         with self.transaction() as conn, self._pulling(conn):
@@ -225,10 +220,12 @@ class AccountsMixin(IngestMixin):
                 feed_id = mine.get(feed.remote_id)
                 if feed_id is None:
                     row = conn.execute(
-                        "SELECT id, account_id FROM feeds WHERE url = ?", (feed.url,)
+                        "SELECT id, account_id, remote_id FROM feeds WHERE url = ?", (feed.url,)
                     ).fetchone()
-                    if row is not None and row[1] is not None:
+                    if row is not None and row[1] not in (None, account_id):
                         continue  # the same URL in another account: the first keeps it
+                    if row is not None and row[1] == account_id and row[2] in seen:
+                        continue  # listed twice by this server: the first listing holds
                     if row is None:
                         conn.execute(
                             "INSERT INTO feeds(url, title, site_url, folder, added, "
@@ -246,6 +243,7 @@ class AccountsMixin(IngestMixin):
                         added += 1
                         continue
                     feed_id = row[0]
+                    mine.pop(row[2], None)  # re-created under a new id: the same feed
                     conn.execute(
                         "UPDATE feeds SET account_id = ?, remote_id = ?, gone = 0 WHERE id = ?",
                         (account_id, feed.remote_id, feed_id),
@@ -267,26 +265,44 @@ class AccountsMixin(IngestMixin):
             for remote_id, feed_id in mine.items():
                 if remote_id in seen or (remote_id, "unsubscribe") in queued:
                     continue
-                noted = conn.execute(
-                    "SELECT 1 FROM notes n JOIN articles a ON a.id = n.article_id "
-                    "WHERE a.feed_id = ? LIMIT 1",
-                    (feed_id,),
-                ).fetchone()
-                if noted:
-                    conn.execute(
-                        "DELETE FROM remote_items WHERE article_id IN "
-                        "(SELECT id FROM articles WHERE feed_id = ?)",
-                        (feed_id,),
-                    )
-                    conn.execute(
-                        "UPDATE feeds SET account_id = NULL, remote_id = NULL, gone = 1 "
-                        "WHERE id = ?",
-                        (feed_id,),
-                    )
-                else:
-                    conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+                self._let_go(conn, account_id, feed_id)
                 removed += 1
         return added, removed
+
+    @staticmethod
+    def _let_go(conn: sqlite3.Connection, account_id: int, feed_id: int) -> None:
+        """A feed leaves its account (dropped by the server, or the account removed).
+
+        The articles the server brought go, unless the user starred, tagged
+        or noted them; what is left (those, and any article the feed had
+        before it joined the account) stays in the feed, now a local one.
+        It is fetched over HTTP again only if it was the user's own feed
+        before; otherwise it stays as it is (``gone``), holding what is kept.
+        """
+        conn.execute(
+            "DELETE FROM articles WHERE feed_id = ? AND starred = 0 "
+            "AND id IN (SELECT article_id FROM remote_items WHERE account_id = ?) "
+            "AND id NOT IN (SELECT article_id FROM article_tags) "
+            "AND id NOT IN (SELECT article_id FROM notes)",
+            (feed_id, account_id),
+        )
+        own, kept = conn.execute(
+            "SELECT count(*) FILTER (WHERE r.article_id IS NULL), count(a.id) FROM articles a "
+            "LEFT JOIN remote_items r ON r.article_id = a.id WHERE a.feed_id = ?",
+            (feed_id,),
+        ).fetchone()
+        if not kept:
+            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            return
+        conn.execute(
+            "DELETE FROM remote_items WHERE article_id IN "
+            "(SELECT id FROM articles WHERE feed_id = ?)",
+            (feed_id,),
+        )
+        conn.execute(
+            "UPDATE feeds SET account_id = NULL, remote_id = NULL, gone = ? WHERE id = ?",
+            (int(not own), feed_id),
+        )
 
     def known_items(self, account_id: int) -> set[str]:
         """The item ids of the account that are stored."""
@@ -325,7 +341,16 @@ class AccountsMixin(IngestMixin):
                     tuple(e for e in parsed.entries if e.key not in matched),
                     parsed.warning,
                 )
+                # A batch is not the feed's whole document: the tombstones of
+                # articles cleanup removed stay, whatever this batch lists.
+                tombs = conn.execute(
+                    "SELECT key, removed FROM removed_keys WHERE feed_id = ?", (feed_id,)
+                ).fetchall()
                 new, _ = self.store_entries(feed_id, fresh, now=now)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO removed_keys(feed_id, key, removed) VALUES (?, ?, ?)",
+                    [(feed_id, key, when) for key, when in tombs if key not in keys],
+                )
                 ids: dict[str, int] = dict(matched)
                 for marks, chunk in in_chunks(sorted(keys - matched.keys())):
                     ids.update(
@@ -410,40 +435,65 @@ class AccountsMixin(IngestMixin):
         self, account_id: int, labels: Mapping[str, Collection[str]], dropped: Iterable[str]
     ) -> int:
         """Make the tags of the account's articles what the server's labels say;
-        the number of tags set or cleared.  ``dropped`` are labels the server
-        had at the last sync and has no more: their tags leave the account's
-        articles.  A queued label change keeps the local version."""
+        the number of tags set or cleared.
+
+        ``labels`` maps each label (as a tag name) to its item ids; ``dropped``
+        are labels the server had at the last sync and has no more: their
+        tags leave the account's articles.  A queued change of a label on an
+        article keeps the local version.  Tags are matched as the tag editor
+        matches them (case-folded), and a tag the pull leaves on no article
+        goes, as when the user removes it.  One pass over the wanted pairs,
+        whatever the number of labels.
+        """
+        not_queued = (
+            "NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = {0}.article_id "
+            "AND q.kind = 'label' AND q.arg = (SELECT name FROM tags WHERE id = {0}.tag_id) "
+            "COLLATE NOCASE)"
+        )
         changed = 0
         with self.transaction() as conn, self._pulling(conn):
+            index = tag_index(conn)
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS sync_label_items(id TEXT NOT NULL, tag_id INTEGER)"
+            )
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS sync_want(article_id INTEGER, tag_id INTEGER, "
+                "PRIMARY KEY (article_id, tag_id)) WITHOUT ROWID"
+            )
+            conn.execute("DELETE FROM temp.sync_label_items")
+            conn.execute("DELETE FROM temp.sync_want")
+            tag_ids: list[int] = []
             for name, ids in labels.items():
-                conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
-                tag_id = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]
-                conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_label(id TEXT PRIMARY KEY)")
-                conn.execute("DELETE FROM temp.sync_label")
+                tag_id = ensure_tag(conn, index, name)
+                tag_ids.append(tag_id)
                 conn.executemany(
-                    "INSERT OR IGNORE INTO temp.sync_label(id) VALUES (?)", ((i,) for i in ids)
+                    "INSERT INTO temp.sync_label_items(id, tag_id) VALUES (?, ?)",
+                    ((i, tag_id) for i in ids),
                 )
-                not_queued = (
-                    "NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = r.article_id "
-                    "AND q.kind = 'label' AND q.arg = ?)"
-                )
+            tag_ids.extend(
+                index[name.casefold()][0] for name in dropped if name.casefold() in index
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO temp.sync_want(article_id, tag_id) "
+                "SELECT r.article_id, l.tag_id FROM temp.sync_label_items l "
+                "JOIN remote_items r ON r.account_id = ? AND r.remote_id = l.id",
+                (account_id,),
+            )
+            wanted = not_queued.format("w")
+            changed += conn.execute(
+                "INSERT OR IGNORE INTO article_tags(article_id, tag_id) "
+                f"SELECT w.article_id, w.tag_id FROM temp.sync_want w WHERE {wanted}"
+            ).rowcount
+            for marks, chunk in in_chunks(sorted(set(tag_ids))):
                 changed += conn.execute(
-                    "INSERT OR IGNORE INTO article_tags(article_id, tag_id) "
-                    "SELECT r.article_id, ? FROM remote_items r JOIN temp.sync_label l "
-                    f"ON l.id = r.remote_id WHERE r.account_id = ? AND {not_queued}",
-                    (tag_id, account_id, name),
+                    f"DELETE FROM article_tags WHERE tag_id IN ({marks}) AND article_id IN "
+                    "(SELECT article_id FROM remote_items WHERE account_id = ?) "
+                    "AND NOT EXISTS (SELECT 1 FROM temp.sync_want w WHERE w.article_id = "
+                    "article_tags.article_id AND w.tag_id = article_tags.tag_id) "
+                    f"AND {not_queued.format('article_tags')}",
+                    (*chunk, account_id),
                 ).rowcount
-                changed += conn.execute(
-                    "DELETE FROM article_tags WHERE tag_id = ? AND article_id IN ("
-                    "SELECT r.article_id FROM remote_items r WHERE r.account_id = ? "
-                    "AND r.remote_id NOT IN (SELECT id FROM temp.sync_label) "
-                    f"AND {not_queued})",
-                    (tag_id, account_id, name),
-                ).rowcount
-            for name in dropped:
-                changed += conn.execute(
-                    "DELETE FROM article_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?) "
-                    "AND article_id IN (SELECT article_id FROM remote_items WHERE account_id = ?)",
-                    (name, account_id),
-                ).rowcount
+            drop_orphan_tags(conn, tag_ids)
+            conn.execute("DELETE FROM temp.sync_label_items")
+            conn.execute("DELETE FROM temp.sync_want")
         return changed

@@ -354,10 +354,12 @@ _SYNC_TABLES = (
     ) WITHOUT ROWID""",
     "CREATE UNIQUE INDEX remote_items_article ON remote_items(article_id)",
     # One row per thing to tell the server; a later change of the same thing
-    # replaces the row (UNIQUE ... REPLACE), so the queue never says both.
+    # replaces the row (UNIQUE ... REPLACE), so the queue never says both.  Ids
+    # are never reused (AUTOINCREMENT): a change replaced while the older one
+    # was being sent keeps a new id, so confirming the older leaves it queued.
     """
     CREATE TABLE sync_queue (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         kind TEXT NOT NULL,
         target TEXT NOT NULL,
@@ -381,8 +383,13 @@ def _item_trigger(name: str, event: str, when: str, kind: str, arg: str, value: 
     article = "new.article_id" if "article_tags" in event else "new.id"
     if event.startswith("DELETE"):
         article = "old.article_id"
+    # The older row of the same change goes first, explicitly: an outer
+    # INSERT OR IGNORE (set_tags) would otherwise turn the queue's REPLACE
+    # into IGNORE inside the trigger and keep the older change.
     return (
         f"CREATE TRIGGER {name} AFTER {event} WHEN {when} BEGIN "
+        "DELETE FROM sync_queue WHERE article_id = "
+        f"{article} AND kind = '{kind}' AND arg = {arg}; "
         "INSERT INTO sync_queue(account_id, kind, target, arg, value, article_id, created) "
         f"SELECT r.account_id, '{kind}', r.remote_id, {arg}, {value}, r.article_id, {_NOW} "
         f"FROM remote_items r WHERE r.article_id = {article}; END"
@@ -439,10 +446,14 @@ _SYNC_TRIGGERS = (
     "DELETE FROM sync_queue WHERE account_id = old.account_id AND target = old.remote_id; "
     "INSERT INTO sync_queue(account_id, kind, target, arg, created) "
     f"VALUES (old.account_id, 'unsubscribe', old.remote_id, '', {_NOW}); END",
+    # Only for the accounts whose articles carry the tag: a tag of local
+    # articles alone is no label of theirs.
     "CREATE TRIGGER sync_tag_rename AFTER UPDATE OF name ON tags "
     f"WHEN old.name != new.name AND {_NOT_PULLING} BEGIN "
     "INSERT INTO sync_queue(account_id, kind, target, arg, created) "
-    f"SELECT id, 'rename_label', old.name, new.name, {_NOW} FROM accounts; END",
+    f"SELECT DISTINCT r.account_id, 'rename_label', old.name, new.name, {_NOW} "
+    "FROM article_tags t JOIN remote_items r ON r.article_id = t.article_id "
+    "WHERE t.tag_id = new.id; END",
 )
 
 

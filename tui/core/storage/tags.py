@@ -22,7 +22,7 @@ from tui.core.storage.base import StoreBase, in_chunks
 from tui.core.tags import clean_tag, tag_key, unique_tags
 
 
-def _index(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+def tag_index(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
     """Every tag by key -> (id, name); the oldest wins if keys collide."""
     out: dict[str, tuple[int, str]] = {}
     for tag_id, name in conn.execute("SELECT id, name FROM tags ORDER BY id"):
@@ -30,7 +30,7 @@ def _index(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
     return out
 
 
-def _ensure(conn: sqlite3.Connection, index: dict[str, tuple[int, str]], name: str) -> int:
+def ensure_tag(conn: sqlite3.Connection, index: dict[str, tuple[int, str]], name: str) -> int:
     """The id of the tag named ``name`` (already clean), creating it if needed."""
     key = name.casefold()
     found = index.get(key)
@@ -42,7 +42,7 @@ def _ensure(conn: sqlite3.Connection, index: dict[str, tuple[int, str]], name: s
     return tag_id
 
 
-def _drop_orphans(conn: sqlite3.Connection, tag_ids: Iterable[int]) -> None:
+def drop_orphan_tags(conn: sqlite3.Connection, tag_ids: Iterable[int]) -> None:
     """Delete the given tags if no article or feed carries them any more."""
     conn.executemany(
         "DELETE FROM tags WHERE id = ? "
@@ -63,7 +63,7 @@ def _existing_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
 
 
 def _find(conn: sqlite3.Connection, name: str) -> tuple[int, str]:
-    found = _index(conn).get(tag_key(name))
+    found = tag_index(conn).get(tag_key(name))
     if found is None:
         raise NotFound(f"{clean_tag(name) or name!r}: no such tag")
     return found
@@ -97,7 +97,7 @@ class TagsMixin(StoreBase):
             ids = _existing_ids(conn, ids)
             if not ids:
                 return 0
-            index = _index(conn)
+            index = tag_index(conn)
             removed: list[int] = []
             for name in to_remove:
                 found = index.get(name.casefold())
@@ -109,12 +109,12 @@ class TagsMixin(StoreBase):
                     [(aid, found[0]) for aid in ids],
                 )
             for name in to_add:
-                tag_id = _ensure(conn, index, name)
+                tag_id = ensure_tag(conn, index, name)
                 conn.executemany(
                     "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?, ?)",
                     [(aid, tag_id) for aid in ids],
                 )
-            _drop_orphans(conn, removed)
+            drop_orphan_tags(conn, removed)
         return len(ids)
 
     def article_tags(self, article_id: int) -> list[str]:
@@ -191,7 +191,7 @@ class TagsMixin(StoreBase):
             raise InputError(f"{new!r}: a tag name needs letters, digits or symbols")
         with self.transaction() as conn:
             old_id, _ = _find(conn, old)
-            target = _index(conn).get(name.casefold())
+            target = tag_index(conn).get(name.casefold())
             if target is not None and target[0] != old_id:
                 new_id = target[0]
                 conn.execute(
@@ -246,8 +246,8 @@ class TagsMixin(StoreBase):
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
                 raise NotFound(f"no feed with id {feed_id}")
-            index = _index(conn)
-            keep = {_ensure(conn, index, name) for name in wanted}
+            index = tag_index(conn)
+            keep = {ensure_tag(conn, index, name) for name in wanted}
             current = {
                 r[0]
                 for r in conn.execute("SELECT tag_id FROM feed_tags WHERE feed_id = ?", (feed_id,))
@@ -261,7 +261,7 @@ class TagsMixin(StoreBase):
                 "INSERT OR IGNORE INTO feed_tags(feed_id, tag_id) VALUES (?, ?)",
                 [(feed_id, t) for t in keep - current],
             )
-            _drop_orphans(conn, gone)
+            drop_orphan_tags(conn, gone)
         return self.feed_tags(feed_id)
 
     def tag_completions(

@@ -87,9 +87,15 @@ OLD_READER = Dialect(
 )
 BAZQUX = Dialect("bazqux", "BazQux", ids_per_page=1000, contents_batch=250, edit_batch=500)
 
+#: A server whose address does not say which it is: long item ids, which every
+#: server above reads (Miniflux reads short ones as hexadecimal), and modest batches.
+GENERIC = Dialect(
+    "generic", "Server", ids_per_page=1000, contents_batch=250, edit_batch=500, long_ids=True
+)
+
 #: Every dialect by name.
 DIALECTS: dict[str, Dialect] = {
-    d.name: d for d in (FRESHRSS, MINIFLUX, INOREADER, OLD_READER, BAZQUX)
+    d.name: d for d in (FRESHRSS, MINIFLUX, INOREADER, OLD_READER, BAZQUX, GENERIC)
 }
 
 _HOSTS = {

@@ -10,10 +10,12 @@ and a change leaves the queue only once the server answered it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tui.core.errors import GazetteError
 from tui.core.models import Account, ParsedFeed, SyncResult
 from tui.core.parse.fields import plain, web_url
 from tui.core.storage import Store
@@ -35,6 +37,10 @@ OVERLAP_S = 3600
 ITEMS_BATCH = 500
 #: How long to wait after a server said it is busy without saying how long.
 BUSY_WAIT_S = 300
+#: The most ids taken from one list (a server that never ends its list stops here).
+MAX_IDS = 1_000_000
+#: The most ids remembered as asked for and not stored.
+MAX_UNSTORED = 20_000
 
 Report = Callable[[str], None]
 
@@ -51,7 +57,8 @@ class _Tally:
     removed: int = 0
     changes: int = 0
     skipped: int = 0
-    labels: list[str] = field(default_factory=list)
+    refused: int = 0
+    unstored: set[str] = field(default_factory=set)
 
 
 async def sync_account(
@@ -97,10 +104,13 @@ async def sync_account(
     except ServerBusy as exc:
         error = str(exc)
         retry_at = started + int(exc.retry_after if exc.retry_after is not None else BUSY_WAIT_S)
-    except SyncError as exc:
+    except GazetteError as exc:  # a SyncError, or the store (locked, a full disk)
         error = str(exc)
-    if not stopped:  # stopping is not a failure: the account stays as it was
-        store.record_sync(account.id, now=now(), error=error, retry_at=retry_at, state=state)
+    pending = 0
+    with contextlib.suppress(GazetteError):  # the store may be what failed
+        if not stopped:  # stopping is not a failure: the account stays as it was
+            store.record_sync(account.id, now=now(), error=error, retry_at=retry_at, state=state)
+        pending = len(store.queued(account.id))
     return SyncResult(
         account=account.name,
         sent=tally.sent,
@@ -110,7 +120,8 @@ async def sync_account(
         feeds_removed=tally.removed,
         state_changes=tally.changes,
         skipped=tally.skipped,
-        pending=len(store.queued(account.id)),
+        refused=tally.refused,
+        pending=pending,
         error=error,
         auth_failed=auth_failed,
         stopped=stopped,
@@ -122,6 +133,9 @@ async def sync_account(
 
 
 _ITEM_KINDS = ("read", "star", "label")
+#: Answers that refuse one change for good (it names a feed or label the server
+#: does not have, say): that change is dropped, so it cannot block the queue.
+REFUSED = frozenset({400, 404, 409, 410, 422})
 
 
 async def _push(
@@ -132,56 +146,112 @@ async def _push(
     tally: _Tally,
     step: Callable[[str], None],
 ) -> None:
-    """Send the queue: subscriptions first, then feed edits, labels, then item
-    state in as few requests as the server allows (one edit-tag per kind of
-    change, batched by the client)."""
+    """Send the queue in an order that keeps each change meaningful:
+    subscriptions, then item state (one edit-tag per kind of change, batched
+    by the client), then feed edits and label renames (after the items that
+    still name the old label).  A change the server refuses for good is
+    dropped and counted; anything else that fails stops the push with the
+    rest still queued."""
     changes = store.queued(account.id)
     if not changes:
         return
+    push = _Push(store, client, dialect, tally)
     for change in changes:
-        if change.kind in _ITEM_KINDS:
-            continue
-        step("sending changes")
-        await _send_feed_change(client, dialect, change)
-        store.confirm([change.id])
-        tally.sent += 1
+        if change.kind == "subscribe":
+            step("sending changes")
+            await push.one(change)
     groups: dict[tuple[str, str, int], list[QueuedChange]] = {}
     for change in changes:
         if change.kind in _ITEM_KINDS:
             groups.setdefault((change.kind, change.arg, change.value), []).append(change)
     for (kind, arg, value), group in groups.items():
         step("sending changes")
-        if kind == "label" and not dialect.labels:
-            store.confirm([c.id for c in group])  # tags stay local on this server
-            continue
-        stream = READ if kind == "read" else STARRED if kind == "star" else label_stream(arg)
-        ids = [c.target for c in group]
-        if value:
-            await client.edit_tag(ids, add=(stream,))
+        await push.items(kind, arg, value, group)
+    for change in changes:
+        if change.kind not in _ITEM_KINDS and change.kind != "subscribe":
+            step("sending changes")
+            await push.one(change)
+
+
+class _Push:
+    """One push: the server's lists read at most once, refusals counted."""
+
+    def __init__(
+        self, store: Store, client: GReaderClient, dialect: Dialect, tally: _Tally
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.dialect = dialect
+        self.tally = tally
+        self._folders: dict[str, tuple[str, ...]] | None = None
+        self._labels: dict[str, str] | None = None
+
+    async def one(self, change: QueuedChange) -> None:
+        try:
+            await self._send(change)
+        except SyncError as exc:
+            if isinstance(exc, AuthFailed | ServerBusy) or exc.status not in REFUSED:
+                raise
+            self.tally.refused += 1
         else:
-            await client.edit_tag(ids, remove=(stream,))
-        store.confirm([c.id for c in group])
-        tally.sent += len(group)
+            self.tally.sent += 1
+        self.store.confirm([change.id])
 
+    async def items(self, kind: str, arg: str, value: int, group: list[QueuedChange]) -> None:
+        ids = [c.target for c in group]
+        if kind == "label":
+            if not self.dialect.labels:
+                self.store.confirm([c.id for c in group])  # tags stay local on this server
+                return
+            stream = label_stream(await self._label_name(arg))
+        else:
+            stream = READ if kind == "read" else STARRED
+        try:
+            if value:
+                await self.client.edit_tag(ids, add=(stream,))
+            else:
+                await self.client.edit_tag(ids, remove=(stream,))
+        except SyncError as exc:
+            if isinstance(exc, AuthFailed | ServerBusy) or exc.status not in REFUSED:
+                raise
+            self.tally.refused += len(group)
+        else:
+            self.tally.sent += len(group)
+        self.store.confirm([c.id for c in group])
 
-async def _send_feed_change(client: GReaderClient, dialect: Dialect, change: QueuedChange) -> None:
-    if change.kind == "subscribe":
-        stream = await client.quickadd(change.target)
-        if change.arg:
-            await client.edit_subscription(stream, add_folder=change.arg)
-    elif change.kind == "unsubscribe":
-        await client.edit_subscription(change.target, action="unsubscribe")
-    elif change.kind == "rename":
-        await client.edit_subscription(change.target, title=change.arg)
-    elif change.kind == "folder":
-        listed = {s.stream_id: s.folders for s in await client.subscriptions()}
-        for old in listed.get(change.target, ()):
-            if old != change.arg:
-                await client.edit_subscription(change.target, remove_folder=old)
-        if change.arg:
-            await client.edit_subscription(change.target, add_folder=change.arg)
-    elif change.kind == "rename_label" and dialect.labels:
-        await client.rename_label(change.target, change.arg)
+    async def _label_name(self, tag: str) -> str:
+        """The server's spelling of the label a tag stands for (tags match
+        labels as the tag editor matches tags: cleaned and case-folded)."""
+        if self._labels is None:
+            self._labels = {}
+            for label in await self.client.labels():
+                if not label.is_folder:
+                    for key in label_names([label.name], ()):
+                        self._labels.setdefault(key.casefold(), label.name)
+        return self._labels.get(tag.casefold(), tag)
+
+    async def _send(self, change: QueuedChange) -> None:
+        client = self.client
+        if change.kind == "subscribe":
+            stream = await client.quickadd(change.target)
+            if change.arg:
+                await client.edit_subscription(stream, add_folder=change.arg)
+        elif change.kind == "unsubscribe":
+            await client.edit_subscription(change.target, action="unsubscribe")
+        elif change.kind == "rename":
+            await client.edit_subscription(change.target, title=change.arg)
+        elif change.kind == "folder":
+            if self._folders is None:
+                self._folders = {s.stream_id: s.folders for s in await client.subscriptions()}
+            old = self._folders.get(change.target, ())
+            for folder in old:
+                if folder != change.arg:
+                    await client.edit_subscription(change.target, remove_folder=folder)
+            if change.arg and change.arg not in old:
+                await client.edit_subscription(change.target, add_folder=change.arg)
+            self._folders[change.target] = (change.arg,) if change.arg else ()
+        elif change.kind == "rename_label" and self.dialect.labels:
+            await client.rename_label(await self._label_name(change.target), change.arg)
 
 
 # -- pull ------------------------------------------------------------------------------------
@@ -220,24 +290,33 @@ async def _pull(
     feeds = store.remote_feeds(account.id)
 
     step("reading unread and starred items")
-    unread = await client.item_ids(READING_LIST, exclude=READ)
-    starred = await client.item_ids(STARRED)
+    unread = await client.item_ids(READING_LIST, exclude=READ, limit=MAX_IDS)
+    starred = await client.item_ids(STARRED, limit=MAX_IDS)
     state = store.account_state(account.id)
     since = state.get("since")
     if isinstance(since, int) and not isinstance(since, bool):
-        recent = await client.item_ids(READING_LIST, newer_than=max(0, since - OVERLAP_S))
+        recent = await client.item_ids(
+            READING_LIST, newer_than=max(0, since - OVERLAP_S), limit=MAX_IDS
+        )
     else:
         recent = await client.item_ids(READING_LIST, limit=INITIAL_ITEMS)
+    on_server = _unique((recent, unread, starred))
+    # Items asked for before and not stored (a starred item of a feed no longer
+    # subscribed, say) are not asked for again while the server lists them.
+    before = state.get("unstored")
+    unstored = {i for i in before if isinstance(i, str)} if isinstance(before, list) else set()
     known = store.known_items(account.id)
-    wanted = [i for i in _unique((recent, unread, starred)) if i not in known]
+    wanted = [i for i in on_server if i not in known and i not in unstored]
     for start in range(0, len(wanted), ITEMS_BATCH):
         step(f"fetching items {start + 1}-{min(start + ITEMS_BATCH, len(wanted))} of {len(wanted)}")
         batch = wanted[start : start + ITEMS_BATCH]
         await _store_batch(store, client, account, feeds, batch, folder_names, tally, now)
+    still = set(on_server)
+    unstored = {i for i in unstored | tally.unstored if i in still}
 
     step("updating read and starred")
     tally.changes += store.apply_remote_state(account.id, set(unread), set(starred))
-    kept: dict[str, object] = {}
+    kept: dict[str, object] = {"unstored": sorted(unstored)[:MAX_UNSTORED]}
     if dialect.labels:
         names = {lb.name: lb.name for lb in labels if not lb.is_folder}
         tags = {name: next(iter(label_names([name], folder_names)), "") for name in names}
@@ -245,7 +324,8 @@ async def _pull(
         for name, tag in tags.items():
             if tag:
                 step(f"reading label {tag}")
-                by_tag.setdefault(tag, set()).update(await client.item_ids(label_stream(name)))
+                ids = await client.item_ids(label_stream(name), limit=MAX_IDS)
+                by_tag.setdefault(tag, set()).update(ids)
         before = state.get("labels")
         dropped = set(before) - set(by_tag) if isinstance(before, list) else set()
         tally.changes += store.apply_remote_labels(
@@ -273,14 +353,18 @@ async def _store_batch(
         if exc.status != 400:
             raise
         tally.skipped += len(ids)
+        tally.unstored.update(ids)
         return
     by_feed: dict[int, list[Item]] = {}
+    stored: set[str] = set()
     for item in items:
         feed_id = feeds.get(item.feed)
         if feed_id is None:  # a starred item of a feed no longer subscribed, say
             tally.skipped += 1
             continue
+        stored.add(item.id)
         by_feed.setdefault(feed_id, []).append(item)
+    tally.unstored.update(i for i in ids if i not in stored)
     for feed_id, group in by_feed.items():
         parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
         states = {i.id: (i.read, i.starred) for i in group}
