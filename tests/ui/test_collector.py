@@ -38,3 +38,58 @@ async def test_the_app_settles_after_start_and_restores_on_exit(make_app: Any, u
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_idle_collects_the_middle_generation_only_when_it_is_nearly_due() -> None:
+    """``idle`` (after an opened article painted) does the middle generation's
+    collection ahead of the interpreter, when it is at most ``MIDDLE_AHEAD``
+    young collections away, and nothing otherwise (or before ``settle``)."""
+    c = Collector()
+    gc.collect()
+    c.idle()  # not settled: nothing
+    assert gc.get_count()[1] == 0
+    try:
+        c.settle()
+        middle = gc.get_threshold()[1]
+        gc.collect(0)  # one young collection: the middle generation is far from due
+        assert gc.get_count()[1] == 1
+        c.idle()
+        assert gc.get_count()[1] == 1
+        for _ in range(middle - collector.MIDDLE_AHEAD - 1):
+            gc.collect(0)
+        assert gc.get_count()[1] == middle - collector.MIDDLE_AHEAD
+        old_count = gc.get_count()[2]
+        c.idle()
+        assert gc.get_count()[1] == 0 and gc.get_count()[2] == old_count + 1
+    finally:
+        c.restore()
+
+
+def test_idle_collects_everything_when_a_full_collection_is_due() -> None:
+    c = Collector()
+    try:
+        c.settle()
+        _young, middle, old = gc.get_threshold()
+        for _ in range(old):
+            gc.collect(1)
+        for _ in range(middle):
+            gc.collect(0)
+        assert gc.get_count()[2] >= old
+        c.idle()
+        assert gc.get_count()[1:] == (0, 0)
+    finally:
+        c.restore()
+
+
+async def test_an_opened_article_that_painted_collects_when_idle(
+    make_app: Any, ui: Helpers, monkeypatch: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ui.settle(pilot)
+        idle: list[bool] = []
+        monkeypatch.setattr(app.collector, "idle", lambda: idle.append(True))
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: bool(idle))
+        assert app.main.pane.article is not None

@@ -13,6 +13,7 @@ from typing import Any
 from rich.segment import Segment
 from textual.strip import Strip
 
+from tui.ui.widgets.article_lines import DrawnLines
 from tui.ui.widgets.article_list import ArticleList
 
 SIZE = (100, 16)
@@ -83,3 +84,68 @@ async def test_a_kept_line_is_drawn_again_when_what_it_shows_changes(
         await pilot.resize_terminal(120, 16)
         await pilot.pause()
         assert lst.render_line(0).cell_length == lst.scrollable_content_region.width
+
+
+def as_drawn(lst: ArticleList, height: int) -> list[tuple[str, set[str]]]:
+    """The rows on screen as the list draws them now: (text, styles) of each."""
+    return [(line.text, styles(line)) for line in map(lst.render_line, range(height))]
+
+
+def as_drawn_fresh(lst: ArticleList, height: int) -> list[tuple[str, set[str]]]:
+    """The rows on screen drawn from nothing (the lines kept are put back after)."""
+    kept, lst._drawn = lst._drawn, DrawnLines()
+    try:
+        return as_drawn(lst, height)
+    finally:
+        lst._drawn = kept
+
+
+async def test_opening_and_going_back_redraw_only_the_rows_that_changed(
+    make_app: Any, ui: Any
+) -> None:
+    """The list narrows and loses the focus when an article opens, and gets both
+    back with Escape: the lines of both looks and widths are kept (issue 15)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:  # medium: reading narrows the list
+        await ui.settle(pilot)
+        lst = app.main.article_list
+        lst.focus()
+        await ui.read_down(pilot, 1)  # both looks drawn once
+        browsing = lst.scrollable_content_region.width
+        height = lst.scrollable_content_region.height
+        built = count_rows(lst)
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not app.main.pane.loading_body)
+        assert lst.scrollable_content_region.width < browsing and not lst.has_focus
+        # The row opened (marked read) and the row the cursor came from, at most.
+        assert len(built) <= 2 < height
+        assert as_drawn(lst, height) == as_drawn_fresh(lst, height)
+        del built[:]
+        await pilot.press("escape")
+        await ui.settle(pilot)
+        assert lst.scrollable_content_region.width == browsing and lst.has_focus
+        assert len(built) <= 2
+        assert as_drawn(lst, height) == as_drawn_fresh(lst, height)
+        del built[:]
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await pilot.press("escape")
+        await ui.settle(pilot)
+        assert built == []  # the same article again: every line was kept
+        assert as_drawn(lst, height) == as_drawn_fresh(lst, height)
+
+
+async def test_a_new_theme_draws_every_line_again(make_app: Any, ui: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(pilot)
+        lst = app.main.article_list
+        lst.focus()
+        await pilot.pause()
+        before = lst.render_line(0)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        after = lst.render_line(0)
+        assert styles(after) != styles(before)
+        assert as_drawn(lst, 1) == as_drawn_fresh(lst, 1)

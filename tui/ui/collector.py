@@ -23,13 +23,22 @@ cycles among the objects alive at that moment that die later (the
 footer's first keys) stay, a bounded cost.  Everything is put back when
 the app exits (``restore``), so that a process that runs several apps
 (the tests) collects as usual between them.
+
+Once an opened article has painted, the reader gives the collector the
+idle moment (``idle``): when the middle generation's collection is at most
+``MIDDLE_AHEAD`` young collections away, it is done there, while the
+reader looks at the article, and not in the next open or back, where the
+interpreter would have run it (100-280 ms of the UI thread on a loaded
+machine: it walks the survivors of about ten opens, 60,000 objects; done
+at the idle moment, 60-110 ms).  A full collection that is due is done
+there too.  It runs no more often than the interpreter would run it.
 """
 
 from __future__ import annotations
 
 import gc
 
-__all__ = ["SETTLE_AFTER", "YOUNG", "Collector"]
+__all__ = ["MIDDLE_AHEAD", "SETTLE_AFTER", "YOUNG", "Collector", "collect_when_idle"]
 
 #: Seconds after start before what is alive is frozen (the body warm-up, a
 #: second after start, has usually loaded its modules by then; what loads
@@ -38,6 +47,9 @@ SETTLE_AFTER = 2.5
 
 #: Allocations between collections of the youngest generation (the interpreter's: 700).
 YOUNG = 20_000
+
+#: Young collections before the middle generation's is due at which ``idle`` collects it.
+MIDDLE_AHEAD = 3
 
 
 class Collector:
@@ -61,6 +73,17 @@ class Collector:
         self._thresholds = (young, middle, old)
         gc.set_threshold(max(young, YOUNG), middle, old)
 
+    def idle(self) -> None:
+        """The app is idle (an opened article has just painted): the middle
+        generation's collection, when nearly due, or a full one, when due, is
+        done now rather than in the next key (nothing happens before ``settle``)."""
+        if self._thresholds is None:
+            return
+        _young, middle, old = gc.get_threshold()
+        _, middle_count, old_count = gc.get_count()
+        if middle_count + MIDDLE_AHEAD >= middle:
+            gc.collect(2 if old_count >= old else 1)
+
     def restore(self) -> None:
         """Put the collector back as it was (the app is exiting)."""
         if self._thresholds is None:
@@ -68,3 +91,10 @@ class Collector:
         gc.set_threshold(*self._thresholds)
         self._thresholds = None
         gc.unfreeze()
+
+
+def collect_when_idle(app: object) -> None:
+    """``app``'s collector, if it has one, is told the app is idle (``Collector.idle``)."""
+    collector = getattr(app, "collector", None)
+    if isinstance(collector, Collector):
+        collector.idle()

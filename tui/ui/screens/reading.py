@@ -23,6 +23,7 @@ from textual.widget import AwaitMount
 from textual.widgets import TextArea
 
 from tui.core import Article, Note, NotFound, StateChange, View
+from tui.ui.collector import collect_when_idle
 from tui.ui.messages import ArticleBody, BodyStored
 from tui.ui.screens.answers import ArticleReread, FlagWritten, Marked, NoteRead, Recount, ViewMarked
 from tui.ui.screens.sources import SourcesBase
@@ -151,7 +152,7 @@ class ReadingBase(SourcesBase):
     async def _paint_when_mounted(self, article_id: int, mounted: AwaitMount | None) -> None:
         """Let the screen paint once the body is mounted (``HOLD_AT_MOST`` still
         bounds the hold), then, after that paint, let the body thread store a
-        fresh conversion and prepare the next bodies."""
+        fresh conversion and prepare the next bodies, and collect garbage."""
         if mounted is not None:
             await mounted
         shown = self.pane.article
@@ -159,6 +160,7 @@ class ReadingBase(SourcesBase):
             self.paint_hold.release()
             self.call_after_refresh(self.bodies.painted, article_id)
             self.call_after_refresh(self._read_ahead, article_id)
+            self.call_after_refresh(collect_when_idle, self.app)
 
     def _read_ahead(self, article_id: int) -> None:
         """Once the article has painted: prepare the bodies of the two rows

@@ -45,10 +45,10 @@ from textual import on
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from tui.core import Article, Library, View
 from tui.ui.widgets.article_edges import Edges, Seek
+from tui.ui.widgets.article_lines import DrawnLines
 from tui.ui.workers import Lane, Outcome, unless_gone
 
 __all__ = ["MAX_PAGES", "PAGE", "ListPages", "in_view"]
@@ -127,8 +127,8 @@ class ListPages(ScrollView):
         self.notice: str | None = None
         #: Row index -> (published, date label) as last painted, for ``tick_dates``.
         self._painted_dates: dict[int, tuple[int, str]] = {}
-        #: Row index -> (article, cursor, width, date, line) as last drawn (``article_rows``).
-        self._lines: dict[int, tuple[Article, bool, int, str, Strip]] = {}
+        #: The lines drawn, per look and width (``article_lines``, ``article_rows``).
+        self._drawn = DrawnLines()
         #: The list's own style, kept until the styles change (``article_rows``).
         self._base_style: Style | None = None
 
@@ -240,7 +240,7 @@ class ListPages(ScrollView):
         self._gone.clear()
         self._gone_keys.clear()
         self._edges.clear()
-        self._lines.clear()
+        self._drawn.clear()
         first: list[Article] | None = None
         if count is None and self.notice:
             count = 0

@@ -7,9 +7,11 @@ The lines drawn are kept for the rows on screen (a few screens' worth at
 most, ``LINES_KEPT``): a key that scrolls the list draws only the rows that
 came into view, the rest are the same lines (issue 15: a Down at the
 bottom of the list drew every row again, ~150 us each).  A line is drawn
-again when its article record, the cursor, the width or the date label
-changes, and all of them when the styles change (focus, theme) or the
-list loads.  The styles are the list's component classes.
+again when its article record, the cursor or the date label changes, and
+all of them when the list loads.  Lines are kept per look (the list's
+styles: its component classes, which the focus and the theme change) and
+width (``article_lines``): opening an article and going back switch
+between two of them, and draw only what changed.
 
 Dates are relative ("5m", "3h") and so go stale while the app stays open.
 ``render_line`` notes the date it painted on each visible row (the
@@ -24,6 +26,7 @@ the row from the cached page.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 
 from rich.style import Style
@@ -32,6 +35,7 @@ from textual.strip import Strip
 
 from tui.core import Article, highlight_spans
 from tui.ui import safe
+from tui.ui.widgets.article_lines import Line
 from tui.ui.widgets.article_pages import ListPages
 
 __all__ = ["DATES_EVERY", "DATE_WIDTH", "ListRows", "relative_date"]
@@ -90,10 +94,18 @@ class ListRows(ListPages):
     # -- drawing ------------------------------------------------------------
 
     def notify_style_update(self) -> None:
-        """The styles changed (focus, theme): the lines drawn with the old ones go."""
-        self._lines.clear()
+        """The styles changed (focus, theme): lines are drawn in a look worked out again."""
+        self._drawn.look = None
         self._base_style = None
         super().notify_style_update()
+
+    @property
+    def look(self) -> Hashable:
+        """Everything the styles put into a line (kept until they change, ``article_lines``)."""
+        if self._drawn.look is None:
+            names = sorted(self.COMPONENT_CLASSES)
+            self._drawn.look = (self.base_style, *map(self.get_component_rich_style, names))
+        return self._drawn.look
 
     @property
     def base_style(self) -> Style:
@@ -125,18 +137,18 @@ class ListRows(ListPages):
         date = relative_date(article.published, self.clock())
         self._painted_dates[index] = (article.published, date)
         cursor = index == self.cursor
-        drawn = self._lines.get(index)
+        kept = self._drawn.lines(self.look, width)
+        drawn = kept.get(index)
         if drawn is not None and drawn[0] is article and drawn[1:4] == (cursor, width, date):
             return drawn[4]
         text = self._row(article, width, cursor=cursor, date=date)
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         strip = strip.extend_cell_length(width, self.base_style).crop(0, width)
-        self._keep_line(index, (article, cursor, width, date, strip))
+        self._keep_line(kept, index, (article, cursor, width, date, strip))
         return strip
 
-    def _keep_line(self, index: int, line: tuple[Article, bool, int, str, Strip]) -> None:
+    def _keep_line(self, lines: dict[int, Line], index: int, line: Line) -> None:
         """Keep a drawn line; past a few screens, only the rows on screen are kept."""
-        lines = self._lines
         if len(lines) >= LINES_KEPT:
             top, height = round(self.scroll_y), self.scrollable_content_region.height
             for row in [row for row in lines if not top <= row < top + height]:
