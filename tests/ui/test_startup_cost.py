@@ -1,9 +1,12 @@
 """What keeps startup and opening articles cheap (issue 7) still shows the same.
 
 - markdown-it is imported when the first article is opened (Textual's
-  ``Markdown`` widget is not used at all), and the help, add-feed and
-  feed-settings dialogs when first shown, not with the app; their keys stay
-  remappable.
+  ``Markdown`` widget is not used at all), and the dialogs (help, add feed,
+  feed settings, confirm, prompt, tag editor) when first shown, not with the
+  app; their keys stay remappable.
+- The reader's widgets are styled once as they mount: the screen has its
+  width class (``-wide`` and so on) before them, so starting does not
+  restyle the whole screen a second time (only Textual's own resume does).
 - Reading, starring or noting one article recounts only what it can change
   (its feed, its folders, the smart views); the feed list must then show
   exactly what a full re-read of every feed would.
@@ -15,10 +18,13 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
+import pytest
+from textual.dom import DOMNode
 from textual.widgets import TextArea
 
 from tui.core.library import Library
 from tui.core.models import View
+from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_text import ArticleText
 from tui.ui.widgets.feed_list import build_sources
 
@@ -43,6 +49,11 @@ def test_the_app_imports_without_markdown_or_the_late_dialogs() -> None:
         "tui.ui.screens.help",
         "tui.ui.screens.add_feed",
         "tui.ui.screens.feed_settings",
+        "tui.ui.screens.confirm",
+        "tui.ui.screens.prompt",
+        "tui.ui.screens.tag_editor",
+        "tui.ui.screens.tag_completion",
+        "tui.ui.screens.dialog",
     )
     code = f"import sys, tui.ui.app\nprint(sorted(m for m in sys.modules if m.startswith({late})))"
     assert _fresh(code) == "[]"
@@ -51,9 +62,34 @@ def test_the_app_imports_without_markdown_or_the_late_dialogs() -> None:
 def test_bindings_of_dialogs_not_yet_opened_can_be_remapped() -> None:
     code = (
         "import tui.ui.app\nfrom tui.ui.keys import known_binding_ids as k\nids = k()\n"
-        + "print(sorted(ids & {'help.close', 'add_feed.cancel', 'feed_settings.cancel'}))"
+        + "print(sorted(ids & {'help.close', 'add_feed.cancel', 'feed_settings.cancel',"
+        + " 'confirm.yes', 'prompt.cancel', 'tags.close'}))"
     )
-    assert _fresh(code) == "['add_feed.cancel', 'feed_settings.cancel', 'help.close']"
+    assert _fresh(code) == (
+        "['add_feed.cancel', 'confirm.yes', 'feed_settings.cancel', 'help.close',"
+        " 'prompt.cancel', 'tags.close']"
+    )
+
+
+@pytest.mark.parametrize("size", [(160, 45), (120, 40), (80, 24)])
+async def test_starting_restyles_the_reader_screen_once(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    restyled: list[DOMNode] = []
+    original = DOMNode.update_node_styles
+
+    def counted(node: DOMNode, animate: bool = True) -> None:
+        if isinstance(node, MainScreen):
+            restyled.append(node)
+        original(node, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counted)
+    app = make_app()
+    async with app.run_test(size=size):
+        m = app.main
+        layout = "-wide" if size[0] >= 150 else "-medium" if size[0] >= 100 else "-narrow"
+        assert m.has_class(layout)
+        assert len(restyled) == 1  # Textual's ScreenResume; the width class added none
 
 
 def _full_sources(app: Any, library: Library) -> list[Any]:

@@ -18,7 +18,6 @@ from textual.message import Message
 
 from tui.core import Feed, FeedSettings, plural
 from tui.ui import safe
-from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.workers import library_call
 
 if TYPE_CHECKING:
@@ -70,6 +69,7 @@ class FeedDialogs:
 
     def delete(self, feed: Feed) -> None:
         """Ask first; the feed, its articles and notes go in a worker once confirmed."""
+        from tui.ui.screens.confirm import ConfirmScreen  # see keys.LATE_SCREENS
 
         def confirmed(yes: bool | None) -> None:
             if yes:

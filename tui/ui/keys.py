@@ -26,8 +26,11 @@ from tui.ui.widgets.notes import NotesPanel
 #: widget alone is a noticeable part of the import time).
 LATE_SCREENS = (
     "tui.ui.screens.add_feed",
+    "tui.ui.screens.confirm",
     "tui.ui.screens.feed_settings",
     "tui.ui.screens.help",
+    "tui.ui.screens.prompt",
+    "tui.ui.screens.tag_editor",
 )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from tui.core import folders, plural
 from tui.ui import safe
-from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 
 __all__ = ["FolderFlows"]
@@ -22,6 +21,8 @@ class FolderFlows(SourcesBase):
     def rename_folder(self, path: str) -> None:
         """Ask a new path for a folder: its feeds and subfolders move, an existing
         path merges the two (the same dialog and rules as renaming a tag)."""
+        from tui.ui.screens.prompt import PromptScreen, change_error  # see keys.LATE_SCREENS
+
         result: list[tuple[str, int]] = []
 
         def submit(new: str) -> str | None:

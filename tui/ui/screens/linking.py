@@ -10,7 +10,6 @@ from __future__ import annotations
 from tui.core import urls
 from tui.ui import safe
 from tui.ui.screens.panes import PanesBase
-from tui.ui.screens.prompt import PromptScreen
 
 __all__ = ["LinkActions"]
 
@@ -46,6 +45,8 @@ class LinkActions(PanesBase):
 
     def action_link_number(self, verb: str) -> None:
         """L / Y: ask for a link's number (the [N] in the article), then open or copy it."""
+        from tui.ui.screens.prompt import PromptScreen  # see keys.LATE_SCREENS
+
         pane = self.pane
         if pane.article is None:
             self.app.notify("Open an article to use its links.", markup=False)

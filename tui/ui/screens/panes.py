@@ -157,10 +157,14 @@ class PanesBase(Screen[None]):
     # -- layout -------------------------------------------------------------------
 
     def _layout(self, width: int) -> None:
-        self.set_class(width >= WIDE, "-wide")
-        self.set_class(MEDIUM <= width < WIDE, "-medium")
-        self.set_class(width < MEDIUM, "-narrow")
+        self._set_width_class(width)
         self._sync_panes()
+
+    def _set_width_class(self, width: int, *, update: bool = True) -> None:
+        """``-wide``, ``-medium`` or ``-narrow`` by the terminal's width (see LAYOUTS)."""
+        self.set_class(width >= WIDE, "-wide", update=update)
+        self.set_class(MEDIUM <= width < WIDE, "-medium", update=update)
+        self.set_class(width < MEDIUM, "-narrow", update=update)
 
     @property
     def reading(self) -> bool:

@@ -18,8 +18,6 @@ from textual import on
 
 from tui.ui import safe
 from tui.ui.screens.answers import Done
-from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.workers import Outcome
@@ -90,6 +88,8 @@ class SearchFlows(SourcesBase):
 
     def save_search(self, query: str | None = None) -> None:
         """Ask a name and save the query (the box's, by default) as a smart folder."""
+        from tui.ui.screens.prompt import PromptScreen, change_error  # see keys.LATE_SCREENS
+
         query = (query if query is not None else self.search_bar.value).strip()
         if not query or query == "?":
             self.app.notify("Open the search box (/) and type a query first.", markup=False)
@@ -120,6 +120,8 @@ class SearchFlows(SourcesBase):
         )
 
     def rename_search(self, search_id: int, name: str) -> None:
+        from tui.ui.screens.prompt import PromptScreen, change_error  # see keys.LATE_SCREENS
+
         def submit(new: str) -> str | None:
             return change_error(lambda: self.library.rename_search(search_id, new))
 
@@ -136,6 +138,8 @@ class SearchFlows(SourcesBase):
         )
 
     def edit_search(self, search_id: int, name: str, query: str) -> None:
+        from tui.ui.screens.prompt import PromptScreen, change_error  # see keys.LATE_SCREENS
+
         def submit(new: str) -> str | None:
             return change_error(lambda: self.library.update_search(search_id, new))
 
@@ -153,6 +157,7 @@ class SearchFlows(SourcesBase):
 
     def delete_search(self, search_id: int, name: str) -> None:
         """Delete a saved search, after confirming (in the lane; the status line says so)."""
+        from tui.ui.screens.confirm import ConfirmScreen  # see keys.LATE_SCREENS
 
         def deleted(outcome: Outcome[None]) -> None:
             if outcome.error:

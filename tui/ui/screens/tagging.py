@@ -12,10 +12,7 @@ from functools import partial
 from tui.core import View, plural
 from tui.ui import safe
 from tui.ui.screens.answers import Done
-from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.prompt import PromptScreen, change_error
 from tui.ui.screens.reading import ReadingBase
-from tui.ui.screens.tag_editor import TagEditorScreen
 from tui.ui.widgets.feed_list import tag_key
 from tui.ui.workers import Outcome
 
@@ -29,6 +26,8 @@ class TagFlows(ReadingBase):
 
     def action_tag(self) -> None:
         """t: edit the tags of the article (the open one, else the list's)."""
+        from tui.ui.screens.tag_editor import TagEditorScreen  # see keys.LATE_SCREENS
+
         article = self.target()
         if article is None:
             self.app.notify("No article to tag here.", markup=False)
@@ -44,6 +43,9 @@ class TagFlows(ReadingBase):
 
     def action_tag_view(self) -> None:
         """T: edit the tags of every article in the view, after confirming."""
+        from tui.ui.screens.confirm import ConfirmScreen  # see keys.LATE_SCREENS
+        from tui.ui.screens.tag_editor import TagEditorScreen
+
         lst = self.article_list
         if lst.count == 0 or lst.notice:
             self.app.notify("No articles in this view.", markup=False)
@@ -89,6 +91,8 @@ class TagFlows(ReadingBase):
 
     def rename_tag(self, name: str) -> None:
         """Ask a new name for a tag (an existing name merges the two)."""
+        from tui.ui.screens.prompt import PromptScreen, change_error  # see keys.LATE_SCREENS
+
         result: list[str] = []
 
         def submit(new: str) -> str | None:
@@ -111,6 +115,7 @@ class TagFlows(ReadingBase):
 
     def delete_tag(self, name: str) -> None:
         """Delete a tag from every article and feed, after confirming (in the lane)."""
+        from tui.ui.screens.confirm import ConfirmScreen  # see keys.LATE_SCREENS
 
         def deleted(outcome: Outcome[int]) -> None:
             if outcome.value is None:
