@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_config(args)
     if args.command is None:
         return _read(args)
-    lib, config, warnings = _library(args)
+    lib, _config, _warnings = _library(args)
     try:
         from tui.cli.commands import COMMANDS
 
