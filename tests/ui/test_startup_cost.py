@@ -7,6 +7,11 @@
 - The reader's widgets are styled once as they mount: the screen has its
   width class (``-wide`` and so on) before them, so starting does not
   restyle the whole screen a second time (only Textual's own resume does).
+- The facade (``tui.core.library``) loads without the refresh pipeline, its
+  scheduling rules, export or OPML: each loads when a verb needs it.
+- The command line starts the reader with the garbage collector off, and the
+  app turns it back on when it settles (the collections before the first
+  paint only walked objects the app keeps).
 - Reading, starring or noting one article recounts only what it can change
   (its feed, its folders, the smart views); the feed list must then show
   exactly what a full re-read of every feed would.
@@ -14,16 +19,21 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.dom import DOMNode
 from textual.widgets import TextArea
 
+import tui.cli
+import tui.ui.app
 from tui.core.library import Library
 from tui.core.models import View
+from tui.ui import collector
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.article_text import ArticleText
 from tui.ui.widgets.feed_list import build_sources
@@ -57,6 +67,66 @@ def test_the_app_imports_without_markdown_or_the_late_dialogs() -> None:
     )
     code = f"import sys, tui.ui.app\nprint(sorted(m for m in sys.modules if m.startswith({late})))"
     assert _fresh(code) == "[]"
+
+
+def test_the_reader_starts_without_refreshing_exporting_or_opml_code() -> None:
+    late = (
+        "tui.core.refresh.pipeline",
+        "tui.core.refresh.pool",
+        "tui.core.refresh.writebatch",
+        "tui.core.refresh.decide",
+        "tui.core.export",
+        "tui.core.opml",
+        "xml.etree",
+        "email.utils",
+    )
+    code = (
+        "import sys, tui.cli, tui.config, tui.core.library, tui.ui.app\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({late})))"
+    )
+    assert _fresh(code) == "[]"
+
+
+def test_what_the_facade_loads_late_still_resolves() -> None:
+    code = (
+        "import tui.core, tui.core.library as lib\n"
+        "print(tui.core.Progress is lib.Progress is lib.fetching.Progress,"
+        " lib.Progress.__module__)"
+    )
+    assert _fresh(code) == "True collections.abc"
+
+
+def test_the_command_line_starts_the_reader_with_the_collector_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[bool] = []
+
+    def run_app(library: Library, **_kw: Any) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(tui.ui.app, "run_app", run_app)
+    monkeypatch.setenv("GAZETTE_CONFIG_DIR", str(tmp_path))
+    assert tui.cli.main(["--db", str(tmp_path / "g.db")]) == 0
+    assert seen == [False]
+    assert gc.isenabled()  # back on however the reader ended
+
+
+async def test_the_app_turns_the_collector_back_on_when_it_settles(
+    make_app: Any, ui: Helpers
+) -> None:
+    app = make_app()
+    gc.disable()  # as the command line starts it
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert not gc.isenabled()
+            await ui.wait_for(
+                pilot, lambda: app.collector.settled, timeout=collector.SETTLE_AFTER + 10
+            )
+            assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_bindings_of_dialogs_not_yet_opened_can_be_remapped() -> None:

@@ -15,6 +15,7 @@ dispatches; only ``main`` is meant to be imported from outside.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -77,17 +78,38 @@ def _run(args: argparse.Namespace) -> int:
         from tui.cli.config import cmd_config
 
         return cmd_config(args)
-    lib, config, warnings = _library(args)
+    if args.command is None:
+        return _read(args)
+    lib, _config, _warnings = _library(args)
     try:
-        if args.command is None:
-            from tui.ui.app import run_app
-
-            return run_app(lib, config=config, warnings=warnings)
         from tui.cli.commands import COMMANDS
 
         return COMMANDS[args.command](lib, args)
     finally:
         lib.close()
+
+
+def _read(args: argparse.Namespace) -> int:
+    """Open the reader, with the garbage collector off until it has started.
+
+    Starting builds some 100,000 objects that live as long as the app; the
+    collections they set off before the first paint walk them for nothing
+    (~40 ms of CPU at 100,000 articles, a tenth of the start).  The reader
+    turns the collector back on when it settles (``GazetteApp.settle``:
+    one full collection, then the long-lived objects frozen); ``finally``
+    covers a reader that ends before that.
+    """
+    gc.disable()
+    try:
+        lib, config, warnings = _library(args)
+        try:
+            from tui.ui.app import run_app
+
+            return run_app(lib, config=config, warnings=warnings)
+        finally:
+            lib.close()
+    finally:
+        gc.enable()
 
 
 def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:

@@ -22,6 +22,7 @@ and the app runs on the defaults for whatever was wrong.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -114,7 +115,17 @@ class GazetteApp(App[int]):
             self._startup_notes.clear()
         if self._auto_refresh_every > 0:
             self.set_interval(self._auto_refresh_every, self.refresher.tick, name="auto-refresh")
-        self.set_timer(SETTLE_AFTER, self.collector.settle, name="gc-settle")
+        self.set_timer(SETTLE_AFTER, self.settle, name="gc-settle")
+
+    def settle(self) -> None:
+        """Freeze what starting kept (``Collector.settle``), then collect as usual.
+
+        The command line starts the reader with the collector off (see
+        ``tui.cli._read``): this is where it comes back on, after one full
+        collection of everything starting made.
+        """
+        self.collector.settle()
+        gc.enable()
 
     def on_unmount(self) -> None:
         self.refresher.stop()

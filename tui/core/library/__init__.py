@@ -26,10 +26,12 @@ it all lives in :mod:`tui.core.storage`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from tui.core.library import fetching
 from tui.core.library.articles import ArticlesMixin
 from tui.core.library.feeds import FeedsMixin
-from tui.core.library.fetching import FetchSettings, Progress
+from tui.core.library.fetching import FetchSettings
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
 from tui.core.library.scheduling import ScheduleMixin
@@ -38,7 +40,17 @@ from tui.core.library.syncing import SyncMixin
 from tui.core.library.tags import TagsMixin
 from tui.core.storage import schema
 
+if TYPE_CHECKING:
+    from tui.core.library.fetching import Progress
+
 __all__ = ["FetchSettings", "Library", "Progress"]
+
+
+def __getattr__(name: str) -> object:
+    """``Progress`` comes with the refresh pipeline, which loads when first used."""
+    if name == "Progress":
+        return fetching.Progress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Library(

@@ -6,7 +6,8 @@ The one part of the facade that imports :mod:`tui.core.fetch` and
 to it), so the verbs do not depend on how fetching is built.  httpx and
 feedparser load only when something is fetched or parsed: the reader's first
 screen needs neither (see the startup benchmark), so ``tui.core.fetch`` is
-imported inside the functions that fetch.
+imported inside the functions that fetch, and the pipeline (its pool, writer
+and scheduling rules, ~8 ms) inside :func:`refresher`.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.models import FetchResult
-from tui.core.refresh.pipeline import Progress, Refresher, Source, http_source
-from tui.core.storage import Store
 
 if TYPE_CHECKING:
     from tui.core.fetch.client import Fetcher
     from tui.core.models import Account, SyncResult
+    from tui.core.refresh.pipeline import Progress, Refresher, Source
+    from tui.core.storage import Store
     from tui.core.sync.greader import GReaderClient
 
 __all__ = [
@@ -37,6 +38,15 @@ __all__ = [
     "sync_login",
     "sync_run",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``Progress`` (the pipeline's callback type) on first use: it loads the pipeline."""
+    if name == "Progress":
+        from tui.core.refresh.pipeline import Progress
+
+        return Progress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,7 @@ def refresher(
 ) -> Refresher:
     """A pipeline over ``store``, feeds fetched over HTTP (``fetched``: documents
     already downloaded, by URL, used instead of fetching them again)."""
+    from tui.core.refresh.pipeline import Refresher, http_source
 
     def source(n: int) -> contextlib.AbstractAsyncContextManager[Source]:
         return http_source(

@@ -11,12 +11,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from tui.core import folders
 from tui.core.errors import InputError
 from tui.core.library.base import LibraryBase
-from tui.core.library.fetching import Progress, discover, locate, refresher
+from tui.core.library.fetching import discover, locate, refresher
 from tui.core.models import Feed, FeedResult, FetchResult, RefreshSummary
+
+if TYPE_CHECKING:
+    from tui.core.library.fetching import Progress
 
 # How long a document fetched by discovery may stand in for adding's fetch.
 DISCOVERED_FOR_S = 120
