@@ -10,8 +10,8 @@ OPML and fetches them all before anything is timed; then the farm stops
 * Gazette: the initial sync of an empty database (log in, then the whole
   sync), a sync right after it with nothing new, and a sync pushing
   ``sync_marks`` read marks made with ``Library.set_read``; the requests of
-  the push are those of that sync less those of the sync with nothing new
-  (and its edit-tag requests are counted apart).  Then the server's read
+  the push are those the engine's push step sent (the action token and the
+  edit-tags; the pull after it is not counted), its edit-tag requests apart.  Then the server's read
   state is put back (those items marked unread through the API), so every
   run starts from the same server.
 * newsboat 2.21 (``urls-source "feedhq"``): a cold ``newsboat -x reload`` on
@@ -49,6 +49,7 @@ from farm import FarmProcess
 from measure import ROOT, clean_db, log, phase, settle
 from newsboat import Newsboat
 from report import Figure
+from sync_phases import PUSH
 
 #: The environment variable naming the directory of start.sh.
 HARNESS_VAR = "GAZETTE_FRESHRSS_HARNESS"
@@ -204,12 +205,6 @@ def newsboat_config(env: Mapping[str, str], items: int) -> list[str]:
     ]
 
 
-def push_requests(push: int, quiet: int) -> int:
-    """The requests a push added: those of the sync that pushed less those of a sync
-    with nothing queued (the pulls of both ask the same)."""
-    return max(0, push - quiet)
-
-
 # -- the part -------------------------------------------------------------------------------
 
 
@@ -305,9 +300,8 @@ def _measure(bench: Bench, env: dict[str, str], total: int, marks: int, work: Pa
             r["again_requests"].append(res["requests"])
             log(
                 f"gazette sync, nothing new {res['seconds']:.2f} s "
-                f"(process {child.seconds:.2f} s), {res['requests']} requests"
+                f"(process {child.seconds:.2f} s), {res['requests']} requests {res['by_endpoint']}"
             )
-            quiet = res["requests"]
             res, _ = phase("sync_push", _phase_args(db, run, "push", {"marks": marks}))
             check("push error", res["error"], None)
             check("read marks made", res["marked"], marks)
@@ -315,11 +309,11 @@ def _measure(bench: Bench, env: dict[str, str], total: int, marks: int, work: Pa
             check("changes left queued", res["pending"], 0)
             edits = res["by_endpoint"].get("edit-tag", 0)
             r["push_s"].append(res["seconds"])
-            r["push_requests"].append(push_requests(res["requests"], quiet))
+            r["push_requests"].append(res["by_endpoint"].get(PUSH, 0))
             r["push_edit_tags"].append(edits)
             log(
                 f"gazette push of {res['marked']} read marks {res['seconds']:.2f} s, "
-                f"{res['requests']} requests {res['by_endpoint']} ({quiet} without a push)"
+                f"{res['requests']} requests {res['by_endpoint']}"
             )
             check("server unread after the push", reader.unread(), total - marks)
             reader.mark_unread(res["remote_ids"])
@@ -388,11 +382,11 @@ def _report(bench: Bench, r: dict[str, list[Any]], marks: int) -> None:
         Figure("sync: nothing new: requests", "n", r["again_requests"]),
         Figure(f"sync: push {marks:,} read marks (core)", "s", r["push_s"]),
         Figure(
-            f"sync: push {marks:,} read marks: requests added",
+            f"sync: push {marks:,} read marks: requests of the push",
             "n",
             r["push_requests"],
-            note="requests of the sync that pushed less those of the sync with nothing "
-            f"queued; edit-tag requests among them: {sorted(set(r['push_edit_tags']))}",
+            note="the requests of the sync's push step (the pull after it not counted); "
+            f"edit-tag requests among them: {sorted(set(r['push_edit_tags']))}",
         ),
     ]
     v = bench.values

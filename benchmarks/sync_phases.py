@@ -7,7 +7,8 @@ prints one ``RESULT`` line, as every phase does: the time of the call
 (``Library.add_account`` + ``Library.sync``, or ``Library.sync``), what the
 sync said, and the requests it sent by endpoint, counted by wrapping the
 client's one request method (``GReaderClient._call``: every request goes
-through it), so that a push's edit-tag requests are counted apart.
+through it), and those of the push step (the engine's ``_push``), so that a
+push is counted apart from the pull that follows it in the same sync.
 
 ``profile`` (a file name) runs the timed call under cProfile and writes its
 statistics there, for ``python -m pstats``.
@@ -17,23 +18,42 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+#: The key, among the counts by endpoint, of the requests sent by the engine's push step.
+PUSH = "(push)"
 
-def count_requests() -> Counter[str]:
-    """Count every request of every Google Reader client of this process, by endpoint."""
+
+@contextmanager
+def counting_requests() -> Iterator[Counter[str]]:
+    """Count every request of every Google Reader client, by endpoint, while inside;
+    those sent while the engine pushes the queue are counted under ``PUSH`` too."""
+    from tui.core.sync import engine
     from tui.core.sync.greader import GReaderClient
 
     counts: Counter[str] = Counter()
-    call = GReaderClient._call
+    call, push = GReaderClient._call, engine._push
 
     async def counted(self: GReaderClient, method: str, endpoint: str, **kw: Any) -> Any:
         counts[endpoint] += 1
         return await call(self, method, endpoint, **kw)
 
+    async def pushing(store: Any, client: GReaderClient, *args: Any) -> None:
+        before = client.requests
+        try:
+            await push(store, client, *args)
+        finally:
+            counts[PUSH] += client.requests - before
+
     GReaderClient._call = counted  # type: ignore[method-assign]
-    return counts
+    engine._push = pushing
+    try:
+        yield counts
+    finally:
+        GReaderClient._call = call  # type: ignore[method-assign]
+        engine._push = push
 
 
 def _timed(fn: Callable[[], Any], profile: str | None) -> tuple[float, Any]:
@@ -70,17 +90,17 @@ def _result(results: list[Any]) -> dict[str, Any]:
 def phase_sync_initial(args: dict[str, Any]) -> dict[str, Any]:
     """Add the account to an empty database and sync it (the time of both)."""
     from tui.core.library import Library
+    from tui.core.models import View
 
-    counts = count_requests()
     lib = Library(args["db"])
 
     def initial() -> list[Any]:
         lib.add_account(args["api"], args["user"], args["password"], name="bench")
         return lib.sync()
 
-    seconds, results = _timed(initial, args.get("profile"))
+    with counting_requests() as counts:
+        seconds, results = _timed(initial, args.get("profile"))
     out = {"seconds": seconds, **_result(results), "by_endpoint": dict(counts)}
-    from tui.core.models import View
 
     out["articles"] = lib.count_articles(View())
     out["unread"] = lib.count_articles(View(unread=True))
@@ -92,9 +112,9 @@ def phase_sync_again(args: dict[str, Any]) -> dict[str, Any]:
     """Sync once more (nothing new on the server, nothing queued here)."""
     from tui.core.library import Library
 
-    counts = count_requests()
     lib = Library(args["db"])
-    seconds, results = _timed(lib.sync, args.get("profile"))
+    with counting_requests() as counts:
+        seconds, results = _timed(lib.sync, args.get("profile"))
     lib.close()
     return {"seconds": seconds, **_result(results), "by_endpoint": dict(counts)}
 
@@ -108,7 +128,6 @@ def phase_sync_push(args: dict[str, Any]) -> dict[str, Any]:
     from tui.core.library import Library
     from tui.core.models import View
 
-    counts = count_requests()
     lib = Library(args["db"])
     ids = [a.id for a in lib.articles(View(unread=True), limit=args["marks"])]
     t = time.perf_counter()
@@ -117,7 +136,8 @@ def phase_sync_push(args: dict[str, Any]) -> dict[str, Any]:
     queued = lib.pending_changes()
     by_article = dict(lib.store.conn.execute("SELECT article_id, remote_id FROM remote_items"))
     remote = [str(by_article[i]) for i in changed if i in by_article]
-    seconds, results = _timed(lib.sync, args.get("profile"))
+    with counting_requests() as counts:
+        seconds, results = _timed(lib.sync, args.get("profile"))
     lib.close()
     return {
         "seconds": seconds,
