@@ -47,6 +47,10 @@ class Sizes:
     seed: int = 1
     scale_feeds: int = 20_000  # --scale: 20,000 feeds x corpus_items = 1,000,000 articles
     scale_refresh_feeds: int = 10_000
+    sync_feeds: int = 200  # the sync part: FreshRSS with 200 feeds x 50 items (issue 16)
+    sync_items: int = 50
+    sync_runs: int = 3
+    sync_marks: int = 1000  # read marks pushed (at most every article)
 
     @property
     def corpus_articles(self) -> int:
@@ -87,6 +91,9 @@ QUICK = Sizes(
     hosts=4,
     scale_feeds=200,
     scale_refresh_feeds=100,
+    sync_feeds=20,
+    sync_items=10,
+    sync_runs=1,
 )
 
 
@@ -112,7 +119,9 @@ class Bench:
         self.quick: bool = args.quick
         sizes = QUICK if args.quick else FULL
         if args.runs:
-            sizes = dataclasses.replace(sizes, runs=args.runs, refresh_runs=args.runs)
+            sizes = dataclasses.replace(
+                sizes, runs=args.runs, refresh_runs=args.runs, sync_runs=args.runs
+            )
         if args.newsboat_runs:
             sizes = dataclasses.replace(sizes, newsboat_runs=args.newsboat_runs)
         if args.scale_feeds:

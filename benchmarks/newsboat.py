@@ -23,15 +23,21 @@ def newsboat_version() -> str | None:
 
 
 class Newsboat:
-    """One newsboat set-up: its urls file, config and cache in a directory."""
+    """One newsboat set-up: its urls file, config and cache in a directory.
 
-    def __init__(self, directory: Path, urls: Sequence[str] | None = None) -> None:
+    ``config`` adds lines to the config file (a sync server's ``urls-source``).
+    """
+
+    def __init__(
+        self, directory: Path, urls: Sequence[str] | None = None, config: Sequence[str] = ()
+    ) -> None:
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "home").mkdir(exist_ok=True)
         if urls is not None:
             (self.dir / "urls").write_text("\n".join(urls) + "\n")
-        (self.dir / "config").write_text("reload-threads 8\nconfirm-exit no\n")
+        lines = ["reload-threads 8", "confirm-exit no", *config]
+        (self.dir / "config").write_text("\n".join(lines) + "\n")
 
     @property
     def cache(self) -> Path:

@@ -14,6 +14,8 @@ Phases:
   real parser (a process pool) and ``Store.store_entries`` (one feed per batch).
 * ``queries``: opening views (count + first page), deep pages, the queries of
   the first screen, and search (FTS5 and the LIKE baseline).
+* ``sync_initial``, ``sync_again``, ``sync_push``: a sync account's syncs
+  (``sync_phases.py``).
 * ``ui``: the Textual app in-process with ``run_test``: startup to a painted
   article list, opening a 50,000-article view, moving through the list,
   opening articles (each one not opened before), and the memory high-water mark.
@@ -458,7 +460,12 @@ PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def main(argv: list[str]) -> int:
     name, raw = argv[1], argv[2] if len(argv) > 2 else "{}"
-    result = PHASES[name](json.loads(raw))
+    if name.startswith("sync_"):  # the sync phases: sync_phases.py
+        from sync_phases import PHASES as SYNC_PHASES
+
+        result = SYNC_PHASES[name](json.loads(raw))
+    else:
+        result = PHASES[name](json.loads(raw))
     sys.stdout.write("RESULT " + json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0

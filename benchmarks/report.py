@@ -45,14 +45,24 @@ def fmt_num(x: float) -> str:
     return f"{x:.3f}"
 
 
-def fmt_samples(v: list[float] | str) -> str:
+#: The unit of figures that count things (requests): written as whole numbers.
+COUNT = "n"
+
+
+def fmt_count(x: float) -> str:
+    """A count as a whole number (a median of two counts may be a half: then as fmt_num)."""
+    return f"{x:,.0f}" if float(x).is_integer() else fmt_num(x)
+
+
+def fmt_samples(v: list[float] | str, unit: str = "") -> str:
     if isinstance(v, str):
         return v
     if not v:
         return "n/a"
+    num = fmt_count if unit == COUNT else fmt_num
     if len(v) == 1:
-        return fmt_num(v[0])
-    return f"{fmt_num(min(v))} / {fmt_num(statistics.median(v))} / {fmt_num(max(v))}"
+        return num(v[0])
+    return f"{num(min(v))} / {num(statistics.median(v))} / {num(max(v))}"
 
 
 def ratio(f: Figure) -> str:
@@ -65,10 +75,10 @@ def ratio(f: Figure) -> str:
 def table_rows(figures: list[Figure]) -> list[list[str]]:
     rows = []
     for f in figures:
-        ref = fmt_samples(f.reference)
+        ref = fmt_samples(f.reference, f.unit)
         if Figure.med(f.reference) is not None and f.ref_name != "newsboat":
             ref += f" ({f.ref_name})"
-        rows.append([f.name, f.unit, fmt_samples(f.gazette), ref, ratio(f)])
+        rows.append([f.name, f.unit, fmt_samples(f.gazette, f.unit), ref, ratio(f)])
     return rows
 
 

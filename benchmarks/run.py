@@ -14,11 +14,15 @@ process (``phases.py``).  The parts, one module each:
   keys in the list, opening articles, memory; beside the minimal Textual app
   (``minimal_app.py``) and newsboat;
 * ``install.py``: the first start after ``uv tool install`` (full run only);
+* ``sync.py``: syncing with a real FreshRSS (200 feeds x 50 items) beside
+  newsboat's ``feedhq`` source on the same server (issue 16); it needs PHP
+  and the FreshRSS harness (``$GAZETTE_FRESHRSS_HARNESS``) and says so in
+  one line when either is missing; ``--quick`` runs it on 20 feeds x 10;
 * ``scale.py``: the reading figures at 1,000,000 articles and a warm refresh
   of 10,000 feeds (``--scale``).
 
 It prints the figures (min / median / max, the reference, the ratio;
-``report.py``), then issue 15's targets, each with its measured value, its
+``report.py``), then issue 15's and issue 16's targets, each with its measured value, its
 reference from the same run, the ratio and PASS / FAIL (``targets.py``).
 The exit code is 0 unless something crashed (``--strict``: 1 when a target
 fails).  The large databases are cached under ``--cache-dir``.
@@ -47,8 +51,9 @@ from reading import run_reading  # noqa: E402
 from refresh import run_refresh  # noqa: E402
 from report import HEADER, machine_info, markdown_table, table_rows, text_table  # noqa: E402
 from scale import run_scale  # noqa: E402
+from sync import run_sync  # noqa: E402
 from targets import HEADER as TARGET_HEADER  # noqa: E402
-from targets import issue15  # noqa: E402
+from targets import ISSUE16_HEADER, issue15, issue16  # noqa: E402
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -60,7 +65,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-tmux", action="store_true", help="skip the terminal (tmux) figures")
     p.add_argument(
         "--only",
-        choices=("refresh", "reading", "install", "scale"),
+        choices=("refresh", "reading", "install", "sync", "scale"),
         help="run one part only (scale: the --scale part alone)",
     )
     p.add_argument("--scale", action="store_true", help="also measure at 1,000,000 articles")
@@ -119,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_reading(bench)
         if args.only == "install" or (args.only is None and not bench.quick):
             run_install(bench)
+        if args.only in (None, "sync"):
+            run_sync(bench)
         if args.scale or args.only == "scale":
             run_scale(bench)
     finally:
@@ -126,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - t0
     info["load average at end"] = load_average()
     targets = issue15(bench.values)
+    targets16 = issue16(bench.values)
 
     s = bench.sizes
     head = (
@@ -138,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rows = table_rows(bench.figures)
     target_rows = [t.row() for t in targets]
+    target16_rows = [t.row() for t in targets16]
     caveat = (
         "(quick run: small sizes, one start each: the verdicts are not the issue's)"
         if bench.quick
@@ -148,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"Targets of issue 15 {caveat}".rstrip())
     print(text_table(TARGET_HEADER, target_rows))
+    print()
+    print(f"Targets of issue 16 {caveat}".rstrip())
+    print(text_table(ISSUE16_HEADER, target16_rows))
     for note in bench.notes:
         print("note:", note)
     for f in bench.figures:
@@ -164,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             markdown_table(TARGET_HEADER, target_rows),
             "",
+            f"Targets of issue 16 {caveat}",
+            "",
+            markdown_table(ISSUE16_HEADER, target16_rows),
+            "",
             *(f"- {f.name}: {f.note}" for f in bench.figures if f.note),
             "",
             "Machine and versions: " + ", ".join(f"{k} {v}" for k, v in info.items()),
@@ -178,13 +194,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "figures": [f.__dict__ for f in bench.figures],
                     "values": bench.values,
                     "targets": [dict(zip(TARGET_HEADER, r, strict=True)) for r in target_rows],
+                    "targets16": [dict(zip(ISSUE16_HEADER, r, strict=True)) for r in target16_rows],
                     "raw": bench.raw,
                     "notes": bench.notes,
                 },
                 indent=1,
             )
         )
-    failed = [t for t in targets if t.passed is False]
+    failed = [t for t in (*targets, *targets16) if t.passed is False]
     return 1 if args.strict and failed else 0
 
 

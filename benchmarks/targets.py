@@ -1,7 +1,7 @@
-"""Issue 15's targets, each judged against its reference measured in the same run.
+"""Issue 15's and issue 16's targets, each judged against its reference measured in the same run.
 
-The halves of the run put their medians into ``Bench.values`` under the
-keys below; ``issue15`` turns them into one row per target: the measured
+The parts of the run put their medians into ``Bench.values`` under the
+keys below; ``issue15`` and ``issue16`` turn them into one row per target: the measured
 value, the reference, the ratio and the verdict.  A target whose figures
 were not taken in this run (``--only``, no tmux, no newsboat, no ``--scale``)
 reads "n/a", never PASS.  The exit code does not depend on them unless
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from report import fmt_num
+from report import fmt_count, fmt_num
 
 #: How much slower the first start after an install may be than a later one
 #: (the issue says "as fast": this margin is the run-to-run noise of a start).
@@ -56,16 +56,21 @@ class Target:
 
     def row(self) -> list[str]:
         def num(x: float | None) -> str:
-            return "n/a" if x is None else f"{fmt_num(x)} {self.unit}"
+            if x is None:
+                return "n/a"
+            return f"{(fmt_count if self.unit in COUNTS else fmt_num)(x)} {self.unit}"
 
         ref = f"{num(self.reference)} ({self.ref_name})" if self.relative else "-"
-        limit = f"<= {self.limit:g}x" if self.relative else f"<= {fmt_num(self.limit)} {self.unit}"
+        limit = f"<= {self.limit:g}x" if self.relative else f"<= {num(self.limit)}"
         ratio = "n/a" if self.ratio is None else f"{self.ratio:.3f}x"
         verdict = {None: "n/a", True: "PASS", False: "FAIL"}[self.passed]
         return [self.name, num(self.measured), ref, ratio, limit, verdict]
 
 
 HEADER = ["target (issue 15)", "measured", "reference, same run", "ratio", "limit", "pass"]
+ISSUE16_HEADER = ["target (issue 16)", *HEADER[1:]]
+#: Units that count things: written as whole numbers.
+COUNTS = frozenset({"requests"})
 
 
 def issue15(v: Mapping[str, float]) -> list[Target]:
@@ -187,3 +192,26 @@ def issue15(v: Mapping[str, float]) -> list[Target]:
         Target("scale: memory while reading (tmux, VmHWM)", "MB", g("scale.read_mb"), 150.0),
     ]
     return out
+
+
+def issue16(v: Mapping[str, float]) -> list[Target]:
+    """Issue 16's targets (sync, ``sync.py``) from the values a run collected."""
+    g = v.get
+    marks, feeds, items = g("sync.marks", 1000), g("sync.feeds", 200), g("sync.items", 50)
+    return [
+        Target(
+            f"initial sync, {feeds:,.0f} feeds x {items:.0f}, median of runs",
+            "s",
+            g("sync.initial_s"),
+            0.5,
+            g("newsboat.sync_cold_s"),
+            "newsboat cold reload, feedhq + shim",
+        ),
+        Target("sync with nothing new", "s", g("sync.again_s"), 1.0),
+        Target(
+            f"{marks:,.0f} read marks pushed",
+            "requests",
+            g("sync.push_requests"),
+            5.0,
+        ),
+    ]
