@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from reader_double import ReaderDouble
 
+from tui.core.errors import StoreError
 from tui.core.models import Account, SyncResult
 from tui.core.storage import Store
 from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
@@ -327,3 +329,37 @@ async def test_items_that_cannot_be_stored_are_not_asked_for_again(
     asked = server.count("stream/items/contents")
     again = await _sync(store, server)
     assert again.error is None and server.count("stream/items/contents") == asked
+
+
+async def test_a_batch_of_items_from_several_feeds_is_one_transaction(
+    store: Store, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _account(store)
+    commits: list[int] = []
+    real_commit = store.commit_batch
+
+    def commit() -> None:
+        commits.append(1)
+        real_commit()
+
+    monkeypatch.setattr(store, "commit_batch", commit)
+    await _sync(store, server)
+    assert len(commits) == 1  # 8 items of 2 feeds: one batch, one commit
+
+    # A failure while storing the second feed's items keeps none of the batch.
+    store2 = Store(store.path + "-2")
+    _account(store2)
+    calls: list[int] = []
+    real_store = store2.store_items
+
+    def failing(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise StoreError("disk full")
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(store2, "store_items", failing)
+    result = await _sync(store2, server)
+    assert result.error == "disk full"
+    assert store2.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    assert store2.known_items(store2.find_account("home").id) == set()

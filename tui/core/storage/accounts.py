@@ -320,7 +320,8 @@ class AccountsMixin(IngestMixin):
         *,
         now: int,
     ) -> int:
-        """Store one feed's items from the server, in one transaction; new articles.
+        """Store one feed's items from the server, in one transaction (or in the
+        caller's open batch: see :meth:`begin_batch`); the number of new articles.
 
         Items go through :meth:`store_entries`, as a refreshed feed's entries
         do (their key is the item id).  An item whose link is an article of
@@ -329,7 +330,9 @@ class AccountsMixin(IngestMixin):
         the server gave with them.
         """
         keys = {e.key for e in parsed.entries}
-        self.begin_batch()
+        own = self._pending_index is None  # else: part of the caller's batch (one commit)
+        if own:
+            self.begin_batch()
         try:
             with self._pulling(self.conn):
                 conn = self.conn
@@ -373,9 +376,11 @@ class AccountsMixin(IngestMixin):
                         if key in ids
                     ],
                 )
-            self.commit_batch()
+            if own:
+                self.commit_batch()
         except BaseException:
-            self.abort_batch()
+            if own:
+                self.abort_batch()
             raise
         return int(new)
 

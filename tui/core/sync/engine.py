@@ -365,10 +365,18 @@ async def _store_batch(
         stored.add(item.id)
         by_feed.setdefault(feed_id, []).append(item)
     tally.unstored.update(i for i in ids if i not in stored)
-    for feed_id, group in by_feed.items():
-        parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
-        states = {i.id: (i.read, i.starred) for i in group}
-        tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
+    # The whole batch in one transaction: the reading list mixes the feeds, so
+    # a commit per feed was ~3 commits (and index flushes) per 10 items.
+    store.begin_batch()
+    try:
+        for feed_id, group in by_feed.items():
+            parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
+            states = {i.id: (i.read, i.starred) for i in group}
+            tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
+        store.commit_batch()
+    except BaseException:
+        store.abort_batch()
+        raise
 
 
 def _unique(lists: Iterable[Sequence[str]]) -> list[str]:
