@@ -10,6 +10,7 @@ and a change leaves the queue only once the server answered it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -307,10 +308,7 @@ async def _pull(
     unstored = {i for i in before if isinstance(i, str)} if isinstance(before, list) else set()
     known = store.known_items(account.id)
     wanted = [i for i in on_server if i not in known and i not in unstored]
-    for start in range(0, len(wanted), ITEMS_BATCH):
-        step(f"fetching items {start + 1}-{min(start + ITEMS_BATCH, len(wanted))} of {len(wanted)}")
-        batch = wanted[start : start + ITEMS_BATCH]
-        await _store_batch(store, client, account, feeds, batch, folder_names, tally, now)
+    await _bring_items(store, client, account, feeds, wanted, folder_names, tally, step, now)
     still = set(on_server)
     unstored = {i for i in unstored | tally.unstored if i in still}
 
@@ -335,26 +333,79 @@ async def _pull(
     return kept
 
 
-async def _store_batch(
+async def _bring_items(
     store: Store,
     client: GReaderClient,
     account: Account,
     feeds: dict[str, int],
-    ids: Sequence[str],
+    wanted: Sequence[str],
     folders: set[str],
+    tally: _Tally,
+    step: Callable[[str], None],
+    now: Callable[[], int],
+) -> None:
+    """Fetch the contents of ``wanted`` in batches and store each batch.
+
+    The next batch is asked for while the last one is written (in a thread:
+    the store is used by one thread at a time, this one waiting meanwhile),
+    so the server's time and the database's overlap.
+    """
+    batches = [wanted[i : i + ITEMS_BATCH] for i in range(0, len(wanted), ITEMS_BATCH)]
+    if not batches:
+        return
+    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], folders))
+    try:
+        for n, batch in enumerate(batches):
+            first = n * ITEMS_BATCH + 1
+            step(f"fetching items {first}-{first + len(batch) - 1} of {len(wanted)}")
+            items = await fetching
+            if items is None:  # none of these ids exist any more
+                tally.skipped += len(batch)
+                items = []
+            if n + 1 < len(batches):
+                fetching = asyncio.ensure_future(_fetch_items(client, batches[n + 1], folders))
+            writing = asyncio.ensure_future(
+                asyncio.to_thread(_store_batch, store, account, feeds, batch, items, tally, now)
+            )
+            try:
+                await asyncio.shield(writing)
+            except asyncio.CancelledError:
+                # Stopped: the write runs on to its commit (or rollback) before
+                # anything else may use the store.
+                with contextlib.suppress(BaseException):
+                    await writing
+                raise
+    finally:
+        if not fetching.done():
+            fetching.cancel()
+            with contextlib.suppress(BaseException):
+                await fetching
+
+
+async def _fetch_items(
+    client: GReaderClient, ids: Sequence[str], folders: set[str]
+) -> list[Item] | None:
+    """The items of ``ids``; None when the server says none of them exist
+    (Miniflux answers 400 for ids read and purged since they were listed)."""
+    try:
+        return await client.items(ids, folders=folders)
+    except SyncError as exc:
+        if exc.status != 400:
+            raise
+        return None
+
+
+def _store_batch(
+    store: Store,
+    account: Account,
+    feeds: dict[str, int],
+    ids: Sequence[str],
+    items: list[Item],
     tally: _Tally,
     now: Callable[[], int],
 ) -> None:
-    try:
-        items = await client.items(ids, folders=folders)
-    except SyncError as exc:
-        # Miniflux answers 400 when none of the ids exist any more (read and
-        # purged since they were listed): nothing to store; the rest goes on.
-        if exc.status != 400:
-            raise
-        tally.skipped += len(ids)
-        tally.unstored.update(ids)
-        return
+    """Write one batch of items in one transaction: the reading list mixes the
+    feeds, and a commit per feed was ~3 commits (and index flushes) per 10 items."""
     by_feed: dict[int, list[Item]] = {}
     stored: set[str] = set()
     for item in items:
@@ -365,8 +416,6 @@ async def _store_batch(
         stored.add(item.id)
         by_feed.setdefault(feed_id, []).append(item)
     tally.unstored.update(i for i in ids if i not in stored)
-    # The whole batch in one transaction: the reading list mixes the feeds, so
-    # a commit per feed was ~3 commits (and index flushes) per 10 items.
     store.begin_batch()
     try:
         for feed_id, group in by_feed.items():
