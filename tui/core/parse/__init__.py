@@ -47,7 +47,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     """
     try:
         feed = _parse(bytes(body), url or "", content_type)
-        entries = tuple(prepared(e) for e in feed.entries)
+        # The words only: the store's process fingerprints (see tui.core.entries).
+        entries = tuple(prepared(e, version=False) for e in feed.entries)
         return ParsedFeed(feed.kind, feed.title, feed.link, entries, feed.warning)
     except ParseError:
         raise
