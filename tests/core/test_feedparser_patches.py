@@ -1,30 +1,34 @@
-"""The speed-ups xmlfeed gives feedparser change nothing it returns.
+"""The speed-ups tui.core.parse.speedups gives feedparser change nothing it returns.
 
 ``FeedParserDict.get`` no longer raises and catches a KeyError for a missing
 key, the table feedparser translates every element's text with maps the
-common characters to themselves, and a URL joined with no base skips
-``urljoin``; each must give what feedparser gave.
+common characters to themselves, a URL joined with no base skips
+``urljoin``, and a UTF-8 document is converted to UTF-8 without being decoded
+and encoded again; each must give what feedparser gave.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import feedparser.api
+import feedparser.encodings
 import feedparser.html
 import feedparser.mixin
 import feedparser.urls
 import pytest
 from feedparser.util import FeedParserDict
 
-import tui.core.parse.xmlfeed as xmlfeed
+import tui.core.parse.speedups as speedups
 from tui.core.errors import ParseError
 from tui.core.models import ParsedFeed
 from tui.core.parse import parse_feed
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-ORIGINAL_GET = xmlfeed._feedparser_get
+ORIGINAL_GET = speedups._feedparser_get
 ORIGINAL_TABLE = feedparser.html._cp1252  # the object feedparser.mixin imported
 ORIGINAL_URLJOIN = feedparser.urls._urljoin
+ORIGINAL_CONVERT = feedparser.encodings.convert_to_utf8
 
 
 def parse_all() -> dict[str, ParsedFeed | str]:
@@ -45,6 +49,7 @@ def test_the_corpus_parses_the_same_with_feedparser_as_shipped(
     monkeypatch.setattr(FeedParserDict, "get", ORIGINAL_GET)
     monkeypatch.setattr(feedparser.mixin, "_cp1252", ORIGINAL_TABLE)
     monkeypatch.setattr(feedparser.mixin, "_urljoin", ORIGINAL_URLJOIN)
+    monkeypatch.setattr(feedparser.api, "convert_to_utf8", ORIGINAL_CONVERT)
     shipped = parse_all()
     assert sum(isinstance(f, ParsedFeed) for f in shipped.values()) > 60
     assert fast == shipped
@@ -92,3 +97,41 @@ def test_urljoin_joins_as_feedparser_did() -> None:
     for base in BASES:
         for uri in URIS:
             assert feedparser.mixin._urljoin(base, uri) == ORIGINAL_URLJOIN(base, uri), (base, uri)
+
+
+DOCUMENTS = (
+    *(
+        b'<?xml version="1.0" encoding="utf-8"?>\n<rss/>',
+        b"<?xml version='1.0'?><rss>\xc3\xa9</rss>",
+    ),
+    *(b'<?xml version="1.0" encoding="UTF-8" ?>\r\n<feed/>', b"<rss>caf\xc3\xa9</rss>"),
+    *(b'<?xml version="1.0" encoding="iso-8859-1"?><rss>\xe9</rss>', b"<rss>\xe9</rss>"),
+    *(b'<?xml version="1.0" encoding="utf8"?><a>\xe2\x82\xac</a>', b"<?xml?><a/>", b"<?xml"),
+    *(b'<?xml version="1.0" encoding="\xff"?><a/>', b'<?xml encoding="gb2312"?><a/>', b""),
+    *(b"\xef\xbb\xbf<?xml version='1.0'?><a/>", "<a>é</a>".encode("utf-16-le"), b" <a/>"),
+    *("<a>é</a>".encode("utf-16"), b"\x4c\x6f\xa7\x94\x93\x40", b"<a>\xed\xa0\x80</a>"),
+    *(b"<?xml version='1.0' encoding='utf-8'?>\n<a b='>'>\xc3\xa9</a>", b"<!DOCTYPE a><a/>"),
+)
+HEADERS = (
+    *("application/xml; charset=utf-8", "application/xml", "application/xml; charset=UTF-8"),
+    *("application/xml; charset=utf8", "application/xml; charset=iso-8859-1", "text/xml"),
+    *("application/rss+xml; charset=utf-8", ""),
+)
+
+
+def test_documents_convert_to_utf8_as_feedparser_converted_them() -> None:
+    for content_type in HEADERS:
+        headers = {"content-type": content_type} if content_type else {}
+        for data in DOCUMENTS:
+            ours: dict[str, object] = {}
+            theirs: dict[str, object] = {}
+            try:
+                expected = ORIGINAL_CONVERT(headers, data, theirs)
+            except Exception as exc:  # what feedparser raises, raised again
+                with pytest.raises(type(exc)):
+                    speedups.convert_to_utf8(headers, data, ours)
+                continue
+            got = speedups.convert_to_utf8(headers, data, ours)
+            assert (got, ours.keys()) == (expected, theirs.keys()), (content_type, data)
+            assert ours["encoding"] == theirs["encoding"], (content_type, data)
+            assert repr(ours.get("bozo_exception")) == repr(theirs.get("bozo_exception"))

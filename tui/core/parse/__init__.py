@@ -11,7 +11,8 @@ The package, one module per concern:
 * :mod:`.sniff`: what the bytes are (encoding, prolog and DOCTYPEs, JSON or
   XML, gzip), pure and free of feedparser so the fetcher uses it too;
 * :mod:`.xmlfeed`: feedparser's setup and RSS/RDF/Atom entries, with
-  :mod:`.saxdriver` (the expat driver it parses with);
+  :mod:`.saxdriver` (the expat driver it parses with) and :mod:`.speedups`
+  (equivalents of feedparser's hot helpers);
 * :mod:`.jsonfeed`: JSON Feed;
 * :mod:`.fields`: the rules every format shares (text, URLs, enclosures,
   entry keys and assembly), and :mod:`.dates`.
