@@ -3,12 +3,15 @@
 ``FeedParserDict.get`` no longer raises and catches a KeyError for a missing
 key, the table feedparser translates every element's text with maps the
 common characters to themselves, a URL joined with no base skips
-``urljoin``, and a UTF-8 document is converted to UTF-8 without being decoded
+``urljoin``, ``in``, ``setdefault`` and ``del`` of a missing content
+parameter raise no KeyError, content parameters are copied as plain dicts, and
+a UTF-8 document is converted to UTF-8 without being decoded
 and encoded again; each must give what feedparser gave.
 """
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import feedparser.api
@@ -29,6 +32,8 @@ ORIGINAL_GET = speedups._feedparser_get
 ORIGINAL_TABLE = feedparser.html._cp1252  # the object feedparser.mixin imported
 ORIGINAL_URLJOIN = feedparser.urls._urljoin
 ORIGINAL_CONVERT = feedparser.encodings.convert_to_utf8
+ORIGINAL_CONTAINS = speedups._feedparser_contains
+ORIGINAL_SETDEFAULT = speedups._feedparser_setdefault
 
 
 def parse_all() -> dict[str, ParsedFeed | str]:
@@ -50,6 +55,10 @@ def test_the_corpus_parses_the_same_with_feedparser_as_shipped(
     monkeypatch.setattr(feedparser.mixin, "_cp1252", ORIGINAL_TABLE)
     monkeypatch.setattr(feedparser.mixin, "_urljoin", ORIGINAL_URLJOIN)
     monkeypatch.setattr(feedparser.api, "convert_to_utf8", ORIGINAL_CONVERT)
+    monkeypatch.setattr(FeedParserDict, "__contains__", ORIGINAL_CONTAINS)
+    monkeypatch.setattr(FeedParserDict, "setdefault", ORIGINAL_SETDEFAULT)
+    monkeypatch.delattr(FeedParserDict, "__delitem__")
+    monkeypatch.setattr(feedparser.mixin, "copy", copy)
     shipped = parse_all()
     assert sum(isinstance(f, ParsedFeed) for f in shipped.values()) > 60
     assert fast == shipped
@@ -135,3 +144,31 @@ def test_documents_convert_to_utf8_as_feedparser_converted_them() -> None:
             assert (got, ours.keys()) == (expected, theirs.keys()), (content_type, data)
             assert ours["encoding"] == theirs["encoding"], (content_type, data)
             assert repr(ours.get("bozo_exception")) == repr(theirs.get("bozo_exception"))
+
+
+def test_contains_setdefault_and_del_answer_as_feedparser_did() -> None:
+    d = FeedParserDict(
+        tags=[FeedParserDict(term="t")], links=[], published="p", summary="s", mode="m"
+    )
+    keys = [*d.keys(), *FeedParserDict.keymap, "category", "enclosures", "license"]
+    keys += ["updated", "updated_parsed", "missing", "base64", 0, ("t",)]
+    for key in keys:
+        assert (key in d) == ORIGINAL_CONTAINS(d, key), key
+        ours, theirs = FeedParserDict(d), FeedParserDict(d)
+        assert ours.setdefault(key, "x") == ORIGINAL_SETDEFAULT(theirs, key, "x"), key
+        assert ours == theirs, key
+    # feedparser's content parameters lose "mode" and "base64" after each element.
+    params = FeedParserDict(type="text/html", mode="escaped")
+    del params["mode"], params["mode"], params["base64"]
+    assert params == {"type": "text/html"}
+    with pytest.raises(KeyError):
+        del params["license"]
+
+
+def test_content_parameters_copy_as_deep_copies() -> None:
+    params = FeedParserDict(type="text/html", language=None, base="", base64=0)
+    clone = feedparser.mixin.copy.deepcopy(params)
+    assert clone == params and clone is not params and type(clone) is FeedParserDict
+    nested = FeedParserDict(type="text/html", tags=["a"])
+    deep = feedparser.mixin.copy.deepcopy(nested)
+    assert deep == nested and deep["tags"] is not nested["tags"]
