@@ -116,6 +116,17 @@ def test_entries_already_prepared_are_not_prepared_again() -> None:
     assert changes.new[0][0] is ready
 
 
+def test_words_alone_can_be_prepared_and_the_version_is_added_later() -> None:
+    # parse_feed extracts the words in its worker; the storing process
+    # fingerprints (OpenSSL's SHA-1 there, Python's own in a worker).
+    words_only = prepared(entry("a"), version=False)
+    assert words_only.words == "body words" and words_only.version is None
+    assert prepared(words_only, version=False) is words_only
+    whole = prepared(words_only)
+    assert whole.words is words_only.words and whole.version == fingerprint(entry("a"))
+    assert entry_changes((words_only,), {}, set(), NOW).new[0][0] == whole
+
+
 def test_the_inputs_are_left_as_they_were() -> None:
     known = stored(entry("a"))
     removed = {"gone"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -10,9 +11,11 @@ import pytest
 from typing_extensions import override
 
 from tui.core.text import (
+    _LINE_DROP,
     BLOCK_CTRL,
     CTRL,
     EofSafeParser,
+    _collapse_spaces,
     clean_block,
     clean_line,
     clean_url,
@@ -63,6 +66,25 @@ def test_clean_line_leaves_no_ctrl_character_and_keeps_words_apart() -> None:
         assert not CTRL.search(out), hex(ord(c))
         # Whitespace controls separate words; the others just vanish.
         assert out == ("a é" if c.isspace() else "aé"), hex(ord(c))
+
+
+def test_clean_line_collapses_whitespace_as_split_and_join_do() -> None:
+    # ASCII text takes a faster route than " ".join(s.split()), to the same line.
+    rng = random.Random(15)
+    alphabet = [chr(c) for c in range(128)] + [" "] * 40 + ["\n"] * 10
+    samples = ["", " ", "a", "  a  b  ", "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", "a\x85b", "a\xa0 b"]
+    samples += ["".join(rng.choices(alphabet, k=rng.randrange(60))) for _ in range(3000)]
+    for s in samples:
+        assert _collapse_spaces(s) == " ".join(s.split()), repr(s)
+        assert clean_line(s) == _reference_clean_line(s), repr(s)
+
+
+def _reference_clean_line(s: str) -> str:
+    """clean_line as it was written before the ASCII route."""
+    line = " ".join(s.split())
+    if line.isprintable() or not _LINE_DROP.search(line):
+        return line
+    return " ".join(_LINE_DROP.sub("", strip_sequences(s)).split())
 
 
 def test_clean_line_keeps_zero_width_joiners_but_urls_do_not() -> None:

@@ -1,10 +1,13 @@
 """What the store derives from parsed entries, and which of them are new or changed.
 
 The search index wants an entry's words, not its HTML, and the store wants a
-fingerprint to tell a changed entry from an unchanged one.  Both cost as much
-as a good part of parsing, so ``parse_feed`` computes them in its worker
-process; :func:`entry_changes` calls :func:`prepared` again, which is free
-for entries that already carry them and covers entries built elsewhere.
+fingerprint to tell a changed entry from an unchanged one.  The words cost as
+much as a good part of parsing, so ``parse_feed`` extracts them in its worker
+process.  The fingerprint is left to :func:`entry_changes`, in the process
+that stores: a SHA-1 over the whole entry, which the worker would compute with
+Python's own slow SHA-1 (it keeps OpenSSL out, see
+``refresh.parseworker.BLOCKED``), about five times the time OpenSSL takes.
+:func:`prepared` fills in whichever of the two is missing.
 
 :func:`entry_changes` is the decision a refresh (and, later, a sync
 account) makes for each document: which entries to insert, which stored
@@ -36,9 +39,15 @@ def fingerprint(entry: ParsedEntry) -> str:
     return h.hexdigest()[:20]
 
 
-def prepared(entry: ParsedEntry) -> ParsedEntry:
-    """The entry with ``words`` and ``version`` filled in (unchanged if they are)."""
-    if entry.words is not None and entry.version is not None:
+def prepared(entry: ParsedEntry, *, version: bool = True) -> ParsedEntry:
+    """The entry with ``words`` and ``version`` filled in (unchanged if they are).
+
+    ``version=False`` leaves the version as it is (see the module docstring).
+    """
+    words = entry.words
+    if words is None:
+        words = html_text(entry.content or entry.summary)
+    elif entry.version is not None or not version:
         return entry
     # Built field by field: dataclasses.replace() costs three times as much,
     # and this runs for every entry a refresh parses.
@@ -54,8 +63,8 @@ def prepared(entry: ParsedEntry) -> ParsedEntry:
         content=entry.content,
         base=entry.base,
         enclosures=entry.enclosures,
-        words=html_text(entry.content or entry.summary),
-        version=fingerprint(entry),
+        words=words,
+        version=entry.version if entry.version is not None or not version else fingerprint(entry),
     )
 
 

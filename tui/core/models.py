@@ -36,8 +36,9 @@ class ParsedEntry:
 
     ``words`` (the body as plain words, for the search index) and ``version``
     (a fingerprint of the feed-owned fields) are derived by
-    :func:`tui.core.entries.prepared`; the parser fills them in its worker
-    process so that the process writing the database does not have to.
+    :func:`tui.core.entries.prepared`; the parser fills in the words in its
+    worker process so that the process writing the database does not have
+    to, and leaves the version to that process (see :mod:`tui.core.entries`).
     """
 
     key: str

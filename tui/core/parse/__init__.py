@@ -11,7 +11,8 @@ The package, one module per concern:
 * :mod:`.sniff`: what the bytes are (encoding, prolog and DOCTYPEs, JSON or
   XML, gzip), pure and free of feedparser so the fetcher uses it too;
 * :mod:`.xmlfeed`: feedparser's setup and RSS/RDF/Atom entries, with
-  :mod:`.saxdriver` (the expat driver it parses with);
+  :mod:`.saxdriver` (the expat driver it parses with) and :mod:`.speedups`
+  (equivalents of feedparser's hot helpers);
 * :mod:`.jsonfeed`: JSON Feed;
 * :mod:`.fields`: the rules every format shares (text, URLs, enclosures,
   entry keys and assembly), and :mod:`.dates`.
@@ -47,7 +48,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     """
     try:
         feed = _parse(bytes(body), url or "", content_type)
-        entries = tuple(prepared(e) for e in feed.entries)
+        # The words only: the store's process fingerprints (see tui.core.entries).
+        entries = tuple(prepared(e, version=False) for e in feed.entries)
         return ParsedFeed(feed.kind, feed.title, feed.link, entries, feed.warning)
     except ParseError:
         raise

@@ -45,7 +45,7 @@ MAX_PROLOG_ITEMS = 100
 
 _NOT_BLANK = re.compile(rb"[^ \t\r\n\x00]")
 _JSON_TYPES = frozenset({"application/feed+json", "application/json", "text/json"})
-_UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
+UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
 GZIP_MAGIC = b"\x1f\x8b"
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with UTF-16 LE's).
@@ -154,7 +154,7 @@ def settle_encoding(data: bytes, content_type: str | None) -> tuple[bytes, str |
         if codec != "utf-8" or not _is_utf8(data):
             data = data.decode(codec, errors="replace").encode("utf-8")
         return data, "utf-8"
-    if charset and charset not in _UTF8_NAMES and not data.isascii() and _is_utf8(data):
+    if charset and charset not in UTF8_NAMES and not data.isascii() and _is_utf8(data):
         # Valid multi-byte UTF-8 is next to impossible in a legacy charset:
         # the header is wrong (a server default), the document is right.
         charset = None

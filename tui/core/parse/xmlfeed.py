@@ -30,7 +30,6 @@ pool workers import it first: see ``refresh.parseworker.start_parser``).
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import xml.sax
@@ -39,14 +38,10 @@ from typing import Any
 
 import feedparser
 import feedparser.api
-import feedparser.mixin
-import feedparser.urls
-from feedparser.encodings import convert_to_utf8
-from feedparser.util import FeedParserDict
 
 from tui.core.errors import ParseError
 from tui.core.models import Enclosure, ParsedEntry, ParsedFeed
-from tui.core.parse import dates, fields, sniff
+from tui.core.parse import dates, fields, sniff, speedups
 from tui.core.text import clean_line
 
 __all__ = ["parse_xml"]
@@ -58,69 +53,6 @@ feedparser.api.PREFERRED_XML_PARSERS[:] = ["tui.core.parse.saxdriver"]
 # Localized RFC 822 dates ("Seg, 24 Set 2018"), in every process that parses.
 feedparser.registerDateHandler(dates.parse_localized)
 
-
-def _deepcopy_detail(self: FeedParserDict, memo: dict[int, Any]) -> FeedParserDict:
-    """The same copy as the generic one, built directly.
-
-    feedparser deep-copies its small ``*_detail`` dict for every title,
-    summary and content element; the generic route through ``__reduce_ex__``
-    was 8% of all parsing time.  Its values are nearly always strings, which
-    deepcopy returns as they are (and does not memoize): they skip the call.
-    """
-    return FeedParserDict(
-        (key, value if type(value) is str else copy.deepcopy(value, memo))
-        for key, value in self.items()
-    )
-
-
-FeedParserDict.__deepcopy__ = _deepcopy_detail
-
-# Keys FeedParserDict.__getitem__ computes or maps to others; every other key
-# it looks up as it is.
-_SPECIAL_KEYS = frozenset(
-    {"category", "enclosures", "license", "updated", "updated_parsed", *FeedParserDict.keymap}
-)
-_feedparser_get = FeedParserDict.get
-
-
-def _get(self: FeedParserDict, key: Any, default: Any = None) -> Any:
-    """FeedParserDict.get without raising and catching a KeyError for a
-    missing key, which feedparser asks for several times per element
-    (``contentparams.get("base64", 0)``): a plain key is a plain lookup."""
-    if key in _SPECIAL_KEYS:
-        return _feedparser_get(self, key, default)
-    return dict.get(self, key, default)
-
-
-FeedParserDict.get = _get
-
-_feedparser_urljoin = feedparser.mixin._urljoin
-
-
-def _urljoin(base: str | None, uri: str) -> str:
-    """feedparser's URL join, fast when there is no base (no xml:base, as
-    feedparser is not given the document URL): then it only drops the extra
-    slashes after ``scheme://``, for every link, id and href it reads, with a
-    regex substitution whose template is expanded in Python."""
-    if base:
-        return str(_feedparser_urljoin(base, uri))
-    m = feedparser.urls._urifixer.match(uri)
-    return uri if m is None else m.group(1) + uri[m.end() :]
-
-
-feedparser.mixin._urljoin = _urljoin
-
-# feedparser maps the C1 controls of every element's text to their cp1252
-# characters with str.translate; on Python 3.11 each character the table
-# lacks raises a KeyError inside translate (once per distinct ASCII
-# character, and for every other character past the first non-ASCII one).
-# Mapping the common ones to themselves gives the same text without the
-# exceptions: 5.4 -> 3.7 us for an ASCII article body, 162 -> 71 us for one
-# with accents and curly quotes.  (feedparser.html keeps its own table.)
-feedparser.mixin._cp1252 = {
-    **{c: c for r in (range(0x80), range(0xA0, 0x250), range(0x2000, 0x2070)) for c in r},
-    **feedparser.mixin._cp1252,
-}
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _WS = b" \t\r\n"
@@ -219,7 +151,8 @@ def _to_utf8(data: bytes, charset: str | None) -> tuple[bytes, int]:
 
     Returns the bytes and how many lines were added before the original
     first line (negative when a multi-line declaration became one line).
-    feedparser's own ``convert_to_utf8`` does the work, so the text is what
+    feedparser's own ``convert_to_utf8`` does the work (through
+    :func:`~tui.core.parse.speedups.convert_to_utf8`), so the text is what
     feedparser would have decoded: ``charset`` (already settled by
     :func:`~tui.core.parse.sniff.settle_encoding`), else the XML declaration
     (UTF-7, EBCDIC...), else the first bytes, else UTF-8, windows-1252,
@@ -227,7 +160,7 @@ def _to_utf8(data: bytes, charset: str | None) -> tuple[bytes, int]:
     """
     result: dict[str, Any] = {}
     headers = {"content-type": "application/xml" + (f"; charset={charset}" if charset else "")}
-    out: bytes = convert_to_utf8(headers, data, result)
+    out = speedups.convert_to_utf8(headers, data, result)
     encoding = result.get("encoding")
     if not encoding:  # cannot happen: ISO-8859-2, tried last, decodes any bytes
         raise ParseError("not a feed: unknown character encoding")
