@@ -20,7 +20,6 @@ from tui.core.models import Account, SyncResult
 from tui.core.storage import Store
 from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
 from tui.core.sync.engine import sync_account
-from tui.core.sync.items import entries_from_contents
 
 NOW = 1_800_000_100
 
@@ -364,45 +363,3 @@ async def test_a_batch_of_items_from_several_feeds_is_one_transaction(
     assert result.error == "disk full"
     assert store2.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert store2.known_items(store2.find_account("home").id) == set()
-
-
-async def test_many_items_are_read_in_a_worker_process_and_stored_the_same(
-    tmp_path: Path, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tui.core.refresh.pool import ParserProcesses
-
-    monkeypatch.setattr("tui.core.sync.engine.CONVERT_AFTER", 1)
-    stores = [Store(tmp_path / f"{name}.db") for name in ("here", "worker")]
-    pool = ParserProcesses(1)
-    sent: list[object] = []
-    submit = pool.submit
-
-    def counting(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        sent.append(fn)
-        return submit(fn, *args, **kwargs)
-
-    monkeypatch.setattr(pool, "submit", counting)
-    try:
-        for store, convert in zip(stores, (None, lambda: pool), strict=True):
-            _account(store)
-            client = server.client()
-            result = await sync_account(
-                store,
-                client,
-                store.find_account("home"),
-                FRESHRSS,
-                now=lambda: NOW,
-                convert=convert,
-            )
-            await client.api.aclose()
-            assert result.error is None and result.new == 8
-        rows = [
-            s.conn.execute(
-                "SELECT key, title, url, version, read FROM articles ORDER BY key"
-            ).fetchall()
-            for s in stores
-        ]
-        assert rows[0] == rows[1]
-        assert sent and all(fn is entries_from_contents for fn in sent)
-    finally:
-        pool.shutdown()

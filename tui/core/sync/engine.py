@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 
 from tui.core.errors import GazetteError
@@ -26,8 +25,8 @@ from tui.core.sync.dialects import Dialect
 from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError, Unreachable
 from tui.core.sync.greader import GReaderClient
 from tui.core.sync.ids import READ, READING_LIST, STARRED, label_stream
-from tui.core.sync.items import ReadyItem, entries_from_contents, label_names
-from tui.core.sync.replies import BadReply
+from tui.core.sync.items import entry_of, label_names
+from tui.core.sync.records import Item
 from tui.core.urls import is_web_url
 
 #: Items of the reading list a first sync brings in, besides every unread and starred one.
@@ -39,8 +38,6 @@ OVERLAP_S = 3600
 ITEMS_BATCH = 500
 #: How long to wait after a server said it is busy without saying how long.
 BUSY_WAIT_S = 300
-#: From this many items to bring in, they are read in a worker process.
-CONVERT_AFTER = 2000
 #: The most ids taken from one list (a server that never ends its list stops here).
 MAX_IDS = 1_000_000
 #: The most ids remembered as asked for and not stored.
@@ -74,14 +71,9 @@ async def sync_account(
     now: Callable[[], int],
     stop: threading.Event | None = None,
     report: Report | None = None,
-    convert: Callable[[], Executor] | None = None,
 ) -> SyncResult:
     """Push then pull one account; failures are recorded on the account and
-    returned in the result, never raised (one account never stops another).
-
-    ``convert`` gives a worker process (the parser pool's) to read and clean
-    the items in while this process writes the last batch: asked for only
-    when there are many items (``CONVERT_AFTER``)."""
+    returned in the result, never raised (one account never stops another)."""
     tally = _Tally()
     started = now()
     error: str | None = None
@@ -99,7 +91,7 @@ async def sync_account(
         step("sending changes")
         await _push(store, client, account, dialect, tally, step)
         step("reading subscriptions")
-        state = await _pull(store, client, account, dialect, tally, step, now, convert)
+        state = await _pull(store, client, account, dialect, tally, step, now)
         state["since"] = started
     except Stopped:
         stopped = True
@@ -274,7 +266,6 @@ async def _pull(
     tally: _Tally,
     step: Callable[[str], None],
     now: Callable[[], int],
-    convert: Callable[[], Executor] | None,
 ) -> dict[str, object]:
     """Feeds, then new items, then every synced article's state; the state to
     keep for the next sync."""
@@ -317,10 +308,7 @@ async def _pull(
     unstored = {i for i in before if isinstance(i, str)} if isinstance(before, list) else set()
     known = store.known_items(account.id)
     wanted = [i for i in on_server if i not in known and i not in unstored]
-    worker = convert() if convert is not None and len(wanted) >= CONVERT_AFTER else None
-    await _bring_items(
-        store, client, account, feeds, wanted, folder_names, tally, step, now, worker
-    )
+    await _bring_items(store, client, account, feeds, wanted, folder_names, tally, step, now)
     still = set(on_server)
     unstored = {i for i in unstored | tally.unstored if i in still}
 
@@ -355,36 +343,29 @@ async def _bring_items(
     tally: _Tally,
     step: Callable[[str], None],
     now: Callable[[], int],
-    worker: Executor | None,
 ) -> None:
     """Fetch the contents of ``wanted`` in batches and store each batch.
 
-    Three things overlap: the next batch is asked for and read (in
-    ``worker``, a process, when given) while the last one is written (in a
-    thread: the store is used by one thread at a time, this one waiting).
+    The next batch is asked for while the last one is written (in a thread:
+    the store is used by one thread at a time, this one waiting meanwhile),
+    so the server's time and the database's overlap.
     """
     batches = [wanted[i : i + ITEMS_BATCH] for i in range(0, len(wanted), ITEMS_BATCH)]
     if not batches:
         return
-    frozen = frozenset(folders)
-    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], frozen, worker))
+    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], folders))
     try:
         for n, batch in enumerate(batches):
             first = n * ITEMS_BATCH + 1
             step(f"fetching items {first}-{first + len(batch) - 1} of {len(wanted)}")
-            got = await fetching
-            if n + 1 < len(batches):
-                fetching = asyncio.ensure_future(
-                    _fetch_items(client, batches[n + 1], frozen, worker)
-                )
-            if got is None:  # none of these ids exist any more
+            items = await fetching
+            if items is None:  # none of these ids exist any more
                 tally.skipped += len(batch)
-                ready: list[ReadyItem] = []
-            else:
-                ready, bad = got
-                tally.skipped += bad
+                items = []
+            if n + 1 < len(batches):
+                fetching = asyncio.ensure_future(_fetch_items(client, batches[n + 1], folders))
             writing = asyncio.ensure_future(
-                asyncio.to_thread(_store_batch, store, account, feeds, batch, ready, tally, now)
+                asyncio.to_thread(_store_batch, store, account, feeds, batch, items, tally, now)
             )
             try:
                 await asyncio.shield(writing)
@@ -402,27 +383,16 @@ async def _bring_items(
 
 
 async def _fetch_items(
-    client: GReaderClient, ids: Sequence[str], folders: frozenset[str], worker: Executor | None
-) -> tuple[list[ReadyItem], int] | None:
-    """The items of ``ids`` ready to store, and how many were skipped; None
-    when the server says none of them exist (Miniflux answers 400 for ids
-    read and purged since they were listed)."""
+    client: GReaderClient, ids: Sequence[str], folders: set[str]
+) -> list[Item] | None:
+    """The items of ``ids``; None when the server says none of them exist
+    (Miniflux answers 400 for ids read and purged since they were listed)."""
     try:
-        bodies = await client.item_bodies(ids)
+        return await client.items(ids, folders=folders)
     except SyncError as exc:
         if exc.status != 400:
             raise
         return None
-    try:
-        if worker is not None:
-            try:
-                loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(worker, entries_from_contents, bodies, folders)
-            except (BrokenExecutor, OSError, RuntimeError):
-                pass  # the worker died or could not start: read them here
-        return entries_from_contents(bodies, folders)
-    except BadReply as exc:
-        raise SyncError(f"{client.where}: {exc} on stream/items/contents") from None
 
 
 def _store_batch(
@@ -430,27 +400,27 @@ def _store_batch(
     account: Account,
     feeds: dict[str, int],
     ids: Sequence[str],
-    ready: list[ReadyItem],
+    items: list[Item],
     tally: _Tally,
     now: Callable[[], int],
 ) -> None:
     """Write one batch of items in one transaction: the reading list mixes the
     feeds, and a commit per feed was ~3 commits (and index flushes) per 10 items."""
-    by_feed: dict[int, list[ReadyItem]] = {}
+    by_feed: dict[int, list[Item]] = {}
     stored: set[str] = set()
-    for item in ready:
-        feed_id = feeds.get(item[1])
+    for item in items:
+        feed_id = feeds.get(item.feed)
         if feed_id is None:  # a starred item of a feed no longer subscribed, say
             tally.skipped += 1
             continue
-        stored.add(item[0])
+        stored.add(item.id)
         by_feed.setdefault(feed_id, []).append(item)
     tally.unstored.update(i for i in ids if i not in stored)
     store.begin_batch()
     try:
         for feed_id, group in by_feed.items():
-            parsed = ParsedFeed("greader", None, None, tuple(i[2] for i in group))
-            states = {i[0]: (i[3], i[4]) for i in group}
+            parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
+            states = {i.id: (i.read, i.starred) for i in group}
             tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
         store.commit_batch()
     except BaseException:

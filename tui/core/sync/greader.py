@@ -260,17 +260,6 @@ class GReaderClient:
             out.extend(got)
         return out
 
-    async def item_bodies(self, ids: Iterable[str]) -> list[bytes]:
-        """The raw answers of ``stream/items/contents`` for ``ids`` (the
-        dialect's batches), for reading elsewhere: a sync reads them in a
-        worker process (:func:`tui.core.sync.items.entries_from_contents`)."""
-        endpoint = "stream/items/contents"
-        wanted = [self._send_id(i) for i in ids]
-        return [
-            (await self._post(endpoint, [("i", i) for i in batch])).body
-            for batch in _batches(wanted, self.dialect.contents_batch)
-        ]
-
     # -- edits ------------------------------------------------------------------------
 
     async def edit_tag(

@@ -8,12 +8,10 @@ converter when it is shown, like every feed's.  Pure: no network, no storage.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 
-from tui.core.entries import prepared
 from tui.core.models import ParsedEntry
 from tui.core.parse.fields import author_line, plain, storable, web_url
-from tui.core.sync import replies
 from tui.core.sync.records import Item
 from tui.core.tags import clean_tag
 
@@ -51,28 +49,3 @@ def label_names(names: Iterable[str], folders: Iterable[str]) -> set[str]:
         if tag:
             out.add(tag)
     return out
-
-
-#: An item ready to store: (item id, its feed's stream id, entry, read, starred).
-ReadyItem = tuple[str, str, ParsedEntry, bool, bool]
-
-
-def entries_from_contents(
-    bodies: list[bytes], folders: Collection[str]
-) -> tuple[list[ReadyItem], int]:
-    """The items of raw ``stream/items/contents`` answers, checked, cleaned and
-    with their words for the index; and how many were skipped (no id or feed).
-
-    What a sync does with the CPU between the network and the store, so it runs
-    in a worker process of the parser pool (the store writes meanwhile); raises
-    :class:`~tui.core.sync.replies.BadReply` for an answer that is not one.
-    """
-    out: list[ReadyItem] = []
-    skipped = 0
-    for body in bodies:
-        items, bad = replies.parse_items(replies.parse_json(body), folders)
-        skipped += bad
-        out.extend(
-            (i.id, i.feed, prepared(entry_of(i), version=False), i.read, i.starred) for i in items
-        )
-    return out, skipped
