@@ -311,7 +311,8 @@ def test_schema_3_database_is_packed_in_place_and_shrinks(tmp_path: Path) -> Non
         # Schema 5 then adds the (empty) sync tables and indexes: a page each.
         later = lib.store.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE rootpage > 0 AND (tbl_name IN "
-            "('accounts', 'remote_items', 'sync_queue', 'sync_flags') OR name = 'feeds_remote')"
+            "('accounts', 'remote_items', 'sync_queue', 'sync_flags', 'sqlite_sequence') "
+            "OR name = 'feeds_remote')"
         ).fetchone()[0]
         page = lib.store.conn.execute("PRAGMA page_size").fetchone()[0]
     finally:

@@ -35,7 +35,7 @@ INITIAL_ITEMS = 10_000
 #: items by when they fetched them, and a slow fetch lands late.
 OVERLAP_S = 3600
 #: Items fetched and written together: one request or a few, one transaction.
-ITEMS_BATCH = 500
+ITEMS_BATCH = 2000
 #: How long to wait after a server said it is busy without saying how long.
 BUSY_WAIT_S = 300
 #: The most ids taken from one list (a server that never ends its list stops here).
