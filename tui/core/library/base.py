@@ -15,22 +15,24 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.core.library.fetching import FetchSettings
+from tui.core.library.fetching import FetchSettings, ImageSettings
 from tui.core.storage import Store
 
 
 class LibraryBase:
-    """A cache's path, its per-thread connections, fetch settings and clock."""
+    """A cache's path, its per-thread connections, fetch and image settings, and clock."""
 
     def __init__(
         self,
         db_path: str | Path,
         *,
         fetch: FetchSettings | None = None,
+        images: ImageSettings | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.db_path = Path(db_path)
         self.fetch_settings = fetch or FetchSettings()
+        self.image_settings = images or ImageSettings()
         self.clock = clock
         self._local = threading.local()
         # Every thread's connection with the thread that opened it (see close).
