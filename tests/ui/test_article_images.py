@@ -16,9 +16,12 @@ import pytest
 from builders import rss_feed, rss_item
 from feedserver import FeedServer
 from pictures import bomb_png, jpeg, png
+from PIL.Image import Image
+from typing_extensions import override
 
 from tui.config import Config, ReadingConfig
 from tui.core import ImageSettings
+from tui.core.images.decode import decode_image
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
 from tui.ui.widgets.article_image import ArticleImage, cells_for
@@ -210,3 +213,45 @@ def test_cells_for_keeps_the_ratio_and_the_width() -> None:
     assert cells_for((40, 20), (10, 20), 100) == (4, 1)
     assert cells_for((1000, 500), (10, 20), 50) == (50, 12)
     assert cells_for((1, 1), (10, 20), 50) == (1, 1)
+
+
+class FixedPictures(Library):
+    """Images from memory by URL, decoded as the core decodes them (no network: the
+    snapshot's URLs must not carry a port number)."""
+
+    pictures: dict[str, bytes] = {}  # noqa: RUF012 - set per test
+
+    @override
+    def image(self, url: str, box: tuple[int, int]) -> Image:
+        return decode_image(url, self.pictures[url], box)
+
+
+def test_snapshot_of_an_article_with_an_image(
+    snap_compare: Any, tmp_path: Path, ui: Helpers
+) -> None:
+    url = "https://example.org/sunset.png"
+    body = (
+        "<p>The harbour at dusk, from the lighthouse.</p>"
+        f'<figure><img src="{url}" alt="A sunset over the harbour">'
+        "<figcaption>Sunset, seen from the pier.</figcaption></figure>"
+        "<p>The boats came in one by one.</p>"
+    )
+    feed = tmp_path / "images.xml"
+    item = rss_item("img-1", "Pictures", date="Wed, 20 Mar 2024 10:00:00 GMT", body=body)
+    feed.write_text(rss_feed(item, title="Images"), encoding="utf-8")
+    lib = FixedPictures(tmp_path / "images.db", clock=lambda: NOW)
+    lib.pictures = {url: png(240, 100, (230, 120, 40))}
+    lib.add_feed(str(feed))
+    while lib.convert_pending(100):
+        pass
+    app = _app(lib)
+
+    async def run_before(pilot: Any) -> None:
+        await _open(app, pilot, ui)
+        await ui.wait_for(pilot, lambda: all(i.state == "shown" for i in _images(app)))
+        await ui.settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+    finally:
+        lib.close()
