@@ -15,11 +15,23 @@ Then:
 
 An app that was not prepared (the tests build ``GazetteApp`` themselves)
 treats "auto" as "off": it cannot have asked the terminal.
+
+What the questions cost: textual-image asks for Sixel (``ESC [ c``, which
+every terminal answers at once) and then for the Kitty graphics protocol,
+which terminals without it never answer: a 0.1 s timeout, measured at
+118 ms on every start in tmux (16 ms without that question).  Its own notes
+say that only Kitty draws its Kitty-protocol pictures (Konsole and WezTerm
+answer the question but need Sixel), so the question is asked only where
+the environment names Kitty or Ghostty (``_kitty_like``); elsewhere it is
+answered "no" without waiting.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -43,12 +55,42 @@ def prepare(setting: str) -> None:
     if setting == "off":
         return
     try:
-        import textual_image.widget  # noqa: F401 - the import asks the terminal
-        from textual_image.renderable import Image, SixelImage, TGPImage
+        from textual_image import _terminal
 
+        ask = _terminal.capture_terminal_response
+        _terminal.capture_terminal_response = _skip_kitty_question(ask)
+        try:
+            import textual_image.widget  # noqa: F401 - the import asks the terminal
+            from textual_image.renderable import Image, SixelImage, TGPImage
+        finally:
+            _terminal.capture_terminal_response = ask
         _graphics = Image in (SixelImage, TGPImage)
     except Exception:
         _graphics = False
+
+
+#: How Kitty graphics queries start (textual-image's ``_TGP_MESSAGE_START``).
+_KITTY_QUERY = "\x1b_G"
+
+
+def _kitty_like() -> bool:
+    """Whether the environment names a terminal that draws Kitty-protocol pictures."""
+    term = os.environ.get("TERM", "")
+    return bool(os.environ.get("KITTY_WINDOW_ID")) or term in ("xterm-kitty", "xterm-ghostty")
+
+
+def _skip_kitty_question(ask: Any) -> Any:
+    """textual-image's terminal question, the Kitty one answered "no" at once where
+    no Kitty-like terminal is named (see the module doc)."""
+
+    @contextlib.contextmanager
+    def asking(start_marker: str, end_marker: str, timeout: float | None = None) -> Iterator[Any]:
+        if start_marker == _KITTY_QUERY and not _kitty_like():
+            raise TimeoutError("not asked: no Kitty-like terminal named")
+        with ask(start_marker, end_marker, timeout) as response:
+            yield response
+
+    return asking
 
 
 def mode(setting: str) -> ImageMode:
