@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import threading
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from tui.core import urls
 from tui.core.errors import FetchError
@@ -57,6 +58,9 @@ class ImageFetcher:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
+        #: How long a caller waits for its answer: the fetch's deadline, and a
+        #: margin for the queue (a fetcher closed meanwhile never answers).
+        self._wait = timeout * 2 + 5
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         """The fetcher's loop, started (with its client) on first use."""
@@ -90,7 +94,11 @@ class ImageFetcher:
         future: Future[bytes] = asyncio.run_coroutine_threadsafe(
             self._get(url), self._running_loop()
         )
-        return future.result()
+        try:
+            return future.result(timeout=self._wait)
+        except FutureTimeout:
+            future.cancel()
+            raise FetchError(url, f"no answer in {self._wait:g} s") from None
 
     async def _get(self, url: str) -> bytes:
         result = await self._fetcher.fetch(url)

@@ -38,6 +38,8 @@ class LibraryBase:
         # Every thread's connection with the thread that opened it (see close).
         self._stores: list[tuple[Store, threading.Thread]] = []
         self._lock = threading.Lock()
+        #: What ``close`` also shuts (a part's long-lived helper: the image fetcher).
+        self._on_close: list[Callable[[], None]] = []
         self.store  # noqa: B018 - open (and migrate) now so errors surface early
 
     @property
@@ -54,11 +56,16 @@ class LibraryBase:
     def close(self) -> None:
         """Close the connections of this thread and of threads that have ended.
 
-        A connection whose thread is still running (a background conversion
+        Helpers the parts started (``_on_close``) are shut first.  A
+        connection whose thread is still running (a background conversion
         when the reader quits, say) is left to that thread, which closes it
         with :meth:`release_thread` when its call returns: closing it here,
         under a statement that thread is running, crashes SQLite.
         """
+        with self._lock:
+            helpers, self._on_close = self._on_close, []
+        for shut in helpers:
+            shut()
         me = threading.current_thread()
         with self._lock:
             for store, owner in self._stores:

@@ -66,12 +66,12 @@ class ImagesMixin(LibraryBase):
         with self._lock:
             if self._image_fetcher is None:
                 self._image_fetcher = self.image_settings.fetcher()
+                self._on_close.append(self._images_closed)
             return self._image_fetcher
 
-    def close(self) -> None:
-        """Stop the image fetcher too (its connections and its thread)."""
+    def _images_closed(self) -> None:
+        """Stop the image fetcher (its connections and its thread): ``close`` calls it."""
         with self._lock:
             fetcher, self._image_fetcher = self._image_fetcher, None
         if fetcher is not None:
             fetcher.close()
-        super().close()
