@@ -45,6 +45,7 @@ for _p in (str(HERE.parent), str(HERE)):
         sys.path.insert(0, _p)
 
 from context import Bench  # noqa: E402
+from images import run_images  # noqa: E402
 from install import run_install  # noqa: E402
 from measure import load_average, log  # noqa: E402
 from reading import run_reading  # noqa: E402
@@ -65,7 +66,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-tmux", action="store_true", help="skip the terminal (tmux) figures")
     p.add_argument(
         "--only",
-        choices=("refresh", "reading", "install", "sync", "scale"),
+        choices=("refresh", "reading", "images", "install", "sync", "scale"),
         help="run one part only (scale: the --scale part alone)",
     )
     p.add_argument("--scale", action="store_true", help="also measure at 1,000,000 articles")
@@ -122,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_refresh(bench)
         if args.only in (None, "reading"):
             run_reading(bench)
+        if args.only in (None, "images"):
+            run_images(bench)
         if args.only == "install" or (args.only is None and not bench.quick):
             run_install(bench)
         if args.only in (None, "sync"):

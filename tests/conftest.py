@@ -80,3 +80,4 @@ def _isolated_user_dirs(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("GAZETTE_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("GAZETTE_DB", str(home / "data" / "gazette.db"))
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(home / "cache"))

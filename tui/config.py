@@ -41,6 +41,10 @@ class ReadingConfig:
     mark_read_on_open: bool = True
     sort: str = "newest"  # or "oldest"
     article_width: int = 0  # 0: use the pane's width
+    # Pictures in articles: "auto" where the terminal speaks a graphics protocol
+    # (Kitty, Sixel), "halfcell" to draw them with coloured half blocks anywhere,
+    # "off" for their alt text only.
+    images: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ class Config:
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "reading.sort": ("newest", "oldest"),
+    "reading.images": ("auto", "off", "halfcell"),
     "browser_mode": ("auto", "terminal", "detached"),
 }
 _MINIMUM: dict[str, float] = {

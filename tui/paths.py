@@ -43,6 +43,19 @@ def demo_database_path() -> Path:
     return Path(_DIRS.user_cache_dir) / "demo.db"
 
 
+def cache_dir() -> Path:
+    """Files kept only to save fetching them again: ``$GAZETTE_CACHE_DIR`` overrides."""
+    env = os.environ.get("GAZETTE_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(_DIRS.user_cache_dir)
+
+
+def image_cache_dir() -> Path:
+    """Article images fetched by the reader (``Library.image``): ``<cache dir>/images``."""
+    return cache_dir() / "images"
+
+
 def export_dir() -> Path:
     """Default folder for exported notes: ``<documents>/Gazette``."""
     return Path(_DIRS.user_documents_dir) / "Gazette"

@@ -119,8 +119,9 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
     it and shows the warnings itself (stderr is hidden while it runs), so
     they are printed here only for the other commands.
     """
+    from tui import paths
     from tui.config import load_config
-    from tui.core.library import FetchSettings, Library
+    from tui.core.library import FetchSettings, ImageSettings, Library
 
     config, warnings = load_config()
     if args.command is not None:
@@ -145,7 +146,10 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
             f"gazette: upgrading {path} (once; about a minute per 100,000 articles)",
             file=sys.stderr,
         )
-    return Library(path, fetch=fetch), config, warnings
+    images = ImageSettings(
+        cache_dir=paths.image_cache_dir(), user_agent=config.refresh.user_agent or None
+    )
+    return Library(path, fetch=fetch, images=images), config, warnings
 
 
 def _database_path(args: argparse.Namespace) -> Path:

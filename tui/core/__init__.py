@@ -29,13 +29,14 @@ if TYPE_CHECKING:
         FeedGone,
         FetchError,
         GazetteError,
+        ImageError,
         InputError,
         NotFound,
         ParseError,
         RefreshStopped,
         StoreError,
     )
-    from tui.core.library import FetchSettings, Library, Progress
+    from tui.core.library import FetchSettings, ImageSettings, Library, Progress
     from tui.core.models import (
         Account,
         Article,
@@ -66,13 +67,14 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "FeedGone",
         "FetchError",
         "GazetteError",
+        "ImageError",
         "InputError",
         "NotFound",
         "ParseError",
         "RefreshStopped",
         "StoreError",
     ),
-    "tui.core.library": ("FetchSettings", "Library", "Progress"),
+    "tui.core.library": ("FetchSettings", "ImageSettings", "Library", "Progress"),
     "tui.core.models": (
         "Account",
         "Article",
@@ -113,6 +115,8 @@ __all__ = [
     "FetchError",
     "FetchSettings",
     "GazetteError",
+    "ImageError",
+    "ImageSettings",
     "ImportReport",
     "InputError",
     "Library",

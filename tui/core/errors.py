@@ -55,3 +55,12 @@ class InputError(GazetteError):
 
 class RefreshStopped(GazetteError):
     """A refresh was told to stop; what it had written by then is kept."""
+
+
+class ImageError(GazetteError):
+    """An article's image could not be shown (not an image, too big, unreadable)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason

@@ -337,10 +337,14 @@ def run_app(library: Library, *, config: Config | None = None, warnings: Sequenc
     """
     from tui import paths
     from tui.config import config_path
+    from tui.ui import image_support
 
+    config = config or Config()
+    # Before the app runs: textual-image asks the terminal what it can draw.
+    image_support.prepare(config.reading.images)
     app = GazetteApp(
         library,
-        config=config or Config(),
+        config=config,
         warnings=warnings,
         config_file=config_path(),
         theme_dirs=[paths.config_dir() / "themes"],

@@ -106,7 +106,9 @@ class Fetcher:
         max_redirects: int = 5,
         max_bytes: int = 20 * 1024 * 1024,
         user_agent: str | None = None,
+        accept: str = ACCEPT,
     ) -> None:
+        """``accept`` is the Accept header (feed types; images ask for ``image/*``)."""
         if max_connections < 1 or per_host < 1:
             raise ValueError("max_connections and per_host must be at least 1")
         self.max_connections = max_connections
@@ -116,6 +118,7 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.max_bytes = max_bytes
         self.user_agent = user_agent or USER_AGENT
+        self.accept = accept
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -131,7 +134,7 @@ class Fetcher:
             timeout=timeout,
             headers={
                 "User-Agent": self.user_agent,
-                "Accept": ACCEPT,
+                "Accept": self.accept,
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             # trust_env stays on: HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE are how

@@ -16,6 +16,7 @@ callers never learn which part answers:
 * :mod:`.tags`, :mod:`.search`: tags; searches and saved searches
 * :mod:`.scheduling`: per-feed settings, what is due, what cleanup removes
 * :mod:`.syncing`: sync accounts (their tokens) and syncing them
+* :mod:`.images`: article images (cache, fetch, decode) for the reader
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -31,7 +32,8 @@ from typing import TYPE_CHECKING
 from tui.core.library import fetching
 from tui.core.library.articles import ArticlesMixin
 from tui.core.library.feeds import FeedsMixin
-from tui.core.library.fetching import FetchSettings
+from tui.core.library.fetching import FetchSettings, ImageSettings
+from tui.core.library.images import ImagesMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
 from tui.core.library.scheduling import ScheduleMixin
@@ -43,7 +45,7 @@ from tui.core.storage import schema
 if TYPE_CHECKING:
     from tui.core.library.fetching import Progress
 
-__all__ = ["FetchSettings", "Library", "Progress"]
+__all__ = ["FetchSettings", "ImageSettings", "Library", "Progress"]
 
 
 def __getattr__(name: str) -> object:
@@ -62,6 +64,7 @@ class Library(
     SearchMixin,
     ScheduleMixin,
     SyncMixin,
+    ImagesMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

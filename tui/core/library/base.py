@@ -15,27 +15,31 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.core.library.fetching import FetchSettings
+from tui.core.library.fetching import FetchSettings, ImageSettings
 from tui.core.storage import Store
 
 
 class LibraryBase:
-    """A cache's path, its per-thread connections, fetch settings and clock."""
+    """A cache's path, its per-thread connections, fetch and image settings, and clock."""
 
     def __init__(
         self,
         db_path: str | Path,
         *,
         fetch: FetchSettings | None = None,
+        images: ImageSettings | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.db_path = Path(db_path)
         self.fetch_settings = fetch or FetchSettings()
+        self.image_settings = images or ImageSettings()
         self.clock = clock
         self._local = threading.local()
         # Every thread's connection with the thread that opened it (see close).
         self._stores: list[tuple[Store, threading.Thread]] = []
         self._lock = threading.Lock()
+        #: What ``close`` also shuts (a part's long-lived helper: the image fetcher).
+        self._on_close: list[Callable[[], None]] = []
         self.store  # noqa: B018 - open (and migrate) now so errors surface early
 
     @property
@@ -52,11 +56,16 @@ class LibraryBase:
     def close(self) -> None:
         """Close the connections of this thread and of threads that have ended.
 
-        A connection whose thread is still running (a background conversion
+        Helpers the parts started (``_on_close``) are shut first.  A
+        connection whose thread is still running (a background conversion
         when the reader quits, say) is left to that thread, which closes it
         with :meth:`release_thread` when its call returns: closing it here,
         under a statement that thread is running, crashes SQLite.
         """
+        with self._lock:
+            helpers, self._on_close = self._on_close, []
+        for shut in helpers:
+            shut()
         me = threading.current_thread()
         with self._lock:
             for store, owner in self._stores:

@@ -24,6 +24,7 @@ from tui.core.models import FetchResult
 
 if TYPE_CHECKING:
     from tui.core.fetch.client import Fetcher
+    from tui.core.fetch.images import ImageFetcher
     from tui.core.models import Account, SyncResult
     from tui.core.refresh.pipeline import Progress, Refresher, Source
     from tui.core.storage import Store
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FetchSettings",
+    "ImageSettings",
     "Progress",
     "discover",
     "locate",
@@ -71,6 +73,33 @@ class FetchSettings:
             total_timeout=self.total_timeout,
             max_redirects=self.max_redirects,
             max_bytes=self.max_bytes,
+            user_agent=self.user_agent,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSettings:
+    """Where article images are cached and the caps on fetching and decoding them.
+
+    ``cache_dir`` None keeps no disk cache (each image is fetched each time
+    it is shown); the reader passes the user's cache folder.
+    """
+
+    cache_dir: Path | None = None
+    cache_bytes: int = 100 * 1024 * 1024
+    max_bytes: int = 5 * 1024 * 1024
+    max_pixels: int = 50_000_000
+    timeout: float = 15.0
+    per_host: int = 2
+    user_agent: str | None = None
+
+    def fetcher(self) -> ImageFetcher:
+        from tui.core.fetch.images import ImageFetcher
+
+        return ImageFetcher(
+            max_bytes=self.max_bytes,
+            timeout=self.timeout,
+            per_host=self.per_host,
             user_agent=self.user_agent,
         )
 

@@ -134,9 +134,12 @@ class Prepared(NamedTuple):
     snippet: str
 
 
-def _laid(epoch: int, md: str, fresh: bool, terms: tuple[str, ...], width: int) -> Prepared:
-    """Style and lay out a body's Markdown, and find its search snippet."""
-    chunks, links = prepare_body(md, terms, width)
+def _laid(
+    epoch: int, md: str, fresh: bool, terms: tuple[str, ...], width: int, images: bool = False
+) -> Prepared:
+    """Style and lay out a body's Markdown, and find its search snippet (``images``:
+    block images become chunks of their own, see ``prepare_body``)."""
+    chunks, links = prepare_body(md, terms, width, images=images)
     snippet = match_snippet(md, terms) if terms else ""
     return Prepared(epoch, width, terms, md, fresh, chunks, links, snippet)
 
@@ -166,6 +169,8 @@ class Bodies:
         self._ahead: OrderedDict[int, Prepared] = OrderedDict()
         #: Set once ``warm`` has loaded the body machinery.
         self.warmed = threading.Event()
+        #: Whether block images are chunks of their own (the pane draws pictures).
+        self.images = False
 
     def warm(self) -> None:
         """Load the body machinery in the body thread while nothing is being read.
@@ -293,13 +298,13 @@ class Bodies:
             return self._made(article_id, terms, width)
         if ahead.width == width and ahead.terms == terms:
             return ahead
-        return _laid(ahead.epoch, ahead.md, ahead.fresh, terms, width)
+        return _laid(ahead.epoch, ahead.md, ahead.fresh, terms, width, self.images)
 
     def _made(self, article_id: int, terms: tuple[str, ...], width: int) -> Prepared:
         """Body thread: read (and convert, on a first open) and lay out a body."""
         epoch = self._epoch
         md, fresh = self._library.convert(article_id)
-        return _laid(epoch, safe.clean_block(md), fresh, terms, width)
+        return _laid(epoch, safe.clean_block(md), fresh, terms, width, self.images)
 
     def _prefetch(
         self, article_ids: tuple[int, ...], terms: tuple[str, ...], width: int, asked: int
@@ -318,7 +323,7 @@ class Bodies:
                         self._ahead[article_id] = self._made(article_id, terms, width)
                     elif (held.width, held.terms) != (width, terms):
                         self._ahead[article_id] = _laid(
-                            held.epoch, held.md, held.fresh, terms, width
+                            held.epoch, held.md, held.fresh, terms, width, self.images
                         )
                     else:
                         continue

@@ -51,7 +51,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Tree
 
 from tui.core import plural
-from tui.ui import safe
+from tui.ui import image_support, safe
 from tui.ui.screens.bindings import BINDINGS
 from tui.ui.screens.bodies import WARM_AFTER
 from tui.ui.screens.folders import FolderFlows
@@ -61,6 +61,7 @@ from tui.ui.screens.noting import NoteActions
 from tui.ui.screens.reading import WATCH_EVERY
 from tui.ui.screens.searching import SearchFlows
 from tui.ui.screens.tagging import TagFlows
+from tui.ui.widgets.article_image import Pictures
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
 from tui.ui.widgets.feed_list import FeedList, Source
@@ -131,6 +132,10 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
         """
         if self.reading_config.article_width > 0:
             self.query_one("#article-body").styles.max_width = self.reading_config.article_width
+        drawn = image_support.mode(self.reading_config.images)
+        if drawn != "off":
+            self.query_one(ArticlePane).pictures = Pictures(self.library, drawn)
+            self.bodies.images = True
         self._layout(self.app.size.width)
         self._seen_version = self.library.data_version()
         self.set_interval(WATCH_EVERY, self.watch_database, name="watch-database")

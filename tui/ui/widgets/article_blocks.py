@@ -33,12 +33,12 @@ from textual.content import Content, Span
 from textual.style import Style
 
 from tui.core import highlight_spans
-from tui.ui.widgets.article_links import numbered_parser
+from tui.ui.widgets.article_links import ADDED, numbered_parser
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-__all__ = ["BULLETS", "Block", "Table", "build_blocks"]
+__all__ = ["BULLETS", "Block", "Picture", "Table", "build_blocks"]
 
 BULLETS = ("• ", "▪ ", "‣ ", "⭑ ", "◦ ")
 """List bullets by depth (as Textual's Markdown draws them)."""
@@ -65,6 +65,14 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A block image: where it is and its alt text (shown until it is drawn, or instead)."""
+
+    src: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of the article as drawn: its text and where it sits.
 
@@ -77,7 +85,7 @@ class Block:
     lines of Markdown (``start``, ``end``).
     """
 
-    kind: str  # "p", "h1".."h6", "code", "rule", "table"
+    kind: str  # "p", "h1".."h6", "code", "rule", "table", "image"
     text: Content
     first: Content
     rest: Content
@@ -87,6 +95,7 @@ class Block:
     table: Table | None = None
     shade: str = ""  # a style for whole lines (quotes, code), padded to the width
     gap_shade: str = ""  # the same for the blank line before it (inside a quote)
+    picture: Picture | None = None  # a block image ("image" blocks), drawn by the pane
 
 
 @dataclass
@@ -104,6 +113,7 @@ class _Walk:
     """What the token walk carries: open containers, lists, and the unit being built."""
 
     terms: Sequence[str]
+    images: bool = False  # whether block images become "image" blocks
     frames: list[_Frame] = field(default_factory=list)
     lists: list[list[int]] = field(default_factory=list)  # [next number or -1 (bullets), tight]
     unit: int = -1
@@ -178,7 +188,13 @@ def _prefix(frames: Sequence[_Frame], first: bool) -> Content:
     return Content("").join(parts) if parts else Content("")
 
 
-def _emit(walk: _Walk, kind: str, text: Content, table: Table | None = None) -> None:
+def _emit(
+    walk: _Walk,
+    kind: str,
+    text: Content,
+    table: Table | None = None,
+    picture: Picture | None = None,
+) -> None:
     """Add a block under the open containers, with its gap and prefixes."""
     frames = walk.frames
     common = 0
@@ -212,6 +228,7 @@ def _emit(walk: _Walk, kind: str, text: Content, table: Table | None = None) -> 
             table=table,
             shade=shade,
             gap_shade=gap_shade,
+            picture=picture,
         )
     )
     walk.last_frames = list(frames)
@@ -281,6 +298,12 @@ def _walk(tokens: Sequence[Token], walk: _Walk) -> None:
             kind = token.tag if token.tag in ("h1", "h2", "h3", "h4", "h5", "h6") else "h6"
         elif t == "paragraph_open":
             kind = "p"
+        elif t == "inline" and kind == "p" and walk.images and not walk.frames:
+            groups = _picture_groups(token)
+            if groups is None:
+                _emit(walk, kind, inline_content(token, walk.terms))
+            for group, picture in groups or ():
+                _emit(walk, "image", inline_content(group, walk.terms), picture=picture)
         elif t == "inline":
             text = inline_content(token, walk.terms)
             if kind != "p":
@@ -302,6 +325,46 @@ def _walk(tokens: Sequence[Token], walk: _Walk) -> None:
         i += 1
 
 
+def _picture_groups(token: Token) -> list[tuple[Token, Picture]] | None:
+    """A paragraph of only images (each maybe in a link) as one inline token per
+    image, with its picture; None when the paragraph has anything else.
+
+    The link numbers and spaces ``article_links`` added are part of an image's
+    group; breaks between images go.
+    """
+    groups: list[list[Token]] = []
+    pictures: list[Picture] = []
+    for child in token.children or ():
+        kind = child.type
+        if kind in ("softbreak", "hardbreak") or (kind == "text" and not child.content.strip()):
+            continue
+        if kind == "image":
+            src = str(child.attrGet("src") or "")
+            if not src:
+                return None
+            alt = "".join(grandchild.content for grandchild in child.children or ())
+            if not groups or any(t.type == "image" for t in groups[-1]):
+                groups.append([])
+            groups[-1].append(child)
+            pictures.append(Picture(src, alt))
+        elif kind == "link_open":
+            groups.append([child])
+        elif kind == "link_close" or (kind == "text" and child.meta.get(ADDED)):
+            if not groups:
+                return None
+            groups[-1].append(child)
+        else:
+            return None
+    if not pictures or len(groups) != len(pictures):
+        return None
+    out = []
+    for group, picture in zip(groups, pictures, strict=True):
+        inline = type(token)("inline", "", 0)
+        inline.children = group
+        out.append((inline, picture))
+    return out
+
+
 def _code(code: str, language: str) -> Content:
     """A code block, syntax-highlighted when it names its language (as Textual does)."""
     lang = language.strip().split(maxsplit=1)[0] if language.strip() else ""
@@ -315,15 +378,19 @@ def _code(code: str, language: str) -> Content:
         return Content(code)
 
 
-def build_blocks(md: str, numbers: Mapping[str, int], terms: Sequence[str] = ()) -> list[Block]:
+def build_blocks(
+    md: str, numbers: Mapping[str, int], terms: Sequence[str] = (), *, images: bool = False
+) -> list[Block]:
     """The blocks of an article's Markdown, links numbered by ``numbers`` (URL -> N).
 
     Runs in the body worker: parsing and styling a long article takes tens
-    of milliseconds.  ``terms`` are the searched words, highlighted.
+    of milliseconds.  ``terms`` are the searched words, highlighted.  With
+    ``images``, a top-level paragraph of only images becomes one "image"
+    block per image (its text is what a paragraph would show: the alt line).
     """
     if not md.strip():
         return []
     tokens = numbered_parser(numbers).parse(md)
-    walk = _Walk(terms)
+    walk = _Walk(terms, images)
     _walk(tokens, walk)
     return walk.blocks

@@ -74,8 +74,13 @@ def collect_links(tokens: Iterable[Token]) -> tuple[Link, ...]:
     return tuple(seen.values())
 
 
+#: The ``meta`` key of the text tokens this rule adds (a link's number, a space).
+ADDED = "gazette_added"
+
+
 def _text(token_cls: type[Token], content: str) -> Token:
-    return token_cls("text", "", 0, content=content)
+    """A text token of ours, marked so that a paragraph of only images is still one."""
+    return token_cls("text", "", 0, content=content, meta={ADDED: True})
 
 
 def _ends_open(token: Token) -> bool:

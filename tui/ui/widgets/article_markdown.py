@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.ui import safe
-from tui.ui.widgets.article_blocks import Block, build_blocks
+from tui.ui.widgets.article_blocks import Block, Picture, build_blocks
 from tui.ui.widgets.article_layout import Laid, lay_out
 from tui.ui.widgets.article_links import Link, collect_links
 
@@ -36,11 +36,17 @@ BLOCKS_PER_CHUNK = 40
 
 @dataclass(frozen=True, slots=True)
 class BodyChunk:
-    """Blocks shown by one ``ArticleText``, laid out, and each quote unit's Markdown."""
+    """Blocks shown by one ``ArticleText``, laid out, and each quote unit's Markdown.
+
+    A chunk with a ``picture`` is one block image on its own: the pane shows
+    it with an ``ArticleImage`` (its laid-out alt line until the picture is
+    drawn, or instead of it).
+    """
 
     blocks: tuple[Block, ...]
     laid: Laid
     sources: dict[int, str]
+    picture: Picture | None = None
 
 
 def _markdown_parser() -> MarkdownIt:
@@ -56,24 +62,32 @@ def _markdown_parser() -> MarkdownIt:
 
 
 def _cut(blocks: Sequence[Block]) -> list[list[Block]]:
-    """Blocks in chunks: ``FIRST_CHUNK`` then ``BLOCKS_PER_CHUNK``, cut only between units."""
+    """Blocks in chunks: ``FIRST_CHUNK`` then ``BLOCKS_PER_CHUNK``, cut only between
+    units; an image block is a chunk of its own (the text after it starts a new one)."""
     chunks: list[list[Block]] = [[]]
     for block in blocks:
         size = FIRST_CHUNK if len(chunks) == 1 else BLOCKS_PER_CHUNK
         current = chunks[-1]
-        if len(current) >= size and block.unit != current[-1].unit:
+        after_image = bool(current) and current[-1].picture is not None
+        if (
+            (len(current) >= size and block.unit != current[-1].unit)
+            or block.picture is not None
+            or after_image
+        ):
             chunks.append([])
         chunks[-1].append(block)
     return [chunk for chunk in chunks if chunk]
 
 
 def prepare_body(
-    md: str, terms: Sequence[str] = (), width: int = 80
+    md: str, terms: Sequence[str] = (), width: int = 80, *, images: bool = False
 ) -> tuple[list[BodyChunk], tuple[Link, ...]]:
     """The chunks to show and the numbered links (in the body worker).
 
     ``width`` is the pane's text width as last seen (the chunks lay
-    themselves out again if it changed); ``terms`` are highlighted.
+    themselves out again if it changed); ``terms`` are highlighted.  With
+    ``images`` (the reader draws pictures), each block image is a chunk of
+    its own; without, images stay alt lines among the text, as they always were.
     """
     if not md.strip():
         return [], ()
@@ -81,9 +95,10 @@ def prepare_body(
     numbers = {link.url: n for n, link in enumerate(links, 1)}
     lines = md.splitlines(keepends=True)
     chunks = []
-    for blocks in _cut(build_blocks(md, numbers, terms)):
+    for blocks in _cut(build_blocks(md, numbers, terms, images=images)):
         sources = {b.unit: "".join(lines[b.source[0] : b.source[1]]) for b in blocks}
-        chunks.append(BodyChunk(tuple(blocks), lay_out(blocks, width), sources))
+        picture = blocks[0].picture
+        chunks.append(BodyChunk(tuple(blocks), lay_out(blocks, width), sources, picture))
     return chunks, links
 
 

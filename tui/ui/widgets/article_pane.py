@@ -32,16 +32,18 @@ from collections.abc import Sequence
 from functools import partial
 from typing import ClassVar
 
+from textual import errors
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widget import AwaitMount
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 from tui.core import Article, urls
 from tui.ui import safe
 from tui.ui.widgets.article_header import BodyMatch, Fitted
+from tui.ui.widgets.article_image import ArticleImage, Pictures
 from tui.ui.widgets.article_links import Link
 from tui.ui.widgets.article_markdown import BodyChunk, plain_text, prepare_body
 from tui.ui.widgets.article_quoting import PaneQuoting
@@ -92,6 +94,10 @@ class ArticlePane(PaneQuoting):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._body_width = GUESSED_WIDTH
+        #: How block images are drawn (None: as alt lines among the text).
+        self.pictures: Pictures | None = None
+        #: Whether a block image of the open article waits to come into view.
+        self._images_waiting = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Open an article to read it here."), id="article-empty")
@@ -184,16 +190,68 @@ class ArticlePane(PaneQuoting):
             return None
         with self.app.batch_update():
             body.remove_children()
-            mounted = body.mount_all(
-                [ArticleText(chunk.blocks, chunk.laid, self._note_width) for chunk in chunks]
-            )
-            self._sources = [chunk.sources for chunk in chunks]
+            mounted = body.mount_all(self._chunk_widgets(chunks))
+            self._sources = [chunk.sources for chunk in chunks if chunk.picture is None]
             if self.links:
                 listing = self.query_one("#article-links", Fitted)
                 listing.fit(partial(self._links_text, self.links))
                 listing.display = True
         self.loading_body = False
+        self._images_waiting = any(chunk.picture is not None for chunk in chunks)
+        if self._images_waiting:
+            self.call_after_refresh(self.look_for_images)
         return mounted
+
+    def _chunk_widgets(self, chunks: list[BodyChunk]) -> list[Widget]:
+        """A widget per chunk: the text's ``ArticleText``, an image's ``ArticleImage``."""
+        widgets: list[Widget] = []
+        for k, chunk in enumerate(chunks):
+            if chunk.picture is None:
+                widgets.append(ArticleText(chunk.blocks, chunk.laid, self._note_width))
+            else:
+                top, bottom = k > 0, k + 1 < len(chunks)
+                widgets.append(ArticleImage(chunk.blocks[0], chunk.laid, top=top, bottom=bottom))
+        return widgets
+
+    # -- images ---------------------------------------------------------------
+
+    def look_for_images(self) -> None:
+        """Start fetching the block images now in view (only those: lazily)."""
+        pictures = self.pictures
+        if not self._images_waiting or pictures is None or not self.is_attached:
+            return
+        view = self.scrollable_content_region
+        if not view.height:
+            return
+        waiting = False
+        body = self.query_one("#article-body", Vertical)
+        for image in body.query_children(ArticleImage):
+            if image.state != "waiting":
+                continue
+            try:
+                region = self.screen.find_widget(image).region
+            except errors.NoWidget:  # not laid out yet
+                waiting = True
+                continue
+            if region.y < view.bottom and region.bottom > view.y:
+                image.start(pictures, view.width, max(4, view.height - 1))
+            else:
+                waiting = True
+        self._images_waiting = waiting
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._images_waiting:
+            self.call_after_refresh(self.look_for_images)
+
+    def on_resize(self) -> None:
+        if self._images_waiting:
+            self.call_after_refresh(self.look_for_images)
+
+    def on_article_image_placed(self, event: ArticleImage.Placed) -> None:
+        event.stop()
+        if self._images_waiting:
+            self.call_after_refresh(self.look_for_images)
 
     @property
     def at_end(self) -> bool:
