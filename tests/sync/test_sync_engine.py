@@ -127,8 +127,9 @@ async def test_a_queued_change_wins_over_the_server_until_it_is_sent(
 
 
 async def test_the_server_vanishing_mid_sync_keeps_the_queue_and_the_next_sync_completes(
-    store: Store, server: ReaderDouble
+    store: Store, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("tui.core.sync.engine.ITEMS_BATCH", 500)  # a batch stored, then down
     _account(store)
     server.feed(3, 1200)
     server.vanish_after = 8  # during the item contents of the first sync
