@@ -132,3 +132,17 @@ def test_workers_already_started_end_when_the_next_cannot_start(
     with pytest.raises(OSError, match="no more processes"):
         ParserProcesses(2)
     assert started[0].returncode == 0  # ended and reaped
+
+
+def test_ctrl_c_while_workers_start_is_held_back_not_lost() -> None:
+    """Ctrl-C pressed as the pool starts its workers reaches this process once
+    they are up (it was lost: an interrupted refresh ran on to its end)."""
+    import signal
+
+    from tui.core.refresh.pool import sigint_ignored
+
+    held: set[signal.Signals] = set()
+    with pytest.raises(KeyboardInterrupt), sigint_ignored():  # raised on leaving
+        os.kill(os.getpid(), signal.SIGINT)
+        held = signal.sigpending()
+    assert signal.SIGINT in held

@@ -37,6 +37,9 @@ def start_parser() -> None:
     worker's time).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Started with Ctrl-C blocked (see pool.sigint_ignored): ignored now, so
+    # unblocking lets nothing through.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     modules: dict[str, Any] = sys.modules  # None marks a blocked import
     for name in BLOCKED:
         modules.setdefault(name, None)

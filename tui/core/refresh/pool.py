@@ -200,20 +200,25 @@ def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def sigint_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C while child processes start, so they inherit SIG_IGN from
-    their first instruction (``start_parser`` runs only after Python's start).
+    """Hold Ctrl-C back while child processes start, so they start with it
+    blocked (the signal mask is inherited across exec) and ignore it from
+    their first instruction (``start_parser`` then ignores it for good).
 
-    Only the main thread may change signal handlers; the UI refreshes from a
-    worker thread, but there the terminal is in raw mode and sends no SIGINT.
+    Blocked, not ignored: a Ctrl-C that comes meanwhile waits and reaches
+    this process once the children are up (with SIG_IGN it was lost, and an
+    interrupted refresh ran on to its end when the user pressed Ctrl-C just
+    as the pool started).  Only the main thread may change how signals are
+    handled; the UI refreshes from a worker thread, but there the terminal
+    is in raw mode and sends no SIGINT.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def parser_pool(n: int) -> Executor:
