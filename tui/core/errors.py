@@ -55,3 +55,12 @@ class InputError(GazetteError):
 
 class RefreshStopped(GazetteError):
     """A refresh was told to stop; what it had written by then is kept."""
+
+
+class ExtractError(GazetteError):
+    """A page gave no article to show (not HTML, a paywall, a hang, a crash)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
