@@ -31,6 +31,7 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Self
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -126,7 +127,7 @@ class Fetcher:
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    async def __aenter__(self) -> Fetcher:
+    async def __aenter__(self) -> Self:
         # httpx's own timeouts are a backstop; the total deadline is ours.
         timeout = httpx.Timeout(
             self.total_timeout,
