@@ -114,12 +114,16 @@ class ArticlesMixin(LibraryBase):
         return md
 
     def convert(self, article_id: int) -> tuple[str, bool]:
-        """The article as Markdown, and whether it was converted just now.
+        """The article as Markdown (its full text when that is what is shown),
+        and whether it was converted just now.
 
         A fresh conversion is not stored: the reader shows it first and
         stores it after (``save_markdown``), so that opening an article
         never waits for the database's write lock.
         """
+        full = self.store.shown_full_text(article_id)
+        if full is not None:  # reader mode: the page's article is what is shown
+            return full, False
         md, html, base = self.store.article_body(article_id)
         if md is not None:
             return md, False
