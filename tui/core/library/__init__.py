@@ -16,6 +16,7 @@ callers never learn which part answers:
 * :mod:`.tags`, :mod:`.search`: tags; searches and saved searches
 * :mod:`.scheduling`: per-feed settings, what is due, what cleanup removes
 * :mod:`.syncing`: sync accounts (their tokens) and syncing them
+* :mod:`.fulltext`: reader mode: full texts fetched from the articles' pages
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -30,6 +31,7 @@ from pathlib import Path
 from tui.core.library.articles import ArticlesMixin
 from tui.core.library.feeds import FeedsMixin
 from tui.core.library.fetching import FetchSettings, Progress
+from tui.core.library.fulltext import FullTextMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
 from tui.core.library.scheduling import ScheduleMixin
@@ -50,6 +52,7 @@ class Library(
     SearchMixin,
     ScheduleMixin,
     SyncMixin,
+    FullTextMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 
