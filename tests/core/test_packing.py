@@ -372,15 +372,15 @@ def test_a_failed_fetch_is_remembered_but_never_replaces_a_full_text(store: Stor
     store.save_full_text_error(a, "https://example.org/a", "HTTP 404 Not Found", NOW)
     got = store.full_text(a)
     assert got is not None and got.error == "HTTP 404 Not Found" and got.markdown is None
-    assert store.shown_full_text(a) is None
+    assert store.full_text_state(a)[0] is None
     assert not store.show_full_text(a, True)  # nothing to show
     store.save_full_text(b, "https://example.org/b", "okapi", "okapi", NOW)
     store.save_full_text_error(b, "https://example.org/b", "timed out", NOW + 1)
     kept = store.full_text(b)
     assert kept is not None and kept.markdown == "okapi" and kept.error is None
-    assert store.shown_full_text(b) == "okapi"
-    assert store.show_full_text(b, False) and store.shown_full_text(b) is None
-    assert store.show_full_text(b, True) and store.shown_full_text(b) == "okapi"
+    assert store.full_text_state(b)[0] == "okapi"
+    assert store.show_full_text(b, False) and store.full_text_state(b)[0] is None
+    assert store.show_full_text(b, True) and store.full_text_state(b)[0] == "okapi"
     assert_index_exact(store)
 
 

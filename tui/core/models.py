@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +310,18 @@ class FullText:
     shown: bool
     markdown: str | None
     error: str | None = None
+
+
+class ShownText(NamedTuple):
+    """What the reader shows of an article: its Markdown, whether it was
+    converted just now (to be stored after it is shown), whether it is the
+    full text (reader mode), and whether opening it should fetch the full
+    text (its feed says so and no fetch was tried)."""
+
+    markdown: str
+    fresh: bool
+    full: bool
+    fetch: bool
 
 
 # -- per-feed settings ----------------------------------------------------------

@@ -70,13 +70,23 @@ class FullTextMixin(StoreBase):
         with self.transaction() as conn:
             conn.execute("DELETE FROM full_texts WHERE article_id = ?", (article_id,))
 
-    def shown_full_text(self, article_id: int) -> str | None:
-        """The full text's Markdown when it is what the reader shows, else None."""
+    def full_text_state(self, article_id: int) -> tuple[str | None, bool]:
+        """(the full text's Markdown when it is the one shown, whether opening
+        the article should fetch it): one read for the reader's body thread.
+        A fetch is due when the feed says "on_open" or "always", the article
+        has a link, and no fetch was tried."""
         row = self.conn.execute(
-            "SELECT body FROM full_texts WHERE article_id = ? AND shown = 1 AND body IS NOT NULL",
-            (article_id,),
+            "SELECT t.body, t.shown, t.article_id IS NOT NULL, "
+            "CASE WHEN json_valid(f.settings) THEN json_extract(f.settings, ?) END, a.url "
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "LEFT JOIN full_texts t ON t.article_id = a.id WHERE a.id = ?",
+            (f"$.{FULL_TEXT}", article_id),
         ).fetchone()
-        return None if row is None else unpack(row[0]).markdown
+        if row is None:
+            return None, False
+        body, shown, tried, mode, url = row
+        markdown = unpack(body).markdown if body is not None and shown else None
+        return markdown, not tried and bool(url) and mode in ("on_open", "always")
 
     def wanting_full_text(self, limit: int) -> list[tuple[int, str, str]]:
         """(article id, page URL, feed URL) of the newest articles of feeds set
