@@ -15,7 +15,9 @@ process (``phases.py``).  The parts, one module each:
   (``minimal_app.py``) and newsboat;
 * ``install.py``: the first start after ``uv tool install`` (full run only);
 * ``scale.py``: the reading figures at 1,000,000 articles and a warm refresh
-  of 10,000 feeds (``--scale``).
+  of 10,000 feeds (``--scale``);
+* ``fulltext.py``: reader mode: extraction time per page, and the full text
+  of 50 articles fetched from a loopback server (issue 17).
 
 It prints the figures (min / median / max, the reference, the ratio;
 ``report.py``), then issue 15's targets, each with its measured value, its
@@ -41,6 +43,7 @@ for _p in (str(HERE.parent), str(HERE)):
         sys.path.insert(0, _p)
 
 from context import Bench  # noqa: E402
+from fulltext import run_fulltext  # noqa: E402
 from install import run_install  # noqa: E402
 from measure import load_average, log  # noqa: E402
 from reading import run_reading  # noqa: E402
@@ -60,7 +63,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-tmux", action="store_true", help="skip the terminal (tmux) figures")
     p.add_argument(
         "--only",
-        choices=("refresh", "reading", "install", "scale"),
+        choices=("refresh", "reading", "install", "scale", "fulltext"),
         help="run one part only (scale: the --scale part alone)",
     )
     p.add_argument("--scale", action="store_true", help="also measure at 1,000,000 articles")
@@ -117,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_refresh(bench)
         if args.only in (None, "reading"):
             run_reading(bench)
+        if args.only in (None, "fulltext"):
+            run_fulltext(bench)
         if args.only == "install" or (args.only is None and not bench.quick):
             run_install(bench)
         if args.scale or args.only == "scale":
