@@ -189,3 +189,21 @@ async def test_the_feed_settings_dialog_sets_when_to_fetch(
         await pilot.pause()
     (edit,) = got
     assert edit is not None and edit.settings.full_text == "on_open"
+
+
+async def test_quote_to_note_quotes_the_full_article_when_it_is_shown(
+    reader_library: Library, ui: Any
+) -> None:
+    """Notes (and so their export) quote what is shown: the full text."""
+    app = GazetteApp(reader_library, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_row(app, pilot, ui, "The story")
+        await pilot.press("F")
+        await ui.wait_for(pilot, lambda: "ospreywatch" in body(app))
+        app.main.pane.focus()
+        await pilot.press("Q")
+        shown = app.main.pane.article
+        assert shown is not None
+        await ui.wait_for(pilot, lambda: reader_library.note(shown.id) is not None)
+        note = reader_library.note(shown.id)
+        assert note is not None and note.body.startswith("> Only the page tells of the ospreywatch")
