@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui.core.errors import ExtractError, FetchError
-from tui.core.extract import Extracted, Extractor
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import PageSession
 from tui.core.models import FeedSettings, FullText
+
+if TYPE_CHECKING:
+    # Loaded on the first extraction: the converter (BeautifulSoup,
+    # markdownify) stays off the reader's startup path.
+    from tui.core.extract import Extracted, Extractor
 
 #: Articles fetched by one background pass of "always" (newest first); the
 #: rest wait for the next refresh.
@@ -31,6 +36,8 @@ class FullTextMixin(LibraryBase):
     _extractor_lock = threading.Lock()
 
     def _extract(self, page: bytes, url: str) -> Extracted:
+        from tui.core.extract import Extractor
+
         with self._extractor_lock:
             if self._extractor is None:
                 self._extractor = Extractor()
