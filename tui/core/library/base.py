@@ -14,9 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.library.fetching import FetchSettings
 from tui.core.storage import Store
+
+if TYPE_CHECKING:
+    from tui.core.extract import Extractor
 
 
 class LibraryBase:
@@ -36,6 +40,10 @@ class LibraryBase:
         # Every thread's connection with the thread that opened it (see close).
         self._stores: list[tuple[Store, threading.Thread]] = []
         self._lock = threading.Lock()
+        #: Reader mode's extractor process (``library.fulltext``), started on
+        #: first use and ended by ``close``.
+        self._extractor: Extractor | None = None
+        self._extractor_lock = threading.Lock()
         self.store  # noqa: B018 - open (and migrate) now so errors surface early
 
     @property
@@ -55,8 +63,13 @@ class LibraryBase:
         A connection whose thread is still running (a background conversion
         when the reader quits, say) is left to that thread, which closes it
         with :meth:`release_thread` when its call returns: closing it here,
-        under a statement that thread is running, crashes SQLite.
+        under a statement that thread is running, crashes SQLite.  Reader
+        mode's extractor process, if one was started, ends.
         """
+        with self._extractor_lock:
+            extractor, self._extractor = self._extractor, None
+        if extractor is not None:
+            extractor.close()
         me = threading.current_thread()
         with self._lock:
             for store, owner in self._stores:

@@ -10,7 +10,6 @@ also kept with the article so that "always" does not fetch it again.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ from tui.core.models import FeedSettings, FullText
 if TYPE_CHECKING:
     # Loaded on the first extraction: the converter (BeautifulSoup,
     # markdownify) stays off the reader's startup path.
-    from tui.core.extract import Extracted, Extractor
+    from tui.core.extract import Extracted
 
 #: Articles fetched by one background pass of "always" (newest first); the
 #: rest wait for the next refresh.
@@ -32,10 +31,8 @@ BACKGROUND_BATCH = 50
 class FullTextMixin(LibraryBase):
     """Full texts (reader mode)."""
 
-    _extractor: Extractor | None = None
-    _extractor_lock = threading.Lock()
-
     def _extract(self, page: bytes, url: str) -> Extracted:
+        """One page's article, in the Library's extractor process (started on first use)."""
         from tui.core.extract import Extractor
 
         with self._extractor_lock:
@@ -43,14 +40,6 @@ class FullTextMixin(LibraryBase):
                 self._extractor = Extractor()
             extractor = self._extractor
         return extractor.extract(page, url)
-
-    def close(self) -> None:
-        """Close the connections (see LibraryBase.close) and end the extractor."""
-        with self._extractor_lock:
-            extractor, self._extractor = self._extractor, None
-        if extractor is not None:
-            extractor.close()
-        super().close()
 
     def full_text(self, article_id: int) -> FullText | None:
         """The article's full text or its failed fetch; None if never fetched."""
