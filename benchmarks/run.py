@@ -19,7 +19,9 @@ process (``phases.py``).  The parts, one module each:
   and the FreshRSS harness (``$GAZETTE_FRESHRSS_HARNESS``) and says so in
   one line when either is missing; ``--quick`` runs it on 20 feeds x 10;
 * ``scale.py``: the reading figures at 1,000,000 articles and a warm refresh
-  of 10,000 feeds (``--scale``).
+  of 10,000 feeds (``--scale``);
+* ``fulltext.py``: reader mode: extraction time per page, and the full text
+  of 50 articles fetched from a loopback server (issue 17).
 
 It prints the figures (min / median / max, the reference, the ratio;
 ``report.py``), then issue 15's and issue 16's targets, each with its measured value, its
@@ -45,6 +47,7 @@ for _p in (str(HERE.parent), str(HERE)):
         sys.path.insert(0, _p)
 
 from context import Bench  # noqa: E402
+from fulltext import run_fulltext  # noqa: E402
 from images import run_images  # noqa: E402
 from install import run_install  # noqa: E402
 from measure import load_average, log  # noqa: E402
@@ -66,7 +69,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-tmux", action="store_true", help="skip the terminal (tmux) figures")
     p.add_argument(
         "--only",
-        choices=("refresh", "reading", "images", "install", "sync", "scale"),
+        choices=("refresh", "reading", "images", "fulltext", "install", "sync", "scale"),
         help="run one part only (scale: the --scale part alone)",
     )
     p.add_argument("--scale", action="store_true", help="also measure at 1,000,000 articles")
@@ -125,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_reading(bench)
         if args.only in (None, "images"):
             run_images(bench)
+        if args.only in (None, "fulltext"):
+            run_fulltext(bench)
         if args.only == "install" or (args.only is None and not bench.quick):
             run_install(bench)
         if args.only in (None, "sync"):

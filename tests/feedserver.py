@@ -375,7 +375,15 @@ class FeedServer:
             code, text, {"Content-Type": "text/plain", **(headers or {})}
         )
 
-    def slow(self, path: str, body: bytes | str, *, interval: float, chunk: int = 1) -> None:
+    def slow(
+        self,
+        path: str,
+        body: bytes | str,
+        *,
+        interval: float,
+        chunk: int = 1,
+        content_type: str = "application/rss+xml",
+    ) -> None:
         """Send headers at once, then drip ``chunk`` bytes every ``interval`` seconds.
 
         Every read returns within a normal read timeout, so only a total
@@ -385,7 +393,7 @@ class FeedServer:
 
         def drip(h: Handler) -> None:
             h.send_response(200)
-            h.send_header("Content-Type", "application/rss+xml")
+            h.send_header("Content-Type", content_type)
             h.send_header("Content-Length", str(len(data)))
             h.end_headers()
             for i in range(0, len(data), chunk):
@@ -397,7 +405,14 @@ class FeedServer:
 
         self._routes[_p(path)] = drip
 
-    def big(self, path: str, n_bytes: int, *, chunked: bool = False) -> None:
+    def big(
+        self,
+        path: str,
+        n_bytes: int,
+        *,
+        chunked: bool = False,
+        content_type: str = "application/rss+xml",
+    ) -> None:
         """A body of ``n_bytes`` streamed in blocks, never held in memory whole.
 
         With ``chunked=True`` no Content-Length is sent (Transfer-Encoding:
@@ -407,7 +422,7 @@ class FeedServer:
 
         def send(h: Handler) -> None:
             h.send_response(200)
-            h.send_header("Content-Type", "application/rss+xml")
+            h.send_header("Content-Type", content_type)
             if chunked:
                 h.send_header("Transfer-Encoding", "chunked")
             else:

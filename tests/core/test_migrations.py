@@ -33,6 +33,11 @@ def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None
         assert [s.name for s in lib.saved_searches()] == ["Unread news"]
         assert "Qatar" in lib.markdown(art.id)
         assert [a.id for a in lib.search("qatar").articles] == [art.id]
+        if version >= 6:  # a full text: kept, shown and indexed
+            full = lib.store.full_text(art.id)
+            assert full is not None and full.shown and full.markdown
+            assert "fulltextonlyword" in lib.markdown(art.id)
+            assert [a.id for a in lib.search("fulltextonlyword").articles] == [art.id]
     finally:
         lib.close()
     conn = sqlite3.connect(path)

@@ -58,7 +58,8 @@ def index_instances(conn: sqlite3.Connection, table: str) -> list[tuple[object, 
 
 
 def assert_index_exact(store: Store) -> None:
-    """The live index holds exactly what the rows hold: titles, authors, packed words, notes."""
+    """The live index holds exactly what the rows hold: titles, authors, packed
+    words (with the full text's, schema 6), notes."""
     conn = store.conn
     conn.execute("DROP TABLE IF EXISTS main.fts_expected")
     conn.execute(
@@ -67,8 +68,9 @@ def assert_index_exact(store: Store) -> None:
     )
     conn.execute(
         "INSERT INTO fts_expected(rowid, title, author, body, note) "
-        "SELECT a.id, a.title, a.author, gazette_words(a.body), n.body "
-        "FROM articles a LEFT JOIN notes n ON n.article_id = a.id"
+        "SELECT a.id, a.title, a.author, gazette_index_words(a.body, f.body), n.body "
+        "FROM articles a LEFT JOIN notes n ON n.article_id = a.id "
+        "LEFT JOIN full_texts f ON f.article_id = a.id"
     )
     try:
         assert index_instances(conn, "articles_fts") == index_instances(conn, "fts_expected")
@@ -268,7 +270,7 @@ def test_a_connection_without_the_functions_cannot_delete_an_article(tmp_path: P
     store.store_entries(fid, doc(entry("a")), now=NOW)
     store.close()
     conn = sqlite3.connect(tmp_path / "p.db")
-    with pytest.raises(sqlite3.OperationalError, match="gazette_words"):
+    with pytest.raises(sqlite3.OperationalError, match="gazette_index_words"):
         conn.execute("DELETE FROM articles")
     conn.close()
 
@@ -308,13 +310,92 @@ def test_schema_3_database_is_packed_in_place_and_shrinks(tmp_path: Path) -> Non
         ).fetchone()
         assert "content = ''" in fts_sql
         assert lib.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        # Schema 5 then adds the (empty) sync tables and indexes: a page each.
+        # Schema 5 then adds the (empty) sync tables and indexes, schema 6 the
+        # full texts: a page each; schema 6's triggers take one more page of
+        # the schema table (counted below).
         later = lib.store.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE rootpage > 0 AND (tbl_name IN "
-            "('accounts', 'remote_items', 'sync_queue', 'sync_flags', 'sqlite_sequence') "
+            "('accounts', 'remote_items', 'sync_queue', 'sync_flags', 'sqlite_sequence', "
+            "'full_texts') "
             "OR name = 'feeds_remote')"
         ).fetchone()[0]
         page = lib.store.conn.execute("PRAGMA page_size").fetchone()[0]
     finally:
         lib.close()
-    assert path.stat().st_size - later * page < before
+    assert path.stat().st_size - (later + 1) * page < before
+
+
+# -- schema 6: full texts beside the feed's version --------------------------------
+
+
+def test_a_full_text_joins_the_index_and_outlives_refreshes(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a"), entry("b")), now=NOW)
+    a, b = sorted(x.id for x in store.articles())
+    store.save_note(a, "a noted narwhal", NOW)
+    store.save_full_text(a, "https://example.org/a", "# Whole\n\nmeerkat", "Whole meerkat", NOW)
+    assert_index_exact(store)
+    assert hits(store, "meerkat") == [a] and hits(store, "zebra") == [a, b]
+    # A refresh that changes the summary keeps the full text, and its words.
+    store.store_entries(fid, doc(entry("a", content="<p>lion</p>"), entry("b")), now=NOW + 1)
+    assert_index_exact(store)
+    assert hits(store, "meerkat") == [a] and hits(store, "lion") == [a]
+    assert hits(store, "zebra") == [b]
+    full = store.full_text(a)
+    assert full is not None and full.markdown == "# Whole\n\nmeerkat" and full.shown
+    # Stored again (a new fetch): the old words go.
+    store.save_full_text(a, "https://example.org/a", "walrus", "walrus", NOW + 2)
+    assert_index_exact(store)
+    assert hits(store, "meerkat") == [] and hits(store, "walrus") == [a]
+    # Notes change under it, in a batch too.
+    store.save_note(a, "now a newt", NOW + 3)
+    store.begin_batch()
+    store.store_entries(fid, doc(entry("a", content="<p>tiger</p>"), entry("b")), now=NOW + 4)
+    store.commit_batch()
+    assert_index_exact(store)
+    assert hits(store, "newt") == [a] and hits(store, "walrus") == [a]
+    store.drop_full_text(a)
+    assert_index_exact(store)
+    assert hits(store, "walrus") == [] and hits(store, "tiger") == [a]
+    store.save_full_text(b, "https://example.org/b", "okapi", "okapi", NOW)
+    store.remove_articles([b], NOW)
+    assert_index_exact(store)
+    store.save_full_text(a, "https://example.org/a", "walrus", "walrus", NOW + 5)
+    store.remove_feed(fid)
+    assert_index_exact(store)
+    assert store.conn.execute("SELECT count(*) FROM full_texts").fetchone()[0] == 0
+
+
+def test_a_failed_fetch_is_remembered_but_never_replaces_a_full_text(store: Store) -> None:
+    fid = store.add_feed("https://example.org/feed")
+    store.store_entries(fid, doc(entry("a"), entry("b")), now=NOW)
+    a, b = sorted(x.id for x in store.articles())
+    store.save_full_text_error(a, "https://example.org/a", "HTTP 404 Not Found", NOW)
+    got = store.full_text(a)
+    assert got is not None and got.error == "HTTP 404 Not Found" and got.markdown is None
+    assert store.full_text_state(a)[0] is None
+    assert not store.show_full_text(a, True)  # nothing to show
+    store.save_full_text(b, "https://example.org/b", "okapi", "okapi", NOW)
+    store.save_full_text_error(b, "https://example.org/b", "timed out", NOW + 1)
+    kept = store.full_text(b)
+    assert kept is not None and kept.markdown == "okapi" and kept.error is None
+    assert store.full_text_state(b)[0] == "okapi"
+    assert store.show_full_text(b, False) and store.full_text_state(b)[0] is None
+    assert store.show_full_text(b, True) and store.full_text_state(b)[0] == "okapi"
+    assert_index_exact(store)
+
+
+def test_the_articles_wanting_a_full_text_are_those_of_feeds_set_to_always(store: Store) -> None:
+    always = store.add_feed("https://example.org/always")
+    other = store.add_feed("https://example.org/other")
+    store.store_entries(always, doc(entry("a"), entry("b"), entry("c")), now=NOW)
+    store.store_entries(other, doc(entry("d")), now=NOW)
+    store.update_feed_settings(always, {"full_text": "always"})
+    ids = {x.url: x.id for x in store.articles()}
+    store.save_full_text(ids["https://example.org/a"], "u", "m", "w", NOW)
+    store.save_full_text_error(ids["https://example.org/b"], "u", "HTTP 404", NOW)
+    assert store.wanting_full_text(10) == [
+        (ids["https://example.org/c"], "https://example.org/c", "https://example.org/always")
+    ]
+    store.update_feed_settings(always, {"full_text": "on_open"})
+    assert store.wanting_full_text(10) == []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from builders import rss_feed, rss_item
 from typing_extensions import override
 
+from tui.core import ShownText
 from tui.core.library import Library
 from tui.ui.app import GazetteApp
 from tui.ui.widgets.article_text import ArticleText
@@ -40,9 +41,9 @@ class SlowLibrary(Library):
         self.go = threading.Event()
 
     @override
-    def convert(self, article_id: int) -> tuple[str, bool]:
+    def shown_text(self, article_id: int) -> ShownText:
         self.go.wait(timeout=30)
-        return super().convert(article_id)
+        return super().shown_text(article_id)
 
 
 async def test_the_body_shows_with_the_article_and_the_paint_is_let_go(
@@ -156,9 +157,9 @@ class CountingLibrary(Library):
         self.reads: dict[int, int] = {}
 
     @override
-    def convert(self, article_id: int) -> tuple[str, bool]:
+    def shown_text(self, article_id: int) -> ShownText:
         self.reads[article_id] = self.reads.get(article_id, 0) + 1
-        return super().convert(article_id)
+        return super().shown_text(article_id)
 
 
 async def test_the_next_articles_are_prepared_while_one_is_read(db_path: Any, ui: Helpers) -> None:

@@ -46,6 +46,9 @@ def cmd_articles(lib: Library, args: argparse.Namespace) -> int:
 def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     """An article as Markdown, headed by its metadata, for reading or piping on."""
     a = lib.article(args.article)
+    # Fetched before anything is printed: a page that gives no article is one
+    # line on stderr (and exit 2), not half an output.
+    body = (lib.fetch_full_text(a.id).markdown or "") if args.full else lib.markdown(a.id)
     print(f"# {line(a.title) or '(untitled)'}\n")
     print(f"Feed: {line(a.feed_title)}")
     if a.author:
@@ -56,7 +59,7 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     for e in a.enclosures:
         print(f"Enclosure: {line(e.url)} ({line(e.type) or 'unknown type'})")
     print()
-    print(clean_block(lib.markdown(a.id)))
+    print(clean_block(body))
     return EXIT_OK
 
 

@@ -107,6 +107,9 @@ def cmd_refresh(lib: Library, args: argparse.Namespace) -> int:
     for r in failed:
         print(f"  failed: {line(r.url)}: {line(r.error)}")
     code = EXIT_FEEDS_FAILED if failed else EXIT_OK
+    fetched, missed = lib.fetch_wanted_full_texts()  # feeds set to full_text = always
+    if fetched or missed:
+        print(f"Full articles: {fetched} fetched, {missed} failed")
     if not args.feeds and lib.accounts():
         code = max(code, sync_exit(run_sync(lib, None)))
     return code

@@ -106,6 +106,11 @@ def _reading_verbs(sub: Subparsers) -> None:
 
     p = sub.add_parser("show", help="print an article as Markdown")
     p.add_argument("article", type=_article_id, help="article id (from `gazette articles`)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="the full article, fetched from its page if not kept yet (reader mode)",
+    )
 
 
 def _opml_verbs(sub: Subparsers) -> None:

@@ -62,5 +62,12 @@ class ImageError(GazetteError):
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"{url}: {reason}")
+
+
+class ExtractError(GazetteError):
+    """A page gave no article to show (not HTML, a paywall, a hang, a crash)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}" if url else reason)
         self.url = url
         self.reason = reason

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +296,35 @@ class ExportReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """An article's full text, extracted from its page (reader mode).
+
+    Kept beside the feed's own version; ``shown`` says which of the two the
+    reader shows.  A fetch that failed is kept too, as its ``error`` with no
+    ``markdown``, so that "always" does not fetch the page again.
+    """
+
+    article_id: int
+    url: str
+    fetched: int
+    shown: bool
+    markdown: str | None
+    error: str | None = None
+
+
+class ShownText(NamedTuple):
+    """What the reader shows of an article: its Markdown, whether it was
+    converted just now (to be stored after it is shown), whether it is the
+    full text (reader mode), and whether opening it should fetch the full
+    text (its feed says so and no fetch was tried)."""
+
+    markdown: str
+    fresh: bool
+    full: bool
+    fetch: bool
+
+
 # -- per-feed settings ----------------------------------------------------------
 
 #: Keys of the ``feeds.settings`` JSON object.
@@ -305,6 +334,12 @@ REFRESH_MINUTES = "refresh_minutes"
 KEEP_READ_DAYS = "keep_read_days"
 MAX_PER_FEED = "max_per_feed"
 NOT_BEFORE = "not_before"
+FULL_TEXT = "full_text"
+
+#: When a feed's articles get their full text (reader mode): never on their
+#: own (the key still fetches one), on open, or in the background after each
+#: refresh.
+FULL_TEXT_MODES = ("never", "on_open", "always")
 
 
 def settings_count(value: Any) -> int | None:
@@ -330,6 +365,8 @@ class FeedSettings:
     refresh_minutes: int | None = None
     keep_read_days: int | None = None
     max_per_feed: int | None = None
+    #: One of FULL_TEXT_MODES; None is "never".
+    full_text: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FeedSettings:
@@ -340,6 +377,7 @@ class FeedSettings:
             refresh_minutes=settings_count(data.get(REFRESH_MINUTES)),
             keep_read_days=settings_count(data.get(KEEP_READ_DAYS)),
             max_per_feed=settings_count(data.get(MAX_PER_FEED)),
+            full_text=full_text if (full_text := data.get(FULL_TEXT)) in FULL_TEXT_MODES else None,
         )
 
     def json_changes(self) -> dict[str, Any]:
@@ -348,6 +386,7 @@ class FeedSettings:
             REFRESH_MINUTES: self.refresh_minutes,
             KEEP_READ_DAYS: self.keep_read_days,
             MAX_PER_FEED: self.max_per_feed,
+            FULL_TEXT: None if self.full_text == "never" else self.full_text,
         }
 
     def interval_s(self, default_minutes: int) -> int:

@@ -52,6 +52,8 @@ class ArticleBody(Message):
     """An article's body is ready: styled, laid out, in chunks (``prepare_body``).
 
     ``links`` are the body's links in reading order (link N is ``links[N - 1]``).
+    ``full``: the body is the article's full text (reader mode); ``fetch``:
+    its feed wants the full text fetched on open, and none was tried.
     """
 
     def __init__(
@@ -60,12 +62,17 @@ class ArticleBody(Message):
         chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
+        *,
+        full: bool = False,
+        fetch: bool = False,
     ) -> None:
         super().__init__()
         self.article_id = article_id
         self.chunks = chunks
         self.error = error
         self.links = links
+        self.full = full
+        self.fetch = fetch
 
 
 class BodyStored(Message):

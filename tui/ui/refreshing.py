@@ -427,6 +427,26 @@ class Refresher:
                 markup=False,
             )
         self.convert_pending()
+        self.fetch_full_texts()
+
+    def fetch_full_texts(self) -> None:
+        """Fetch the full articles of feeds set to "always" in the background,
+        one page at a time (``Library.fetch_wanted_full_texts``)."""
+        self.app.run_worker(
+            self._fetch_full_texts,
+            name="fetch full texts",
+            group="full-texts",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _fetch_full_texts(self) -> None:
+        worker = get_current_worker()
+        library_call(
+            self.library,
+            lambda: self.library.fetch_wanted_full_texts(stop=lambda: worker.is_cancelled),
+        )
 
     def convert_pending(self) -> None:
         """Convert new articles to Markdown in the background, so opening them is instant."""

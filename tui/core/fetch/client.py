@@ -31,6 +31,7 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Self
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -94,7 +95,13 @@ class Fetcher:
     ``__aexit__`` because a client belongs to the event loop it first ran on
     (reusing it under a second ``asyncio.run()`` fails).  One Fetcher per
     loop, shared by every concurrent :meth:`fetch`, so the limits are global.
+
+    Subclasses vet each request and each answer (:meth:`_vet_request`,
+    :meth:`_vet_answer`): :class:`~tui.core.fetch.pages.PageFetcher` does.
     """
+
+    #: The Accept header sent with every request.
+    accept = ACCEPT
 
     def __init__(
         self,
@@ -123,7 +130,7 @@ class Fetcher:
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    async def __aenter__(self) -> Fetcher:
+    async def __aenter__(self) -> Self:
         # httpx's own timeouts are a backstop; the total deadline is ours.
         timeout = httpx.Timeout(
             self.total_timeout,
@@ -221,7 +228,9 @@ class Fetcher:
         current = _parse_http_url(url, target)
         hops = 0
         all_permanent = True
+        previous: httpx.URL | None = None
         while True:
+            await self._vet_request(url, current, previous)
             async with self._slots(current):
                 if admit is not None:
                     await admit()
@@ -248,7 +257,7 @@ class Fetcher:
                 raise FetchError(url, f"redirect to unsupported URL scheme {nxt.scheme!r}")
             if not nxt.host:
                 raise FetchError(url, "redirect to an invalid URL")
-            current = nxt
+            previous, current = current, nxt
 
         permanent_url = answer.url if hops and all_permanent else None
         ok = answer.status == 200
@@ -299,8 +308,19 @@ class Fetcher:
                 await drain(resp)
                 reason = f"HTTP {status} {resp.reason_phrase}".strip()
                 raise FetchError(url, reason, status, headers=resp_headers)
+            try:
+                self._vet_answer(url, resp_headers)
+            except FetchError:
+                await drain(resp)
+                raise
             body = await self._read_body(url, resp, resp_headers)
             return _Final(status, str(resp.url), resp_headers, body)
+
+    async def _vet_request(self, url: str, target: httpx.URL, previous: httpx.URL | None) -> None:
+        """Raise FetchError to refuse ``target`` (redirected from ``previous``)."""
+
+    def _vet_answer(self, url: str, headers: dict[str, str]) -> None:
+        """Raise FetchError to refuse an answer before its body is read."""
 
     async def _read_body(self, url: str, resp: httpx.Response, headers: dict[str, str]) -> bytes:
         """Stream the raw body, inflating it ourselves, never holding more than the cap."""

@@ -17,6 +17,7 @@ callers never learn which part answers:
 * :mod:`.scheduling`: per-feed settings, what is due, what cleanup removes
 * :mod:`.syncing`: sync accounts (their tokens) and syncing them
 * :mod:`.images`: article images (cache, fetch, decode) for the reader
+* :mod:`.fulltext`: reader mode: full texts fetched from the articles' pages
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -33,6 +34,7 @@ from tui.core.library import fetching
 from tui.core.library.articles import ArticlesMixin
 from tui.core.library.feeds import FeedsMixin
 from tui.core.library.fetching import FetchSettings, ImageSettings
+from tui.core.library.fulltext import FullTextMixin
 from tui.core.library.images import ImagesMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
@@ -65,6 +67,7 @@ class Library(
     ScheduleMixin,
     SyncMixin,
     ImagesMixin,
+    FullTextMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from tui.core.errors import InputError
 from tui.core.library.base import LibraryBase
-from tui.core.models import Article, StateChange, View
+from tui.core.models import Article, ShownText, StateChange, View
 
 
 class ArticlesMixin(LibraryBase):
@@ -114,18 +114,30 @@ class ArticlesMixin(LibraryBase):
         return md
 
     def convert(self, article_id: int) -> tuple[str, bool]:
-        """The article as Markdown, and whether it was converted just now.
+        """The article as Markdown (its full text when that is what is shown),
+        and whether it was converted just now.
 
         A fresh conversion is not stored: the reader shows it first and
         stores it after (``save_markdown``), so that opening an article
         never waits for the database's write lock.
         """
+        shown = self.shown_text(article_id)
+        return shown.markdown, shown.fresh
+
+    def shown_text(self, article_id: int) -> ShownText:
+        """What the reader shows of the article (see ``ShownText``): its full
+        text when that is the one shown (reader mode), else the feed's
+        version, converted now if not done yet (``convert`` says why it is
+        not stored here)."""
+        full, fetch = self.store.full_text_state(article_id)
+        if full is not None:
+            return ShownText(full, False, True, False)
         md, html, base = self.store.article_body(article_id)
         if md is not None:
-            return md, False
+            return ShownText(md, False, False, fetch)
         from tui.core.convert import html_to_markdown  # BeautifulSoup: off the startup path
 
-        return html_to_markdown(html, base), True
+        return ShownText(html_to_markdown(html, base), True, False, fetch)
 
     def save_markdown(self, article_id: int, md: str) -> None:
         """Store an article's Markdown (from ``convert``) with its HTML and words."""

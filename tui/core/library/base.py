@@ -14,9 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.library.fetching import FetchSettings, ImageSettings
 from tui.core.storage import Store
+
+if TYPE_CHECKING:
+    from tui.core.extract import Extractor
 
 
 class LibraryBase:
@@ -40,6 +44,10 @@ class LibraryBase:
         self._lock = threading.Lock()
         #: What ``close`` also shuts (a part's long-lived helper: the image fetcher).
         self._on_close: list[Callable[[], None]] = []
+        #: Reader mode's extractor process (``library.fulltext``), started on
+        #: first use and ended by ``close``.
+        self._extractor: Extractor | None = None
+        self._extractor_lock = threading.Lock()
         self.store  # noqa: B018 - open (and migrate) now so errors surface early
 
     @property
@@ -60,12 +68,17 @@ class LibraryBase:
         connection whose thread is still running (a background conversion
         when the reader quits, say) is left to that thread, which closes it
         with :meth:`release_thread` when its call returns: closing it here,
-        under a statement that thread is running, crashes SQLite.
+        under a statement that thread is running, crashes SQLite.  Reader
+        mode's extractor process, if one was started, ends.
         """
         with self._lock:
             helpers, self._on_close = self._on_close, []
         for shut in helpers:
             shut()
+        with self._extractor_lock:
+            extractor, self._extractor = self._extractor, None
+        if extractor is not None:
+            extractor.close()
         me = threading.current_thread()
         with self._lock:
             for store, owner in self._stores:

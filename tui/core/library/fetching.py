@@ -25,6 +25,7 @@ from tui.core.models import FetchResult
 if TYPE_CHECKING:
     from tui.core.fetch.client import Fetcher
     from tui.core.fetch.images import ImageFetcher
+    from tui.core.fetch.pages import PageFetcher
     from tui.core.models import Account, SyncResult
     from tui.core.refresh.pipeline import Progress, Refresher, Source
     from tui.core.storage import Store
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FetchSettings",
     "ImageSettings",
+    "PageSession",
     "Progress",
     "discover",
     "locate",
@@ -113,6 +115,68 @@ def locate(url: str) -> str:
     if "://" in url:
         return url
     return str(Path(url).expanduser().resolve())
+
+
+class PageSession:
+    """Fetches article pages one at a time (reader mode), on one event loop
+    kept for the session so that pages of one site reuse their connection.
+
+    Pages are fetched one after another: a background fetch of a feed's
+    articles is one more reader of the site, never a crowd.  A page on a
+    private or loopback address is fetched only for a feed that lives on
+    one (:class:`~tui.core.fetch.pages.PageFetcher`).  Use as ``with``.
+    """
+
+    def __init__(self, settings: FetchSettings) -> None:
+        self.settings = settings
+        self._loop = asyncio.new_event_loop()
+        self._fetchers: dict[bool, PageFetcher] = {}
+        self._private: dict[str, bool] = {}
+
+    def __enter__(self) -> PageSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, url: str, feed_url: str) -> tuple[str, bytes]:
+        """(final URL, body) of the page at ``url``, linked from the feed at
+        ``feed_url``; FetchError with a one-line reason otherwise."""
+        return self._loop.run_until_complete(self._get(url, feed_url))
+
+    async def _get(self, url: str, feed_url: str) -> tuple[str, bytes]:
+        from tui.core.fetch.pages import PageFetcher, is_private_url
+
+        private_ok = self._private.get(feed_url)
+        if private_ok is None:
+            private_ok = self._private[feed_url] = await is_private_url(feed_url)
+        fetcher = self._fetchers.get(private_ok)
+        if fetcher is None:
+            s = self.settings
+            fetcher = PageFetcher(
+                private_ok=private_ok,
+                max_connections=s.max_connections,
+                per_host=s.per_host,
+                connect_timeout=s.connect_timeout,
+                total_timeout=s.total_timeout,
+                max_redirects=s.max_redirects,
+                max_bytes=s.max_bytes,
+                user_agent=s.user_agent,
+            )
+            self._fetchers[private_ok] = await fetcher.__aenter__()
+        final, body, _ = await fetcher.page(url)
+        return final, body
+
+    def close(self) -> None:
+        async def shut() -> None:
+            for fetcher in self._fetchers.values():
+                await fetcher.__aexit__(None, None, None)
+
+        try:
+            self._loop.run_until_complete(shut())
+        finally:
+            self._fetchers = {}
+            self._loop.close()
 
 
 def discover(settings: FetchSettings, url: str) -> tuple[list[str], FetchResult | None]:

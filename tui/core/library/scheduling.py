@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tui.core.errors import InputError
 from tui.core.library.base import LibraryBase
-from tui.core.models import Article, Feed, FeedSettings
+from tui.core.models import FULL_TEXT, FULL_TEXT_MODES, Article, Feed, FeedSettings
 
 
 class ScheduleMixin(LibraryBase):
@@ -33,6 +33,8 @@ class ScheduleMixin(LibraryBase):
         kept = FeedSettings.from_json(changes).json_changes()
         for name, value in changes.items():
             if value is not None and kept[name] != value:
+                if name == FULL_TEXT:
+                    raise InputError(f"{name}: must be one of {', '.join(FULL_TEXT_MODES)}")
                 raise InputError(f"{name}: must be a whole number of at least 0")
         title = (settings.title or "").strip() or None
         self.store.update_feed_settings(feed_id, changes, title=title)

@@ -9,6 +9,7 @@ module and callers never learn which part answers:
 * :mod:`.feeds`: feeds, fetch state, per-feed settings
 * :mod:`.ingest`: writing fetched entries and their search index rows
 * :mod:`.articles`: views, counts, read/star, Markdown cache
+* :mod:`.fulltext`: full texts extracted from the articles' pages (reader mode)
 * :mod:`.pages`: list pages (by offset or keyset), positions, next unread
 * :mod:`.notes`, :mod:`.tags`: user notes and tags
 * :mod:`.search`: running compiled queries; saved searches
@@ -21,6 +22,7 @@ from __future__ import annotations
 from tui.core.storage.accounts import AccountsMixin
 from tui.core.storage.base import CHUNK, PAGE_SIZE, in_chunks
 from tui.core.storage.feeds import FeedsMixin
+from tui.core.storage.fulltext import FullTextMixin
 from tui.core.storage.ingest import IngestMixin
 from tui.core.storage.notes import NotesMixin
 from tui.core.storage.pages import PagesMixin
@@ -35,6 +37,7 @@ __all__ = ["CHUNK", "MIGRATIONS", "PAGE_SIZE", "SCHEMA_VERSION", "Store", "in_ch
 class Store(
     AccountsMixin,
     FeedsMixin,
+    FullTextMixin,
     IngestMixin,
     PagesMixin,
     SearchMixin,

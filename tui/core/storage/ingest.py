@@ -19,7 +19,7 @@ from tui.core.entries import entry_changes
 from tui.core.errors import NotFound
 from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
 from tui.core.storage.base import StoreBase, in_chunks, write_index
-from tui.core.storage.packing import pack, unpack
+from tui.core.storage.packing import index_words, pack, unpack
 
 
 def _uid(feed_url: str, key: str) -> str:
@@ -172,18 +172,23 @@ class IngestMixin(StoreBase):
         title, old author, old words, title, author, words), as
         :func:`~tui.core.storage.base.write_index` takes them (the contentless
         index is told what to remove)."""
-        old: dict[int, tuple[str, str | None, bytes]] = {}
+        old: dict[int, tuple[str, str | None, bytes, bytes | None]] = {}
         for marks, chunk in in_chunks([aid for aid, _ in changed]):
             old.update(
-                (r[0], (r[1], r[2], r[3]))
+                (r[0], (r[1], r[2], r[3], r[4]))
                 for r in conn.execute(
-                    f"SELECT id, title, author, body FROM articles WHERE id IN ({marks})", chunk
+                    "SELECT a.id, a.title, a.author, a.body, f.body FROM articles a "
+                    f"LEFT JOIN full_texts f ON f.article_id = a.id WHERE a.id IN ({marks})",
+                    chunk,
                 )
             )
         rows: list[tuple[Any, ...]] = []
         for aid, e in changed:
-            title, author, body = old[aid]
-            rows.append((aid, title, author, unpack(body).words, e.title, e.author, e.words))
+            title, author, body, full_body = old[aid]
+            # The full text outlives the feed's new version, and so do its words.
+            full = None if full_body is None else unpack(full_body).words
+            was, now = index_words(unpack(body).words, full), index_words(e.words, full)
+            rows.append((aid, title, author, was, e.title, e.author, now))
         return rows
 
     @staticmethod

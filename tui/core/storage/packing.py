@@ -121,6 +121,19 @@ def _sql_words(body: bytes | None) -> str | None:
     return None if body is None else unpack(body).words
 
 
+def index_words(words: str | None, full_words: str | None) -> str | None:
+    """The words of an article's search-index row: its own, then its full
+    text's (schema 6).  One rule for the triggers (``gazette_index_words``)
+    and the refresh, which must hand the index the very words it was given."""
+    return f"{words or ''}\n{full_words}" if full_words else words
+
+
+def _sql_index_words(body: bytes | None, full_body: bytes | None) -> str | None:
+    if body is None:
+        return None
+    return index_words(unpack(body).words, None if full_body is None else unpack(full_body).words)
+
+
 def _sql_pack(html: str | None, words: str | None, markdown: str | None) -> bytes:
     return pack(html, words, markdown)
 
@@ -128,11 +141,13 @@ def _sql_pack(html: str | None, words: str | None, markdown: str | None) -> byte
 def register(conn: sqlite3.Connection) -> None:
     """Add the SQL functions that read and write packed bodies.
 
-    ``gazette_words(body)`` is what the delete trigger of ``articles`` hands
-    the search index; ``gazette_pack(html, words, markdown)`` is for the
+    ``gazette_words(body)`` reads an article's words, and
+    ``gazette_index_words(body, full_body)`` what its index row holds (the
+    triggers hand it to the search index); ``gazette_pack(html, words, markdown)`` is for the
     migration that packs existing rows.  A connection without them (the
     ``sqlite3`` shell) can read everything but cannot delete an article: it
     fails rather than corrupting the index.
     """
     conn.create_function("gazette_words", 1, _sql_words, deterministic=True)
+    conn.create_function("gazette_index_words", 2, _sql_index_words, deterministic=True)
     conn.create_function("gazette_pack", 3, _sql_pack, deterministic=True)

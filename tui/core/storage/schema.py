@@ -18,7 +18,7 @@ from tui.core.errors import StoreError
 if TYPE_CHECKING:
     from tui.core.storage.base import StoreBase
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _schema_v1(db: sqlite3.Connection) -> None:
@@ -464,6 +464,95 @@ def _schema_v5(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# Reader mode (issue 17).  An article's full text, extracted from its page,
+# is kept beside the feed's own version (a refresh rewrites ``articles.body``
+# and never this table); ``shown`` says which of the two the reader shows.
+# ``body`` is packed like an article's (no HTML, the index words, the
+# Markdown); a failed fetch keeps its reason in ``error`` and no body, so
+# "always" does not fetch the same page after every refresh.
+#
+# The index row of an article holds its words and, when there is one, its
+# full text's words (``gazette_index_words`` joins them): search finds words
+# of either version.  Triggers on ``full_texts`` rewrite the row whoever
+# stores or drops a full text, and the article and note triggers remove the
+# row with the same joined words (the index is contentless: a row is removed
+# by handing it the very values it was given).
+_FULL_TEXT = "(SELECT body FROM full_texts WHERE article_id = {})"
+_ROW_V6 = (
+    "SELECT a.id, a.title, a.author, gazette_index_words(a.body, {full}), {note} "
+    "FROM articles a WHERE a.id = {article}"
+)
+_NOTE = "(SELECT body FROM notes WHERE article_id = a.id)"
+
+
+def _reindex_trigger(name: str, event: str, old_full: str, new_full: str, article: str) -> str:
+    """A trigger on ``full_texts`` moving its article's index row from the
+    words with ``old_full`` to the words with ``new_full``."""
+    old = _ROW_V6.format(full=old_full, note=_NOTE, article=article)
+    new = _ROW_V6.format(full=new_full, note=_NOTE, article=article)
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON full_texts BEGIN "
+        "INSERT INTO articles_fts(articles_fts, rowid, title, author, body, note) "
+        f"SELECT 'delete', * FROM ({old}); "
+        f"INSERT INTO articles_fts(rowid, title, author, body, note) {new}; END"
+    )
+
+
+def _note_trigger_v6(event: str, article: str, old_note: str, new_note: str) -> str:
+    """Schema 4's note triggers, with the full text's words in the row."""
+    name = event.split()[0].lower()
+    full = _FULL_TEXT.format("a.id")
+    return (
+        f"CREATE TRIGGER notes_fts_{name} AFTER {event} ON notes BEGIN "
+        "INSERT INTO articles_fts(articles_fts, rowid, title, author, body, note) "
+        f"SELECT 'delete', * FROM ({_ROW_V6.format(full=full, note=old_note, article=article)}); "
+        "INSERT INTO articles_fts(rowid, title, author, body, note) "
+        f"{_ROW_V6.format(full=full, note=new_note, article=article)}; END"
+    )
+
+
+_FULL_TEXT_TRIGGERS = (
+    "DROP TRIGGER articles_fts_delete",
+    "DROP TRIGGER notes_fts_insert",
+    "DROP TRIGGER notes_fts_update",
+    "DROP TRIGGER notes_fts_delete",
+    "CREATE TRIGGER articles_fts_delete BEFORE DELETE ON articles BEGIN "
+    "DELETE FROM notes WHERE article_id = old.id; "
+    "INSERT INTO articles_fts(articles_fts, rowid, title, author, body, note) "
+    "VALUES ('delete', old.id, old.title, old.author, "
+    f"gazette_index_words(old.body, {_FULL_TEXT.format('old.id')}), NULL); END",
+    _note_trigger_v6("INSERT", "new.article_id", "NULL", "new.body"),
+    _note_trigger_v6("UPDATE OF body", "new.article_id", "old.body", "new.body"),
+    _note_trigger_v6("DELETE", "old.article_id", "old.body", "NULL"),
+    # After the article's own row is gone (a cascade), the SELECTs find no
+    # article and these change nothing.
+    _reindex_trigger("full_texts_fts_insert", "INSERT", "NULL", "new.body", "new.article_id"),
+    _reindex_trigger(
+        "full_texts_fts_update", "UPDATE OF body", "old.body", "new.body", "new.article_id"
+    ),
+    _reindex_trigger("full_texts_fts_delete", "DELETE", "old.body", "NULL", "old.article_id"),
+)
+
+
+def _schema_v6(db: sqlite3.Connection) -> None:
+    """Full texts of articles, kept beside the feed's version and indexed with
+    it (see _FULL_TEXT_TRIGGERS).  No data changes: no article has one yet,
+    and the joined words of an article without one are its own words."""
+    db.execute(
+        """
+        CREATE TABLE full_texts (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            fetched INTEGER NOT NULL,
+            shown INTEGER NOT NULL DEFAULT 1,
+            error TEXT,
+            body BLOB
+        )"""
+    )
+    for statement in _FULL_TEXT_TRIGGERS:
+        db.execute(statement)
+
+
 # Forward migrations: MIGRATIONS[n] upgrades a database at version n to n + 1.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v1,
@@ -471,6 +560,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v3,
     _schema_v4,
     _schema_v5,
+    _schema_v6,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

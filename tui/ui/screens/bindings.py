@@ -47,6 +47,13 @@ BINDINGS: list[BindingType] = [
     _b("u", "undo", "Undo", "undo", "Undo marking the view read"),
     _b("s", "star", "Star", "star", "Star or unstar the article", True),
     _b("o", "open_link", "Browser", "open_link", "Open the article's link in the browser"),
+    _b(
+        "F",
+        "full_text",
+        "Full article",
+        "full_text",
+        "Fetch the full article from its page; again: the feed's text",
+    ),
     _b("y", "copy_link", "Copy link", "copy_link", "Copy the article's link"),
     # Numbered links: the [N] after a link in the article, listed at its end.
     _b("L", "link_number('open')", "Open link N", "open_link_number", "Open link N (asks N)"),

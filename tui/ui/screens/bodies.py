@@ -132,16 +132,34 @@ class Prepared(NamedTuple):
     chunks: list[BodyChunk]
     links: tuple[Link, ...]
     snippet: str
+    #: The full text (reader mode), and whether opening should fetch it.
+    full: bool = False
+    fetch: bool = False
 
 
 def _laid(
-    epoch: int, md: str, fresh: bool, terms: tuple[str, ...], width: int, images: bool = False
+    epoch: int,
+    md: str,
+    fresh: bool,
+    terms: tuple[str, ...],
+    width: int,
+    images: bool = False,
+    *,
+    full: bool = False,
+    fetch: bool = False,
 ) -> Prepared:
     """Style and lay out a body's Markdown, and find its search snippet (``images``:
     block images become chunks of their own, see ``prepare_body``)."""
     chunks, links = prepare_body(md, terms, width, images=images)
     snippet = match_snippet(md, terms) if terms else ""
-    return Prepared(epoch, width, terms, md, fresh, chunks, links, snippet)
+    return Prepared(epoch, width, terms, md, fresh, chunks, links, snippet, full, fetch)
+
+
+def _relaid(held: Prepared, terms: tuple[str, ...], width: int, images: bool) -> Prepared:
+    """A prepared body laid out again for other terms or another width."""
+    return _laid(
+        held.epoch, held.md, held.fresh, terms, width, images, full=held.full, fetch=held.fetch
+    )
 
 
 class Bodies:
@@ -280,7 +298,9 @@ class Bodies:
             except Exception as exc:  # shown in the pane; never kills the app
                 ready.set_result([ArticleBody(article_id, [], error=safe.clean(str(exc)))])
                 return False
-            body = ArticleBody(article_id, made.chunks, links=made.links)
+            body = ArticleBody(
+                article_id, made.chunks, links=made.links, full=made.full, fetch=made.fetch
+            )
             snippet = made.snippet
             ready.set_result([BodyMatch(article_id, snippet), body] if snippet else [body])
             if made.fresh:
@@ -298,13 +318,16 @@ class Bodies:
             return self._made(article_id, terms, width)
         if ahead.width == width and ahead.terms == terms:
             return ahead
-        return _laid(ahead.epoch, ahead.md, ahead.fresh, terms, width, self.images)
+        return _relaid(ahead, terms, width, self.images)
 
     def _made(self, article_id: int, terms: tuple[str, ...], width: int) -> Prepared:
         """Body thread: read (and convert, on a first open) and lay out a body."""
         epoch = self._epoch
-        md, fresh = self._library.convert(article_id)
-        return _laid(epoch, safe.clean_block(md), fresh, terms, width, self.images)
+        shown = self._library.shown_text(article_id)
+        md = safe.clean_block(shown.markdown)
+        return _laid(
+            epoch, md, shown.fresh, terms, width, self.images, full=shown.full, fetch=shown.fetch
+        )
 
     def _prefetch(
         self, article_ids: tuple[int, ...], terms: tuple[str, ...], width: int, asked: int
@@ -322,9 +345,7 @@ class Bodies:
                     if held is None or held.epoch != self._epoch:
                         self._ahead[article_id] = self._made(article_id, terms, width)
                     elif (held.width, held.terms) != (width, terms):
-                        self._ahead[article_id] = _laid(
-                            held.epoch, held.md, held.fresh, terms, width, self.images
-                        )
+                        self._ahead[article_id] = _relaid(held, terms, width, self.images)
                     else:
                         continue
                 except Exception:

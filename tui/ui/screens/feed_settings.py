@@ -1,4 +1,5 @@
-"""The per-feed settings dialog: title, folder, refresh interval, retention.
+"""The per-feed settings dialog: title, folder, refresh interval, retention,
+when to fetch the full article (reader mode).
 
 Every field may be left empty, meaning "as the configuration says" (for the
 folder: in no folder), so a feed only carries the settings the user really
@@ -23,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Select, Static
 
 from tui.config import Config
 from tui.core import Feed, FeedSettings, InputError, folders
@@ -51,6 +52,14 @@ def parse_count(label: str, raw: str, limit: int) -> int | None:
     if value > limit:
         raise ValueError(f"{label}: at most {limit:,}")
     return value
+
+
+#: The full-text setting's choices, as the dialog words them.
+FULL_TEXT_CHOICES = (
+    ("Never (the F key still fetches it)", "never"),
+    ("When an article is opened", "on_open"),
+    ("After each refresh, in the background", "always"),
+)
 
 
 def _text(value: int | None) -> str:
@@ -181,6 +190,14 @@ class FeedSettingsScreen(Dialog[FeedEdit | None]):
                 Content("Starred, tagged and noted articles are always kept."),
                 classes="fs-caption",
             )
+            yield Static(Content("Fetch the full article from its page"), classes="fs-caption")
+            yield Select(
+                FULL_TEXT_CHOICES,
+                value=self.settings.full_text or "never",
+                allow_blank=False,
+                compact=True,
+                id="fs-full-text",
+            )
             yield Static(Content(""), id="fs-error")
             with Horizontal(id="fs-buttons"):
                 yield Button("Cancel", compact=True, id="fs-cancel")
@@ -215,6 +232,7 @@ class FeedSettingsScreen(Dialog[FeedEdit | None]):
             max_per_feed=parse_count(
                 "Keep at most", self.query_one("#fs-max", Input).value, LIMITS["max_per_feed"]
             ),
+            full_text=str(self.query_one("#fs-full-text", Select).value),
         )
 
     def _show_error(self, text: str) -> None:

@@ -32,7 +32,7 @@ bindings and ``@on`` dispatch look for them:
 * ``sources.SourcesBase``: counts, sources, the list header;
 * ``reading.ReadingBase``: opening articles, read/star, refresh redraws;
 * beside each other on those: ``navigation``, ``noting``, ``linking``,
-  ``searching``, ``tagging`` and ``folders``.
+  ``searching``, ``tagging``, ``folders`` and ``fulltext``.
 
 This module composes the widgets, routes the panes' events, and holds the
 keys whose meaning depends on the selected source, and the palette commands.
@@ -55,6 +55,7 @@ from tui.ui import image_support, safe
 from tui.ui.screens.bindings import BINDINGS
 from tui.ui.screens.bodies import WARM_AFTER
 from tui.ui.screens.folders import FolderFlows
+from tui.ui.screens.fulltext import FullTextActions
 from tui.ui.screens.linking import LinkActions
 from tui.ui.screens.navigation import Navigation
 from tui.ui.screens.noting import NoteActions
@@ -77,7 +78,9 @@ __all__ = ["MainScreen", "PaletteCommand"]
 PaletteCommand = tuple[str, str, Callable[[], object]]
 
 
-class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, FolderFlows):
+class MainScreen(
+    Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, FolderFlows, FullTextActions
+):
     """Everything the reader shows; the keys of the issue are bound here."""
 
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
@@ -225,6 +228,16 @@ class MainScreen(Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, Fo
         out: list[PaletteCommand] = []
         if self.search_bar.is_open and self.search_bar.value.strip():
             out.append(("Save search", "Save the query in the box (ctrl+s)", self.save_search))
+        if self.pane.article is not None:
+            out.append(
+                (
+                    "Feed's text" if self.pane.full_text else "Full article",
+                    "Show the feed's own text again (F)"
+                    if self.pane.full_text
+                    else "Fetch the full article from its page (F)",
+                    self.action_full_text,
+                )
+            )
         export = getattr(self.app, "export_notes", None)
         if callable(export):
             out.append(

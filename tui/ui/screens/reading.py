@@ -140,7 +140,7 @@ class ReadingBase(SourcesBase):
         The wait runs beside the screen's messages, not in their way.
         """
         mounted = self.pane.show_body(
-            message.article_id, message.chunks, message.error, message.links
+            message.article_id, message.chunks, message.error, message.links, full=message.full
         )
         self.run_worker(
             self._paint_when_mounted(message.article_id, mounted),

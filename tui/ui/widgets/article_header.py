@@ -86,6 +86,8 @@ class PaneHeader(VerticalScroll):
         self.terms: tuple[str, ...] = ()
         #: The body's numbered links (link N is ``links[N - 1]``), known once the body is.
         self.links: tuple[Link, ...] = ()
+        #: The body shown is the article's full text (reader mode), not the feed's.
+        self.full_text = False
 
     def link_number(self, url: str) -> int | None:
         """The number shown after ``url`` in the article, if it has one."""
@@ -131,6 +133,9 @@ class PaneHeader(VerticalScroll):
         if a.author:
             text.append(" · " + safe.clean(a.author))
         text.append(" · " + when, "dim")
+        if self.full_text:
+            text.append(" · ")
+            text.append("Full article", "bold")
         if a.url:
             text.append("\n")
             text.append(ellipsize_middle(safe.clean(a.url), width), "underline dim")

@@ -121,6 +121,7 @@ class ArticlePane(PaneQuoting):
         """
         self.article = article
         self.terms = tuple(terms)
+        self.full_text = False
         self.loading_body = True
         self.links = ()
         self.query_one("#article-match").display = False
@@ -143,6 +144,7 @@ class ArticlePane(PaneQuoting):
         self.terms = ()
         self.loading_body = False
         self.links = ()
+        self.full_text = False
         self.query_one("#article-header").display = False
         self.query_one("#article-match").display = False
         self.query_one("#article-links").display = False
@@ -168,8 +170,12 @@ class ArticlePane(PaneQuoting):
         chunks: list[BodyChunk],
         error: str | None = None,
         links: tuple[Link, ...] = (),
+        *,
+        full: bool = False,
     ) -> AwaitMount | None:
         """Show the body (ignored if another article was opened since).
+
+        ``full``: it is the article's full text, which the header says.
 
         ``links`` are the body's links in reading order: each is shown with
         its number in the text, and listed at the end.  All chunks mount at
@@ -185,6 +191,9 @@ class ArticlePane(PaneQuoting):
                 "*This article has no text. Press o to open it in the browser.*"
             )
         self.links = () if error else links
+        if full != self.full_text:
+            self.full_text = full
+            self.update_header(self.article)
         body = self.query_one("#article-body", Vertical)
         if not body.is_attached:  # the app is closing
             return None
