@@ -113,9 +113,10 @@ class Fetcher:
         max_redirects: int = 5,
         max_bytes: int = 20 * 1024 * 1024,
         user_agent: str | None = None,
-        accept: str = ACCEPT,
+        accept: str | None = None,
     ) -> None:
-        """``accept`` is the Accept header (feed types; images ask for ``image/*``)."""
+        """``accept`` is the Accept header (images ask for ``image/*``); by
+        default the class's (feed types; a page fetcher's asks for HTML)."""
         if max_connections < 1 or per_host < 1:
             raise ValueError("max_connections and per_host must be at least 1")
         self.max_connections = max_connections
@@ -125,7 +126,8 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.max_bytes = max_bytes
         self.user_agent = user_agent or USER_AGENT
-        self.accept = accept
+        if accept is not None:
+            self.accept = accept
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
