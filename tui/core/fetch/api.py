@@ -25,7 +25,6 @@ be configured at its new address.
 from __future__ import annotations
 
 import asyncio
-import zlib
 from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urlencode
@@ -34,8 +33,9 @@ import httpx
 
 from tui.core.errors import FetchError
 from tui.core.fetch.client import USER_AGENT
-from tui.core.fetch.decoding import BoundedDecoder, TooLarge, content_encoding, size_label
+from tui.core.fetch.decoding import TooLarge, size_label
 from tui.core.fetch.reasons import describe
+from tui.core.fetch.streams import read_capped
 
 __all__ = ["ApiClient", "ApiResponse", "ApiUnreachable"]
 
@@ -185,35 +185,10 @@ class ApiClient:
 
     async def _read(self, url: str, response: httpx.Response, headers: dict[str, str]) -> bytes:
         """The body, inflated by us under the cap (never more than the cap in memory)."""
-        length = headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > self.max_bytes:
-            raise self._too_large(url)
-        encoding = content_encoding(url, headers.get("content-encoding"))
-        decoder = BoundedDecoder(encoding, self.max_bytes) if encoding else None
-        body = bytearray()
-        wire = 0
         try:
-            async for raw in response.aiter_raw():
-                wire += len(raw)
-                if wire > self.max_bytes:
-                    raise TooLarge
-                if decoder is None:
-                    body += raw
-                else:
-                    decoder.feed(raw, body)
-            if decoder is not None:
-                decoder.finish()
-        except httpx.StreamConsumed:
-            # A response built with its body in memory (httpx.MockTransport
-            # handlers answering Response(content=...)): nothing to stream.
-            if len(response.content) > self.max_bytes:
-                raise self._too_large(url) from None
-            return response.content
+            return await read_capped(url, response, headers, self.max_bytes)
         except TooLarge:
             raise self._too_large(url) from None
-        except zlib.error:
-            raise FetchError(url, f"corrupt {encoding} body") from None
-        return bytes(body)
 
     def _too_large(self, url: str) -> FetchError:
         return FetchError(url, f"response larger than {size_label(self.max_bytes)}")

@@ -41,14 +41,13 @@ from tui import __version__
 from tui.core import urls
 from tui.core.errors import FeedGone, FetchError
 from tui.core.fetch.decoding import (
-    BoundedDecoder,
     TooLarge,
-    content_encoding,
     inflate_gzip,
     size_label,
 )
 from tui.core.fetch.hostpools import drain, pooling
 from tui.core.fetch.reasons import describe, detail
+from tui.core.fetch.streams import read_capped
 from tui.core.models import FetchResult
 from tui.core.parse import sniff
 
@@ -326,29 +325,11 @@ class Fetcher:
 
     async def _read_body(self, url: str, resp: httpx.Response, headers: dict[str, str]) -> bytes:
         """Stream the raw body, inflating it ourselves, never holding more than the cap."""
-        length = headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > self.max_bytes:
-            raise self._too_large(url)
-        encoding = content_encoding(url, headers.get("content-encoding"))
-        decoder = BoundedDecoder(encoding, self.max_bytes) if encoding else None
-        body = bytearray()
-        wire = 0
         try:
-            async for raw in resp.aiter_raw():
-                wire += len(raw)
-                if wire > self.max_bytes:
-                    raise TooLarge
-                if decoder is None:
-                    body += raw
-                else:
-                    decoder.feed(raw, body)
-            if decoder is not None:
-                decoder.finish()
+            body = await read_capped(url, resp, headers, self.max_bytes)
         except TooLarge:
             raise self._too_large(url) from None
-        except zlib.error:
-            raise FetchError(url, f"corrupt {encoding} body") from None
-        return self._inflate_unlabelled(url, bytes(body))
+        return self._inflate_unlabelled(url, body)
 
     def _inflate_unlabelled(self, url: str, body: bytes) -> bytes:
         """``body`` inflated if it is gzip data nobody said was compressed.
