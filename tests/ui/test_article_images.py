@@ -181,7 +181,11 @@ async def test_the_cache_serves_the_second_open_and_stays_under_its_limit(
             await _open(app, pilot, ui)
             await ui.wait_for(pilot, lambda: all(i.state == "shown" for i in _images(app)))
             hits = [feed_server.hits(f"/c{n}.png") for n in range(3)]
-            assert sorted(hits) == [1, 1, 2]  # two came from the cache, one was evicted
+            # The cache held two of the three: the second open read at least one
+            # from it and fetched each at most once more.  (Which, and whether
+            # the one fetched again evicts another before it is read, depends
+            # on the order the three workers run in: [1, 1, 2] or [1, 2, 2].)
+            assert min(hits) == 1 and max(hits) == 2
             cached = sum(p.stat().st_size for p in (tmp_path / "cache").iterdir())
             assert cached <= limit
     finally:
