@@ -1,4 +1,4 @@
-"""The query language: lexer, ``Term``/``Filter``/``Query``, ``parse_query``.
+"""The query language: ``Term``/``Filter``/``Query``, ``parse_query``.
 
 Pure and never raising: the search box is parsed on every keystroke, so any
 text parses to a :class:`Query`, with ``error`` set (a one-line message) when
@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tui.core.models import View
+from tui.core.query import patterns
 from tui.core.query.highlight import fold, words
+from tui.core.query.lex import Tok, lex
 from tui.core.tags import clean_tag
 from tui.core.text import clean_line, shorten
 
@@ -36,14 +38,16 @@ Search: every word must match, in any order; case and accents are ignored.
   before:2026-01-31  published before that day
   after:7d  before:2w  days, weeks, months (3m) or years (1y) ago
   in:title         look for the words in titles only
+  title:/re/       a regular expression found in the title (also author:/re/,
+                   link:/re/, content:/re/ for the text, feedurl:/re/); \\/ is a /
+  feedurl:text     the feed's address contains text
+  length:>500      text longer than 500 characters (also <, >=, <=)
   -tag:x -is:read  leave out what a filter matches
 Filters alone list articles newest first; words list the best matches first,
 articles with a word in their title before the others."""
 
-_FIELDS = frozenset({"tag", "feed", "folder", "author", "is", "before", "after", "in"})
 IS_VALUES = ("unread", "read", "starred", "noted", "tagged")
 COLUMNS = ("title", "author", "body", "note")
-_FIELD = re.compile(r"([A-Za-z]+):")
 _REL = re.compile(r"(\d{1,6})([hdwmy])", re.I)
 _ABS = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 
@@ -65,11 +69,16 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """A ``name:value`` condition; ``negated`` (``-tag:x``) leaves its matches out."""
+    """A ``name:value`` condition; ``negated`` (``-tag:x``) leaves its matches out.
+
+    ``pattern`` marks a regular expression written between slashes
+    (``author:/re/``, ``feedurl:/re/``): the same names take plain text too.
+    """
 
     name: str
     value: str
     negated: bool = False
+    pattern: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,87 +137,6 @@ def show_value(value: str, width: int = 40) -> str:
     return shorten(clean_line(value), width)
 
 
-@dataclass(slots=True)
-class _Tok:
-    kind: str  # word | phrase | field | or | not
-    text: str
-    negated: bool = False
-    prefix: bool = False
-    field: str = ""
-
-
-def _read_until_space(s: str, i: int) -> int:
-    n = len(s)
-    while i < n and not s[i].isspace():
-        i += 1
-    return i
-
-
-def _read_quoted(s: str, i: int, *, doubled: bool = False) -> tuple[str, int]:
-    """The text inside the quote at ``s[i]``; an unclosed quote runs to the end.
-
-    With ``doubled`` (filter values), ``""`` inside stands for one ``"``, so
-    that any tag name can be written (``tag:"say ""hi"" now"``); an empty
-    ``""`` is still empty.  Phrases keep the old reading, where ``"a""b"`` is
-    two phrases: a quote inside a phrase would match nothing anyway (the index
-    has no punctuation), and saved searches written that way keep their meaning.
-    """
-    parts: list[str] = []
-    start = i + 1
-    while (end := s.find('"', start)) >= 0:
-        if doubled and s.startswith('""', end):
-            parts.append(s[start : end + 1])
-            start = end + 2
-            continue
-        parts.append(s[start:end])
-        return "".join(parts), end + 1
-    parts.append(s[start:])
-    return "".join(parts), len(s)
-
-
-def _lex(text: str) -> list[_Tok]:
-    """Split a query into tokens; every character sequence lexes to something."""
-    s = clean_line(text)  # escape sequences, controls and bidi characters are not query text
-    out: list[_Tok] = []
-    i, n = 0, len(s)
-    while i < n:
-        if s[i].isspace():
-            i += 1
-            continue
-        negated = False
-        if s[i] == "-":
-            if i + 1 >= n or s[i + 1].isspace():
-                i += 1  # a lone "-" means nothing
-                continue
-            negated = True
-            i += 1
-        if s[i] == '"':
-            body, i = _read_quoted(s, i)
-            prefix = False
-            while i < n and s[i] == "*":
-                prefix, i = True, i + 1
-            out.append(_Tok("phrase", body, negated, prefix))
-            continue
-        m = _FIELD.match(s, i)
-        if m and m.group(1).lower() in _FIELDS:
-            i = m.end()
-            if i < n and s[i] == '"':
-                value, i = _read_quoted(s, i, doubled=True)
-            else:
-                j = _read_until_space(s, i)
-                value, i = s[i:j], j
-            out.append(_Tok("field", value.strip(), negated, field=m.group(1).lower()))
-            continue
-        j = _read_until_space(s, i)
-        word, i = s[i:j], j
-        if not negated and word in ("OR", "AND", "NOT"):
-            if word != "AND":  # AND is what juxtaposition means already
-                out.append(_Tok(word.lower(), word))
-            continue
-        out.append(_Tok("word", word.rstrip("*"), negated, word.endswith("*")))
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class When:
     """A date filter value: ``n`` units (h, d, w, m, y) ago, or a calendar date."""
@@ -232,11 +160,42 @@ def parse_when(value: str) -> When | None:
     return None
 
 
-def _check_filter(tok: _Tok) -> tuple[Filter | None, str | None]:
+def _check_pattern(tok: Tok) -> tuple[Filter | None, str | None]:
+    """Validate a ``name:/re/`` filter: (filter or None to ignore it, error message)."""
+    shown = f"{tok.field}:/{show_value(tok.text)}"
+    if not tok.closed and not tok.text:
+        return None, None  # still being typed: ignore rather than complain
+    if not tok.closed:
+        return None, f"{shown} has no closing / (write \\/ for a slash inside it)"
+    if tok.tail:
+        return None, (
+            f"{shown}/{show_value(tok.tail, 10)}: a pattern ends at its closing / "
+            "(case is ignored already; write \\/ for a slash inside it)"
+        )
+    if not tok.text:
+        return None, None  # still being typed
+    if problem := patterns.pattern_error(tok.text):
+        return None, f"{shown}/ is not a valid regular expression: {show_value(problem, 60)}"
+    return Filter(tok.field, tok.text, tok.negated, pattern=True), None
+
+
+def _check_filter(tok: Tok) -> tuple[Filter | None, str | None]:
     """Validate one filter: (filter or None to ignore it, error message)."""
+    if tok.pattern:
+        return _check_pattern(tok)
     name, value = tok.field, tok.text
     if not value:
         return None, None  # still being typed: ignore rather than complain
+    if name in ("title", "link", "content"):
+        return None, (
+            f"{name}:{show_value(value)} needs a regular expression between slashes, "
+            f"like {name}:/{show_value(value, 20)}/"
+        )
+    if name == "length" and patterns.parse_length(value) is None:
+        return None, (
+            f"length:{show_value(value)} is not a comparison; use length:>N, length:<N, "
+            "length:>=N or length:<=N (N characters)"
+        )
     if name == "is":
         key = value.lower()
         if key not in IS_VALUES:
@@ -277,7 +236,7 @@ def parse_query(text: str) -> Query:
     """
     text = str(text)
     columns: list[str] = []
-    items, error = _items(_lex(text), columns)
+    items, error = _items(lex(text), columns)
     groups, or_error = _or_groups(items)
     query = _assemble(text, groups, tuple(columns), error or or_error)
     if query.error is None and query.is_empty and text.strip() and not columns:
@@ -286,7 +245,7 @@ def parse_query(text: str) -> Query:
     return query
 
 
-def _items(tokens: list[_Tok], columns: list[str]) -> tuple[list[_Item | None], str | None]:
+def _items(tokens: list[Tok], columns: list[str]) -> tuple[list[_Item | None], str | None]:
     """Tokens as terms and filters (None for each OR), and the first error.
 
     ``in:`` adds to ``columns`` instead of making an item; ``NOT`` excludes the

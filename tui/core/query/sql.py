@@ -28,6 +28,7 @@ from typing import Any
 from tui.core import folders
 from tui.core.errors import InputError
 from tui.core.models import View
+from tui.core.query import patterns
 from tui.core.query.highlight import fold, words
 from tui.core.query.parse import (
     Filter,
@@ -64,7 +65,9 @@ class Compiled:
     condition over ``articles_fts`` (article ids as ``+rowid``, so filters are
     set lookups and never reach FTS5 as rowid constraints, which it would
     probe one by one).  Without words, ``match`` is None and ``where`` is over
-    ``articles`` (ids as ``+id``; dates use its published index).  ``where``
+    ``articles`` (ids as ``+id``; dates use its published index, and the
+    filters that read rows, ``title:/re/`` or ``length:>N``, its columns, all
+    unqualified: run it as ``FROM articles WHERE``, with no join).  ``where``
     is ``"1"`` when there are no conditions.  The SQL calls
     ``gazette_fold``/``gazette_casefold``: run :func:`register_functions` on a
     connection before using it there.
@@ -79,10 +82,15 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """Add the SQL functions compiled queries use (idempotent and cheap).
 
     SQLite's own ``lower``/``NOCASE`` fold ASCII only; these fold all of
-    Unicode the way :mod:`tui.core.tags` matches tag names.
+    Unicode the way :mod:`tui.core.tags` matches tag names.  ``gazette_regex``
+    runs the patterns of ``title:/re/`` and the like with a deadline per match
+    (:mod:`tui.core.query.patterns`).  Every Store connection has them
+    (:class:`~tui.core.storage.base.StoreBase`), so rules can run compiled
+    queries inside a refresh's write.
     """
     conn.create_function("gazette_fold", 1, _sql_fold, deterministic=True)
     conn.create_function("gazette_casefold", 1, _sql_casefold, deterministic=True)
+    patterns.register(conn)
 
 
 def _sql_fold(value: object) -> str | None:
@@ -163,6 +171,18 @@ def _filter_sql(
             f"WHERE {folders.SQL_MEMBER}))",
             [v],
         )
+    if f.name == "feedurl":
+        test = "gazette_regex(?, url)" if f.pattern else "instr(gazette_casefold(url), ?) > 0"
+        return (
+            f"{ident} IN (SELECT x.id FROM articles x WHERE x.feed_id IN (SELECT id FROM feeds "
+            f"WHERE {test}))",
+            [v if f.pattern else v.casefold()],
+        )
+    if row_test := _row_test(f):
+        test, arg = row_test
+        if published is not None:  # over articles: test each row as the scan reads it
+            return test.format(""), [arg]
+        return f"{ident} IN (SELECT x.id FROM articles x WHERE {test.format('x.')})", [arg]
     if f.name == "author":
         expr = " AND ".join(_fts(Term(w, (w,), prefix=True)) for w in words(v))
         return (
@@ -183,6 +203,38 @@ def _filter_sql(
     ]
 
 
+# Filters that read each article row (title, author and link sit before the
+# packed body in a row; content and length unpack it): a condition on the row
+# as it is read, never a set of ids, as no index can answer them.  ``{}``
+# stands for the table's prefix.  content: is the article's own text, the
+# words its index row was given from the feed's version (see
+# tui.core.storage.packing); a reader-mode full text is not part of it, so a
+# rule gives the same answer at refresh time and later.
+_ROW_COLUMNS = {"title": "{}title", "author": "{}author", "link": "{}url"}
+_TEXT = "gazette_words({}body)"
+
+
+def _reads_rows(f: Filter) -> bool:
+    """Whether a filter reads article rows (``author:name`` uses the index)."""
+    return f.name in ("title", "link", "content", "length") or (f.pattern and f.name == "author")
+
+
+def _row_test(f: Filter) -> tuple[str, Any] | None:
+    """(condition over an article row, its one parameter) for a filter that
+    reads the row, or None for the others."""
+    if not _reads_rows(f):
+        return None
+    if f.name in _ROW_COLUMNS:
+        return f"gazette_regex(?, {_ROW_COLUMNS[f.name]})", f.value
+    if f.name == "content":
+        return f"gazette_regex(?, {_TEXT})", f.value
+    comparison = patterns.parse_length(f.value)
+    if comparison is None:  # parse_query rejects these; a hand-built Query may not
+        raise InputError(f"length:{show_value(f.value)} is not a comparison")
+    op, size = comparison
+    return f"length({_TEXT}) {op} ?", size
+
+
 def _conditions(
     q: Query,
     now: int,
@@ -198,14 +250,16 @@ def _conditions(
     """
     clauses: list[str] = []
     params: list[Any] = []
-    for f in q.filters:
+    # Row tests go last, so that the cheap id-set tests before them leave
+    # fewer rows for the regular expressions.
+    for f in sorted(q.filters, key=_reads_rows):
         if direct and f.name == "is" and f.value in _DIRECT and not f.negated:
             clauses.append(_DIRECT[f.value])
             continue
         sql, p = _filter_sql(f, now, tz, ident, published)
         clauses.append(f"NOT ({sql})" if f.negated else sql)
         params.extend(p)
-    for group in q.any_filters:
+    for group in sorted(q.any_filters, key=lambda g: any(map(_reads_rows, g))):
         parts: list[str] = []
         for f in group:
             sql, p = _filter_sql(f, now, tz, ident, published)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core import folders
 from tui.core.errors import StoreError
+from tui.core.query.sql import register_functions
 from tui.core.storage import packing, schema
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ class StoreBase:
             conn.execute("PRAGMA synchronous = NORMAL")
             folders.register(conn)
             packing.register(conn)
+            # The query functions too: rules run compiled queries in any write.
+            register_functions(conn)
             schema.migrate(self)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
