@@ -9,6 +9,8 @@ which must come back as "no match" rather than hang.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import UTC
 from pathlib import Path
 
@@ -324,3 +326,18 @@ def test_cli_search_takes_the_filters(
     assert code == 0 and "Python 3.14 released" in out and "Rust" not in out
     code, out, err = builders.run_cli(capsys, "--db", db, "search", "length:abc")
     assert code == 2 and out == "" and "length:abc is not a comparison" in err
+
+
+def test_regex_is_imported_only_for_a_pattern() -> None:
+    """The module costs ~20 ms to import: the reader and every command start without it."""
+    code = (
+        "import sys, tui.cli, tui.core.library, tui.ui.app\n"
+        "from tui.core.query.parse import parse_query\n"
+        "before = 'regex' in sys.modules\n"
+        "parse_query('tag:x length:>5 feedurl:a')\n"
+        "middle = 'regex' in sys.modules\n"
+        "parse_query('title:/x/')\n"
+        "print(before, middle, 'regex' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"]

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import sqlite3
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    import regex
 
 #: Seconds one match may take before it counts as no match.  A sane pattern
 #: searches a 1 MB article in a few milliseconds, so 50 ms rejects only
@@ -29,17 +31,27 @@ MATCH_TIMEOUT = 0.05
 #: useful filter needs more.
 MAX_PATTERN = 1000
 
-_FLAGS = regex.IGNORECASE | regex.UNICODE
 _LENGTH = re.compile(r"(>=|<=|>|<)(\d{1,12})")
-# What compiling can raise for a bad pattern (regex.error is a ValueError
-# subclass in some versions, not in others).
-_BAD = (regex.error, ValueError, OverflowError, RecursionError)
+
+
+class BadPattern(ValueError):
+    """A pattern that does not compile; the message says why, on one line."""
 
 
 @lru_cache(maxsize=256)
 def compiled(pattern: str) -> regex.Pattern[str]:
-    """The compiled pattern (cached: rules run the same few on every article)."""
-    return regex.compile(pattern, _FLAGS)
+    """The compiled pattern (cached: rules run the same few on every article);
+    BadPattern if it does not compile.
+
+    ``regex`` is imported here, on the first pattern: it costs ~20 ms, which
+    every command and the reader's start would pay otherwise.
+    """
+    import regex
+
+    try:
+        return regex.compile(pattern, regex.IGNORECASE | regex.UNICODE)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        raise BadPattern(" ".join(str(exc).split()) or type(exc).__name__) from exc
 
 
 def pattern_error(pattern: str) -> str | None:
@@ -48,8 +60,8 @@ def pattern_error(pattern: str) -> str | None:
         return f"it is longer than {MAX_PATTERN:,} characters"
     try:
         compiled(pattern)
-    except _BAD as exc:
-        return " ".join(str(exc).split()) or type(exc).__name__
+    except BadPattern as exc:
+        return str(exc)
     return None
 
 
@@ -63,7 +75,7 @@ def search(pattern: str, text: str | None) -> bool:
         return False
     try:
         found = compiled(pattern).search(text, timeout=MATCH_TIMEOUT, concurrent=True)
-    except (TimeoutError, *_BAD):
+    except (TimeoutError, BadPattern):
         return False
     return found is not None
 
