@@ -6,7 +6,7 @@ hostile 1 MB article must not hang a refresh or a search.  Python's ``re``
 cannot be interrupted, so matching uses the ``regex`` module, whose matches
 take a timeout; a match that runs out of time counts as no match.
 
-The text a pattern sees is one line (the query is), case is ignored, and
+A pattern is one line (so is the query it comes from), case is ignored, and
 ``\\w``, ``\\b`` and case folding follow Unicode.
 """
 
@@ -22,9 +22,11 @@ if TYPE_CHECKING:
 
 #: Seconds one match may take before it counts as no match.  A sane pattern
 #: searches a 1 MB article in a few milliseconds, so 50 ms rejects only
-#: runaway backtracking, while a rule that times out on every article of a
-#: refresh costs 50 ms each rather than forever.  Per match, not per query:
-#: a hostile pattern over N articles can still take N x 50 ms.
+#: runaway backtracking, while a rule that times out on an article of a
+#: refresh costs 50 ms rather than forever.  Per match, not per query: a
+#: pattern that times out on each of N articles takes N x 50 ms.  ``regex``
+#: counts the process's CPU time (it reads that clock twice a match, ~1-2 us
+#: in a VM), so with other threads busy the time runs out sooner.
 MATCH_TIMEOUT = 0.05
 
 #: The longest pattern accepted: compiling is not bounded in time, and no
