@@ -69,8 +69,9 @@ class Compiled:
     filters that read rows, ``title:/re/`` or ``length:>N``, its columns, all
     unqualified: run it as ``FROM articles WHERE``, with no join).  ``where``
     is ``"1"`` when there are no conditions.  The SQL calls
-    ``gazette_fold``/``gazette_casefold``: run :func:`register_functions` on a
-    connection before using it there.
+    ``gazette_fold``/``gazette_casefold``/``gazette_regex`` (see
+    :func:`register_functions`) and ``gazette_words``
+    (:mod:`tui.core.storage.packing`): every Store connection has them.
     """
 
     where: str
