@@ -9,6 +9,7 @@ statements newest first, recording the way back again.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ from tui.core.storage.base import StoreBase
 
 #: Actions kept (undone ones waiting for a redo included); older ones are pruned.
 HISTORY_LIMIT = 100
+
+# A whole-number literal (not part of a name: "articles_fts" has none).
+_NUMBER = re.compile(r"-?\b\d+\b")
 
 
 @dataclass(slots=True)
@@ -141,8 +145,7 @@ class HistoryMixin(StoreBase):
             conn.execute("SAVEPOINT replay")
             conn.execute("UPDATE history_flags SET recording = 1, action_id = ?", (entry.id,))
             try:
-                for statement in statements:
-                    conn.execute(statement)
+                _run(conn, statements)
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO replay")
                 failed = (entry, exc)
@@ -161,3 +164,33 @@ class HistoryMixin(StoreBase):
                 f"({failed[1]}); dropped from the history"
             )
         return entry
+
+
+def _run(conn: sqlite3.Connection, statements: list[str]) -> None:
+    """Run logged statements in order, each run of one shape as one prepared statement.
+
+    Undoing a mark-all-read of 20,000 articles is 20,000 ``UPDATE articles
+    SET read = 0 WHERE id = N``: compiled one by one (with the triggers each
+    fires) they took ~4 s; with their numbers bound to one statement, about
+    what marking them took.  Statements with a text or BLOB literal (a
+    quote) or a dot (a real number, a qualified name) run as they are.
+    """
+    shape: str | None = None
+    rows: list[list[int]] = []
+    for statement in statements:
+        if "'" in statement or "." in statement:
+            key, params = statement, None
+        else:
+            key = _NUMBER.sub("?", statement)
+            params = [int(n) for n in _NUMBER.findall(statement)]
+        if key != shape and rows:
+            conn.executemany(str(shape), rows)
+            rows = []
+        if params is None:
+            conn.execute(key)
+            shape = None
+        else:
+            shape = key
+            rows.append(params)
+    if rows:
+        conn.executemany(str(shape), rows)
