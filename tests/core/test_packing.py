@@ -311,15 +311,21 @@ def test_schema_3_database_is_packed_in_place_and_shrinks(tmp_path: Path) -> Non
         assert "content = ''" in fts_sql
         assert lib.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         # Schema 5 then adds the (empty) sync tables and indexes, schema 6 the
-        # full texts: a page each; schema 6's triggers take one more page of
-        # the schema table (counted below).
+        # full texts, the undo history its tables: a page each; schema 6's
+        # triggers take one more page of the schema table (counted below), the
+        # history's triggers as many as their text fills.
         later = lib.store.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE rootpage > 0 AND (tbl_name IN "
             "('accounts', 'remote_items', 'sync_queue', 'sync_flags', 'sqlite_sequence', "
-            "'full_texts') "
+            "'full_texts', 'history_actions', 'history_log', 'history_flags') "
             "OR name = 'feeds_remote')"
         ).fetchone()[0]
         page = lib.store.conn.execute("PRAGMA page_size").fetchone()[0]
+        history_sql = lib.store.conn.execute(
+            "SELECT sum(length(sql)) FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'history%'"
+        ).fetchone()[0]
+        later += history_sql // page + 1
     finally:
         lib.close()
     assert path.stat().st_size - (later + 1) * page < before

@@ -191,6 +191,12 @@ def _sync_verbs(sub: Subparsers) -> None:
 
 
 def _maintenance_verbs(sub: Subparsers) -> None:
+    p = sub.add_parser("undo", help="undo the newest change you made (--list: the history)")
+    p.add_argument("--list", action="store_true", help="list the history, newest first")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("redo", help="redo the change undone last")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("cleanup", help="remove old read articles (never starred, tagged, noted)")
     p.add_argument("--dry-run", action="store_true", help="only list what would be removed")
     p.add_argument("--days", type=_count, help="keep read articles this many days (config default)")

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         FeedResult,
         FeedSettings,
         FullText,
+        HistoryEntry,
         ImportReport,
         Note,
         RefreshSummary,
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from tui.core.query.parse import SYNTAX_HELP, format_tag_filter, parse_query
     from tui.core.tags import TagChanges, clean_tag, parse_tag_changes
     from tui.core.text import clean_block, clean_line
-    from tui.core.wording import plural
+    from tui.core.wording import history_line, plural
 
 #: Each public name's home module.
 _HOMES: dict[str, tuple[str, ...]] = {
@@ -88,6 +89,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "FeedResult",
         "FeedSettings",
         "FullText",
+        "HistoryEntry",
         "ImportReport",
         "Note",
         "RefreshSummary",
@@ -104,7 +106,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "tui.core.query.parse": ("SYNTAX_HELP", "format_tag_filter", "parse_query"),
     "tui.core.tags": ("TagChanges", "clean_tag", "parse_tag_changes"),
     "tui.core.text": ("clean_block", "clean_line"),
-    "tui.core.wording": ("plural",),
+    "tui.core.wording": ("history_line", "plural"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -123,6 +125,7 @@ __all__ = [
     "FetchSettings",
     "FullText",
     "GazetteError",
+    "HistoryEntry",
     "ImageError",
     "ImageSettings",
     "ImportReport",
@@ -149,6 +152,7 @@ __all__ = [
     "folders",
     "format_tag_filter",
     "highlight_spans",
+    "history_line",
     "html_to_markdown",
     "match_snippet",
     "parse_query",

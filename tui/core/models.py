@@ -446,3 +446,14 @@ class SyncResult:
     stopped: bool = False
     #: The server could not be reached (the changes wait for the next sync).
     offline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded user action: its one-line label ("Marked 12 articles read
+    in Tech"), when it was made, and whether it is undone (waiting for a redo)."""
+
+    id: int
+    label: str
+    created: int
+    undone: bool = False

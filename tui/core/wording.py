@@ -5,7 +5,7 @@ One helper, so the command line and the core say counts the same way.
 
 from __future__ import annotations
 
-__all__ = ["plural"]
+__all__ = ["history_line", "plural"]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -16,3 +16,10 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     ``plural(1, "new article")``.
     """
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def history_line(verb: str, label: str) -> str:
+    """What undo or redo says it did: ``history_line("Undone", "Marked 2
+    articles read")`` is "Undone: marked 2 articles read" (the label's first
+    letter lowered, as it now reads mid-sentence)."""
+    return f"{verb}: {label[:1].lower()}{label[1:]}"

@@ -18,6 +18,7 @@ callers never learn which part answers:
 * :mod:`.syncing`: sync accounts (their tokens) and syncing them
 * :mod:`.images`: article images (cache, fetch, decode) for the reader
 * :mod:`.fulltext`: reader mode: full texts fetched from the articles' pages
+* :mod:`.history`: undo and redo; :func:`.history.undoable` makes a verb one action
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -35,6 +36,7 @@ from tui.core.library.articles import ArticlesMixin
 from tui.core.library.feeds import FeedsMixin
 from tui.core.library.fetching import FetchSettings, ImageSettings
 from tui.core.library.fulltext import FullTextMixin
+from tui.core.library.history import HistoryMixin
 from tui.core.library.images import ImagesMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
@@ -68,6 +70,7 @@ class Library(
     SyncMixin,
     ImagesMixin,
     FullTextMixin,
+    HistoryMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

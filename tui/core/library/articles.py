@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 from tui.core.errors import InputError
 from tui.core.library.base import LibraryBase
+from tui.core.library.history import undoable, view_name
 from tui.core.models import Article, ShownText, StateChange, View
+from tui.core.wording import plural
 
 
 class ArticlesMixin(LibraryBase):
@@ -73,6 +75,9 @@ class ArticlesMixin(LibraryBase):
         except InputError as exc:
             raise InputError(f"search {view.query!r}: {exc}") from exc
 
+    @undoable(
+        lambda lib, ids, view: f"Marked {plural(len(ids), 'article')} read {view_name(lib, view)}"
+    )
     def mark_view_read(self, view: View) -> list[int]:
         """Mark a whole view read; returns the ids changed so the UI can undo.
 
@@ -154,6 +159,11 @@ class ArticlesMixin(LibraryBase):
 
     # -- read and starred -------------------------------------------------
 
+    @undoable(
+        lambda lib, change, ids, read=True: (
+            f"Marked {plural(len(change.changed), 'article')} {'read' if read else 'unread'}"
+        )
+    )
     def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
         """Mark articles read (or unread) in one transaction and say what changed.
 
@@ -162,6 +172,11 @@ class ArticlesMixin(LibraryBase):
         """
         return self._set_flag(ids, "read", read)
 
+    @undoable(
+        lambda lib, change, ids, starred=True: (
+            f"{'Starred' if starred else 'Unstarred'} {plural(len(change.changed), 'article')}"
+        )
+    )
     def set_starred(self, ids: Iterable[int], starred: bool = True) -> StateChange:
         """Star (or unstar) articles in one transaction; see :meth:`set_read`."""
         return self._set_flag(ids, "starred", starred)

@@ -15,7 +15,9 @@ from tui.core import folders
 from tui.core.errors import InputError
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import locate
+from tui.core.library.history import undoable
 from tui.core.models import Feed, ImportReport
+from tui.core.wording import plural
 
 
 class FeedsMixin(LibraryBase):
@@ -35,6 +37,13 @@ class FeedsMixin(LibraryBase):
         shown = folders.spellings(f for _id, f in self.store.feed_folders())
         return sorted(shown.values(), key=str.casefold)
 
+    @undoable(
+        lambda lib, feed, ref, folder: (
+            f"Moved feed {feed.title} to {feed.folder}"
+            if feed.folder
+            else f"Moved feed {feed.title} out of folders"
+        )
+    )
     def move_feed(self, ref: str, folder: str) -> Feed:
         """File a feed (id, URL or title) under ``folder``; ``""`` takes it out of folders.
 
@@ -50,6 +59,9 @@ class FeedsMixin(LibraryBase):
         self.store.set_feed_folder(feed.id, path or None)
         return self.store.feed(feed.id)
 
+    @undoable(
+        lambda lib, done, old, new: f"Renamed folder {old} to {done[0]} ({plural(done[1], 'feed')})"
+    )
     def rename_folder(self, old: str, new: str) -> tuple[str, int]:
         """Rename a folder, its subfolders and all; returns (new path, feeds moved).
 
@@ -64,6 +76,7 @@ class FeedsMixin(LibraryBase):
             raise InputError(f"{path}: a folder cannot move into its own subfolder")
         return path, self.store.rename_folder(old, path)
 
+    @undoable(lambda lib, done, ref: f"Deleted feed {done[0].title} ({plural(done[1], 'article')})")
     def remove_feed(self, ref: str) -> tuple[Feed, int, int]:
         """Unsubscribe; returns the feed and how many articles and notes went with it."""
         feed = self.store.find_feed(ref)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 from tui.core.library.articles import ArticlesMixin
+from tui.core.library.base import LibraryBase
+from tui.core.library.history import undoable
 from tui.core.models import Article, ExportReport, Note, View
 
 
@@ -22,6 +24,7 @@ class NotesMixin(ArticlesMixin):
         (a listing of notes need not ask for each note on its own)."""
         return self.store.noted_articles()
 
+    @undoable(lambda lib, _, article_id, body: _note_label(lib, article_id, body))
     def set_note(self, article_id: int, body: str) -> None:
         """Save (or, when blank, delete) an article's note, atomically."""
         self.store.save_note(article_id, body, self._now())
@@ -59,3 +62,9 @@ class NotesMixin(ArticlesMixin):
         cannot come to disagree on what "export the notes matching" means.
         """
         return None if query is None else self.view_ids(View(query=query))
+
+
+def _note_label(lib: LibraryBase, article_id: int, body: str) -> str:
+    """ "Edited note on <title>" (or "Deleted note on ...", for a blank note)."""
+    verb = "Deleted" if not body.strip() else "Edited"
+    return f"{verb} note on {lib.store.article(article_id).title or 'an untitled article'}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from tui.core.errors import InputError
 from tui.core.library.base import LibraryBase
+from tui.core.library.history import undoable
 from tui.core.models import FULL_TEXT, FULL_TEXT_MODES, Article, Feed, FeedSettings
 
 
@@ -21,6 +22,7 @@ class ScheduleMixin(LibraryBase):
         """A feed's own settings (title, refresh interval, retention)."""
         return FeedSettings.from_json(self.store.feed_settings(feed_id))
 
+    @undoable(lambda lib, feed, feed_id, settings: f"Changed the settings of feed {feed.title}")
     def set_feed_settings(self, feed_id: int, settings: FeedSettings) -> Feed:
         """Save a feed's own settings; returns the feed as it now reads.
 

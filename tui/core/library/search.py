@@ -8,6 +8,7 @@ in a query (``after:7d``) mean the same in a test as in use.
 from __future__ import annotations
 
 from tui.core.library.base import LibraryBase
+from tui.core.library.history import undoable
 from tui.core.models import SavedSearch, SearchResult
 
 
@@ -25,11 +26,15 @@ class SearchMixin(LibraryBase):
     def save_search(self, name: str, query: str) -> int:
         return self.store.save_search(name, query)
 
+    @undoable(lambda lib, _, search_id, name: f"Renamed saved search to {name}")
     def rename_search(self, search_id: int, name: str) -> None:
         self.store.rename_search(search_id, name)
 
+    @undoable(lambda lib, _, search_id, query: f"Changed a saved search to {query}")
     def update_search(self, search_id: int, query: str) -> None:
         self.store.update_search(search_id, query)
 
-    def remove_search(self, search_id: int) -> None:
-        self.store.delete_search(search_id)
+    @undoable(lambda lib, name, search_id: f"Deleted saved search {name}")
+    def remove_search(self, search_id: int) -> str:
+        """Delete a saved search; returns its name."""
+        return self.store.delete_search(search_id)

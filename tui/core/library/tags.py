@@ -7,12 +7,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tui.core.library.base import LibraryBase
+from tui.core.library.history import undoable
 from tui.core.models import TagCount
+from tui.core.wording import plural
 
 
 class TagsMixin(LibraryBase):
     """Article tags and the tag list."""
 
+    @undoable(
+        lambda lib, n, ids, add=(), remove=(): (
+            f"Tagged {plural(n, 'article')}: "
+            + " ".join([*(f"+{t}" for t in add), *(f"-{t}" for t in remove)])
+        )
+    )
     def set_tags(
         self, article_ids: Sequence[int], *, add: Iterable[str] = (), remove: Iterable[str] = ()
     ) -> int:
@@ -31,9 +39,11 @@ class TagsMixin(LibraryBase):
         """
         return self.store.tags_on(article_ids)
 
+    @undoable(lambda lib, name, old, new: f"Renamed tag {old} to {name}")
     def rename_tag(self, old: str, new: str) -> str:
         return self.store.rename_tag(old, new)
 
+    @undoable(lambda lib, n, name: f"Deleted tag {name} (from {plural(n, 'article')})")
     def remove_tag(self, name: str) -> int:
         return self.store.delete_tag(name)
 

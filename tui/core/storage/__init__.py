@@ -15,6 +15,7 @@ module and callers never learn which part answers:
 * :mod:`.search`: running compiled queries; saved searches
 * :mod:`.retention`: what cleanup removes, and removing it
 * :mod:`.accounts`: sync accounts, their queue of changes, what a pull writes
+* :mod:`.history`: the undo history (recorded actions, undo and redo)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tui.core.storage.accounts import AccountsMixin
 from tui.core.storage.base import CHUNK, PAGE_SIZE, in_chunks
 from tui.core.storage.feeds import FeedsMixin
 from tui.core.storage.fulltext import FullTextMixin
+from tui.core.storage.history import HistoryMixin
 from tui.core.storage.ingest import IngestMixin
 from tui.core.storage.notes import NotesMixin
 from tui.core.storage.pages import PagesMixin
@@ -38,6 +40,7 @@ class Store(
     AccountsMixin,
     FeedsMixin,
     FullTextMixin,
+    HistoryMixin,
     IngestMixin,
     PagesMixin,
     SearchMixin,

@@ -226,12 +226,15 @@ class SearchMixin(ArticlesMixin):
             if cur.rowcount == 0:
                 raise NotFound(f"no saved search with id {search_id}")
 
-    def delete_search(self, search_id: int) -> None:
-        """Delete a saved search (never any article)."""
+    def delete_search(self, search_id: int) -> str:
+        """Delete a saved search (never any article); returns its name."""
         with self.transaction() as conn:
-            cur = conn.execute("DELETE FROM saved_searches WHERE id = ?", (int(search_id),))
-            if cur.rowcount == 0:
+            rows = conn.execute(
+                "DELETE FROM saved_searches WHERE id = ? RETURNING name", (int(search_id),)
+            ).fetchall()
+            if not rows:
                 raise NotFound(f"no saved search with id {search_id}")
+        return str(rows[0][0])
 
 
 def _search_name(name: str) -> str:

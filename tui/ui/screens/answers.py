@@ -14,7 +14,16 @@ from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
-from tui.core import Account, Article, Note, SavedSearch, StateChange, TagCount, View
+from tui.core import (
+    Account,
+    Article,
+    HistoryEntry,
+    Note,
+    SavedSearch,
+    StateChange,
+    TagCount,
+    View,
+)
 from tui.ui.state import Counts, Flag
 from tui.ui.workers import Outcome
 
@@ -25,6 +34,7 @@ __all__ = [
     "Counted",
     "Done",
     "FlagWritten",
+    "HistoryReplayed",
     "Marked",
     "NextUnread",
     "NoteRead",
@@ -102,13 +112,22 @@ class Marked:
 
 
 class ViewMarked(Message):
-    """A mark-all-read (``undo`` False) or its undo ended."""
+    """A mark-all-read ended."""
 
-    def __init__(self, outcome: Outcome[Marked], *, undo: bool, clean: bool) -> None:
+    def __init__(self, outcome: Outcome[Marked], *, clean: bool) -> None:
         super().__init__()
         self.outcome = outcome
-        self.undo = undo
         self.clean = clean
+
+
+class HistoryReplayed(Message):
+    """An undo (``verb`` "Undone") or a redo ("Redone") ended: the action it
+    replayed, or None when there was nothing to replay."""
+
+    def __init__(self, outcome: Outcome[HistoryEntry | None], verb: str) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.verb = verb
 
 
 class NoteRead(Message):

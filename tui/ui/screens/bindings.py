@@ -44,7 +44,8 @@ BINDINGS: list[BindingType] = [
     _b("space", "page", "Page", "page", "Scroll the article; at its end open the next unread"),
     _b("m", "toggle_read", "Read/unread", "toggle_read", "Toggle read"),
     _b("A", "mark_all_read", "All read", "mark_all_read", "Mark everything in the view read"),
-    _b("u", "undo", "Undo", "undo", "Undo marking the view read"),
+    _b("u", "undo", "Undo", "undo", "Undo the last change (read, star, tags, notes, feeds...)"),
+    _b("U,ctrl+r", "redo", "Redo", "redo", "Redo the change undone last"),
     _b("s", "star", "Star", "star", "Star or unstar the article", True),
     _b("o", "open_link", "Browser", "open_link", "Open the article's link in the browser"),
     _b(

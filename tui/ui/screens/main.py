@@ -62,6 +62,7 @@ from tui.ui.screens.noting import NoteActions
 from tui.ui.screens.reading import WATCH_EVERY
 from tui.ui.screens.searching import SearchFlows
 from tui.ui.screens.tagging import TagFlows
+from tui.ui.screens.undoing import UndoActions
 from tui.ui.widgets.article_image import Pictures
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
@@ -79,7 +80,14 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 
 
 class MainScreen(
-    Navigation, NoteActions, LinkActions, SearchFlows, TagFlows, FolderFlows, FullTextActions
+    Navigation,
+    NoteActions,
+    LinkActions,
+    SearchFlows,
+    TagFlows,
+    FolderFlows,
+    FullTextActions,
+    UndoActions,
 ):
     """Everything the reader shows; the keys of the issue are bound here."""
 

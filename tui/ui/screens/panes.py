@@ -89,7 +89,6 @@ class PanesBase(Screen[None]):
         self.paint_hold = PaintHold()
         #: Read and star changes shown before they are stored.
         self.ledger = FlagLedger()
-        self._undo: list[int] = []
         #: What the list showed when the search box opened: (source, article under the cursor).
         self._before_search: tuple[Source | None, Article | None] | None = None
         #: Whether the list holds the search box's results (not the view it replaced).

@@ -25,7 +25,14 @@ from textual.widgets import TextArea
 from tui.core import Article, Note, NotFound, StateChange, View
 from tui.ui.collector import collect_when_idle
 from tui.ui.messages import ArticleBody, BodyStored
-from tui.ui.screens.answers import ArticleReread, FlagWritten, Marked, NoteRead, Recount, ViewMarked
+from tui.ui.screens.answers import (
+    ArticleReread,
+    FlagWritten,
+    Marked,
+    NoteRead,
+    Recount,
+    ViewMarked,
+)
 from tui.ui.screens.sources import SourcesBase
 from tui.ui.state import Counts, Flag, with_flag
 from tui.ui.widgets.article_pane import BodyMatch
@@ -291,21 +298,9 @@ class ReadingBase(SourcesBase):
             self.app.notify("Nothing unread here.", markup=False)
             return
         view = View(query=lst.search_query or "") if lst.searching else lst.view
-        self._mark(lambda: self.library.mark_view_read(view), undo=False)
+        self._mark(lambda: self.library.mark_view_read(view))
 
-    def action_undo(self) -> None:
-        if not self._undo:
-            self.app.notify("Nothing to undo.", markup=False)
-            return
-        ids, self._undo = self._undo, []
-
-        def unread() -> list[int]:
-            self.library.set_read(ids, False)
-            return ids
-
-        self._mark(unread, undo=True)
-
-    def _mark(self, change: Callable[[], list[int]], *, undo: bool) -> None:
+    def _mark(self, change: Callable[[], list[int]]) -> None:
         """Run a change of many articles in the lane, then read what it moved."""
         open_id = self.pane.article.id if self.pane.article is not None else None
         clean = self._own_write_clean()
@@ -321,7 +316,7 @@ class ReadingBase(SourcesBase):
             return Marked(ids, counts, shown)
 
         def answer(outcome: Outcome[Marked]) -> ViewMarked:
-            return ViewMarked(outcome, undo=undo, clean=clean)
+            return ViewMarked(outcome, clean=clean)
 
         self.lane.put(run, answer)
 
@@ -334,18 +329,13 @@ class ReadingBase(SourcesBase):
         if not marked.ids:
             self.app.notify("Nothing unread here.", markup=False)
             return
-        if not message.undo:
-            self._undo = marked.ids
         self.article_list.reload()
         shown = self.pane.article
         if marked.open is not None and shown is not None and shown.id == marked.open.id:
             self.pane.update_header(marked.open)
         self._show_counts(marked.counts)
         self._own_write_seen(message.clean)
-        if message.undo:
-            self.app.notify(f"Marked {len(marked.ids)} unread again.", markup=False)
-        else:
-            self.app.notify(f"Marked {len(marked.ids)} read. Press u to undo.", markup=False)
+        self.app.notify(f"Marked {len(marked.ids)} read. Press u to undo.", markup=False)
 
     # -- refresh and outside changes ----------------------------------------------
 

@@ -1,0 +1,296 @@
+"""Undo and redo (issue 18): each user action and its undo, at the Library's level."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import entry as make_entry
+from builders import parsed_feed
+
+from tui.core import FeedSettings, Library, StoreError, View
+from tui.core.library.history import undoable
+from tui.core.storage.accounts import RemoteFeed
+from tui.core.storage.history import HISTORY_LIMIT
+
+entry = partial(make_entry, content="<p>zebra crossing words</p>")
+NOW = 1_800_000_000
+
+
+def _feed(lib: Library, url: str = "https://a.example/feed", *keys: str, title: str = "A") -> int:
+    feed_id = lib.store.add_feed(url, title=title)
+    lib.store.store_entries(feed_id, parsed_feed(*(entry(k) for k in keys), title=title), now=NOW)
+    return feed_id
+
+
+def _ids(lib: Library, feed_id: int) -> list[int]:
+    return sorted(lib.store.view_ids(View(feed_id=feed_id)))
+
+
+def _dump(lib: Library) -> dict[str, list[tuple[Any, ...]]]:
+    """Every user-state table, to compare before and after."""
+    tables = {
+        "feeds": "SELECT * FROM feeds ORDER BY id",
+        "articles": "SELECT * FROM articles ORDER BY id",
+        "tags": "SELECT * FROM tags ORDER BY id",
+        "article_tags": "SELECT * FROM article_tags ORDER BY 1, 2",
+        "feed_tags": "SELECT * FROM feed_tags ORDER BY 1, 2",
+        "notes": "SELECT * FROM notes ORDER BY 1",
+        "saved_searches": "SELECT * FROM saved_searches ORDER BY id",
+        "full_texts": "SELECT * FROM full_texts ORDER BY 1",
+        "remote_items": "SELECT * FROM remote_items ORDER BY 1, 2",
+    }
+    return {name: lib.store.conn.execute(sql).fetchall() for name, sql in tables.items()}
+
+
+@pytest.fixture
+def feed(lib: Library) -> int:
+    return _feed(lib, "https://a.example/feed", "a1", "a2", "a3")
+
+
+def test_set_read_is_undone_and_redone(lib: Library, feed: int) -> None:
+    ids = _ids(lib, feed)
+    before = _dump(lib)
+    lib.set_read(ids[:2], True)
+    after = _dump(lib)
+    undone = lib.undo()
+    assert undone is not None and undone.label == "Marked 2 articles read"
+    assert _dump(lib) == before
+    redone = lib.redo()
+    assert redone is not None and redone.label == "Marked 2 articles read"
+    assert _dump(lib) == after
+    assert lib.redo() is None
+
+
+def test_an_action_that_changes_nothing_leaves_no_entry(lib: Library, feed: int) -> None:
+    lib.set_read(_ids(lib, feed), False)
+    assert lib.history() == []
+    assert lib.undo() is None
+
+
+@pytest.mark.parametrize(
+    ("act", "label"),
+    [
+        (lambda lib, ids: lib.set_starred(ids[:1]), "Starred 1 article"),
+        (lambda lib, ids: lib.mark_view_read(View()), "Marked 3 articles read everywhere"),
+        (
+            lambda lib, ids: lib.mark_view_read(View(feed_id=lib.store.feeds()[0].id)),
+            "Marked 3 articles read in A",
+        ),
+        (lambda lib, ids: lib.set_tags(ids, add=["x", "y"]), "Tagged 3 articles: +x +y"),
+        (lambda lib, ids: lib.set_tags(ids[:1], remove=["old"]), "Tagged 1 article: -old"),
+        (lambda lib, ids: lib.rename_tag("old", "New"), "Renamed tag old to New"),
+        (lambda lib, ids: lib.rename_tag("old", "other"), "Renamed tag old to other"),
+        (lambda lib, ids: lib.remove_tag("old"), "Deleted tag old (from 2 articles)"),
+        (lambda lib, ids: lib.set_note(ids[0], "new text"), "Edited note on a1"),
+        (lambda lib, ids: lib.set_note(ids[0], ""), "Deleted note on a1"),
+        (lambda lib, ids: lib.set_note(ids[1], "first note"), "Edited note on a2"),
+        (lambda lib, ids: lib.move_feed("A", "Tech/Go"), "Moved feed A to Tech/Go"),
+        (lambda lib, ids: lib.move_feed("A", ""), "Moved feed A out of folders"),
+        (
+            lambda lib, ids: lib.rename_folder("News", "Daily"),
+            "Renamed folder News to Daily (1 feed)",
+        ),
+        (
+            lambda lib, ids: lib.set_feed_settings(
+                lib.store.feeds()[0].id, FeedSettings(title="Renamed")
+            ),
+            "Changed the settings of feed Renamed",
+        ),
+        (lambda lib, ids: lib.rename_search(1, "Later"), "Renamed saved search to Later"),
+        (lambda lib, ids: lib.update_search(1, "crossing"), "Changed a saved search to crossing"),
+        (lambda lib, ids: lib.remove_search(1), "Deleted saved search Zebras"),
+        (lambda lib, ids: lib.remove_feed("A"), "Deleted feed A (3 articles)"),
+    ],
+)
+def test_each_action_is_undone_exactly(lib: Library, feed: int, act: Any, label: str) -> None:
+    ids = _ids(lib, feed)
+    lib.store.set_tags(ids[:2], add=["old"])
+    lib.store.set_tags(ids[2:], add=["other"])
+    lib.store.save_note(ids[0], "old text", NOW)
+    lib.store.set_feed_folder(feed, "News")
+    lib.store.save_search("Zebras", "zebra")
+    before = _dump(lib)
+    act(lib, ids)
+    after = _dump(lib)
+    assert after != before
+    assert [e.label for e in lib.history()] == [label]
+    undone = lib.undo()
+    assert undone is not None and undone.label == label
+    assert _dump(lib) == before
+    assert len(lib.search("zebra").articles) == 3
+    lib.redo()
+    assert _dump(lib) == after
+    lib.undo()
+    assert _dump(lib) == before
+
+
+def test_a_deleted_feed_comes_back_with_ids_notes_tags_and_index(lib: Library) -> None:
+    feed = _feed(lib, "https://a.example/feed", "a1", "a2")
+    other = _feed(lib, "https://b.example/feed", "b1", title="B")
+    ids = _ids(lib, feed)
+    lib.store.set_tags(ids, add=["kept"])
+    lib.store.set_feed_tags(feed, ["feedtag"])
+    lib.store.save_note(ids[1], "marmalade", NOW)
+    lib.store.set_read(ids[:1], True)
+    before = _dump(lib)
+    lib.remove_feed("A")
+    assert len(lib.search("marmalade").articles) == 0
+    assert lib.undo() is not None
+    assert _dump(lib) == before
+    assert [a.id for a in lib.search("marmalade").articles] == [ids[1]]
+    assert {a.id for a in lib.search("zebra").articles} == {*ids, *_ids(lib, other)}
+    assert lib.store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # And again: redo deletes it, undo brings it back, the index still right.
+    lib.redo()
+    assert len(lib.search("zebra").articles) == 1
+    lib.undo()
+    assert _dump(lib) == before
+    assert len(lib.search("marmalade").articles) == 1
+    assert len(lib.search("zebra").articles) == 3
+
+
+def test_redo_is_cleared_by_a_new_action(lib: Library, feed: int) -> None:
+    ids = _ids(lib, feed)
+    lib.set_read(ids[:1])
+    lib.set_starred(ids[:1])
+    lib.undo()
+    assert [e.undone for e in lib.history()] == [True, False]
+    lib.set_read(ids[1:2])
+    assert [e.label for e in lib.history()] == ["Marked 1 article read"] * 2
+    assert lib.redo() is None
+
+
+def test_undo_goes_back_one_action_at_a_time(lib: Library, feed: int) -> None:
+    ids = _ids(lib, feed)
+    lib.set_read(ids[:1])
+    lib.set_starred(ids)
+    first, second = lib.undo(), lib.undo()
+    assert first is not None and first.label == "Starred 3 articles"
+    assert second is not None and second.label == "Marked 1 article read"
+    assert lib.undo() is None
+    assert not any(a.read or a.starred for a in lib.articles())
+
+
+def test_the_history_survives_reopening_the_store(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "g.db")
+    ids = _ids(lib, _feed(lib, "https://a.example/feed", "a1"))
+    lib.set_starred(ids)
+    lib.close()
+    again = Library(tmp_path / "g.db")
+    try:
+        assert [e.label for e in again.history()] == ["Starred 1 article"]
+        again.undo()
+        assert not again.article(ids[0]).starred
+    finally:
+        again.close()
+
+
+def test_the_newest_hundred_actions_are_kept(lib: Library, feed: int) -> None:
+    ids = _ids(lib, feed)
+    for n in range(HISTORY_LIMIT + 5):
+        lib.set_read(ids[:1], n % 2 == 0)
+    history = lib.history(1000)
+    assert len(history) == HISTORY_LIMIT
+    assert lib.store.conn.execute(
+        "SELECT count(DISTINCT action_id) FROM history_log"
+    ).fetchone() == (HISTORY_LIMIT,)
+    for _ in range(HISTORY_LIMIT):
+        assert lib.undo() is not None
+    assert lib.undo() is None
+
+
+def test_refresh_writes_are_not_recorded(lib: Library, feed: int) -> None:
+    lib.store.store_entries(
+        feed, parsed_feed(entry("a4"), entry("a1", "changed"), title="A"), now=NOW
+    )
+    lib.store.remove_feed(feed)  # a store call, not a user action
+    assert lib.history() == []
+    assert lib.store.conn.execute("SELECT count(*) FROM history_log").fetchone() == (0,)
+
+
+def test_a_failing_action_leaves_no_entry_and_no_change(lib: Library, feed: int) -> None:
+    with pytest.raises(Exception, match="no such feed"):
+        lib.move_feed("nothing", "X")
+    assert lib.history() == []
+
+
+def test_an_undo_that_no_longer_fits_is_dropped_with_one_line(lib: Library, feed: int) -> None:
+    lib.set_starred(_ids(lib, feed))
+    lib.remove_feed("A")
+    lib.store.add_feed("https://a.example/feed")  # subscribed again meanwhile
+    with pytest.raises(StoreError, match="cannot undo 'Deleted feed A") as exc:
+        lib.undo()
+    assert "\n" not in str(exc.value)
+    assert [e.label for e in lib.history()] == ["Starred 3 articles"]
+    assert lib.undo() is not None
+
+
+def test_wrapping_a_verb_makes_its_store_calls_one_action(lib: Library, feed: int) -> None:
+    """What the rules helper's ``apply`` gets from one decorator line."""
+    ids = _ids(lib, feed)
+
+    class Ruled(Library):
+        @undoable(lambda lib, n, tag: f"Applied rule tag {tag} ({n} articles)")
+        def apply(self, tag: str) -> int:
+            self.store.set_read(ids, True)
+            self.set_starred(ids[:1])  # an undoable verb inside joins the action
+            return self.store.set_tags(ids, add=[tag])
+
+    ruled = Ruled(lib.db_path)
+    try:
+        before = _dump(ruled)
+        ruled.apply("ruled")
+        assert [e.label for e in ruled.history()] == ["Applied rule tag ruled (3 articles)"]
+        ruled.undo()
+        assert _dump(ruled) == before
+    finally:
+        ruled.close()
+
+
+# -- sync: an undo is a change like any other, queued for the server ------------------------
+
+
+def _synced(lib: Library) -> tuple[int, int, dict[str, int]]:
+    store = lib.store
+    account = store.add_account(
+        "home", kind="greader", dialect="freshrss", url="http://x/api", username="me"
+    )
+    store.sync_feeds(account, [RemoteFeed("feed/1", "https://s.example/feed", "S", None, "News")])
+    feed_id = store.remote_feeds(account)["feed/1"]
+    store.store_items(account, feed_id, parsed_feed(entry("101"), entry("102")), {}, now=NOW)
+    ids = dict(store.conn.execute("SELECT remote_id, article_id FROM remote_items").fetchall())
+    return account, feed_id, ids
+
+
+def _queue(lib: Library, account: int) -> list[tuple[str, str, str, int]]:
+    return sorted((c.kind, c.target, c.arg, c.value) for c in lib.store.queued(account))
+
+
+def test_an_undo_on_a_synced_article_is_queued(lib: Library) -> None:
+    account, _, ids = _synced(lib)
+    lib.set_read([ids["101"]], True)
+    lib.store.confirm([c.id for c in lib.store.queued(account)])  # sent
+    lib.undo()
+    assert _queue(lib, account) == [("read", "101", "", 0)]
+    lib.set_tags([ids["102"]], add=["later"])
+    lib.store.confirm([c.id for c in lib.store.queued(account)])
+    lib.undo()
+    assert ("label", "102", "later", 0) in _queue(lib, account)
+
+
+def test_undoing_a_synced_feed_delete_takes_back_its_unsubscribe(lib: Library) -> None:
+    account, feed_id, _ = _synced(lib)
+    before = _dump(lib)
+    lib.remove_feed(str(feed_id))
+    assert ("unsubscribe", "feed/1", "", 1) in _queue(lib, account)
+    lib.undo()
+    assert _dump(lib) == before
+    assert _queue(lib, account) == []
+    # Once the unsubscribe was sent, the undo subscribes again.
+    lib.redo()
+    lib.store.confirm([c.id for c in lib.store.queued(account)])
+    lib.undo()
+    assert _queue(lib, account) == [("subscribe", "https://s.example/feed", "News", 1)]
