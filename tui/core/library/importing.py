@@ -102,6 +102,7 @@ class ImportingMixin(LibraryBase):
             rules=tally.rules,
             rules_known=tally.rules_known,
             rules_created=created,
+            drafts=() if created else plan.rules,
             not_imported=tuple(tally.lines),
         )
 
@@ -128,13 +129,15 @@ class ImportingMixin(LibraryBase):
             if not dry_run and any(t.casefold() not in keys for t in planned.tags):
                 store.set_feed_tags(feed_id, [*have, *planned.tags])
         articles = plan.articles.get(planned.url, ())
-        if articles:
-            self._import_articles(feed_id, articles, tally, dry_run=dry_run, now=now)
+        removed = plan.removed.get(planned.url, ())
+        if articles or removed:
+            self._import_articles(feed_id, articles, removed, tally, dry_run=dry_run, now=now)
 
     def _import_articles(
         self,
         feed_id: int | None,
         articles: Sequence[PlannedArticle],
+        removed: Sequence[str],
         tally: _Tally,
         *,
         dry_run: bool,
@@ -146,7 +149,7 @@ class ImportingMixin(LibraryBase):
         elif dry_run:
             fresh = self.store.not_stored(feed_id, rows)
         else:
-            fresh = self.store.store_imported(feed_id, rows, now=now)
+            fresh = self.store.store_imported(feed_id, rows, removed=removed, now=now)
         tally.articles += len(fresh)
         tally.articles_known += len(rows) - len(fresh)
         tally.read += sum(1 for r in fresh if r[1])

@@ -43,10 +43,17 @@ class ImportedMixin(IngestMixin):
     """Writing another reader's articles into a feed."""
 
     def store_imported(
-        self, feed_id: int, articles: Sequence[ImportedArticle], *, now: int
+        self,
+        feed_id: int,
+        articles: Sequence[ImportedArticle],
+        *,
+        removed: Sequence[str] = (),
+        now: int,
     ) -> list[ImportedArticle]:
         """Store the articles the feed does not have, in one transaction; returns
-        those stored.  Their state is set on the new rows only."""
+        those stored.  Their state is set on the new rows only.  ``removed`` are
+        keys of articles the other reader deleted: tombstones keep a refresh
+        from bringing them back (unless the feed has that article already)."""
         self.begin_batch()
         try:
             conn = self.conn
@@ -70,6 +77,11 @@ class ImportedMixin(IngestMixin):
                     [(feed_id, key, when) for key, when in tombs],
                 )
                 self._set_state(feed_id, fresh)
+            conn.executemany(
+                "INSERT OR IGNORE INTO removed_keys(feed_id, key, removed) SELECT ?, ?, ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM articles WHERE feed_id = ? AND key = ?)",
+                [(feed_id, key, now, feed_id, key) for key in removed],
+            )
             self.commit_batch()
         except BaseException:
             self.abort_batch()

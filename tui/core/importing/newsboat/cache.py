@@ -56,11 +56,12 @@ class CachedArticle:
     base: str
     enclosure_url: str | None = None
     enclosure_type: str | None = None
+    deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Cache:
-    """Feed titles by feed URL, the articles not deleted, and the problems met."""
+    """Feed titles by feed URL, the articles (deleted ones marked), and the problems met."""
 
     titles: dict[str, str]
     articles: tuple[CachedArticle, ...]
@@ -123,7 +124,7 @@ def _read(conn: sqlite3.Connection, path: Path) -> Cache:
     for row in rows:
         guid, feed_url, title, author, url, pub, content, unread, flags = row[:9]
         deleted, base, enc_url, enc_type = row[9:]
-        if deleted or not guid or not feed_url:
+        if not guid or not feed_url:
             continue
         articles.append(
             CachedArticle(
@@ -139,6 +140,7 @@ def _read(conn: sqlite3.Connection, path: Path) -> Cache:
                 base=str(base or ""),
                 enclosure_url=str(enc_url) if enc_url else None,
                 enclosure_type=str(enc_type) if enc_type else None,
+                deleted=bool(deleted),
             )
         )
     return Cache(titles, tuple(articles), tuple(problems))

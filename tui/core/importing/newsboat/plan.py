@@ -55,6 +55,8 @@ class PlannedArticle:
 class Plan:
     feeds: tuple[PlannedFeed, ...] = ()
     articles: dict[str, tuple[PlannedArticle, ...]] = field(default_factory=dict)
+    #: Keys of the articles deleted in newsboat, by feed URL: they stay out.
+    removed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     searches: tuple[tuple[str, str], ...] = ()
     rules: tuple[RuleDraft, ...] = ()
     skipped: tuple[Skipped, ...] = ()
@@ -92,29 +94,43 @@ def make_plan(
         for q in urls.queries:
             done = translate(q.expr, star_flags=star_flags)
             error = done.problem or (parse_query(done.query or "").error if done.query else None)
-            if error or not done.query:
+            if done.problem or not done.query:
                 skipped.append(Skipped("urls", q.line, f"query:{q.name}:{q.expr}", str(error)))
+            elif error:
+                reason = f"Gazette's search refuses {done.query}: {error}"
+                skipped.append(Skipped("urls", q.line, f"query:{q.name}:{q.expr}", reason))
             else:
                 searches.append((q.name, done.query))
     rules: list[RuleDraft] = []
     if config is not None:
         rules = [draft for _line, draft in config.rules]
         skipped += config.skipped
-    articles, orphans = _articles(cache, {f.url for f in feeds}, star_flags)
+    articles, removed, orphans = _articles(cache, {f.url for f in feeds}, star_flags)
     problems = list(cache.problems) if cache else []
     if orphans:
         problems.append(f"cache: {plural(orphans, 'article')} of feeds not in urls: not imported")
+    order = {"urls": 0, "config": 1}
+    skipped.sort(key=lambda s: (order.get(s.source, 2), s.line))
     return Plan(
-        tuple(feeds), articles, tuple(searches), tuple(rules), tuple(skipped), tuple(problems)
+        tuple(feeds),
+        articles,
+        removed,
+        tuple(searches),
+        tuple(rules),
+        tuple(skipped),
+        tuple(problems),
     )
 
 
 def _articles(
     cache: Cache | None, feed_urls: set[str], star_flags: str
-) -> tuple[dict[str, tuple[PlannedArticle, ...]], int]:
+) -> tuple[dict[str, tuple[PlannedArticle, ...]], dict[str, tuple[str, ...]], int]:
+    """Articles by feed URL, deleted articles' keys by feed URL, and how many
+    articles belong to no feed of ``urls``."""
     if cache is None:
-        return {}, 0
+        return {}, {}, 0
     by_feed: dict[str, list[PlannedArticle]] = defaultdict(list)
+    removed: dict[str, list[str]] = defaultdict(list)
     orphans = 0
     for row in cache.articles:
         if row.feed_url not in feed_urls:
@@ -123,6 +139,13 @@ def _articles(
         entry = entry_of(row)
         if entry is None:
             continue
+        if row.deleted:
+            removed[row.feed_url].append(entry.key)
+            continue
         starred, tags = flag_state(row.flags, star_flags)
         by_feed[row.feed_url].append(PlannedArticle(entry, not row.unread, starred, tags))
-    return {url: tuple(items) for url, items in by_feed.items()}, orphans
+    return (
+        {url: tuple(items) for url, items in by_feed.items()},
+        {url: tuple(keys) for url, keys in removed.items()},
+        orphans,
+    )

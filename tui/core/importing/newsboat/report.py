@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tui.core.importing.drafts import RuleDraft
+from tui.core.text import clean_line
 from tui.core.wording import plural
 
 
@@ -32,6 +34,8 @@ class NewsboatReport:
     rules: int = 0
     rules_known: int = 0
     rules_created: bool = False
+    #: The rules not created (no rules yet, or a dry run), to show what would come.
+    drafts: tuple[RuleDraft, ...] = ()
     not_imported: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
@@ -54,6 +58,7 @@ class NewsboatReport:
         later = "" if self.rules_created or not self.rules else " (to be created)"
         known = f" ({self.rules_known} already there)" if self.rules_known else ""
         out.append(f"  rules: {self.rules}{later}{known}")
+        out.extend(f"    {describe(draft)}" for draft in self.drafts)
         if self.not_imported:
             out.append(f"Not imported ({plural(len(self.not_imported), 'line')}):")
             out.extend(f"  {line}" for line in self.not_imported)
@@ -63,5 +68,13 @@ class NewsboatReport:
         """The report for ``--json`` (keys are only ever added)."""
         data = asdict(self)
         data["read_files"] = list(self.read_files)
+        data["drafts"] = [asdict(d) for d in self.drafts]
         data["not_imported"] = list(self.not_imported)
         return data
+
+
+def describe(draft: RuleDraft) -> str:
+    """``hide: QUERY`` / ``highlight red: QUERY``, with the feed it is limited to."""
+    action = f"highlight {draft.colour}" if draft.action == "highlight" else draft.action
+    scope = f" (feed {draft.feed_url})" if draft.feed_url else ""
+    return clean_line(f"{action}: {draft.query}{scope}")
