@@ -53,7 +53,7 @@ class ImportingMixin(LibraryBase):
 
     def import_newsboat(
         self,
-        files: NewsboatFiles,
+        files: NewsboatFiles | None = None,
         *,
         dry_run: bool = False,
         add_rule: AddRule | None = None,
@@ -61,6 +61,7 @@ class ImportingMixin(LibraryBase):
     ) -> NewsboatReport:
         """Import feeds, tags, query feeds, filters and cached articles from newsboat.
 
+        ``files`` defaults to newsboat's own places (:func:`default_files`).
         ``add_rule`` creates a rule from each draft (none yet: the drafts are
         reported as to be created).  ``star_flags`` are the flag letters that
         mean starred.  InputError only when none of the three files could be
@@ -68,8 +69,9 @@ class ImportingMixin(LibraryBase):
         """
         from tui.core.importing.newsboat.read import read_files
         from tui.core.importing.newsboat.report import NewsboatReport
+        from tui.core.importing.newsboat.sources import default_files
 
-        found = read_files(files, star_flags=star_flags)
+        found = read_files(files or default_files(), star_flags=star_flags)
         if not found.read:
             raise InputError("nothing to import: " + "; ".join(found.problems))
         plan = found.plan

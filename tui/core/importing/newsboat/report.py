@@ -38,10 +38,8 @@ class NewsboatReport:
     drafts: tuple[RuleDraft, ...] = ()
     not_imported: tuple[str, ...] = ()
 
-    def lines(self) -> list[str]:
-        """The report as text lines (the CLI prints them; the reader shows them)."""
-        would = "Would import" if self.dry_run else "Imported"
-        out = [f"{would} from newsboat ({', '.join(self.read_files) or 'no files read'}):"]
+    def counts(self) -> list[str]:
+        """One line per kind of thing: feeds, articles, read state, searches, rules."""
         extra = []
         if self.feeds_known:
             extra.append(f"{self.feeds_known} already subscribed")
@@ -49,15 +47,22 @@ class NewsboatReport:
             extra.append(f"{self.renamed} renamed")
         if self.hidden:
             extra.append(f"{self.hidden} hidden, in folder Hidden")
-        out.append(f"  feeds: {self.feeds}" + (f" ({', '.join(extra)})" if extra else ""))
+        out = [f"feeds: {self.feeds}" + (f" ({', '.join(extra)})" if extra else "")]
         known = f" ({self.articles_known} already there)" if self.articles_known else ""
-        out.append(f"  articles: {self.articles}{known}")
-        out.append(f"  read: {self.read}, starred: {self.starred}, flagged: {self.flagged}")
+        out.append(f"articles: {self.articles}{known}")
+        out.append(f"read: {self.read}, starred: {self.starred}, flagged: {self.flagged}")
         known = f" ({self.searches_known} already saved)" if self.searches_known else ""
-        out.append(f"  saved searches: {self.searches}{known}")
+        out.append(f"saved searches: {self.searches}{known}")
         later = "" if self.rules_created or not self.rules else " (to be created)"
         known = f" ({self.rules_known} already there)" if self.rules_known else ""
-        out.append(f"  rules: {self.rules}{later}{known}")
+        out.append(f"rules: {self.rules}{later}{known}")
+        return out
+
+    def lines(self) -> list[str]:
+        """The whole report as text lines (the CLI prints them; the reader shows them)."""
+        would = "Would import" if self.dry_run else "Imported"
+        out = [f"{would} from newsboat ({', '.join(self.read_files) or 'no files read'}):"]
+        out.extend(f"  {line}" for line in self.counts())
         out.extend(f"    {describe(draft)}" for draft in self.drafts)
         if self.not_imported:
             out.append(f"Not imported ({plural(len(self.not_imported), 'line')}):")
