@@ -164,8 +164,8 @@ def compare_cnf(cmp: Compare, star_flags: str = "s") -> Cnf:
 def _unread(op: str, value: str, negated: bool) -> Cnf:
     if op != "=" or value.lower() not in ("yes", "no"):
         raise Untranslatable(f'unread {op} "{value}" cannot be expressed (use "yes" or "no")')
-    wants_unread = (value.lower() == "yes") != negated
-    return _lit("is:unread" if wants_unread else "is:read")
+    # is:read is written as "not is:unread", so that "unread or not" is seen to always hold.
+    return _lit("is:unread", (value.lower() == "yes") == negated)
 
 
 def _age(op: str, cmp: Compare) -> Cnf:
@@ -181,13 +181,13 @@ def _age(op: str, cmp: Compare) -> Cnf:
     if op == "<":
         if n == 0:
             raise Untranslatable("age < 0 matches no article")
-        return _lit(f"after:{n}d")
+        return _after(n)
     if op == "<=":
         return _age_at_most(n)
     if op == ">":
-        return _lit(f"before:{n + 1}d")
+        return _after(n + 1, negated=True)
     if op == ">=":
-        return () if n == 0 else _lit(f"before:{n}d")  # () holds always
+        return () if n == 0 else _after(n, negated=True)  # () holds always
     if op in ("=", "=="):
         return _and(_age_at_most(n), _age(">=", Compare("age", ">=", str(n), "number")))
     if op == "!=":
@@ -196,7 +196,13 @@ def _age(op: str, cmp: Compare) -> Cnf:
 
 
 def _age_at_most(n: int) -> Cnf:
-    return _lit(f"after:{n + 1}d")
+    return _after(n + 1)
+
+
+def _after(days: int, *, negated: bool = False) -> Cnf:
+    """``after:Nd``; negated, it is ``before:Nd`` (written as a negation so that
+    ``age < 3 or age >= 3`` is seen to always hold)."""
+    return _lit(f"after:{days}d", negated)
 
 
 def _flags(op: str, value: str, negated: bool, star_flags: str) -> Cnf:
@@ -265,14 +271,20 @@ def _quoted(name: str, value: str) -> str:
     return f'{name}:"' + value.replace('"', '""') + '"'
 
 
+def _opposite(text: str) -> str | None:
+    """The filter that matches exactly where ``text`` does not, when the language has one."""
+    if text == "is:unread":
+        return "is:read"
+    if text.startswith("after:"):
+        return "before:" + text.removeprefix("after:")
+    return None
+
+
 def _complement(lit: Literal) -> str:
     """A positive filter matching where the negated ``lit`` does, for OR groups."""
     text = lit.text
-    if text in ("is:unread", "is:read"):
-        return "is:read" if text == "is:unread" else "is:unread"
-    for a, b in (("after:", "before:"), ("before:", "after:")):
-        if text.startswith(a):
-            return b + text[len(a) :]
+    if (opposite := _opposite(text)) is not None:
+        return opposite
     m = re.fullmatch(r"([a-z]+):/(.*)/", text, re.S)
     if m:
         return f"{m.group(1)}:/(?s)\\A(?!.*(?:{m.group(2)}))/"
@@ -289,7 +301,10 @@ def render(cnf: Cnf) -> str:
     for clause in cnf:
         if len(clause) == 1:
             lit = clause[0]
-            groups.append(f"-{lit.text}" if lit.negated else lit.text)
+            if lit.negated:
+                groups.append(_opposite(lit.text) or f"-{lit.text}")
+            else:
+                groups.append(lit.text)
         else:
             groups.append(" OR ".join(_complement(x) if x.negated else x.text for x in clause))
     return " ".join(groups)
