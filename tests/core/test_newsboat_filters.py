@@ -186,7 +186,7 @@ def test_posix_classes_become_python_ones() -> None:
         ('date < "2024"', "date < has no equivalent"),
         ('feedlink = "x"', "feedlink = has no equivalent"),
         ('enqueued = "yes"', "enqueued = has no equivalent"),
-        ('unread = "maybe"', "use \"yes\" or \"no\""),
+        ('unread = "maybe"', 'use "yes" or "no"'),
         ('tags = "a"', "only # and !#"),
         ('flags = "s"', "only # and !#"),
         ('tags !# "a" or unread = "no"', "-tag:a cannot stand in an OR group"),
