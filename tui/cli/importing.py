@@ -28,7 +28,8 @@ def cmd_import_newsboat(lib: Library, args: argparse.Namespace) -> int:
         print_json(report.as_json())
         return EXIT_OK
     for text in report.lines():
-        print(line(text))
+        body = text.lstrip(" ")
+        print(" " * (len(text) - len(body)) + line(body))  # the indent shows the nesting
     if report.feeds and not args.dry_run:
         print("Run `gazette refresh` to fetch what newsboat had not cached.")
     return EXIT_OK

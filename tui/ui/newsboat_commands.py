@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.message import Message
 
-from tui.core import NewsboatReport, plural
+from tui.core import plural
 from tui.ui.workers import library_call
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the importer loads with the first import, not with the reader
+    from tui.core import NewsboatReport
     from tui.ui.app import GazetteApp
 
 #: The worker group of the dry run and the import (at most one at a time).
@@ -42,7 +43,7 @@ def confirm_text(report: NewsboatReport) -> str:
     skipped = len(report.not_imported)
     extra = f"\n{plural(skipped, 'line')} will not be imported (the report lists them)."
     files = ", ".join(report.read_files)
-    counts = "\n".join(f"  {line}" for line in report.counts())
+    counts = "\n".join(report.counts())
     return f"Import from newsboat ({files})?\n{counts}" + (extra if skipped else "")
 
 

@@ -46,8 +46,14 @@ class ReportScreen(Dialog[None]):
         box.border_title = safe.clean(self._title)
         box.border_subtitle = "Esc to close"
         with box:
-            text = "\n".join(safe.clean(line) for line in self._lines)
+            text = "\n".join(_indented(line) for line in self._lines)
             yield Static(Content(text), id="report-text")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _indented(line: str) -> str:
+    """The line cleaned, its leading spaces (the report's nesting) kept."""
+    body = line.lstrip(" ")
+    return " " * (len(line) - len(body)) + safe.clean(body)
