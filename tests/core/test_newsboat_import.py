@@ -338,3 +338,19 @@ def test_undecodable_bytes_and_odd_quoting_spoil_one_line(
     assert lib.feeds()[0].tags == ("t\ufffdag",)
     assert report.not_imported[1].startswith("urls:1: ")
     assert any(line.startswith("urls:3: query:Odd:") for line in report.not_imported)
+
+
+def test_a_synced_feeds_articles_are_left_to_its_sync(
+    lib: Library, newsboat: NewsboatFiles
+) -> None:
+    from tui.core.storage.accounts import RemoteFeed
+
+    account = lib.store.add_account(
+        "home", kind="greader", dialect="freshrss", url="http://x/api", username="me"
+    )
+    lib.store.sync_feeds(account, [RemoteFeed("feed/1", ALPHA, "Alpha", None, None)])
+    report = lib.import_newsboat(newsboat)
+    assert report.articles == 4  # beta's and gamma's
+    assert (
+        f"cache: 4 articles of {ALPHA}: not imported (the feed comes through the sync account home)"
+    ) in report.not_imported

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from tui.core.errors import GazetteError, InputError
 from tui.core.library.base import LibraryBase
 from tui.core.library.fetching import locate
+from tui.core.wording import plural
 
 if TYPE_CHECKING:  # the importer loads with the verb, not with the reader
     from tui.core.importing.drafts import RuleDraft
@@ -132,7 +133,14 @@ class ImportingMixin(LibraryBase):
                 store.set_feed_tags(feed_id, [*have, *planned.tags])
         articles = plan.articles.get(planned.url, ())
         removed = plan.removed.get(planned.url, ())
-        if articles or removed:
+        account = store.feed(feed_id).account if feed_id is not None else None
+        if account is not None and articles:
+            # Its articles come with the account's sync, keyed by the server's ids.
+            tally.lines.append(
+                f"cache: {plural(len(articles), 'article')} of {planned.url}: not imported "
+                f"(the feed comes through the sync account {account})"
+            )
+        elif articles or removed:
             self._import_articles(feed_id, articles, removed, tally, dry_run=dry_run, now=now)
 
     def _import_articles(
