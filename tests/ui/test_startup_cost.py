@@ -77,6 +77,7 @@ def test_the_reader_starts_without_refreshing_exporting_or_opml_code() -> None:
         "tui.core.refresh.decide",
         "tui.core.export",
         "tui.core.opml",
+        "tui.core.importing",
         "xml.etree",
         "email.utils",
     )

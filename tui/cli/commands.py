@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.cli import accounts, articles, feeds, history, notes, state
+from tui.cli import accounts, articles, feeds, history, importing, notes, state
 
 if TYPE_CHECKING:
     from tui.core.library import Library
@@ -25,6 +25,7 @@ COMMANDS: dict[str, Handler] = {
     "refresh": feeds.cmd_refresh,
     "import": feeds.cmd_import,
     "export-opml": feeds.cmd_export_opml,
+    "import-newsboat": importing.cmd_import_newsboat,
     "articles": articles.cmd_articles,
     "show": articles.cmd_show,
     "search": articles.cmd_search,

@@ -120,6 +120,16 @@ def _opml_verbs(sub: Subparsers) -> None:
     p = sub.add_parser("export-opml", help="write subscriptions as OPML 2.0")
     p.add_argument("file", nargs="?", help="output file (default: standard output)")
 
+    p = sub.add_parser(
+        "import-newsboat",
+        help="import newsboat's feeds, tags, query feeds, filters and read state (no fetching)",
+    )
+    p.add_argument("--urls", metavar="FILE", help="newsboat's urls file (default: newsboat's own)")
+    p.add_argument("--config", metavar="FILE", help="newsboat's config file")
+    p.add_argument("--cache", metavar="FILE", help="newsboat's cache.db (opened read-only)")
+    p.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
+    p.add_argument("--json", action="store_true")
+
 
 def _tag_and_state_verbs(sub: Subparsers) -> None:
     p = sub.add_parser("tag", help="add (name, +name) or remove (-name) tags on an article")

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
         RefreshStopped,
         StoreError,
     )
+    from tui.core.importing.drafts import RuleDraft
+    from tui.core.importing.newsboat.report import NewsboatReport
     from tui.core.library import FetchSettings, ImageSettings, Library, Progress
     from tui.core.models import (
         Account,
@@ -79,6 +81,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "RefreshStopped",
         "StoreError",
     ),
+    "tui.core.importing.drafts": ("RuleDraft",),
+    "tui.core.importing.newsboat.report": ("NewsboatReport",),
     "tui.core.library": ("FetchSettings", "ImageSettings", "Library", "Progress"),
     "tui.core.models": (
         "Account",
@@ -131,12 +135,14 @@ __all__ = [
     "ImportReport",
     "InputError",
     "Library",
+    "NewsboatReport",
     "NotFound",
     "Note",
     "ParseError",
     "Progress",
     "RefreshStopped",
     "RefreshSummary",
+    "RuleDraft",
     "SavedSearch",
     "SearchResult",
     "ShownText",

@@ -41,6 +41,7 @@ from tui.ui.commands import ReaderCommands
 from tui.ui.exporting import Exporter, ExportFinished
 from tui.ui.feed_dialogs import FeedDialogs, FeedRemoved, FeedSettingsLoaded, FeedSettingsSaved
 from tui.ui.messages import RefreshFinished, RefreshProgress, SyncProgress
+from tui.ui.newsboat_commands import NewsboatCommands, NewsboatFinished
 from tui.ui.opml_commands import OpmlCommands, OpmlFinished
 from tui.ui.refreshing import AUTO_REFRESH_EVERY, FeedsDue, Refresher, RefreshHalted
 from tui.ui.screens.main import MainScreen
@@ -88,6 +89,7 @@ class GazetteApp(App[int]):
         self.refresher = Refresher(self)
         self.exporter = Exporter(self)
         self.opml = OpmlCommands(self)
+        self.newsboat = NewsboatCommands(self)
         self.links = LinkOpener(self)
         self.feed_dialogs = FeedDialogs(self)
         self.collector = Collector()
@@ -193,6 +195,7 @@ class GazetteApp(App[int]):
             if command.title != "Theme":
                 yield command
         yield from self.opml.commands()
+        yield from self.newsboat.commands()
 
     def key_for(self, binding_id: str) -> str:
         """The key(s) a reader binding has now, as shown in messages ("" if none)."""
@@ -251,6 +254,9 @@ class GazetteApp(App[int]):
 
     def on_opml_finished(self, message: OpmlFinished) -> None:
         self.opml.finished(message)
+
+    def on_newsboat_finished(self, message: NewsboatFinished) -> None:
+        self.newsboat.finished(message)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a link with the configured browser command, else the system's."""

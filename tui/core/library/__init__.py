@@ -19,6 +19,7 @@ callers never learn which part answers:
 * :mod:`.images`: article images (cache, fetch, decode) for the reader
 * :mod:`.fulltext`: reader mode: full texts fetched from the articles' pages
 * :mod:`.history`: undo and redo; :func:`.history.undoable` makes a verb one action
+* :mod:`.importing`: importing from newsboat (feeds, queries, filters, cache)
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -38,6 +39,7 @@ from tui.core.library.fetching import FetchSettings, ImageSettings
 from tui.core.library.fulltext import FullTextMixin
 from tui.core.library.history import HistoryMixin
 from tui.core.library.images import ImagesMixin
+from tui.core.library.importing import ImportingMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
 from tui.core.library.scheduling import ScheduleMixin
@@ -71,6 +73,7 @@ class Library(
     ImagesMixin,
     FullTextMixin,
     HistoryMixin,
+    ImportingMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

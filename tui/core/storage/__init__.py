@@ -8,6 +8,7 @@ module and callers never learn which part answers:
 * :mod:`.packing`: an article's texts (HTML, index words, Markdown) in one compressed value
 * :mod:`.feeds`: feeds, fetch state, per-feed settings
 * :mod:`.ingest`: writing fetched entries and their search index rows
+* :mod:`.imported`: articles from another reader's cache, with their state
 * :mod:`.articles`: views, counts, read/star, Markdown cache
 * :mod:`.fulltext`: full texts extracted from the articles' pages (reader mode)
 * :mod:`.pages`: list pages (by offset or keyset), positions, next unread
@@ -25,6 +26,7 @@ from tui.core.storage.base import CHUNK, PAGE_SIZE, in_chunks
 from tui.core.storage.feeds import FeedsMixin
 from tui.core.storage.fulltext import FullTextMixin
 from tui.core.storage.history import HistoryMixin
+from tui.core.storage.imported import ImportedMixin
 from tui.core.storage.ingest import IngestMixin
 from tui.core.storage.notes import NotesMixin
 from tui.core.storage.pages import PagesMixin
@@ -41,6 +43,7 @@ class Store(
     FeedsMixin,
     FullTextMixin,
     HistoryMixin,
+    ImportedMixin,
     IngestMixin,
     PagesMixin,
     SearchMixin,

@@ -1,0 +1,199 @@
+"""Importing from newsboat: its files read and planned (``tui.core.importing``),
+then written through the store's verbs; a dry run only counts.
+
+Nothing is fetched: feeds are subscribed as OPML import subscribes them and
+their cached articles stored as a refresh would store them, so the next
+refresh carries on from there.  Every step that may meet bad input ends in
+a line of the report, never an exception, unless no file could be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tui.core.errors import GazetteError, InputError
+from tui.core.library.base import LibraryBase
+from tui.core.library.fetching import locate
+from tui.core.wording import plural
+
+if TYPE_CHECKING:  # the importer loads with the verb, not with the reader
+    from tui.core.importing.drafts import RuleDraft
+    from tui.core.importing.newsboat.plan import Plan, PlannedArticle, PlannedFeed
+    from tui.core.importing.newsboat.report import NewsboatReport
+    from tui.core.importing.newsboat.sources import NewsboatFiles
+    from tui.core.storage.imported import ImportedArticle
+
+#: Creates one rule; False when an equal rule exists already (the rules' own verb).
+AddRule = Callable[["RuleDraft"], bool]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Counts gathered while a plan is written (or, in a dry run, checked)."""
+
+    feeds: int = 0
+    feeds_known: int = 0
+    renamed: int = 0
+    hidden: int = 0
+    articles: int = 0
+    articles_known: int = 0
+    read: int = 0
+    starred: int = 0
+    flagged: int = 0
+    searches: int = 0
+    searches_known: int = 0
+    rules: int = 0
+    rules_known: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+class ImportingMixin(LibraryBase):
+    """``import_newsboat``."""
+
+    def import_newsboat(
+        self,
+        files: NewsboatFiles | None = None,
+        *,
+        dry_run: bool = False,
+        add_rule: AddRule | None = None,
+        star_flags: str = "s",
+    ) -> NewsboatReport:
+        """Import feeds, tags, query feeds, filters and cached articles from newsboat.
+
+        ``files`` defaults to newsboat's own places (:func:`default_files`).
+        ``add_rule`` creates a rule from each draft (none yet: the drafts are
+        reported as to be created).  ``star_flags`` are the flag letters that
+        mean starred.  InputError only when none of the three files could be
+        read; everything else becomes a line of the report.
+        """
+        from tui.core.importing.newsboat.read import read_files
+        from tui.core.importing.newsboat.report import NewsboatReport
+        from tui.core.importing.newsboat.sources import default_files
+
+        found = read_files(files or default_files(), star_flags=star_flags)
+        if not found.read:
+            raise InputError("nothing to import: " + "; ".join(found.problems))
+        plan = found.plan
+        tally = _Tally(lines=list(found.problems))
+        tally.lines += plan.problems
+        tally.lines += [s.describe() for s in plan.skipped]
+        now = self._now()
+        for planned in plan.feeds:
+            self._import_feed(planned, plan, tally, dry_run=dry_run, now=now)
+        self._import_searches(plan, tally, dry_run=dry_run)
+        created = add_rule is not None and not dry_run
+        if add_rule is not None and not dry_run:
+            self._import_rules(plan.rules, add_rule, tally)
+        else:
+            tally.rules = len(plan.rules)
+        return NewsboatReport(
+            dry_run=dry_run,
+            read_files=tuple(found.read),
+            feeds=tally.feeds,
+            feeds_known=tally.feeds_known,
+            renamed=tally.renamed,
+            hidden=tally.hidden,
+            articles=tally.articles,
+            articles_known=tally.articles_known,
+            read=tally.read,
+            starred=tally.starred,
+            flagged=tally.flagged,
+            searches=tally.searches,
+            searches_known=tally.searches_known,
+            rules=tally.rules,
+            rules_known=tally.rules_known,
+            rules_created=created,
+            drafts=() if created else plan.rules,
+            not_imported=tuple(tally.lines),
+        )
+
+    def _import_feed(
+        self, planned: PlannedFeed, plan: Plan, tally: _Tally, *, dry_run: bool, now: int
+    ) -> None:
+        store = self.store
+        url = locate(planned.url)
+        feed_id = store.feed_id_for_url(url)
+        if feed_id is None:
+            tally.feeds += 1
+            tally.renamed += planned.name is not None
+            tally.hidden += planned.folder is not None
+            if not dry_run:
+                feed_id = store.add_feed(url, title=planned.title, folder=planned.folder)
+                if planned.tags:
+                    store.set_feed_tags(feed_id, planned.tags)
+                if planned.name:
+                    store.update_feed_settings(feed_id, {}, title=planned.name)
+        else:
+            tally.feeds_known += 1
+            have = store.feed_tags(feed_id)
+            keys = {t.casefold() for t in have}
+            if not dry_run and any(t.casefold() not in keys for t in planned.tags):
+                store.set_feed_tags(feed_id, [*have, *planned.tags])
+        articles = plan.articles.get(planned.url, ())
+        removed = plan.removed.get(planned.url, ())
+        account = store.feed(feed_id).account if feed_id is not None else None
+        if account is not None and articles:
+            # Its articles come with the account's sync, keyed by the server's ids.
+            tally.lines.append(
+                f"cache: {plural(len(articles), 'article')} of {planned.url}: not imported "
+                f"(the feed comes through the sync account {account})"
+            )
+        elif articles or removed:
+            self._import_articles(feed_id, articles, removed, tally, dry_run=dry_run, now=now)
+
+    def _import_articles(
+        self,
+        feed_id: int | None,
+        articles: Sequence[PlannedArticle],
+        removed: Sequence[str],
+        tally: _Tally,
+        *,
+        dry_run: bool,
+        now: int,
+    ) -> None:
+        rows: list[ImportedArticle] = [(a.entry, a.read, a.starred, a.tags) for a in articles]
+        if feed_id is None:  # a dry run, and the feed is new: all of them would be
+            fresh = rows
+        elif dry_run:
+            fresh = self.store.not_stored(feed_id, rows)
+        else:
+            fresh = self.store.store_imported(feed_id, rows, removed=removed, now=now)
+        tally.articles += len(fresh)
+        tally.articles_known += len(rows) - len(fresh)
+        tally.read += sum(1 for r in fresh if r[1])
+        tally.starred += sum(1 for r in fresh if r[2])
+        tally.flagged += sum(1 for r in fresh if r[3])
+
+    def _import_searches(self, plan: Plan, tally: _Tally, *, dry_run: bool) -> None:
+        names = {s.name.casefold(): s.query for s in self.store.saved_searches(now=self._now())}
+        for name, query in plan.searches:
+            if name.casefold() in names:
+                tally.searches_known += 1
+                if names[name.casefold()] != query:
+                    tally.lines.append(f"urls: query {name}: a saved search has this name")
+                continue
+            names[name.casefold()] = query
+            if dry_run:
+                tally.searches += 1
+                continue
+            try:
+                self.store.save_search(name, query)
+            except GazetteError as exc:
+                tally.lines.append(f"urls: query {name}: {exc}")
+            else:
+                tally.searches += 1
+
+    @staticmethod
+    def _import_rules(rules: Sequence[RuleDraft], add_rule: AddRule, tally: _Tally) -> None:
+        for draft in rules:
+            try:
+                created = add_rule(draft)
+            except GazetteError as exc:
+                tally.lines.append(f"config: rule {draft.query}: {exc}")
+                continue
+            if created:
+                tally.rules += 1
+            else:
+                tally.rules_known += 1
