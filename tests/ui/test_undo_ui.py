@@ -110,3 +110,25 @@ async def test_u_brings_back_a_feed_deleted_elsewhere_into_the_feed_list(
         assert m.status.notice == f"Undone: deleted feed inessential.com ({total} articles)"
         assert unread_label(app, f"feed:{feed.id}") == total
         assert ui.sql("SELECT count(*) FROM articles WHERE feed_id = ?", feed.id) == [(total,)]
+
+
+async def test_opening_an_article_is_not_an_action_u_takes_back(
+    make_app: Any, library: Library, ui: Helpers
+) -> None:
+    """Opening marks read, but u then takes back the change made before it (here a star)."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        m = app.main
+        m.article_list.focus()
+        first = m.article_list.current
+        assert first is not None and not first.read
+        await pilot.press("s")
+        await ui.settle(pilot)
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        assert ui.sql("SELECT read, starred FROM articles WHERE id = ?", first.id) == [(1, 1)]
+        assert [entry.label for entry in library.history(5)] == ["Starred 1 article"]
+        await pilot.press("u")
+        await ui.settle(pilot)
+        assert m.status.notice == "Undone: starred 1 article"
+        assert ui.sql("SELECT read, starred FROM articles WHERE id = ?", first.id) == [(1, 0)]

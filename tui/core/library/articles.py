@@ -172,6 +172,17 @@ class ArticlesMixin(LibraryBase):
         """
         return self._set_flag(ids, "read", read)
 
+    def read_on_open(self, ids: Iterable[int], read: bool = True) -> StateChange:
+        """Mark articles read because the reader opened them: no history entry.
+
+        Why apart from :meth:`set_read`: opening is reading, not a change a
+        user makes on purpose.  Recorded, every open would be an action, so
+        ``u`` after a few opens would take back read marks instead of the
+        change the user meant (a view marked read, a feed deleted), and forty
+        opens would push those out of the hundred actions kept.
+        """
+        return self._set_flag(ids, "read", read)
+
     @undoable(
         lambda lib, change, ids, starred=True: (
             f"{'Starred' if starred else 'Unstarred'} {plural(len(change.changed), 'article')}"

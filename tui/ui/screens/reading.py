@@ -63,7 +63,7 @@ class ReadingBase(SourcesBase):
         self.bodies.load(article.id, terms, self.pane.body_width, clean=clean)
         self.paint_hold.hold(self.app)
         if not article.read and self.reading_config.mark_read_on_open:
-            article = self._set_flag(article, "read", True)
+            article = self._set_flag(article, "read", True, opened=True)
         self.pane.show_article(article, terms)
         self._load_note(article)
         if then is not None:
@@ -203,16 +203,22 @@ class ReadingBase(SourcesBase):
         if self.pane.article is not None and self.pane.article.id == article.id:
             self.pane.update_header(article)
 
-    def _set_flag(self, article: Article, flag: Flag, value: bool) -> Article:
+    def _set_flag(
+        self, article: Article, flag: Flag, value: bool, *, opened: bool = False
+    ) -> Article:
         """Show ``flag`` = ``value`` at once, and store it in the lane.
 
         The answer (``FlagWritten``) brings the counts it moved, or puts the
         row back when it failed.  Returns the article as now shown.
+        ``opened``: the read mark that opening makes, kept out of the undo
+        history (see ``Library.read_on_open``).
         """
         after = self.ledger.shown(with_flag(article, flag, value))
         self.ledger.begin(article, after, flag)
         self._apply(after)
         setter = self.library.set_read if flag == "read" else self.library.set_starred
+        if opened:
+            setter = self.library.read_on_open
         recount = self._recount(article)
         clean = self._own_write_clean()
 
