@@ -18,6 +18,7 @@ callers never learn which part answers:
 * :mod:`.syncing`: sync accounts (their tokens) and syncing them
 * :mod:`.images`: article images (cache, fetch, decode) for the reader
 * :mod:`.fulltext`: reader mode: full texts fetched from the articles' pages
+* :mod:`.rules`: rules (a query plus actions), applying them, the Hidden view
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -38,6 +39,7 @@ from tui.core.library.fulltext import FullTextMixin
 from tui.core.library.images import ImagesMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
+from tui.core.library.rules import RulesMixin
 from tui.core.library.scheduling import ScheduleMixin
 from tui.core.library.search import SearchMixin
 from tui.core.library.syncing import SyncMixin
@@ -68,6 +70,7 @@ class Library(
     SyncMixin,
     ImagesMixin,
     FullTextMixin,
+    RulesMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

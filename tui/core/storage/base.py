@@ -226,6 +226,7 @@ class StoreBase:
         try:
             for new, changed in pending:
                 write_index(self.conn, new, changed)
+            self.rules_on_written([r[0] for new, changed in pending for r in (*new, *changed)])
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             if self.conn.in_transaction:
@@ -235,6 +236,11 @@ class StoreBase:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    def rules_on_written(self, ids: Sequence[int]) -> None:
+        """Where rules act on the articles a refresh or sync pull just wrote
+        (new or changed), inside its transaction and after their index rows:
+        :class:`~tui.core.storage.rules.RulesMixin` does the work."""
 
     def abort_batch(self) -> None:
         """Give up what :meth:`begin_batch` opened (a no-op when nothing is open)."""

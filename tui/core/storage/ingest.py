@@ -128,8 +128,9 @@ class IngestMixin(StoreBase):
                     "enclosures = ?, version = ? WHERE id = ?",
                     updates,
                 )
-            if self._pending_index is None:
+            if self._pending_index is None:  # else at commit_batch, with the rules
                 write_index(conn, index_new, fts_changed)
+                self.rules_on_written([r[0] for r in (*index_new, *fts_changed)])
             if changes.forgotten:
                 conn.executemany(
                     "DELETE FROM removed_keys WHERE feed_id = ? AND key = ?",

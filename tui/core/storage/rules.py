@@ -1,0 +1,379 @@
+"""Rules: the ``rules`` table, and applying rules with set-based SQL.
+
+A rule runs as its compiled query (the one compiler,
+:func:`~tui.core.query.sql.compile_query`) restricted to a set of article
+ids, and each action is one statement over the matches, never a loop over
+articles in Python.  Two ways in:
+
+* :meth:`RulesMixin.rules_on_written`, inside the write of a refresh or sync
+  pull (see :meth:`~tui.core.storage.base.StoreBase.commit_batch`), with the
+  ids of the articles that write stored or changed.  It runs after the search
+  index rows are written (a rule with words needs them), and outside the
+  pull's ``sync_flags.pulling``, so a rule's mark-read, star or tag on a
+  synced article is queued for the server like a user's change.
+* :meth:`RulesMixin.apply_rules`, on what is stored, reporting (or, dry,
+  only reporting) what changed, in one transaction.
+
+Matches are kept in ``rule_hits`` (hiding and highlighting last as long as
+the rule is enabled; see :mod:`.schema_rules`).  A rule never deletes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from tui.core.errors import InputError, NotFound
+from tui.core.query.parse import parse_query, show_value
+from tui.core.query.sql import compile_query, register_functions
+from tui.core.rules import Rule, RuleActions, RuleOutcome, RulesReport
+from tui.core.storage.base import StoreBase, in_chunks
+from tui.core.storage.schema_rules import HIDDEN_IDS
+from tui.core.storage.tags import ensure_tag, tag_index
+
+_RULE_COLUMNS = (
+    "r.id, r.query, r.feed_id, f.title, r.name, r.enabled, r.created, r.hide, r.mark_read, "
+    "r.star, r.tags, r.highlight, (SELECT count(*) FROM rule_hits h WHERE h.rule_id = r.id)"
+)
+#: A rule to store: (query, actions, feed id, name, enabled).
+NewRule = tuple[str, RuleActions, int | None, str | None, bool]
+_RULE_FROM = "FROM rules r LEFT JOIN feeds f ON f.id = r.feed_id"
+_TEMP = (
+    "CREATE TEMP TABLE IF NOT EXISTS rule_scope (id INTEGER PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS rule_match (id INTEGER PRIMARY KEY)",
+)
+_MATCHES = "SELECT id FROM temp.rule_match"
+# What compiling a stored query can raise (dates out of range, mostly).
+_COMPILE_ERRORS = (InputError, ValueError, OverflowError, OSError)
+
+
+def _tags(raw: str) -> tuple[str, ...]:
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return ()
+    return tuple(t for t in found if isinstance(t, str)) if isinstance(found, list) else ()
+
+
+def _rule(r: Sequence[Any]) -> Rule:
+    actions = RuleActions(bool(r[7]), bool(r[8]), bool(r[9]), _tags(r[10]), r[11])
+    return Rule(
+        id=r[0],
+        query=r[1],
+        actions=actions,
+        feed_id=r[2],
+        feed_title=r[3],
+        name=r[4],
+        enabled=bool(r[5]),
+        created=r[6],
+        matched=r[12],
+        hidden=r[12] if r[5] and r[7] else 0,
+    )
+
+
+def _action_values(actions: RuleActions) -> tuple[int, int, int, str, str | None]:
+    return (
+        int(actions.hide),
+        int(actions.mark_read),
+        int(actions.star),
+        json.dumps(list(actions.tags)),
+        actions.highlight,
+    )
+
+
+class RulesMixin(StoreBase):
+    """Stored rules, applying them, and which rules hide which articles."""
+
+    # -- the table ------------------------------------------------------------------
+
+    def add_rule(
+        self,
+        query: str,
+        actions: RuleActions,
+        *,
+        feed_id: int | None = None,
+        name: str | None = None,
+        enabled: bool = True,
+        now: int,
+    ) -> int:
+        """Store a rule (query and actions already checked, see :mod:`tui.core.rules`)."""
+        return self.add_rules([(query, actions, feed_id, name, enabled)], now=now)[0]
+
+    def add_rules(self, rules: Sequence[NewRule], *, now: int) -> list[int]:
+        """Store several rules in one transaction (an import is all or nothing)."""
+        ids: list[int] = []
+        with self.transaction() as conn:
+            for query, actions, feed_id, name, enabled in rules:
+                self._check_feed(conn, feed_id)
+                cur = conn.execute(
+                    "INSERT INTO rules(query, feed_id, name, enabled, created, hide, mark_read, "
+                    "star, tags, highlight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (query, feed_id, name, int(enabled), now, *_action_values(actions)),
+                )
+                ids.append(int(cur.lastrowid or 0))
+        return ids
+
+    def update_rule(
+        self,
+        rule_id: int,
+        query: str,
+        actions: RuleActions,
+        *,
+        feed_id: int | None,
+        name: str | None,
+    ) -> None:
+        """Replace a rule's query, actions, scope and name.
+
+        A new query or scope forgets what the rule matched (its hidden
+        articles come back until it is applied again); new actions alone
+        keep the matches, so hiding or highlighting follows at once.
+        """
+        with self.transaction() as conn:
+            old = self._rule_row(conn, rule_id)
+            self._check_feed(conn, feed_id)
+            if (old.query, old.feed_id) != (query, feed_id):
+                conn.execute("DELETE FROM rule_hits WHERE rule_id = ?", (rule_id,))
+            conn.execute(
+                "UPDATE rules SET query = ?, feed_id = ?, name = ?, hide = ?, mark_read = ?, "
+                "star = ?, tags = ?, highlight = ? WHERE id = ?",
+                (query, feed_id, name, *_action_values(actions), rule_id),
+            )
+
+    def set_rule_enabled(self, rule_id: int, enabled: bool) -> None:
+        """Turn a rule on or off; off, it hides and highlights nothing and runs
+        at no refresh, and its matches are kept for when it is on again."""
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE rules SET enabled = ? WHERE id = ?", (int(enabled), rule_id))
+            if cur.rowcount == 0:
+                raise NotFound(f"no rule with id {rule_id}")
+
+    def remove_rule(self, rule_id: int) -> None:
+        """Delete a rule; what it hid comes back (no article is touched)."""
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM rules WHERE id = ?", (rule_id,))
+            if cur.rowcount == 0:
+                raise NotFound(f"no rule with id {rule_id}")
+
+    def rules(self) -> list[Rule]:
+        """Every rule, oldest first (the order they run in), with match counts."""
+        rows = self.conn.execute(f"SELECT {_RULE_COLUMNS} {_RULE_FROM} ORDER BY r.id")
+        return [_rule(r) for r in rows]
+
+    def rule(self, rule_id: int) -> Rule:
+        return self._rule_row(self.conn, rule_id)
+
+    @staticmethod
+    def _rule_row(conn: sqlite3.Connection, rule_id: int) -> Rule:
+        row = conn.execute(
+            f"SELECT {_RULE_COLUMNS} {_RULE_FROM} WHERE r.id = ?", (int(rule_id),)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no rule with id {rule_id}")
+        return _rule(row)
+
+    @staticmethod
+    def _check_feed(conn: sqlite3.Connection, feed_id: int | None) -> None:
+        if (
+            feed_id is not None
+            and not conn.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        ):
+            raise NotFound(f"no feed with id {feed_id}")
+
+    def hiding_rules(self, article_ids: Sequence[int]) -> dict[int, tuple[Rule, ...]]:
+        """article id -> the enabled rules that hide it (hidden articles only)."""
+        found: dict[int, list[Rule]] = {}
+        for marks, chunk in in_chunks([int(i) for i in article_ids]):
+            for row in self.conn.execute(
+                f"SELECT h.article_id, {_RULE_COLUMNS} {_RULE_FROM} "
+                "JOIN rule_hits h ON h.rule_id = r.id "
+                f"WHERE r.enabled = 1 AND r.hide = 1 AND h.article_id IN ({marks}) ORDER BY r.id",
+                chunk,
+            ):
+                found.setdefault(row[0], []).append(_rule(row[1:]))
+        return {aid: tuple(rules) for aid, rules in found.items()}
+
+    # -- applying ---------------------------------------------------------------------
+
+    def rules_on_written(self, ids: Sequence[int]) -> None:
+        """Run every enabled rule on these just-written articles, in the open
+        transaction (the refresh's or pull's own write).
+
+        A rule whose query no longer compiles, or whose statement fails, is
+        skipped: a stored rule must never stop a refresh.
+        """
+        rules = [r for r in self.rules() if r.enabled]
+        if not rules or not ids:
+            return
+        conn = self.conn
+        self._temp_tables(conn)
+        conn.execute("DELETE FROM temp.rule_scope")
+        conn.executemany(
+            "INSERT OR IGNORE INTO temp.rule_scope(id) VALUES (?)", [(i,) for i in ids]
+        )
+        now = int(time.time())
+        index = tag_index(conn)
+        for rule in rules:
+            try:
+                if not self._match(conn, rule, now, scoped=True):
+                    continue
+                conn.execute(
+                    "DELETE FROM rule_hits WHERE rule_id = ? "
+                    "AND article_id IN (SELECT id FROM temp.rule_scope)",
+                    (rule.id,),
+                )
+                self._act(conn, rule, index)
+            except sqlite3.OperationalError:
+                # One statement failed and was undone alone; the others stand.
+                if not conn.in_transaction:  # SQLite gave up the whole write
+                    raise
+        conn.execute("DELETE FROM temp.rule_scope")
+
+    def apply_rules(
+        self, rule_ids: Sequence[int] | None, *, now: int, dry_run: bool = False, sample: int = 10
+    ) -> RulesReport:
+        """Apply rules (these, else every enabled one) to every stored article.
+
+        One transaction, so it is one action to undo; each outcome lists the
+        ids whose state changed.  ``dry_run`` reports the same and writes
+        nothing.  A rule's matches are recounted: articles it no longer
+        matches stop being hidden by it.
+        """
+        chosen = self.rules()
+        if rule_ids is not None:
+            known = {r.id for r in chosen}
+            for rid in rule_ids:
+                if rid not in known:
+                    raise NotFound(f"no rule with id {rid}")
+            chosen = [r for r in chosen if r.id in set(rule_ids)]
+        else:
+            chosen = [r for r in chosen if r.enabled]
+        outcomes: list[RuleOutcome] = []
+        with self.transaction() as conn:
+            self._temp_tables(conn)
+            index = tag_index(conn)
+            for rule in chosen:
+                try:
+                    self._match(conn, rule, now, scoped=False, strict=True)
+                except InputError as exc:
+                    shown = show_value(rule.query, 60)
+                    raise InputError(f"rule {rule.id} ({shown}): {exc}") from exc
+                outcomes.append(self._outcome(conn, rule, index, sample))
+                if not dry_run:
+                    conn.execute("DELETE FROM rule_hits WHERE rule_id = ?", (rule.id,))
+                    self._act(conn, rule, index)
+            conn.execute("DELETE FROM temp.rule_match")
+        return RulesReport(tuple(outcomes), dry_run)
+
+    @staticmethod
+    def _temp_tables(conn: sqlite3.Connection) -> None:
+        for statement in _TEMP:
+            conn.execute(statement)
+        register_functions(conn)
+
+    @staticmethod
+    def _match(
+        conn: sqlite3.Connection, rule: Rule, now: int, *, scoped: bool, strict: bool = False
+    ) -> bool:
+        """Fill ``temp.rule_match`` with the rule's matches (among
+        ``temp.rule_scope`` when ``scoped``); False if its query cannot run
+        (InputError instead when ``strict``)."""
+        conn.execute("DELETE FROM temp.rule_match")
+        q = parse_query(rule.query)
+        try:
+            plan = compile_query(q, now, counting=True)
+        except _COMPILE_ERRORS as exc:
+            if strict:
+                raise InputError(str(exc)) from exc
+            return False
+        if plan.match is None:
+            sql = f"SELECT id FROM articles WHERE {plan.where}"
+            args: list[Any] = list(plan.params)
+            ident = "id"
+        else:
+            sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND {plan.where}"
+            args = [plan.match, *plan.params]
+            ident = "rowid"
+        if scoped:
+            sql += f" AND {ident} IN (SELECT id FROM temp.rule_scope)"
+        if rule.feed_id is not None:
+            sql += f" AND +{ident} IN (SELECT id FROM articles WHERE feed_id = ?)"
+            args.append(rule.feed_id)
+        conn.execute(f"INSERT OR IGNORE INTO temp.rule_match(id) {sql}", args)
+        return True
+
+    @staticmethod
+    def _act(conn: sqlite3.Connection, rule: Rule, index: dict[str, tuple[int, str]]) -> None:
+        """The rule's actions on ``temp.rule_match``: one statement each."""
+        conn.execute(
+            f"INSERT OR IGNORE INTO rule_hits(article_id, rule_id) SELECT id, ? FROM ({_MATCHES})",
+            (rule.id,),
+        )
+        a = rule.actions
+        if a.mark_read:
+            conn.execute(f"UPDATE articles SET read = 1 WHERE read = 0 AND id IN ({_MATCHES})")
+        if a.star:
+            conn.execute(
+                f"UPDATE articles SET starred = 1 WHERE starred = 0 AND id IN ({_MATCHES})"
+            )
+        for name in a.tags:
+            tag_id = ensure_tag(conn, index, name)
+            conn.execute(
+                "INSERT OR IGNORE INTO article_tags(article_id, tag_id) "
+                f"SELECT id, ? FROM ({_MATCHES})",
+                (tag_id,),
+            )
+
+    @staticmethod
+    def _outcome(
+        conn: sqlite3.Connection, rule: Rule, index: dict[str, tuple[int, str]], sample: int
+    ) -> RuleOutcome:
+        """What the rule's actions would change on ``temp.rule_match``."""
+
+        def ids(sql: str, *args: Any) -> tuple[int, ...]:
+            return tuple(r[0] for r in conn.execute(sql, args))
+
+        newest = " ORDER BY published DESC, id DESC"
+        a = rule.actions
+        matched = ids(f"SELECT id FROM articles WHERE id IN ({_MATCHES}){newest}")
+        hidden: tuple[int, ...] = ()
+        if a.hide and rule.enabled:
+            hidden = ids(
+                f"SELECT id FROM articles WHERE id IN ({_MATCHES}) "
+                f"AND id NOT IN ({HIDDEN_IDS}){newest}"
+            )
+        tagged: list[tuple[str, tuple[int, ...]]] = []
+        for name in a.tags:
+            tag = index.get(name.casefold())
+            tagged.append(
+                (name, matched)
+                if tag is None
+                else (
+                    name,
+                    ids(
+                        f"SELECT id FROM articles WHERE id IN ({_MATCHES}) AND id NOT IN "
+                        f"(SELECT article_id FROM article_tags WHERE tag_id = ?){newest}",
+                        tag[0],
+                    ),
+                )
+            )
+        unread = f"SELECT id FROM articles WHERE read = 0 AND id IN ({_MATCHES}){newest}"
+        unstarred = f"SELECT id FROM articles WHERE starred = 0 AND id IN ({_MATCHES}){newest}"
+        titles = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT title FROM articles WHERE id IN ({_MATCHES}){newest} LIMIT ?",
+                (max(0, sample),),
+            )
+        ]
+        return RuleOutcome(
+            rule=rule,
+            matched=matched,
+            hidden=hidden,
+            marked_read=ids(unread) if a.mark_read else (),
+            starred=ids(unstarred) if a.star else (),
+            tagged=tuple(tagged),
+            titles=tuple(titles),
+        )
