@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.cli import accounts, articles, feeds, notes, state
+from tui.cli import accounts, articles, feeds, notes, rules, state
 
 if TYPE_CHECKING:
     from tui.core.library import Library
@@ -36,5 +36,7 @@ COMMANDS: dict[str, Handler] = {
     "export-notes": notes.cmd_export_notes,
     "account": accounts.cmd_account,
     "sync": accounts.cmd_sync,
+    "rule": rules.cmd_rule,
+    "rules": rules.cmd_rules,
     **dict.fromkeys(state.STATE_VERBS, state.cmd_state),
 }

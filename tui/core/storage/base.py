@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core import folders
 from tui.core.errors import StoreError
+from tui.core.query.sql import register_functions
 from tui.core.storage import packing, schema
 
 if TYPE_CHECKING:
@@ -128,6 +129,9 @@ class StoreBase:
             conn.execute("PRAGMA synchronous = NORMAL")
             folders.register(conn)
             packing.register(conn)
+            # Rules run compiled queries inside writes, where a statement may be
+            # active and SQLite refuses to add a function.
+            register_functions(conn)
             schema.migrate(self)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc

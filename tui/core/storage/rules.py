@@ -28,7 +28,7 @@ from typing import Any
 
 from tui.core.errors import InputError, NotFound
 from tui.core.query.parse import parse_query, show_value
-from tui.core.query.sql import compile_query, register_functions
+from tui.core.query.sql import compile_query
 from tui.core.rules import Rule, RuleActions, RuleOutcome, RulesReport
 from tui.core.storage.base import StoreBase, in_chunks
 from tui.core.storage.schema_rules import HIDDEN_IDS
@@ -271,7 +271,6 @@ class RulesMixin(StoreBase):
     def _temp_tables(conn: sqlite3.Connection) -> None:
         for statement in _TEMP:
             conn.execute(statement)
-        register_functions(conn)
 
     @staticmethod
     def _match(
