@@ -11,8 +11,8 @@ from builders import entry, parsed_feed
 
 from tui.core.errors import InputError, NotFound
 from tui.core.library import Library
-from tui.core.models import View
-from tui.core.rules import HIGHLIGHT_COLORS, RuleActions, rule_actions
+from tui.core.models import Article, View
+from tui.core.rules import HIGHLIGHT_COLORS, Rule, RuleActions, rule_actions
 from tui.core.storage import SCHEMA_VERSION, Store
 
 NOW = 1_800_000_000
@@ -33,7 +33,7 @@ def _ids(store: Store, *titles: str) -> list[int]:
     return sorted(r[0] for r in rows)
 
 
-def _titles(articles: list) -> list[str]:  # type: ignore[type-arg]
+def _titles(articles: list[Article]) -> list[str]:
     return sorted(a.title for a in articles)
 
 
@@ -231,7 +231,7 @@ def test_rules_file_round_trip(lib: Library, tmp_path: Path) -> None:
         added, skipped = other.import_rules(path)
         assert skipped == 0
 
-        def shape(r):  # type: ignore[no-untyped-def]
+        def shape(r: Rule) -> tuple[object, ...]:
             return (r.query, r.actions, r.name, r.enabled, r.feed_id is not None)
 
         assert [shape(r) for r in added] == [shape(r) for r in lib.rules()]
