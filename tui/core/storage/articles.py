@@ -172,9 +172,10 @@ class ArticlesMixin(StoreBase):
         return ids
 
     def smart_counts(self) -> dict[str, int]:
-        """Counts for the smart views: all, unread, starred, noted, hidden.
+        """Counts for the smart views: all, unread, starred, noted.
 
-        Hidden articles are counted apart and taken off the others, so those
+        Articles rules hide are in none (``count_articles(View(hidden=True))``
+        counts them): they are counted apart and taken off, so the others
         stay index-only counts and the hidden set is read once.
         """
         # Separate counts so each uses its (partial) index instead of a table scan.
@@ -194,7 +195,6 @@ class ArticlesMixin(StoreBase):
             "unread": row[1] - hid[1],
             "starred": row[2] - hid[2],
             "noted": row[3] - hid[3],
-            "hidden": hid[0],
         }
 
     def view_ids(self, view: View) -> list[int]:
