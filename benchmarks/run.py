@@ -60,7 +60,7 @@ from rules_bench import run_rules  # noqa: E402
 from scale import run_scale  # noqa: E402
 from sync import run_sync  # noqa: E402
 from targets import HEADER as TARGET_HEADER  # noqa: E402
-from targets import ISSUE16_HEADER, issue15, issue16, issue18  # noqa: E402
+from targets import ISSUE16_HEADER, ISSUE18_HEADER, issue15, issue16, issue18  # noqa: E402
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -177,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text_table(ISSUE16_HEADER, target16_rows))
     print()
     print(f"Targets of issue 18 {caveat}".rstrip())
-    print(text_table(ISSUE16_HEADER, target18_rows))
+    print(text_table(ISSUE18_HEADER, target18_rows))
     for note in bench.notes:
         print("note:", note)
     for f in bench.figures:
@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             f"Targets of issue 18 {caveat}",
             "",
-            markdown_table(ISSUE16_HEADER, target18_rows),
+            markdown_table(ISSUE18_HEADER, target18_rows),
             "",
             *(f"- {f.name}: {f.note}" for f in bench.figures if f.note),
             "",
@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "values": bench.values,
                     "targets": [dict(zip(TARGET_HEADER, r, strict=True)) for r in target_rows],
                     "targets16": [dict(zip(ISSUE16_HEADER, r, strict=True)) for r in target16_rows],
-                    "targets18": [dict(zip(ISSUE16_HEADER, r, strict=True)) for r in target18_rows],
+                    "targets18": [dict(zip(ISSUE18_HEADER, r, strict=True)) for r in target18_rows],
                     "raw": bench.raw,
                     "notes": bench.notes,
                 },

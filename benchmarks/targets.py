@@ -69,6 +69,7 @@ class Target:
 
 HEADER = ["target (issue 15)", "measured", "reference, same run", "ratio", "limit", "pass"]
 ISSUE16_HEADER = ["target (issue 16)", *HEADER[1:]]
+ISSUE18_HEADER = ["target (issue 18)", *HEADER[1:]]
 #: Units that count things: written as whole numbers.
 COUNTS = frozenset({"requests"})
 
