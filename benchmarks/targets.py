@@ -230,5 +230,13 @@ def issue18(v: Mapping[str, float]) -> list[Target]:
             1.10,
             g("rules.plain_s"),
             "the same cold refresh without rules",
-        )
+        ),
+        Target(
+            "time running those rules inside the refresh",
+            "s",
+            g("rules.inside_s"),
+            0.10,
+            g("rules.plain_s"),
+            "the same cold refresh without rules",
+        ),
     ]

@@ -51,7 +51,7 @@ def test_add_list_apply_and_remove(capsys: pytest.CaptureFixture[str], db: str) 
     assert code == 0, err
     assert out.startswith("Added rule 1:") and "hide, tag py" in out
     code, out, _ = run_cli(capsys, "--db", db, "rule", "list")
-    assert code == 0 and "Snakes: python" in out and "(0 matched)" in out
+    assert code == 0 and "Snakes: python" in out and "(0 hidden)" in out
     code, out, _ = run_cli(capsys, "--db", db, "rules", "apply", "--dry-run")
     assert code == 0
     assert "rule 1 (Snakes): 2 matched, 2 hidden, 2 tagged py" in out

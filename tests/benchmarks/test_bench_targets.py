@@ -72,12 +72,16 @@ def test_body_markers_follow_the_farm_guid() -> None:
 
 
 def test_issue18_rules_may_cost_a_tenth_of_the_cold_refresh() -> None:
-    (ok,) = issue18({"rules.cold_s": 10.9, "rules.plain_s": 10.0, "rules.count": 20})
+    ok, inside = issue18(
+        {"rules.cold_s": 10.9, "rules.plain_s": 10.0, "rules.count": 20, "rules.inside_s": 0.9}
+    )
     assert ok.passed is True and ok.name.startswith("cold refresh with 20 rules")
-    (slow,) = issue18({"rules.cold_s": 11.2, "rules.plain_s": 10.0})
-    assert slow.passed is False
-    (missing,) = issue18({})
-    assert missing.passed is None
+    assert inside.passed is True and inside.row()[3] == "0.090x"
+    slow, slow_inside = issue18(
+        {"rules.cold_s": 11.2, "rules.plain_s": 10.0, "rules.inside_s": 1.2}
+    )
+    assert slow.passed is False and slow_inside.passed is False
+    assert [t.passed for t in issue18({})] == [None, None]
 
 
 def test_the_benchmark_rules_are_valid_and_of_every_kind() -> None:

@@ -268,3 +268,22 @@ def test_a_broken_rules_file_imports_nothing(
         lib.import_rules(path)
     assert str(path) in str(caught.value) and "\n" not in str(caught.value)
     assert lib.rules() == []
+
+
+def test_a_write_runs_rules_on_its_own_articles_only(store: Store) -> None:
+    feed_id = _feed(store, "https://a.example/rss", "python old")
+    store.add_rule("python", rule_actions(star=True), now=NOW)
+    store.add_rule("is:unread", rule_actions(hide=True), feed_id=feed_id, now=NOW)
+    store.store_entries(feed_id, parsed_feed(item("n", "python new")), now=NOW + 1)
+    starred = {a.title: a.starred for a in store.articles(View(hidden=True))}
+    assert starred == {"python new": True}
+    assert _titles(store.articles(View())) == ["python old"]
+
+
+def test_a_writes_ids_become_a_few_ranges() -> None:
+    from tui.core.storage.rules import MAX_RANGES, RANGE_GAP, _ranges
+
+    assert _ranges([5, 6, 7, 9]) == [(5, 9)]
+    assert _ranges([3, 5000, 5001]) == [(3, 3), (5000, 5001)]
+    scattered = [i * (RANGE_GAP + 1) for i in range(MAX_RANGES + 1)]
+    assert _ranges(scattered) == [(0, scattered[-1])]

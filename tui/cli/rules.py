@@ -54,10 +54,15 @@ def _about(r: Rule) -> str:
     scope = f"  [feed: {line(r.feed_title)}]" if r.feed_id is not None else ""
     name = f"{line(r.name)}: " if r.name else ""
     state = "on " if r.enabled else "off"
-    return (
-        f"{state}  {name}{line(r.query)}{scope}  -> {line(', '.join(r.actions.words()))}"
-        f"  ({r.matched} matched)"
+    kept = r.actions.hide or r.actions.highlight
+    count = f"  ({r.hidden if r.actions.hide else r.matched} {_KEPT[bool(r.actions.hide)]})"
+    return f"{state}  {name}{line(r.query)}{scope}  -> {line(', '.join(r.actions.words()))}" + (
+        count if kept else ""
     )
+
+
+#: What a hiding rule's count says, and a highlighting one's.
+_KEPT = {True: "hidden", False: "highlighted"}
 
 
 def _actions_of(args: argparse.Namespace) -> RuleActions | None:

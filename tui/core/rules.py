@@ -105,8 +105,10 @@ class Rule:
     """A rule as stored, with what it currently matches.
 
     ``feed_id`` scopes it to one feed (None: every feed).  ``matched`` counts
-    the articles it matched when last applied (the hits kept in the
-    database), ``hidden`` those it hides now.
+    the matches a hiding or highlighting rule keeps (what it hides or
+    colours while enabled; 0 for the other actions, which change the
+    articles themselves: ``Library.count_rule_matches`` counts any rule's
+    matches now), ``hidden`` those it hides now.
     """
 
     id: int

@@ -101,6 +101,13 @@ class RulesMixin(LibraryBase):
         reports the same; ``sample`` titles per rule are included."""
         return self.store.apply_rules(rule_ids, now=self._now(), dry_run=dry_run, sample=sample)
 
+    def count_rule_matches(self, rule_id: int) -> int:
+        """How many stored articles a rule's query (and feed) matches now,
+        whatever its actions (``Rule.matched`` counts only the matches a
+        hiding or highlighting rule keeps).  One query over the store: call
+        it from a worker."""
+        return self.store.count_rule_matches(rule_id, now=self._now())
+
     # -- the Hidden view ----------------------------------------------------------
 
     def hidden_articles(self, *, limit: int = 50, offset: int = 0) -> list[HiddenArticle]:

@@ -7,8 +7,11 @@ are not article state: ``rule_hits`` records which rule matched which article
 when it was applied, and an article is hidden while a hit of an *enabled*
 hiding rule names it, so disabling or removing the rule brings it back (the
 hits go with the rule, ``ON DELETE CASCADE``).  ``rule_hits`` is keyed by
-article first, so "is this article hidden, which colour" is one seek; the
-rule index counts a rule's matches for the Rules screen.
+article first, so "is this article hidden, which colour" is one seek; it
+has no index by rule (a second b-tree written for every match in a refresh):
+counting or dropping one rule's hits reads the table once, which only a
+listing of the rules or removing one does.  Only hiding and highlighting
+rules keep their matches (the other actions change the articles).
 
 A rule scoped to a feed goes with the feed: a scope that names no feed would
 otherwise read as "every feed".
@@ -62,7 +65,6 @@ _RULES_TABLES = (
         rule_id INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
         PRIMARY KEY (article_id, rule_id)
     ) WITHOUT ROWID""",
-    "CREATE INDEX rule_hits_rule ON rule_hits(rule_id)",
 )
 
 
