@@ -88,7 +88,7 @@ def test_edit_enable_disable(capsys: pytest.CaptureFixture[str], db: str) -> Non
     assert run_cli(capsys, "--db", db, "rules", "apply", "1")[0] == 0
     code, out, _ = run_cli(capsys, "--db", db, "articles", "--json")
     rust = next(a for a in json.loads(out) if a["title"] == "rust one")
-    assert rust["read"] is True
+    assert rust["read"] is True and rust["highlight"] == "green"
     code, out, _ = run_cli(capsys, "--db", db, "rule", "edit", "1", "--all-feeds", "--json")
     assert code == 0 and json.loads(out)["feed_id"] is None
 
