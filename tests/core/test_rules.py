@@ -287,3 +287,12 @@ def test_a_writes_ids_become_a_few_ranges() -> None:
     assert _ranges([3, 5000, 5001]) == [(3, 3), (5000, 5001)]
     scattered = [i * (RANGE_GAP + 1) for i in range(MAX_RANGES + 1)]
     assert _ranges(scattered) == [(0, scattered[-1])]
+
+
+def test_an_edited_rule_acts_at_the_next_write(store: Store) -> None:
+    feed_id = store.add_feed("https://a.example/rss")
+    rule = store.add_rule("python", rule_actions(hide=True), now=NOW)
+    store.store_entries(feed_id, parsed_feed(item("1", "python"), item("2", "rust")), now=NOW)
+    store.update_rule(rule, "rust", rule_actions(hide=True), feed_id=None, name=None)
+    store.store_entries(feed_id, parsed_feed(item("3", "python 3"), item("4", "rust 4")), now=NOW)
+    assert _titles(store.articles(View(hidden=True))) == ["rust 4"]

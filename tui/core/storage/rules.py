@@ -55,6 +55,8 @@ _TEMP = (
 #: (see ``_ranges``), and the most ranges looked up one by one.
 RANGE_GAP = 1000
 MAX_RANGES = 8
+#: Seconds a compiled rule query is reused inside refreshes (relative dates move).
+PLAN_TTL_S = 60
 _MATCHES = "SELECT id FROM temp.rule_match"
 # What compiling a stored query can raise (dates out of range, mostly).
 _COMPILE_ERRORS = (InputError, ValueError, OverflowError, OSError)
@@ -142,6 +144,9 @@ def _action_values(actions: RuleActions) -> tuple[int, int, int, str, str | None
 
 class RulesMixin(StoreBase):
     """Stored rules, applying them, and which rules hide which articles."""
+
+    #: Compiled rule queries reused across a refresh's commits (see ``_plans``).
+    _rule_plans: dict[Rule, tuple[int, Compiled | None]]
 
     # -- the table ------------------------------------------------------------------
 
@@ -273,22 +278,16 @@ class RulesMixin(StoreBase):
         (``_ranges``): FTS5 seeks to a rowid range, where a plain rowid list
         would run the MATCH once per id and no bound at all walked a common
         word's or a prefix's every entry at every commit (eight times the
-        refresh's own work at 10,000 articles).  A rule whose query no longer
-        compiles, or whose statement fails, is skipped: a stored rule must
-        never stop a refresh.
+        refresh's own work at 10,000 articles).  A refresh commits often, so
+        compiled queries are kept (``_plans``) and a rule that matched
+        nothing writes nothing.  A rule whose query no longer compiles, or
+        whose statement fails, is skipped: a stored rule must never stop a
+        refresh.
         """
         if not rows:
             return
         conn = self.conn
-        now = int(time.time())
-        # Without the match counts of rules(): this runs at every commit of a refresh.
-        plans = [
-            (rule, plan)
-            for r in conn.execute(
-                f"SELECT {_RULE_FIELDS} {_RULE_FROM} WHERE r.enabled = 1 ORDER BY r.id"
-            )
-            if (plan := _plan((rule := _rule((*r, 0))), now)) is not None
-        ]
+        plans = self._plans(conn)
         if not plans:
             return
         self._temp_tables(conn)
@@ -297,18 +296,25 @@ class RulesMixin(StoreBase):
             "INSERT OR IGNORE INTO temp.rule_scope(id) VALUES (?)", [(i,) for i in ids]
         )
         ranges = _ranges(ids)
-        index = tag_index(conn) if any(r.actions.tags for r, _ in plans) else {}
+        # Hits of earlier matches exist only for updated articles: new ones have none.
+        stale = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM rule_hits WHERE article_id IN "
+            "(SELECT id FROM temp.rule_scope))"
+        ).fetchone()[0]
+        index: dict[str, tuple[int, str]] | None = None
         try:
             for rule, plan in plans:
                 try:
-                    self._match(conn, rule, plan, ranges=ranges)
-                    if _kept(rule):
+                    if stale and _kept(rule):
                         conn.execute(
                             "DELETE FROM rule_hits WHERE rule_id = ? "
                             "AND article_id IN (SELECT id FROM temp.rule_scope)",
                             (rule.id,),
                         )
-                    self._act(conn, rule, index)
+                    if self._match(conn, rule, plan, ranges=ranges):
+                        if index is None and rule.actions.tags:
+                            index = tag_index(conn)
+                        self._act(conn, rule, index or {})
                 except sqlite3.OperationalError:
                     # One statement failed and was undone alone; the others stand.
                     if not conn.in_transaction:  # SQLite gave up the whole write
@@ -316,6 +322,30 @@ class RulesMixin(StoreBase):
         finally:
             if conn.in_transaction:
                 conn.execute("DELETE FROM temp.rule_scope")
+
+    def _plans(self, conn: sqlite3.Connection) -> list[tuple[Rule, Compiled]]:
+        """The enabled rules and their compiled queries, compiled again when a
+        rule changed or a minute has passed (dates like ``after:7d`` move)."""
+        now = int(time.time())
+        # Without the match counts of rules(): this runs at every commit of a refresh.
+        rules = [
+            _rule((*r, 0))
+            for r in conn.execute(
+                f"SELECT {_RULE_FIELDS} {_RULE_FROM} WHERE r.enabled = 1 ORDER BY r.id"
+            )
+        ]
+        cache = self._rule_plans = getattr(self, "_rule_plans", {})
+        plans: list[tuple[Rule, Compiled]] = []
+        for rule in rules:
+            when, plan = cache.get(rule, (0, None))
+            if now - when >= PLAN_TTL_S:
+                when, plan = now, _plan(rule, now)
+                cache[rule] = (when, plan)
+            if plan is not None:
+                plans.append((rule, plan))
+        for gone in cache.keys() - set(rules):
+            del cache[gone]
+        return plans
 
     def apply_rules(
         self, rule_ids: Sequence[int] | None, *, now: int, dry_run: bool = False, sample: int = 10
@@ -366,22 +396,20 @@ class RulesMixin(StoreBase):
         plan: Compiled,
         *,
         ranges: Sequence[tuple[int, int]] = (),
-    ) -> None:
+    ) -> int:
         """Fill ``temp.rule_match`` with the rule's matches: with ``ranges``
-        among ``temp.rule_scope`` (in those id ranges), else among all."""
+        among ``temp.rule_scope`` (in those id ranges), else among all.
+        Returns how many."""
         conn.execute("DELETE FROM temp.rule_match")
         base, args = _select(plan, rule.feed_id)
         insert = "INSERT OR IGNORE INTO temp.rule_match(id) "
         if not ranges:
-            conn.execute(insert + base, args)
-        elif plan.match is None:
-            conn.execute(f"{insert}{base} AND id IN (SELECT id FROM temp.rule_scope)", args)
-        else:
-            scoped = (
-                f"{base} AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT id FROM temp.rule_scope)"
-            )
-            for lo, hi in ranges:
-                conn.execute(insert + scoped, [*args, lo, hi])
+            return conn.execute(insert + base, args).rowcount
+        if plan.match is None:
+            sql = f"{insert}{base} AND id IN (SELECT id FROM temp.rule_scope)"
+            return conn.execute(sql, args).rowcount
+        scoped = f"{base} AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT id FROM temp.rule_scope)"
+        return sum(conn.execute(insert + scoped, [*args, lo, hi]).rowcount for lo, hi in ranges)
 
     @staticmethod
     def _act(conn: sqlite3.Connection, rule: Rule, index: dict[str, tuple[int, str]]) -> None:
