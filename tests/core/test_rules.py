@@ -296,3 +296,17 @@ def test_an_edited_rule_acts_at_the_next_write(store: Store) -> None:
     store.update_rule(rule, "rust", rule_actions(hide=True), feed_id=None, name=None)
     store.store_entries(feed_id, parsed_feed(item("3", "python 3"), item("4", "rust 4")), now=NOW)
     assert _titles(store.articles(View(hidden=True))) == ["rust 4"]
+
+
+def test_hits_go_with_their_article_and_their_rule(store: Store) -> None:
+    a = _feed(store, "https://a.example/rss", "python a")
+    b = _feed(store, "https://b.example/rss", "python b")
+    store.add_rule("python", rule_actions(hide=True), now=NOW)
+    scoped = store.add_rule("python", rule_actions(highlight="red"), feed_id=b, now=NOW)
+    store.apply_rules(None, now=NOW)
+    hits = "SELECT rule_id, count(*) FROM rule_hits GROUP BY rule_id ORDER BY rule_id"
+    assert store.conn.execute(hits).fetchall() == [(1, 2), (scoped, 1)]
+    store.remove_feed(a)  # its article and hits go; the rule stays
+    store.remove_feed(b)  # the rule scoped to it goes too, with its hits
+    assert store.conn.execute(hits).fetchall() == []
+    assert [r.id for r in store.rules()] == [1]

@@ -51,6 +51,9 @@ _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS rule_scope (id INTEGER PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS rule_match (id INTEGER PRIMARY KEY)",
 )
+#: How compiled SQL looks words up in the index (``tui.core.query.sql``):
+#: bounded to id ranges when rules run on a write's articles.
+_FTS_LOOKUP = "articles_fts MATCH ?"
 #: A gap between article ids that splits a write's ids into separate ranges
 #: (see ``_ranges``), and the most ranges looked up one by one.
 RANGE_GAP = 1000
@@ -273,14 +276,14 @@ class RulesMixin(StoreBase):
         """Run every enabled rule on these just-written articles, in the open
         transaction (the refresh's or pull's own write).
 
-        ``rows`` are their search index rows (id first).  A rule with words
-        asks the index for the id range(s) of these articles alone
-        (``_ranges``): FTS5 seeks to a rowid range, where a plain rowid list
-        would run the MATCH once per id and no bound at all walked a common
-        word's or a prefix's every entry at every commit (eight times the
-        refresh's own work at 10,000 articles).  A refresh commits often, so
-        compiled queries are kept (``_plans``) and a rule that matched
-        nothing writes nothing.  A rule whose query no longer compiles, or
+        ``rows`` are their search index rows (id first).  Every index lookup
+        of a rule (its words, ``author:``, exclusions) is bounded to the id
+        range(s) of these articles (``_ranges``): FTS5 seeks to a rowid
+        range, where a plain rowid list would run the MATCH once per id and
+        no bound at all walked a common word's or a prefix's every entry at
+        every commit (eight times the refresh's own work at 10,000 articles).
+        A refresh commits often, so compiled queries are kept (``_plans``)
+        and a rule that matched nothing writes nothing.  A rule whose query no longer compiles, or
         whose statement fails, is skipped: a stored rule must never stop a
         refresh.
         """
@@ -405,11 +408,19 @@ class RulesMixin(StoreBase):
         insert = "INSERT OR IGNORE INTO temp.rule_match(id) "
         if not ranges:
             return conn.execute(insert + base, args).rowcount
-        if plan.match is None:
-            sql = f"{insert}{base} AND id IN (SELECT id FROM temp.rule_scope)"
-            return conn.execute(sql, args).rowcount
-        scoped = f"{base} AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT id FROM temp.rule_scope)"
-        return sum(conn.execute(insert + scoped, [*args, lo, hi]).rowcount for lo, hi in ranges)
+        ident = "id" if plan.match is None else "+rowid"
+        scoped = f"{insert}{base} AND {ident} IN (SELECT id FROM temp.rule_scope)"
+        if _FTS_LOOKUP not in scoped:
+            return conn.execute(scoped, args).rowcount
+        # Every lookup in the index (the words, author:, exclusions) bounded to
+        # a range of the write's ids: what lies outside cannot be in the scope.
+        return sum(
+            conn.execute(
+                scoped.replace(_FTS_LOOKUP, f"{_FTS_LOOKUP} AND rowid BETWEEN {lo:d} AND {hi:d}"),
+                args,
+            ).rowcount
+            for lo, hi in ranges
+        )
 
     @staticmethod
     def _act(conn: sqlite3.Connection, rule: Rule, index: dict[str, tuple[int, str]]) -> None:
