@@ -17,7 +17,7 @@ if str(BENCH) not in sys.path:
 from farm import Generator  # noqa: E402
 from measure import p95, percentiles  # noqa: E402
 from reading import body_markers, first_words  # noqa: E402
-from targets import Target, issue15  # noqa: E402
+from targets import Target, issue15, issue18  # noqa: E402
 
 
 def test_relative_target_passes_within_its_factor_of_the_reference() -> None:
@@ -69,3 +69,32 @@ def test_body_markers_follow_the_farm_guid() -> None:
     want = first_words(gen.item(3, 7).html)
     assert body_markers([{"guid": "farm-1-3-7", "title": "t"}], 1) == [want]
     assert len(want.split()) == 3
+
+
+def test_issue18_rules_may_cost_a_tenth_of_the_cold_refresh() -> None:
+    ok, inside = issue18(
+        {"rules.cold_s": 10.9, "rules.plain_s": 10.0, "rules.count": 20, "rules.inside_s": 0.9}
+    )
+    assert ok.passed is True and ok.name.startswith("cold refresh with 20 rules")
+    assert inside.passed is True and inside.row()[3] == "0.090x"
+    slow, slow_inside = issue18(
+        {"rules.cold_s": 11.2, "rules.plain_s": 10.0, "rules.inside_s": 1.2}
+    )
+    assert slow.passed is False and slow_inside.passed is False
+    assert [t.passed for t in issue18({})] == [None, None]
+
+
+def test_the_benchmark_rules_are_valid_and_of_every_kind() -> None:
+    from rules_bench import RULES
+
+    from tui.core.query.parse import parse_query
+    from tui.core.rules import rule_actions
+
+    assert len(RULES) == 20
+    kinds: set[str] = set()
+    for query, actions in RULES:
+        assert parse_query(query).error is None, query
+        kinds.update(rule_actions(**actions).words())  # type: ignore[arg-type]
+    assert {"hide", "mark read", "star"} <= kinds
+    assert any(k.startswith("tag ") for k in kinds)
+    assert any(k.startswith("highlight ") for k in kinds)

@@ -18,6 +18,8 @@ DBS = Path(__file__).parent.parent / "fixtures" / "db"
 def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     shutil.copy(DBS / name, path)
+    with sqlite3.connect(path) as old:
+        had_rules = old.execute("SELECT 1 FROM sqlite_master WHERE name = 'rules'").fetchone()
     lib = Library(path)
     try:
         assert lib.store.schema_version == SCHEMA_VERSION
@@ -38,6 +40,9 @@ def test_old_database_upgrades_with_user_data(tmp_path: Path, name: str) -> None
             assert full is not None and full.shown and full.markdown
             assert "fulltextonlyword" in lib.markdown(art.id)
             assert [a.id for a in lib.search("fulltextonlyword").articles] == [art.id]
+        if had_rules:  # a rule, and what it matched, stay
+            assert [(r.name, r.matched) for r in lib.rules()] == [("Qatar", 1)]
+            assert art.highlight == "yellow"
     finally:
         lib.close()
     conn = sqlite3.connect(path)

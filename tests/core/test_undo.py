@@ -294,3 +294,35 @@ def test_undoing_a_synced_feed_delete_takes_back_its_unsubscribe(lib: Library) -
     lib.store.confirm([c.id for c in lib.store.queued(account)])
     lib.undo()
     assert _queue(lib, account) == [("subscribe", "https://s.example/feed", "News", 1)]
+
+
+def test_rules_applied_to_stored_articles_are_one_action_undone(lib: Library, feed: int) -> None:
+    """``apply_rules`` (issue 18): its stars, tags and hidden articles all come back."""
+    from tui.core import rule_actions
+
+    hide = lib.add_rule("zebra", rule_actions(hide=True, star=True, tags=["zoo"]))
+    before = _dump(lib)
+    report = lib.apply_rules()
+    assert report.changed == 3 and lib.articles() == []
+    undone = lib.undo()
+    assert undone is not None and undone.label == f"Applied rule {hide.label} to 3 articles"
+    assert _dump(lib) == before
+    assert len(lib.articles()) == 3 and lib.articles(View(hidden=True)) == []
+    lib.redo()
+    assert lib.articles() == [] and len(lib.articles(View(hidden=True))) == 3
+
+
+def test_a_deleted_feed_comes_back_with_its_rules_and_what_they_hid(
+    lib: Library, feed: int
+) -> None:
+    from tui.core import rule_actions
+
+    rule = lib.add_rule("a1", rule_actions(hide=True), feed_id=feed)
+    lib.apply_rules()
+    assert lib.count_articles(View(feed_id=feed)) == 2
+    lib.remove_feed(str(feed))
+    assert lib.rules() == []
+    lib.undo()
+    assert [r.id for r in lib.rules()] == [rule.id]
+    assert lib.count_articles(View(feed_id=feed)) == 2
+    assert [a.title for a in lib.articles(View(hidden=True))] == ["a1"]

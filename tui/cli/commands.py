@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.cli import accounts, articles, feeds, history, importing, notes, state
+from tui.cli import accounts, articles, feeds, history, importing, notes, rules, state
 
 if TYPE_CHECKING:
     from tui.core.library import Library
@@ -39,5 +39,7 @@ COMMANDS: dict[str, Handler] = {
     "sync": accounts.cmd_sync,
     "undo": history.cmd_undo,
     "redo": history.cmd_redo,
+    "rule": rules.cmd_rule,
+    "rules": rules.cmd_rules,
     **dict.fromkeys(state.STATE_VERBS, state.cmd_state),
 }

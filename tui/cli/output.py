@@ -91,6 +91,7 @@ def article_json(a: Article) -> dict[str, Any]:
         "tags": list(a.tags),
         "noted": a.has_note,
         "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures],
+        "highlight": a.highlight,
     }
 
 

@@ -11,6 +11,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from tui import __version__
+from tui.cli.ruleparser import add_rule_verbs
 from tui.cli.state import STATE_VERBS
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _tag_and_state_verbs(sub)
     _note_verbs(sub)
     _sync_verbs(sub)
+    add_rule_verbs(sub)
     _maintenance_verbs(sub)
     return parser
 

@@ -63,6 +63,15 @@ if TYPE_CHECKING:
     )
     from tui.core.query.highlight import highlight_spans, match_snippet
     from tui.core.query.parse import SYNTAX_HELP, format_tag_filter, parse_query
+    from tui.core.rules import (
+        HIGHLIGHT_COLORS,
+        HiddenArticle,
+        Rule,
+        RuleActions,
+        RuleOutcome,
+        RulesReport,
+        rule_actions,
+    )
     from tui.core.tags import TagChanges, clean_tag, parse_tag_changes
     from tui.core.text import clean_block, clean_line
     from tui.core.wording import history_line, plural
@@ -107,6 +116,15 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "tui.core.convert": ("html_to_markdown",),
     "tui.core.query.highlight": ("highlight_spans", "match_snippet"),
+    "tui.core.rules": (
+        "HIGHLIGHT_COLORS",
+        "HiddenArticle",
+        "Rule",
+        "RuleActions",
+        "RuleOutcome",
+        "RulesReport",
+        "rule_actions",
+    ),
     "tui.core.query.parse": ("SYNTAX_HELP", "format_tag_filter", "parse_query"),
     "tui.core.tags": ("TagChanges", "clean_tag", "parse_tag_changes"),
     "tui.core.text": ("clean_block", "clean_line"),
@@ -115,6 +133,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
+    "HIGHLIGHT_COLORS",
     "SYNTAX_HELP",
     "Account",
     "Article",
@@ -129,6 +148,7 @@ __all__ = [
     "FetchSettings",
     "FullText",
     "GazetteError",
+    "HiddenArticle",
     "HistoryEntry",
     "ImageError",
     "ImageSettings",
@@ -142,7 +162,11 @@ __all__ = [
     "Progress",
     "RefreshStopped",
     "RefreshSummary",
+    "Rule",
+    "RuleActions",
     "RuleDraft",
+    "RuleOutcome",
+    "RulesReport",
     "SavedSearch",
     "SearchResult",
     "ShownText",
@@ -164,6 +188,7 @@ __all__ = [
     "parse_query",
     "parse_tag_changes",
     "plural",
+    "rule_actions",
     "urls",
 ]
 

@@ -150,6 +150,8 @@ class Article:
     tags: tuple[str, ...] = ()
     has_note: bool = False
     enclosures: tuple[Enclosure, ...] = ()
+    #: The colour a rule highlights it with (one of ``tui.core.rules.HIGHLIGHT_COLORS``).
+    highlight: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,8 @@ class View:
     query: str | None = None
     #: The feeds of one sync account (its id).
     account_id: int | None = None
+    #: The articles rules hide (the "Hidden" view); every other view leaves them out.
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,14 @@
-"""Rule drafts: what an import would make a rule of, before rules exist to take it.
+"""Rule drafts: what an import makes a rule of.
 
-An importer translates another reader's filters into these; the facade hands
-each one to the ``add_rule`` callable it was given (the rules' own verb), and
-counts them as "to be created" when there is none.  Frozen and plain, so the
-rules' side decides how a draft becomes a stored rule.
+An importer translates another reader's filters into these, with no access
+to the store; the facade checks each one and stores it as a rule
+(``Library.import_newsboat``).  Frozen and plain, so a dry run can list them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
-
-#: The colours a highlight rule may take (the reader's palette).
-HIGHLIGHT_COLOURS = ("red", "green", "yellow", "blue", "magenta", "cyan")
 
 RuleAction = Literal["hide", "highlight"]
 

@@ -20,6 +20,7 @@ callers never learn which part answers:
 * :mod:`.fulltext`: reader mode: full texts fetched from the articles' pages
 * :mod:`.history`: undo and redo; :func:`.history.undoable` makes a verb one action
 * :mod:`.importing`: importing from newsboat (feeds, queries, filters, cache)
+* :mod:`.rules`: rules (a query plus actions), applying them, the Hidden view
 
 A Library may be used from several threads: each thread gets its own SQLite
 connection.  ``refresh`` runs its own event loop, so the UI calls it from a
@@ -42,6 +43,7 @@ from tui.core.library.images import ImagesMixin
 from tui.core.library.importing import ImportingMixin
 from tui.core.library.notes import NotesMixin
 from tui.core.library.refreshing import RefreshMixin
+from tui.core.library.rules import RulesMixin
 from tui.core.library.scheduling import ScheduleMixin
 from tui.core.library.search import SearchMixin
 from tui.core.library.syncing import SyncMixin
@@ -74,6 +76,7 @@ class Library(
     FullTextMixin,
     HistoryMixin,
     ImportingMixin,
+    RulesMixin,
 ):
     """Everything Gazette can do to a cache, by verb."""
 

@@ -9,7 +9,7 @@ a line of the report, never an exception, unless no file could be read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # the importer loads with the verb, not with the reader
     from tui.core.storage.imported import ImportedArticle
 
 #: Creates one rule; False when an equal rule exists already (the rules' own verb).
-AddRule = Callable[["RuleDraft"], bool]
 
 
 @dataclass(slots=True)
@@ -57,14 +56,13 @@ class ImportingMixin(LibraryBase):
         files: NewsboatFiles | None = None,
         *,
         dry_run: bool = False,
-        add_rule: AddRule | None = None,
         star_flags: str = "s",
     ) -> NewsboatReport:
         """Import feeds, tags, query feeds, filters and cached articles from newsboat.
 
         ``files`` defaults to newsboat's own places (:func:`default_files`).
-        ``add_rule`` creates a rule from each draft (none yet: the drafts are
-        reported as to be created).  ``star_flags`` are the flag letters that
+        ``ignore-article`` and ``highlight-article`` lines become rules,
+        applied at once to what is stored.  ``star_flags`` are the flag letters that
         mean starred.  InputError only when none of the three files could be
         read; everything else becomes a line of the report.
         """
@@ -83,11 +81,7 @@ class ImportingMixin(LibraryBase):
         for planned in plan.feeds:
             self._import_feed(planned, plan, tally, dry_run=dry_run, now=now)
         self._import_searches(plan, tally, dry_run=dry_run)
-        created = add_rule is not None and not dry_run
-        if add_rule is not None and not dry_run:
-            self._import_rules(plan.rules, add_rule, tally)
-        else:
-            tally.rules = len(plan.rules)
+        made = self._import_rules(plan.rules, tally, dry_run=dry_run, now=now)
         return NewsboatReport(
             dry_run=dry_run,
             read_files=tuple(found.read),
@@ -104,8 +98,7 @@ class ImportingMixin(LibraryBase):
             searches_known=tally.searches_known,
             rules=tally.rules,
             rules_known=tally.rules_known,
-            rules_created=created,
-            drafts=() if created else plan.rules,
+            drafts=tuple(made),
             not_imported=tuple(tally.lines),
         )
 
@@ -185,15 +178,41 @@ class ImportingMixin(LibraryBase):
             else:
                 tally.searches += 1
 
-    @staticmethod
-    def _import_rules(rules: Sequence[RuleDraft], add_rule: AddRule, tally: _Tally) -> None:
-        for draft in rules:
+    def _import_rules(
+        self, drafts: Sequence[RuleDraft], tally: _Tally, *, dry_run: bool, now: int
+    ) -> list[RuleDraft]:
+        """Store each draft as a rule (a dry run only checks it), skipping one
+        equal to a rule already there so a second import adds none; apply the
+        new ones to what is stored, as newsboat's filters act on its cache.
+        Returns the drafts made (or that would be)."""
+        from tui.core.rules import rule_actions, rule_query
+
+        have = {(r.query, r.actions, r.feed_id) for r in self.store.rules()}
+        made: list[RuleDraft] = []
+        ids: list[int] = []
+        for draft in drafts:
             try:
-                created = add_rule(draft)
+                feed_id = None
+                if draft.feed_url is not None:
+                    feed_id = self.store.feed_id_for_url(locate(draft.feed_url))
+                    if feed_id is None and not dry_run:
+                        raise InputError(f"no feed {draft.feed_url} to limit it to")
+                query = rule_query(draft.query)
+                actions = rule_actions(
+                    hide=draft.action == "hide",
+                    highlight=draft.colour if draft.action == "highlight" else None,
+                )
             except GazetteError as exc:
                 tally.lines.append(f"config: rule {draft.query}: {exc}")
                 continue
-            if created:
-                tally.rules += 1
-            else:
+            if (query, actions, feed_id) in have:
                 tally.rules_known += 1
+                continue
+            have.add((query, actions, feed_id))
+            made.append(draft)
+            tally.rules += 1
+            if not dry_run:
+                ids.append(self.store.add_rule(query, actions, feed_id=feed_id, now=now))
+        if ids:
+            self.store.apply_rules(ids, now=now)
+        return made

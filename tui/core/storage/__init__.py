@@ -15,6 +15,7 @@ module and callers never learn which part answers:
 * :mod:`.notes`, :mod:`.tags`: user notes and tags
 * :mod:`.search`: running compiled queries; saved searches
 * :mod:`.retention`: what cleanup removes, and removing it
+* :mod:`.rules`: rules (a query and actions), applying them; :mod:`.schema_rules` their tables
 * :mod:`.accounts`: sync accounts, their queue of changes, what a pull writes
 * :mod:`.history`: the undo history (recorded actions, undo and redo)
 """
@@ -31,6 +32,7 @@ from tui.core.storage.ingest import IngestMixin
 from tui.core.storage.notes import NotesMixin
 from tui.core.storage.pages import PagesMixin
 from tui.core.storage.retention import RetentionMixin
+from tui.core.storage.rules import RulesMixin
 from tui.core.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from tui.core.storage.search import SearchMixin
 from tui.core.storage.tags import TagsMixin
@@ -50,6 +52,7 @@ class Store(
     NotesMixin,
     TagsMixin,
     RetentionMixin,
+    RulesMixin,
 ):
     """One connection to the cache, opened (and migrated) on construction.
 

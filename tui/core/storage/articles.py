@@ -20,6 +20,7 @@ from tui.core.errors import NotFound
 from tui.core.models import Article, Enclosure, View
 from tui.core.storage.base import StoreBase, in_chunks
 from tui.core.storage.packing import unpack, with_markdown
+from tui.core.storage.schema_rules import HIDDEN_IDS, HIDING
 
 #: The most distinct folder names for which a folder's feeds are found by name
 #: (``ArticlesMixin._where``); past it, the folder rule runs for each feed.
@@ -29,7 +30,11 @@ MAX_SPELLINGS = 200
 ARTICLE_COLUMNS = (
     "a.id, a.feed_id, f.title, f.url, a.guid, a.url, a.title, a.author, a.published, "
     "a.updated, a.summary, a.read, a.starred, a.first_seen, a.enclosures, "
-    "EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id)"
+    "EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id), "
+    # The colour of the oldest enabled rule that highlights the article.
+    "(SELECT r.highlight FROM rule_hits h JOIN rules r ON r.id = h.rule_id "
+    "WHERE h.article_id = a.id AND r.enabled = 1 AND r.highlight IS NOT NULL "
+    "ORDER BY r.id LIMIT 1)"
 )
 
 
@@ -42,8 +47,14 @@ def _enclosures(raw: str | None) -> tuple[Enclosure, ...]:
         return ()
 
 
-def view_where(view: View, spellings: Sequence[str] | None = None) -> tuple[str, list[Any]]:
+def view_where(
+    view: View, spellings: Sequence[str] | None = None, *, hiding: bool = False
+) -> tuple[str, list[Any]]:
     """``(" WHERE ...", params)`` on ``articles a`` alone selecting a view ("" for all).
+
+    ``hiding`` (some enabled rule hides) leaves the hidden articles out, or
+    with ``view.hidden`` keeps only them; without it no article is hidden,
+    and lists and counts skip the test.
 
     No join to ``feeds``: with the folder as a set of feed ids, list pages,
     counts and positions are answered from the article indexes.  With
@@ -73,6 +84,10 @@ def view_where(view: View, spellings: Sequence[str] | None = None) -> tuple[str,
         clauses.append("a.starred = 1")
     if view.noted:
         clauses.append("a.id IN (SELECT article_id FROM notes)")
+    if view.hidden:
+        clauses.append(f"a.id IN ({HIDDEN_IDS})" if hiding else "0")
+    elif hiding:
+        clauses.append(f"a.id NOT IN ({HIDDEN_IDS})")
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -100,6 +115,7 @@ class ArticlesMixin(StoreBase):
             first_seen=r[13],
             enclosures=_enclosures(r[14]),
             has_note=bool(r[15]),
+            highlight=r[16],
             tags=tuple(tags),
         )
 
@@ -119,7 +135,11 @@ class ArticlesMixin(StoreBase):
 
     def _where(self, view: View) -> tuple[str, list[Any]]:
         """``view_where`` with a folder's feeds found by the names they are filed under."""
-        return view_where(view, self._spellings(view.folder))
+        return view_where(view, self._spellings(view.folder), hiding=self._hiding())
+
+    def _hiding(self) -> bool:
+        """Whether an enabled rule hides (one row of the small rules table)."""
+        return bool(self.conn.execute(HIDING).fetchone()[0])
 
     def _spellings(self, folder: str | None) -> list[str] | None:
         """The stored folder names inside ``folder`` (None: no folder, or too many names).
@@ -152,7 +172,12 @@ class ArticlesMixin(StoreBase):
         return ids
 
     def smart_counts(self) -> dict[str, int]:
-        """Counts for the smart views: all, unread, starred, noted."""
+        """Counts for the smart views: all, unread, starred, noted.
+
+        Articles rules hide are in none (``count_articles(View(hidden=True))``
+        counts them): they are counted apart and taken off, so the others
+        stay index-only counts and the hidden set is read once.
+        """
         # Separate counts so each uses its (partial) index instead of a table scan.
         row = self.conn.execute(
             "SELECT (SELECT count(*) FROM articles), "
@@ -160,7 +185,17 @@ class ArticlesMixin(StoreBase):
             "(SELECT count(*) FROM articles WHERE starred = 1), "
             "(SELECT count(*) FROM notes)"
         ).fetchone()
-        return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
+        hid = self.conn.execute(
+            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred = 1), 0), "
+            "coalesce(sum(EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id)), 0) "
+            f"FROM articles a WHERE a.id IN ({HIDDEN_IDS})"
+        ).fetchone()
+        return {
+            "all": row[0] - hid[0],
+            "unread": row[1] - hid[1],
+            "starred": row[2] - hid[2],
+            "noted": row[3] - hid[3],
+        }
 
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""

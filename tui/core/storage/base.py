@@ -79,6 +79,14 @@ def write_index(
         )
 
 
+def written_rows(
+    new: list[tuple[Any, ...]], changed: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """The (id, title, author, words) index rows of articles just written,
+    from :func:`write_index`'s arguments (a changed one with its new values)."""
+    return [r[:4] for r in new] + [(r[0], r[4], r[5], r[6]) for r in changed]
+
+
 def _enable_wal(conn: sqlite3.Connection) -> None:
     """Switch to WAL, retrying while another process is doing the same.
 
@@ -129,7 +137,8 @@ class StoreBase:
             conn.execute("PRAGMA synchronous = NORMAL")
             folders.register(conn)
             packing.register(conn)
-            # The query functions too: rules run compiled queries in any write.
+            # Rules run compiled queries inside writes, where a statement may be
+            # active and SQLite refuses to add a function.
             register_functions(conn)
             schema.migrate(self)
         except sqlite3.DatabaseError as exc:
@@ -229,6 +238,9 @@ class StoreBase:
         try:
             for new, changed in pending:
                 write_index(self.conn, new, changed)
+            self.rules_on_written(
+                [row for new, changed in pending for row in written_rows(new, changed)]
+            )
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             if self.conn.in_transaction:
@@ -238,6 +250,11 @@ class StoreBase:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    def rules_on_written(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Where rules act on the articles a refresh or sync pull just wrote
+        (new or changed; their index rows, see :func:`written_rows`), inside
+        its transaction: :class:`~tui.core.storage.rules.RulesMixin` does the work."""
 
     def abort_batch(self) -> None:
         """Give up what :meth:`begin_batch` opened (a no-op when nothing is open)."""

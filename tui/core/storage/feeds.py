@@ -17,6 +17,7 @@ from tui.core import folders
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import FEED_TITLE, NOT_BEFORE, USER_TITLE, Feed
 from tui.core.storage.base import StoreBase
+from tui.core.storage.schema_rules import hidden_per_feed
 
 
 class FeedsMixin(StoreBase):
@@ -124,6 +125,10 @@ class FeedsMixin(StoreBase):
                 only,
             ).fetchall()
         )
+        # Hidden articles (rules) are in no count: counted apart and taken off.
+        for feed_id, (n, n_unread) in hidden_per_feed(self.conn).items():
+            totals[feed_id] = totals.get(feed_id, 0) - n
+            unread[feed_id] = unread.get(feed_id, 0) - n_unread
         tags: dict[int, list[str]] = {}
         for feed_id, name in self.conn.execute(
             "SELECT ft.feed_id, t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id "

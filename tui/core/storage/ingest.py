@@ -18,7 +18,7 @@ from typing import Any
 from tui.core.entries import entry_changes
 from tui.core.errors import NotFound
 from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
-from tui.core.storage.base import StoreBase, in_chunks, write_index
+from tui.core.storage.base import StoreBase, in_chunks, write_index, written_rows
 from tui.core.storage.packing import index_words, pack, unpack
 
 
@@ -128,8 +128,9 @@ class IngestMixin(StoreBase):
                     "enclosures = ?, version = ? WHERE id = ?",
                     updates,
                 )
-            if self._pending_index is None:
+            if self._pending_index is None:  # else at commit_batch, with the rules
                 write_index(conn, index_new, fts_changed)
+                self.rules_on_written(written_rows(index_new, fts_changed))
             if changes.forgotten:
                 conn.executemany(
                     "DELETE FROM removed_keys WHERE feed_id = ? AND key = ?",

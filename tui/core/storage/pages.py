@@ -114,9 +114,11 @@ class PagesMixin(ArticlesMixin):
         sort = f" ORDER BY a.published {order}, a.id {order}"
         wanted = offset + (limit or 0)
         spellings = self._spellings(view.folder)
+        hiding = self._hiding()
         many = view.folder is not None or view.account_id is not None  # an account's too
         if many and view.feed_id is None and limit and wanted <= WALK_ROWS:
-            where, params = _with(view_where(replace(view, folder=None, account_id=None)), seek)
+            outside = replace(view, folder=None, account_id=None)
+            where, params = _with(view_where(outside, hiding=hiding), seek)
             inside, folder = view_where(
                 View(folder=view.folder, account_id=view.account_id), spellings
             )
@@ -130,7 +132,7 @@ class PagesMixin(ArticlesMixin):
             ]
             if len(ids) == limit:
                 return ids
-        where, params = _with(view_where(view, spellings), seek)
+        where, params = _with(view_where(view, spellings, hiding=hiding), seek)
         return [
             r[0]
             for r in self.conn.execute(

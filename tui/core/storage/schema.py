@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from tui.core.errors import StoreError
 from tui.core.storage.schema_history import migrate_history
+from tui.core.storage.schema_rules import migrate_rules
 
 if TYPE_CHECKING:
     from tui.core.storage.base import StoreBase
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _schema_v1(db: sqlite3.Connection) -> None:
@@ -563,6 +564,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v5,
     _schema_v6,
     migrate_history,
+    migrate_rules,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

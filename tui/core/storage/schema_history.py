@@ -61,9 +61,19 @@ _KEYS = {
     "full_texts": ("article_id",),
     "remote_items": ("account_id", "remote_id"),
     "removed_keys": ("feed_id", "key"),
+    "rules": ("id",),
+    "rule_hits": ("article_id", "rule_id"),
 }
 # Tables whose inserted rows a user action (or an undo) makes: the way back deletes them.
-_INSERTED = ("feeds", "notes", "tags", "article_tags", "feed_tags", "saved_searches")
+_INSERTED = (
+    "feeds",
+    "notes",
+    "tags",
+    "article_tags",
+    "feed_tags",
+    "saved_searches",
+    "rule_hits",
+)
 # Columns a user action updates.
 _UPDATED = {
     "articles": ("read", "starred"),
@@ -108,8 +118,15 @@ def _insert(db: sqlite3.Connection, table: str) -> str:
 
 
 def _triggers(db: sqlite3.Connection) -> list[str]:
+    """The recording triggers of the tables the database has so far.
+
+    Why "so far": a table made by a later migration (the rules') is not
+    there when the history's own migration runs; that migration calls
+    :func:`install_history_triggers` again.
+    """
+    have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     out: list[str] = []
-    for table in _KEYS:
+    for table in (t for t in _KEYS if t in have):
         steps = _log(_insert(db, table))
         if table == "articles":
             steps = _log(f"'{_INDEX_ROW}' || old.id") + " " + steps
@@ -117,7 +134,7 @@ def _triggers(db: sqlite3.Connection) -> list[str]:
             f"CREATE TRIGGER history_{table}_delete AFTER DELETE ON {table} "
             f"WHEN {_RECORDING} BEGIN {steps} END"
         )
-    for table in _INSERTED:
+    for table in (t for t in _INSERTED if t in have):
         back = f"'DELETE FROM {table}' || {_where(table, 'new')}"
         out.append(
             f"CREATE TRIGGER history_{table}_insert AFTER INSERT ON {table} "

@@ -24,6 +24,7 @@ are applied *inside* the window, so a narrow filter never loses matches.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 
@@ -32,6 +33,7 @@ from tui.core.models import Article, SavedSearch, SearchResult, View
 from tui.core.query.parse import parse_query, show_value
 from tui.core.query.sql import Compiled, compile_query, register_functions
 from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin
+from tui.core.storage.schema_rules import HIDDEN_IDS
 from tui.core.text import clean_line
 
 RANK_WINDOW = 5000
@@ -68,7 +70,7 @@ class SearchMixin(ArticlesMixin):
         if q.error:
             return SearchResult([], q.error)
         try:
-            plan = compile_query(q, now, tz=tz)
+            plan = self._visible(compile_query(q, now, tz=tz), View())
         except _COMPILE_ERRORS as exc:
             return SearchResult([], f"cannot search: {show_value(str(exc), 80)}")
         limit, offset = max(0, int(limit)), max(0, int(offset))
@@ -93,7 +95,7 @@ class SearchMixin(ArticlesMixin):
             return 0
         try:
             plan = compile_query(q, now, tz=tz, within=within, counting=True)
-            return self.count_matching(plan)
+            return self.count_matching(self._visible(plan, within))
         except (*_COMPILE_ERRORS, sqlite3.Error):
             return 0
 
@@ -113,7 +115,19 @@ class SearchMixin(ArticlesMixin):
             plan = compile_query(q, now, tz=tz, within=within, counting=True)
         except (ValueError, OverflowError, OSError) as exc:
             raise InputError(f"cannot search: {show_value(str(exc), 80)}") from exc
-        return self.matching_ids(plan)
+        return self.matching_ids(self._visible(plan, within))
+
+    def _visible(self, plan: Compiled, within: View) -> Compiled:
+        """The plan without the articles rules hide (only them, ``within.hidden``).
+
+        Added here, not by the compiler, because rules run compiled queries
+        too and act on hidden articles as on any other.
+        """
+        if not (within.hidden or self._hiding()):
+            return plan
+        ident = "+id" if plan.match is None else "+rowid"
+        test = "IN" if within.hidden else "NOT IN"
+        return replace(plan, where=f"({plan.where}) AND {ident} {test} ({HIDDEN_IDS})")
 
     def search_page(self, plan: Compiled, *, limit: int, offset: int, window: int) -> list[Article]:
         """One page of a plan's articles: with words, titles hits first, then by

@@ -19,6 +19,7 @@ from typing import Any
 from tui.core.errors import InputError, NotFound
 from tui.core.models import TagCount
 from tui.core.storage.base import StoreBase, in_chunks
+from tui.core.storage.schema_rules import HIDDEN_IDS, hidden_per_feed
 from tui.core.tags import clean_tag, tag_key, unique_tags
 
 
@@ -156,6 +157,9 @@ class TagsMixin(StoreBase):
         unread = dict(
             conn.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id")
         )
+        for feed_id, (n, n_unread) in hidden_per_feed(conn).items():  # rules hide these
+            totals[feed_id] = totals.get(feed_id, 0) - n
+            unread[feed_id] = unread.get(feed_id, 0) - n_unread
         counts: dict[int, list[int]] = {}  # tag id -> [articles, unread, feeds]
         for tag_id, feed_id in conn.execute("SELECT tag_id, feed_id FROM feed_tags"):
             c = counts.setdefault(tag_id, [0, 0, 0])
@@ -166,7 +170,7 @@ class TagsMixin(StoreBase):
         for tag_id, n, n_unread in conn.execute(
             "SELECT at.tag_id, count(*), coalesce(sum(a.read = 0), 0) "
             "FROM article_tags at JOIN articles a ON a.id = at.article_id "
-            "WHERE NOT EXISTS (SELECT 1 FROM feed_tags ft "
+            f"WHERE a.id NOT IN ({HIDDEN_IDS}) AND NOT EXISTS (SELECT 1 FROM feed_tags ft "
             "WHERE ft.feed_id = a.feed_id AND ft.tag_id = at.tag_id) "
             "GROUP BY at.tag_id"
         ):

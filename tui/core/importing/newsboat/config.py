@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.core.importing.drafts import HIGHLIGHT_COLOURS, RuleDraft
+from tui.core.importing.drafts import RuleDraft
 from tui.core.importing.newsboat.filters import translate
 from tui.core.importing.newsboat.lines import QuotingError, Skipped, numbered_lines, tokenize
+from tui.core.rules import HIGHLIGHT_COLORS
 
 #: newsboat's numbered colours 1-6 and 9-14 (the bright ones) in the palette.
 _ANSI = {1: "red", 2: "green", 3: "yellow", 4: "blue", 5: "magenta", 6: "cyan"}
@@ -41,7 +42,7 @@ class ConfigFile:
 def colour(name: str) -> str | None:
     """A newsboat colour (``red``, ``color3``, ``color196``) in the palette, or None."""
     name = name.lower()
-    if name in HIGHLIGHT_COLOURS:
+    if name in HIGHLIGHT_COLORS:
         return name
     if name.startswith("color") and name[5:].isdigit():
         n = int(name[5:])
@@ -132,6 +133,6 @@ def _highlight(
         return done.problem
     shown = colour(fg) or colour(bg)
     if shown is None:
-        return f"neither {fg} nor {bg} is one of {', '.join(HIGHLIGHT_COLOURS)}"
+        return f"neither {fg} nor {bg} is one of {', '.join(HIGHLIGHT_COLORS)}"
     rules.append((number, RuleDraft(done.query, "highlight", colour=shown)))
     return None

@@ -12,11 +12,7 @@ from tui.core.wording import plural
 
 @dataclass(frozen=True, slots=True)
 class NewsboatReport:
-    """Counts of what was imported and every line left out, with why.
-
-    ``rules_created`` is False when there was nowhere to create rules yet
-    (or in a dry run): the drafts are counted as "to be created".
-    """
+    """Counts of what was imported and every line left out, with why."""
 
     dry_run: bool
     read_files: tuple[str, ...] = ()
@@ -33,8 +29,7 @@ class NewsboatReport:
     searches_known: int = 0
     rules: int = 0
     rules_known: int = 0
-    rules_created: bool = False
-    #: The rules not created (no rules yet, or a dry run), to show what would come.
+    #: The rules made (in a dry run: that would be), each listed in the report.
     drafts: tuple[RuleDraft, ...] = ()
     not_imported: tuple[str, ...] = ()
 
@@ -53,9 +48,8 @@ class NewsboatReport:
         out.append(f"read: {self.read}, starred: {self.starred}, flagged: {self.flagged}")
         known = f" ({self.searches_known} already saved)" if self.searches_known else ""
         out.append(f"saved searches: {self.searches}{known}")
-        later = "" if self.rules_created or not self.rules else " (to be created)"
         known = f" ({self.rules_known} already there)" if self.rules_known else ""
-        out.append(f"rules: {self.rules}{later}{known}")
+        out.append(f"rules: {self.rules}{known}")
         return out
 
     def lines(self) -> list[str]:
