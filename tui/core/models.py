@@ -150,6 +150,8 @@ class Article:
     tags: tuple[str, ...] = ()
     has_note: bool = False
     enclosures: tuple[Enclosure, ...] = ()
+    #: The other feeds carrying the same story (duplicate stories grouped), by title.
+    also_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from tui.core.models import Article, View
-from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin, view_where
+from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin, story_where, view_where
 from tui.core.storage.base import in_chunks
 
 #: A place in list order: (published, id).  Lists sort by it, so a page can
@@ -88,8 +88,8 @@ class PagesMixin(ArticlesMixin):
                     chunk,
                 )
             )
-        tags = self._tags_for(ids)
-        return [self._article(r, tags.get(r[0], ())) for r in rows]
+        tags, also = self._tags_for(ids), self._also_in(ids)
+        return [self._article(r, tags.get(r[0], ()), also.get(r[0], ())) for r in rows]
 
     def _page_ids(
         self,
@@ -117,6 +117,8 @@ class PagesMixin(ArticlesMixin):
         many = view.folder is not None or view.account_id is not None  # an account's too
         if many and view.feed_id is None and limit and wanted <= WALK_ROWS:
             where, params = _with(view_where(replace(view, folder=None, account_id=None)), seek)
+            if self.group_stories:
+                where, params = _with((where, params), story_where(view, spellings))
             inside, folder = view_where(
                 View(folder=view.folder, account_id=view.account_id), spellings
             )
@@ -130,7 +132,7 @@ class PagesMixin(ArticlesMixin):
             ]
             if len(ids) == limit:
                 return ids
-        where, params = _with(view_where(view, spellings), seek)
+        where, params = _with(view_where(view, spellings, stories=self.group_stories), seek)
         return [
             r[0]
             for r in self.conn.execute(
@@ -187,4 +189,5 @@ class PagesMixin(ArticlesMixin):
         ).fetchone()
         if row is None:
             return None
-        return self._article(row, self._tags_for([row[0]]).get(row[0], ()))
+        tags, also = self._tags_for([row[0]]), self._also_in([row[0]])
+        return self._article(row, tags.get(row[0], ()), also.get(row[0], ()))

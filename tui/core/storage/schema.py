@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.errors import StoreError
+from tui.core.storage.schema_stories import migrate_stories
 
 if TYPE_CHECKING:
     from tui.core.storage.base import StoreBase
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _schema_v1(db: sqlite3.Connection) -> None:
@@ -561,6 +562,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v4,
     _schema_v5,
     _schema_v6,
+    migrate_stories,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
