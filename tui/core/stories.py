@@ -90,9 +90,7 @@ def canonical_link(url: str | None) -> str | None:
     path = parts.path.rstrip("/")
     query = urlencode(
         sorted(
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _tracking(k)
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)
         )
     )
     # One scheme for both: a story linked over http and https is one story.

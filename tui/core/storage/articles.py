@@ -108,7 +108,7 @@ def story_where(view: View, spellings: Sequence[str] | None) -> tuple[str, list[
         return f"a.id NOT IN ({COPY_IDS})", []
     first = first.replace(" WHERE ", " AND ", 1)
     return (
-        "a.id NOT IN (SELECT c.id FROM articles c JOIN articles p ON p.id = c.story_id "
+        "a.id NOT IN (SELECT c.id FROM articles c CROSS JOIN articles p ON p.id = c.story_id "
         f"WHERE c.story_id IS NOT NULL{first})",
         params,
     )
@@ -218,7 +218,8 @@ class ArticlesMixin(StoreBase):
                 "coalesce(sum(c.starred = 1 AND p.starred = 1), 0), "
                 "coalesce(sum(c.id IN (SELECT article_id FROM notes) "
                 "AND p.id IN (SELECT article_id FROM notes)), 0) "
-                "FROM articles c JOIN articles p ON p.id = c.story_id WHERE c.story_id IS NOT NULL"
+                "FROM articles c CROSS JOIN articles p ON p.id = c.story_id "
+                "WHERE c.story_id IS NOT NULL"
             ).fetchone()
             row = tuple(n - h for n, h in zip(row, hidden, strict=True))
         return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
@@ -389,5 +390,7 @@ def _unread(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[int]]:
     """The unread articles among ``ids``, as rows."""
     out: list[tuple[int]] = []
     for marks, chunk in in_chunks(ids):
-        out.extend(conn.execute(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk))
+        out.extend(
+            conn.execute(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk)
+        )
     return out

@@ -22,8 +22,7 @@ STORY_SCHEMA = (
     "ALTER TABLE articles ADD COLUMN title_key INTEGER",
     "CREATE INDEX articles_story ON articles(story_id) WHERE story_id IS NOT NULL",
     "CREATE INDEX articles_link_key ON articles(link_key) WHERE link_key IS NOT NULL",
-    "CREATE INDEX articles_title_key ON articles(title_key, published) "
-    "WHERE title_key IS NOT NULL",
+    "CREATE INDEX articles_title_key ON articles(title_key, published) WHERE title_key IS NOT NULL",
     "CREATE TRIGGER articles_story_delete AFTER DELETE ON articles "
     "WHEN old.story_id IS NULL AND EXISTS (SELECT 1 FROM articles WHERE story_id = old.id) "
     "BEGIN "
