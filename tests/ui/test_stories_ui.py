@@ -65,3 +65,17 @@ async def test_the_header_names_the_other_feeds_of_the_story(two_feeds: Library,
         assert article.feed_title == "Feed A"
         app.main.open_article(article)
         await ui.wait_for(pilot, lambda: "also in: Feed B" in header(app))
+
+
+async def test_reading_the_story_clears_the_other_feeds_unread_count(
+    two_feeds: Library, ui: Any
+) -> None:
+    app = GazetteApp(two_feeds, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ui.settle(pilot)
+        b = next(f.id for f in two_feeds.feeds() if f.title == "Feed B")
+        await ui.wait_for(pilot, lambda: b in app.main.feeds)
+        assert app.main.feeds[b].unread == 1
+        (article,) = two_feeds.articles()
+        app.main.open_article(article)  # read on open, with its copy in Feed B
+        await ui.wait_for(pilot, lambda: app.main.feeds[b].unread == 0)
