@@ -88,6 +88,8 @@ def canonical_link(url: str | None) -> str | None:
     if port is not None and str(port) != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
+    if not parts.query:  # most links: no parameters to weigh
+        return f"http://{host}{path}"
     query = urlencode(
         sorted(
             (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)
