@@ -127,7 +127,7 @@ class IngestMixin(StoreBase):
                 )
                 index_new = [(ids[e.key], e.title, e.author, e.words) for e, _ in changes.new]
                 # Copies of stories other feeds brought (a story's id is fixed at first sight).
-                group_copies(conn, "n.id >= ? AND n.feed_id = ?", (min(ids.values()), feed_id))
+                group_copies(conn, [(ids[r[2]], feed_id, r[7], r[-2], r[-1]) for r in inserts])
             if updates:
                 conn.executemany(
                     "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "

@@ -39,12 +39,14 @@ def migrate_stories(db: sqlite3.Connection) -> None:
 
     for statement in STORY_SCHEMA:
         db.execute(statement)
-    keys = (
-        (*story_keys(url, title), aid)
-        for aid, url, title in db.execute("SELECT id, url, title FROM articles").fetchall()
-    )
+    candidates = [
+        (aid, feed_id, published, *story_keys(url, title))
+        for aid, feed_id, published, url, title in db.execute(
+            "SELECT id, feed_id, published, url, title FROM articles ORDER BY id"
+        )
+    ]
     db.executemany(
         "UPDATE articles SET link_key = ?, title_key = ? WHERE id = ?",
-        (k for k in keys if k[0] is not None or k[1] is not None),
+        [(c[3], c[4], c[0]) for c in candidates if c[3] is not None or c[4] is not None],
     )
-    group_copies(db, "1", ())
+    group_copies(db, candidates)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from tui.core.storage.base import in_chunks
 from tui.core.stories import TITLE_WINDOW
@@ -36,29 +35,49 @@ _BY_TITLE = (
     f"AND o.published BETWEEN n.published - {TITLE_WINDOW} AND n.published + {TITLE_WINDOW} "
     "AND o.feed_id != n.feed_id AND o.id < n.id"
 )
-_NONE = 1 << 62
 
 
-def group_copies(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> int:
-    """Give the articles ``where`` selects (on ``articles n``) that copy an
+#: An article as :func:`group_copies` matches it: (id, feed id, published, link key, title key).
+Candidate = tuple[int, int, int, int | None, int | None]
+
+# How many candidates one statement takes (five parameters each).
+_GROUP_CHUNK = 400
+
+
+def group_copies(conn: sqlite3.Connection, candidates: Sequence[Candidate]) -> int:
+    """Give the candidates (articles just stored, oldest first) that copy an
     earlier article of another feed their story's id; returns how many.
 
-    One SELECT finds every match (index seeks on the keys), then only the
-    copies are written.  Articles are taken in id order, so a copy of a copy
-    found in the same call joins the first copy's story (the migration groups
-    a whole database this way; a refresh groups one feed's new articles).
+    The candidates' keys come from the caller, not from their rows (the keys
+    sit after the body in a row, and reading them back would walk its
+    overflow pages): one SELECT over them finds every match by index seeks,
+    then only the copies are written.  A copy of a copy found in the same
+    call joins the first copy's story (the migration groups a whole database
+    in one call; a refresh, one feed's new articles).
     """
-    rows = conn.execute(
-        f"SELECT n.id, m.id, m.story_id FROM (SELECT n.id AS id, "
-        f"min(coalesce(({_BY_LINK}), {_NONE}), coalesce(({_BY_TITLE}), {_NONE})) AS match "
-        f"FROM articles n WHERE ({where}) "
-        "AND (n.link_key IS NOT NULL OR n.title_key IS NOT NULL)) n "
-        "JOIN articles m ON m.id = n.match ORDER BY n.id",
-        params,
-    ).fetchall()
+    matches: list[tuple[int, int]] = []
+    for start in range(0, len(candidates), _GROUP_CHUNK):
+        chunk = [c for c in candidates[start : start + _GROUP_CHUNK] if c[3] or c[4]]
+        if not chunk:
+            continue
+        rows = ", ".join(["(?, ?, ?, ?, ?)"] * len(chunk))
+        matches.extend(
+            (aid, min(m for m in found if m is not None))
+            for aid, *found in conn.execute(
+                f"WITH n(id, feed_id, published, link_key, title_key) AS (VALUES {rows}) "
+                f"SELECT n.id, ({_BY_LINK}), ({_BY_TITLE}) FROM n",
+                [v for c in chunk for v in c],
+            )
+            if found != [None, None]
+        )
+    if not matches:
+        return 0
+    stored: dict[int, int | None] = {}
+    for marks, ids in in_chunks(sorted({m for _, m in matches})):
+        stored.update(conn.execute(f"SELECT id, story_id FROM articles WHERE id IN ({marks})", ids))
     roots: dict[int, int] = {}
-    for aid, match, story in rows:
-        root = story if story is not None else match
+    for aid, match in sorted(matches):
+        root = stored.get(match) or match
         roots[aid] = roots.get(root, root)
     conn.executemany(
         "UPDATE articles SET story_id = ? WHERE id = ?", [(r, a) for a, r in roots.items()]
