@@ -273,3 +273,15 @@ def test_the_migration_groups_an_existing_database(tmp_path: Path) -> None:
         assert listed.read and listed.starred  # user state untouched
     finally:
         lib.close()
+
+
+def test_a_folder_lists_a_copy_whose_first_copy_is_elsewhere(
+    lib: Library, two_feeds: tuple[int, int]
+) -> None:
+    a, b = two_feeds
+    lib.store.conn.execute("UPDATE feeds SET folder = 'Birds' WHERE id = ?", (b,))
+    assert len(lib.articles(View(folder="Birds"))) == 3  # B's own copies: A is elsewhere
+    assert lib.count_articles(View(folder="Birds", unread=True)) == 3
+    lib.store.conn.execute("UPDATE feeds SET folder = 'Birds' WHERE id = ?", (a,))
+    assert len(lib.articles(View(folder="Birds"))) == 4  # now each story once
+    assert len(lib.articles(View(folder="Birds"), limit=2)) == 2  # the walk's page too
