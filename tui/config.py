@@ -45,6 +45,10 @@ class ReadingConfig:
     # (Kitty, Sixel), "halfcell" to draw them with coloured half blocks anywhere,
     # "off" for their alt text only.
     images: str = "auto"
+    # The same story from several feeds (same link without tracking parameters,
+    # or same title within two days): listed once, with "also in: ...", and
+    # read, starred and tagged as one. false: every copy listed on its own.
+    group_duplicates: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,10 @@ def _library(args: argparse.Namespace) -> tuple[Library, Config, list[str]]:
     images = ImageSettings(
         cache_dir=paths.image_cache_dir(), user_agent=config.refresh.user_agent or None
     )
-    return Library(path, fetch=fetch, images=images), config, warnings
+    library = Library(
+        path, fetch=fetch, images=images, group_stories=config.reading.group_duplicates
+    )
+    return library, config, warnings
 
 
 def _database_path(args: argparse.Namespace) -> Path:

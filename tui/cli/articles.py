@@ -51,6 +51,8 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     body = (lib.fetch_full_text(a.id).markdown or "") if args.full else lib.markdown(a.id)
     print(f"# {line(a.title) or '(untitled)'}\n")
     print(f"Feed: {line(a.feed_title)}")
+    if a.also_in:
+        print(f"Also in: {', '.join(line(name) for name in a.also_in)}")
     if a.author:
         print(f"Author: {line(a.author)}")
     print(f"Published: {date(a.published)} UTC")

@@ -152,6 +152,8 @@ class Article:
     enclosures: tuple[Enclosure, ...] = ()
     #: The colour a rule highlights it with (one of ``tui.core.rules.HIGHLIGHT_COLORS``).
     highlight: str | None = None
+    #: The other feeds carrying the same story (duplicate stories grouped), by title.
+    also_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

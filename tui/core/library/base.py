@@ -33,8 +33,12 @@ class LibraryBase:
         fetch: FetchSettings | None = None,
         images: ImageSettings | None = None,
         clock: Callable[[], float] = time.time,
+        group_stories: bool = True,
     ) -> None:
         self.db_path = Path(db_path)
+        #: Duplicate stories listed once and read, starred and tagged together
+        #: (``[reading] group_duplicates``); off, every copy stands alone.
+        self.group_stories = group_stories
         self.fetch_settings = fetch or FetchSettings()
         self.image_settings = images or ImageSettings()
         self.clock = clock
@@ -56,6 +60,7 @@ class LibraryBase:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = Store(self.db_path)
+            store.group_stories = self.group_stories
             self._local.store = store
             with self._lock:
                 self._stores.append((store, threading.current_thread()))

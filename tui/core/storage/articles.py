@@ -11,6 +11,7 @@ lives in the article row's packed body (:mod:`.packing`).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,7 @@ from tui.core.models import Article, Enclosure, View
 from tui.core.storage.base import StoreBase, in_chunks
 from tui.core.storage.packing import unpack, with_markdown
 from tui.core.storage.schema_rules import HIDDEN_IDS, HIDING
+from tui.core.storage.stories import COPY_IDS, also_in, story_members
 
 #: The most distinct folder names for which a folder's feeds are found by name
 #: (``ArticlesMixin._where``); past it, the folder rule runs for each feed.
@@ -48,7 +50,12 @@ def _enclosures(raw: str | None) -> tuple[Enclosure, ...]:
 
 
 def view_where(
-    view: View, spellings: Sequence[str] | None = None, *, hiding: bool = False
+    view: View,
+    spellings: Sequence[str] | None = None,
+    *,
+    hiding: bool = False,
+    stories: bool = False,
+    alias: str = "a",
 ) -> tuple[str, list[Any]]:
     """``(" WHERE ...", params)`` on ``articles a`` alone selecting a view ("" for all).
 
@@ -60,35 +67,69 @@ def view_where(
     counts and positions are answered from the article indexes.  With
     ``spellings`` (the stored folder names inside the view's folder, see
     ``ArticlesMixin._where``) a folder's feeds are found by name; without,
-    by the folder rule called from SQL for every feed.
+    by the folder rule called from SQL for every feed.  With ``stories``
+    (duplicate stories grouped, see :func:`story_where`) a story is listed
+    once.  ``alias`` names the articles table (``p`` for a story's first copy).
     """
+    a = alias
     clauses: list[str] = []
     params: list[Any] = []
     if view.feed_id is not None:
-        clauses.append("a.feed_id = ?")
+        clauses.append(f"{a}.feed_id = ?")
         params.append(view.feed_id)
     if view.folder is not None and spellings is not None:
         marks = ", ".join("?" * len(spellings))
-        clauses.append(f"a.feed_id IN (SELECT id FROM feeds WHERE folder IN ({marks}))")
+        clauses.append(f"{a}.feed_id IN (SELECT id FROM feeds WHERE folder IN ({marks}))")
         params.extend(spellings)
     elif view.folder is not None:
         # The folder rule of tui.core.folders, called from SQL (see StoreBase).
-        clauses.append(f"a.feed_id IN (SELECT id FROM feeds WHERE {folders.SQL_MEMBER})")
+        clauses.append(f"{a}.feed_id IN (SELECT id FROM feeds WHERE {folders.SQL_MEMBER})")
         params.append(view.folder)
     if view.account_id is not None:
-        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE account_id = ?)")
+        clauses.append(f"{a}.feed_id IN (SELECT id FROM feeds WHERE account_id = ?)")
         params.append(view.account_id)
     if view.unread:
-        clauses.append("a.read = 0")
+        clauses.append(f"{a}.read = 0")
     if view.starred:
-        clauses.append("a.starred = 1")
+        clauses.append(f"{a}.starred = 1")
     if view.noted:
-        clauses.append("a.id IN (SELECT article_id FROM notes)")
+        clauses.append(f"{a}.id IN (SELECT article_id FROM notes)")
     if view.hidden:
-        clauses.append(f"a.id IN ({HIDDEN_IDS})" if hiding else "0")
+        clauses.append(f"{a}.id IN ({HIDDEN_IDS})" if hiding else "0")
     elif hiding:
-        clauses.append(f"a.id NOT IN ({HIDDEN_IDS})")
+        clauses.append(f"{a}.id NOT IN ({HIDDEN_IDS})")
+    if stories and (story := story_where(view, spellings, hiding=hiding)) is not None:
+        clauses.append(story[0])
+        params.extend(story[1])
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def story_where(
+    view: View, spellings: Sequence[str] | None, *, hiding: bool = False
+) -> tuple[str, list[Any]] | None:
+    """The condition listing each story once in a view (None: every row is listed).
+
+    A view of one feed lists that feed's own copy of each story.  A view
+    gathering feeds hides the copies whose story's first copy is in the view
+    too (all, unread, starred, a folder, an account): the first copy is the
+    one listed, and a copy whose first copy is elsewhere (another folder,
+    read while the copy is not) still shows.  The hidden set is built once a
+    statement from the copies alone (the partial index ``articles_story``),
+    so it costs nothing where no feed shares a story.  A first copy a rule
+    hides does not count as in the view (``hiding``), so its story still
+    shows through another copy; the Hidden view lists every copy it has.
+    """
+    if view.feed_id is not None or view.hidden:
+        return None
+    first, params = view_where(view, spellings, hiding=hiding, alias="p")
+    if not first:
+        return f"a.id NOT IN ({COPY_IDS})", []
+    first = first.replace(" WHERE ", " AND ", 1)
+    return (
+        "a.id NOT IN (SELECT c.id FROM articles c CROSS JOIN articles p ON p.id = c.story_id "
+        f"WHERE c.story_id IS NOT NULL{first})",
+        params,
+    )
 
 
 class ArticlesMixin(StoreBase):
@@ -96,8 +137,11 @@ class ArticlesMixin(StoreBase):
 
     # -- rows -------------------------------------------------------------------
 
-    def _article(self, r: Sequence[Any], tags: Iterable[str] = ()) -> Article:
-        """A row of ``ARTICLE_COLUMNS`` as a record (the one place that knows their order)."""
+    def _article(
+        self, r: Sequence[Any], tags: Iterable[str] = (), also: Iterable[str] = ()
+    ) -> Article:
+        """A row of ``ARTICLE_COLUMNS`` as a record (the one place that knows their order);
+        ``also`` names the feeds of the story's other copies."""
         return Article(
             id=r[0],
             feed_id=r[1],
@@ -117,7 +161,12 @@ class ArticlesMixin(StoreBase):
             has_note=bool(r[15]),
             highlight=r[16],
             tags=tuple(tags),
+            also_in=tuple(also),
         )
+
+    def _also_in(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """The other feeds carrying each article's story (none when stories are not grouped)."""
+        return also_in(self.conn, ids) if self.group_stories else {}
 
     def _tags_for(self, ids: Sequence[int]) -> dict[int, list[str]]:
         """The tags set directly on each of these articles, sorted ignoring case."""
@@ -135,7 +184,12 @@ class ArticlesMixin(StoreBase):
 
     def _where(self, view: View) -> tuple[str, list[Any]]:
         """``view_where`` with a folder's feeds found by the names they are filed under."""
-        return view_where(view, self._spellings(view.folder), hiding=self._hiding())
+        return view_where(
+            view,
+            self._spellings(view.folder),
+            hiding=self._hiding(),
+            stories=self.group_stories,
+        )
 
     def _hiding(self) -> bool:
         """Whether an enabled rule hides (one row of the small rules table)."""
@@ -168,11 +222,16 @@ class ArticlesMixin(StoreBase):
         where, params = self._where(replace(view, unread=True))
         with self.transaction() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT a.id FROM articles a{where}", params)]
+            if self.group_stories:
+                # The hidden copies of the stories listed are read with them.
+                copies = story_members(conn, ids)[len(ids) :]
+                ids += [r[0] for r in _unread(conn, copies)]
             conn.executemany("UPDATE articles SET read = 1 WHERE id = ?", [(i,) for i in ids])
         return ids
 
     def smart_counts(self) -> dict[str, int]:
-        """Counts for the smart views: all, unread, starred, noted.
+        """Counts for the smart views: all, unread, starred, noted (each story once
+        when stories are grouped, as the views list them).
 
         Articles rules hide are in none (``count_articles(View(hidden=True))``
         counts them): they are counted apart and taken off, so the others
@@ -190,12 +249,22 @@ class ArticlesMixin(StoreBase):
             "coalesce(sum(EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id)), 0) "
             f"FROM articles a WHERE a.id IN ({HIDDEN_IDS})"
         ).fetchone()
-        return {
-            "all": row[0] - hid[0],
-            "unread": row[1] - hid[1],
-            "starred": row[2] - hid[2],
-            "noted": row[3] - hid[3],
-        }
+        row = tuple(n - h for n, h in zip(row, hid, strict=True))
+        if self.group_stories:
+            # Less the copies those views hide (whose first copy they list): few
+            # rows.  A copy a rule hides is taken off above already, and one whose
+            # first copy a rule hides is listed (see ``story_where``).
+            visible = f" AND c.id NOT IN ({HIDDEN_IDS}) AND p.id NOT IN ({HIDDEN_IDS})"
+            copies = self.conn.execute(
+                "SELECT count(*), coalesce(sum(c.read = 0 AND p.read = 0), 0), "
+                "coalesce(sum(c.starred = 1 AND p.starred = 1), 0), "
+                "coalesce(sum(c.id IN (SELECT article_id FROM notes) "
+                "AND p.id IN (SELECT article_id FROM notes)), 0) "
+                "FROM articles c CROSS JOIN articles p ON p.id = c.story_id "
+                f"WHERE c.story_id IS NOT NULL{visible if self._hiding() else ''}"
+            ).fetchone()
+            row = tuple(n - h for n, h in zip(row, copies, strict=True))
+        return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
 
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""
@@ -213,7 +282,8 @@ class ArticlesMixin(StoreBase):
         ).fetchone()
         if row is None:
             raise NotFound(f"no article with id {article_id}")
-        return self._article(row, self._tags_for([article_id]).get(article_id, ()))
+        tags, also = self._tags_for([article_id]), self._also_in([article_id])
+        return self._article(row, tags.get(article_id, ()), also.get(article_id, ()))
 
     def article_body(self, article_id: int) -> tuple[str | None, str | None, str | None]:
         """(stored Markdown or None, HTML, base URL) of one article."""
@@ -256,16 +326,27 @@ class ArticlesMixin(StoreBase):
     # -- read and starred ----------------------------------------------------------
 
     def set_read(self, ids: Sequence[int], read: bool) -> None:
+        """Mark articles (and, with stories grouped, their stories' copies) read or unread."""
         with self.transaction() as conn:
+            ids = self._stories(conn, ids)
             conn.executemany(
                 "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in ids]
             )
 
     def set_starred(self, ids: Sequence[int], starred: bool) -> None:
+        """Star or unstar articles (and their stories' copies, as ``set_read``)."""
         with self.transaction() as conn:
+            ids = self._stories(conn, ids)
             conn.executemany(
                 "UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids]
             )
+
+    def _stories(self, conn: sqlite3.Connection, ids: Iterable[int]) -> list[int]:
+        """``ids`` and, when stories are grouped, the other copies of their stories:
+        what reading, starring and tagging act on (in the caller's transaction)."""
+        if not self.group_stories:
+            return list(ids)
+        return story_members(conn, ids)
 
     def set_flag(
         self, ids: Sequence[int], column: str, value: bool
@@ -274,13 +355,16 @@ class ArticlesMixin(StoreBase):
 
         Returns the ids (each once, in the order given) that changed, that
         already had that state, and that name no article: the command line
-        reports all three, and only the first is worth an undo.
+        reports all three, and only the first is worth an undo.  With stories
+        grouped the other copies of their stories are set too, in the same
+        write, and come after the ids given.
         """
         if column not in ("read", "starred"):
             raise ValueError(f"not an article flag: {column!r}")
         wanted = list(dict.fromkeys(int(i) for i in ids))
         current: dict[int, bool] = {}
         with self.transaction() as conn:
+            wanted = self._stories(conn, wanted)
             for marks, chunk in in_chunks(wanted):
                 current.update(
                     (aid, bool(flag))
@@ -307,9 +391,9 @@ class ArticlesMixin(StoreBase):
         ids = list(dict.fromkeys(int(i) for i in ids))
         articles: list[Article] = []
         for marks, chunk in in_chunks(ids):
-            tags = self._tags_for(chunk)
+            tags, also = self._tags_for(chunk), self._also_in(chunk)
             articles.extend(
-                self._article(r, tags.get(r[0], ()))
+                self._article(r, tags.get(r[0], ()), also.get(r[0], ()))
                 for r in self.conn.execute(
                     f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
                     f"WHERE a.id IN ({marks})",
@@ -342,3 +426,13 @@ class ArticlesMixin(StoreBase):
                 )
             )
         return out
+
+
+def _unread(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[int]]:
+    """The unread articles among ``ids``, as rows."""
+    out: list[tuple[int]] = []
+    for marks, chunk in in_chunks(ids):
+        out.extend(
+            conn.execute(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk)
+        )
+    return out

@@ -112,6 +112,9 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 class StoreBase:
     """One connection to the cache, opened (and migrated) on construction."""
 
+    #: Duplicate stories listed once and acted on together (``[reading] group_duplicates``).
+    group_stories = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:

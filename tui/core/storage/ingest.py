@@ -20,6 +20,8 @@ from tui.core.errors import NotFound
 from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
 from tui.core.storage.base import StoreBase, in_chunks, write_index, written_rows
 from tui.core.storage.packing import index_words, pack, unpack
+from tui.core.storage.stories import group_copies
+from tui.core.stories import story_keys
 
 
 def _uid(feed_url: str, key: str) -> str:
@@ -85,6 +87,7 @@ class IngestMixin(StoreBase):
                     _enclosures_json(entry),
                     entry.version,
                     now,
+                    *story_keys(entry.url, entry.title),
                 )
                 for entry, published in changes.new
             ]
@@ -100,6 +103,7 @@ class IngestMixin(StoreBase):
                     entry.base,
                     _enclosures_json(entry),
                     entry.version,
+                    *story_keys(entry.url, entry.title),
                     aid,
                 )
                 for aid, entry in changes.changed
@@ -111,7 +115,8 @@ class IngestMixin(StoreBase):
                 conn.executemany(
                     "INSERT INTO articles(uid, feed_id, key, guid, url, title, author, "
                     "published, updated, summary, body, base_url, enclosures, version, "
-                    "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "first_seen, link_key, title_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     inserts,
                 )
                 ids = dict(
@@ -121,11 +126,13 @@ class IngestMixin(StoreBase):
                     ).fetchall()
                 )
                 index_new = [(ids[e.key], e.title, e.author, e.words) for e, _ in changes.new]
+                # Copies of stories other feeds brought (a story's id is fixed at first sight).
+                group_copies(conn, [(ids[r[2]], feed_id, r[7], r[-2], r[-1]) for r in inserts])
             if updates:
                 conn.executemany(
                     "UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, updated = ?, "
                     "summary = ?, body = ?, converted = 0, base_url = ?, "
-                    "enclosures = ?, version = ? WHERE id = ?",
+                    "enclosures = ?, version = ?, link_key = ?, title_key = ? WHERE id = ?",
                     updates,
                 )
             if self._pending_index is None:  # else at commit_batch, with the rules

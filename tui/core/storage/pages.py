@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from tui.core.models import Article, View
-from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin, view_where
+from tui.core.storage.articles import ARTICLE_COLUMNS, ArticlesMixin, story_where, view_where
 from tui.core.storage.base import in_chunks
 
 #: A place in list order: (published, id).  Lists sort by it, so a page can
@@ -88,8 +88,8 @@ class PagesMixin(ArticlesMixin):
                     chunk,
                 )
             )
-        tags = self._tags_for(ids)
-        return [self._article(r, tags.get(r[0], ())) for r in rows]
+        tags, also = self._tags_for(ids), self._also_in(ids)
+        return [self._article(r, tags.get(r[0], ()), also.get(r[0], ())) for r in rows]
 
     def _page_ids(
         self,
@@ -119,6 +119,9 @@ class PagesMixin(ArticlesMixin):
         if many and view.feed_id is None and limit and wanted <= WALK_ROWS:
             outside = replace(view, folder=None, account_id=None)
             where, params = _with(view_where(outside, hiding=hiding), seek)
+            if self.group_stories:
+                story = story_where(view, spellings, hiding=hiding)
+                where, params = _with((where, params), story)
             inside, folder = view_where(
                 View(folder=view.folder, account_id=view.account_id), spellings
             )
@@ -132,7 +135,9 @@ class PagesMixin(ArticlesMixin):
             ]
             if len(ids) == limit:
                 return ids
-        where, params = _with(view_where(view, spellings, hiding=hiding), seek)
+        where, params = _with(
+            view_where(view, spellings, hiding=hiding, stories=self.group_stories), seek
+        )
         return [
             r[0]
             for r in self.conn.execute(
@@ -189,4 +194,5 @@ class PagesMixin(ArticlesMixin):
         ).fetchone()
         if row is None:
             return None
-        return self._article(row, self._tags_for([row[0]]).get(row[0], ()))
+        tags, also = self._tags_for([row[0]]), self._also_in([row[0]])
+        return self._article(row, tags.get(row[0], ()), also.get(row[0], ()))

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from tui.core.errors import StoreError
 from tui.core.storage.schema_history import migrate_history
 from tui.core.storage.schema_rules import migrate_rules
+from tui.core.storage.schema_stories import migrate_stories
 
 if TYPE_CHECKING:
     from tui.core.storage.base import StoreBase
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _schema_v1(db: sqlite3.Connection) -> None:
@@ -565,6 +566,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _schema_v6,
     migrate_history,
     migrate_rules,
+    migrate_stories,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -74,9 +74,9 @@ _INSERTED = (
     "saved_searches",
     "rule_hits",
 )
-# Columns a user action updates.
+# Columns a user action updates (story_id: by the stories' trigger when a first copy goes).
 _UPDATED = {
-    "articles": ("read", "starred"),
+    "articles": ("read", "starred", "story_id"),
     "feeds": ("folder", "title", "settings"),
     "notes": ("body", "created", "updated"),
     "tags": ("name",),
@@ -141,7 +141,7 @@ def _triggers(db: sqlite3.Connection) -> list[str]:
             f"WHEN {_RECORDING} BEGIN {_log(back)} END"
         )
     for table, columns in _UPDATED.items():
-        for column in columns:
+        for column in (c for c in columns if c in _columns(db, table)):
             back = (
                 f"'UPDATE {table} SET {column} = ' || quote(old.{column}) || {_where(table, 'old')}"
             )

@@ -137,6 +137,7 @@ class SearchMixin(ArticlesMixin):
         ~2.5 us a row); filters apply inside it, so a narrow filter loses nothing.
         sqlite3.Error propagates: :meth:`search` turns it into the result's message.
         """
+        plan = self._per_story(plan)
         if plan.match is None:
             sql = (
                 f"WITH page AS MATERIALIZED (SELECT id FROM articles WHERE {plan.where} "
@@ -157,11 +158,13 @@ class SearchMixin(ArticlesMixin):
             args = [plan.match, *plan.params, window, limit, offset]
         register_functions(self.conn)
         rows = self.conn.execute(sql, args).fetchall()
-        tags = self._tags_for([r[0] for r in rows])
-        return [self._article(r, tags.get(r[0], ())) for r in rows]
+        ids = [r[0] for r in rows]
+        tags, also = self._tags_for(ids), self._also_in(ids)
+        return [self._article(r, tags.get(r[0], ()), also.get(r[0], ())) for r in rows]
 
     def count_matching(self, plan: Compiled) -> int:
         """How many articles a plan matches (every match, not only a ranking window)."""
+        plan = self._per_story(plan)
         if plan.match is None:
             sql = f"SELECT count(*) FROM articles WHERE {plan.where}"
             args: list[Any] = list(plan.params)
@@ -177,6 +180,7 @@ class SearchMixin(ArticlesMixin):
         No ranking and no paging, so acting on 100k matches (export, mark
         read) costs one index walk.
         """
+        plan = self._per_story(plan)
         if plan.match is None:
             sql = f"SELECT id FROM articles WHERE {plan.where} ORDER BY published DESC, id DESC"
             args: list[Any] = list(plan.params)
@@ -189,6 +193,30 @@ class SearchMixin(ArticlesMixin):
             args = [plan.match, *plan.params]
         register_functions(self.conn)
         return [r[0] for r in self.conn.execute(sql, args)]
+
+    def _per_story(self, plan: Compiled) -> Compiled:
+        """The plan with each duplicate story matched once (stories grouped).
+
+        A copy is left out when its story's first copy matches too, so the
+        first copy is the one found; a copy matching alone still shows.  The
+        copies are few (the partial index ``articles_story``), and only those
+        are tested against the query a second time.
+        """
+        if not self.group_stories:
+            return plan
+        if plan.match is None:
+            ident, found, args = "+id", f"SELECT id FROM articles WHERE {plan.where}", []
+        else:
+            ident = "+rowid"
+            found = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND {plan.where}"
+            args = [plan.match]
+        hidden = (
+            f"{ident} NOT IN (SELECT c.id FROM articles c WHERE c.story_id IS NOT NULL "
+            f"AND c.story_id IN ({found}))"
+        )
+        return replace(
+            plan, where=f"({plan.where}) AND {hidden}", params=[*plan.params, *args, *plan.params]
+        )
 
     # -- saved searches -----------------------------------------------------
 

@@ -20,6 +20,7 @@ from tui.core.errors import InputError, NotFound
 from tui.core.models import TagCount
 from tui.core.storage.base import StoreBase, in_chunks
 from tui.core.storage.schema_rules import HIDDEN_IDS, hidden_per_feed
+from tui.core.storage.stories import story_members
 from tui.core.tags import clean_tag, tag_key, unique_tags
 
 
@@ -98,6 +99,10 @@ class TagsMixin(StoreBase):
             ids = _existing_ids(conn, ids)
             if not ids:
                 return 0
+            given = len(ids)
+            if self.group_stories:
+                # A story's copies are tagged with it (in this write).
+                ids = story_members(conn, ids)
             index = tag_index(conn)
             removed: list[int] = []
             for name in to_remove:
@@ -116,7 +121,7 @@ class TagsMixin(StoreBase):
                     [(aid, tag_id) for aid in ids],
                 )
             drop_orphan_tags(conn, removed)
-        return len(ids)
+        return given
 
     def article_tags(self, article_id: int) -> list[str]:
         """The tags set directly on one article, sorted ignoring case."""

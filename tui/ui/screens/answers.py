@@ -80,6 +80,8 @@ class Recount:
     tags: list[TagCount] | None
     #: The sync accounts, when the article is synced (its change is queued).
     accounts: list[Account] | None = None
+    #: Other feeds carry the story (its copies changed with it): count every feed.
+    copies: bool = False
 
 
 class FlagWritten(Message):

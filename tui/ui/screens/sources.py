@@ -111,14 +111,16 @@ class SourcesBase(PanesBase):
                 lib.smart_counts(),
                 lib.tags() if with_tags else None,
                 lib.accounts() if synced else None,
+                copies=bool(article.also_in),
             )
 
         return read
 
     def _apply_recount(self, recount: Recount) -> None:
-        """Show a recount; a feed not known here (just added elsewhere) means a full one."""
+        """Show a recount; a feed not known here (just added elsewhere), or a
+        story whose copies in other feeds changed with it, means a full one."""
         feed = self.feeds.get(recount.feed_id)
-        if feed is None:
+        if feed is None or recount.copies:
             self.refresh_counts()
             return
         tally = self.tally.with_feed(replace(feed, unread=recount.unread), recount.smart)

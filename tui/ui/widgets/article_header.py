@@ -136,6 +136,11 @@ class PaneHeader(VerticalScroll):
         if self.full_text:
             text.append(" · ")
             text.append("Full article", "bold")
+        if a.also_in:
+            # The same story from other feeds (duplicate stories grouped).
+            text.append("\n")
+            text.append("also in: ", "dim")
+            text.append(", ".join(safe.clean(name) for name in a.also_in), "italic")
         if a.url:
             text.append("\n")
             text.append(ellipsize_middle(safe.clean(a.url), width), "underline dim")
