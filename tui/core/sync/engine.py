@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tui.core.entries import prepared
 from tui.core.errors import GazetteError
 from tui.core.models import Account, ParsedFeed, SyncResult
 from tui.core.parse.fields import plain, web_url
@@ -346,26 +347,31 @@ async def _bring_items(
 ) -> None:
     """Fetch the contents of ``wanted`` in batches and store each batch.
 
-    The next batch is asked for while the last one is written (in a thread:
-    the store is used by one thread at a time, this one waiting meanwhile),
-    so the server's time and the database's overlap.
+    The next batch is asked for and made ready (its entries cleaned, their
+    words and fingerprints computed: :func:`_prepare`) while the last one is
+    written, in a thread: the store is used by one thread at a time, this one
+    waiting meanwhile.  SQLite lets go of the interpreter while it works, so
+    the server's time, the Python work of one batch and the database's work
+    on the other overlap.
     """
     batches = [wanted[i : i + ITEMS_BATCH] for i in range(0, len(wanted), ITEMS_BATCH)]
     if not batches:
         return
-    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], folders))
+    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], folders, feeds))
     try:
         for n, batch in enumerate(batches):
             first = n * ITEMS_BATCH + 1
             step(f"fetching items {first}-{first + len(batch) - 1} of {len(wanted)}")
-            items = await fetching
-            if items is None:  # none of these ids exist any more
+            ready = await fetching
+            if ready is None:  # none of these ids exist any more
                 tally.skipped += len(batch)
-                items = []
+                ready = _Ready({}, set(), 0)
             if n + 1 < len(batches):
-                fetching = asyncio.ensure_future(_fetch_items(client, batches[n + 1], folders))
+                fetching = asyncio.ensure_future(
+                    _fetch_items(client, batches[n + 1], folders, feeds)
+                )
             writing = asyncio.ensure_future(
-                asyncio.to_thread(_store_batch, store, account, feeds, batch, items, tally, now)
+                asyncio.to_thread(_store_batch, store, account, batch, ready, tally, now)
             )
             try:
                 await asyncio.shield(writing)
@@ -382,45 +388,70 @@ async def _bring_items(
                 await fetching
 
 
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """One batch of items made ready to store: by feed id, the feed's entries
+    (prepared) and each item's (read, starred); the ids among them, and how
+    many items named a feed not stored here."""
+
+    by_feed: dict[int, tuple[ParsedFeed, dict[str, tuple[bool, bool]]]]
+    stored: set[str]
+    skipped: int
+
+
 async def _fetch_items(
-    client: GReaderClient, ids: Sequence[str], folders: set[str]
-) -> list[Item] | None:
-    """The items of ``ids``; None when the server says none of them exist
-    (Miniflux answers 400 for ids read and purged since they were listed)."""
+    client: GReaderClient, ids: Sequence[str], folders: set[str], feeds: dict[str, int]
+) -> _Ready | None:
+    """The items of ``ids``, ready to store; None when the server says none
+    of them exist (Miniflux answers 400 for ids read and purged since they
+    were listed)."""
     try:
-        return await client.items(ids, folders=folders)
+        items = await client.items(ids, folders=folders)
     except SyncError as exc:
         if exc.status != 400:
             raise
         return None
+    return _prepare(items, feeds)
+
+
+def _prepare(items: list[Item], feeds: dict[str, int]) -> _Ready:
+    """Group ``items`` by feed as entries with their words and fingerprints
+    (:func:`~tui.core.entries.prepared`): the Python work of a batch, done
+    here, in the fetching thread, so that the writing thread does little but
+    SQLite (which runs without the interpreter's lock) while this one works."""
+    groups: dict[int, list[Item]] = {}
+    skipped = 0
+    for item in items:
+        feed_id = feeds.get(item.feed)
+        if feed_id is None:  # a starred item of a feed no longer subscribed, say
+            skipped += 1
+            continue
+        groups.setdefault(feed_id, []).append(item)
+    by_feed = {
+        feed_id: (
+            ParsedFeed("greader", None, None, tuple(prepared(entry_of(i)) for i in group)),
+            {i.id: (i.read, i.starred) for i in group},
+        )
+        for feed_id, group in groups.items()
+    }
+    return _Ready(by_feed, {i.id for group in groups.values() for i in group}, skipped)
 
 
 def _store_batch(
     store: Store,
     account: Account,
-    feeds: dict[str, int],
     ids: Sequence[str],
-    items: list[Item],
+    ready: _Ready,
     tally: _Tally,
     now: Callable[[], int],
 ) -> None:
     """Write one batch of items in one transaction: the reading list mixes the
     feeds, and a commit per feed was ~3 commits (and index flushes) per 10 items."""
-    by_feed: dict[int, list[Item]] = {}
-    stored: set[str] = set()
-    for item in items:
-        feed_id = feeds.get(item.feed)
-        if feed_id is None:  # a starred item of a feed no longer subscribed, say
-            tally.skipped += 1
-            continue
-        stored.add(item.id)
-        by_feed.setdefault(feed_id, []).append(item)
-    tally.unstored.update(i for i in ids if i not in stored)
+    tally.skipped += ready.skipped
+    tally.unstored.update(i for i in ids if i not in ready.stored)
     store.begin_batch()
     try:
-        for feed_id, group in by_feed.items():
-            parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
-            states = {i.id: (i.read, i.starred) for i in group}
+        for feed_id, (parsed, states) in ready.by_feed.items():
             tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
         store.commit_batch()
     except BaseException:
