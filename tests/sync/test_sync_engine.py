@@ -8,18 +8,24 @@ test wants it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from reader_double import ReaderDouble
+from typing_extensions import override
 
 from tui.core.errors import StoreError
 from tui.core.models import Account, SyncResult
 from tui.core.storage import Store
+from tui.core.storage.packing import unpack
 from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
 from tui.core.sync.engine import sync_account
+from tui.core.sync.items import words_of
+from tui.core.text import html_text
 
 NOW = 1_800_000_100
 
@@ -364,3 +370,84 @@ async def test_a_batch_of_items_from_several_feeds_is_one_transaction(
     assert result.error == "disk full"
     assert store2.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert store2.known_items(store2.find_account("home").id) == set()
+
+
+class _Worker(ThreadPoolExecutor):
+    """A worker process's stand-in: records what it was given; ``broken``
+    fails every task as a worker process that died does."""
+
+    def __init__(self, *, broken: bool = False) -> None:
+        super().__init__(max_workers=1)
+        self.broken = broken
+        self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+
+    @override
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.tasks.append((fn, args))
+        if self.broken:
+            failed: Future[Any] = Future()
+            failed.set_exception(BrokenExecutor("every parser process has ended"))
+            return failed
+        return super().submit(fn, *args, **kwargs)
+
+
+async def _sync_with(store: Store, server: ReaderDouble, worker: _Worker) -> tuple[SyncResult, int]:
+    """A sync given ``worker``; its result and how many times the worker was asked for."""
+    asked = 0
+
+    def give() -> Executor:
+        nonlocal asked
+        asked += 1
+        return worker
+
+    client = server.client(FRESHRSS)
+    try:
+        result = await sync_account(
+            store, client, store.find_account("home"), FRESHRSS, now=lambda: NOW, worker=give
+        )
+    finally:
+        await client.api.aclose()
+        worker.shutdown()
+    return result, asked
+
+
+def _words(store: Store) -> dict[str, str | None]:
+    """Each synced item's stored words."""
+    rows = store.conn.execute(
+        "SELECT r.remote_id, a.body FROM remote_items r JOIN articles a ON a.id = r.article_id"
+    )
+    return {item: unpack(body).words for item, body in rows}
+
+
+@pytest.mark.parametrize("broken", [False, True])
+async def test_a_large_pull_makes_its_words_in_the_worker_and_search_finds_them(
+    store: Store, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    monkeypatch.setattr("tui.core.sync.engine.ITEMS_BATCH", 3)  # 8 items: three batches
+    monkeypatch.setattr("tui.core.sync.engine.WORDS_PIECE", 2)
+    for n, item in enumerate(sorted(server.items)):
+        server.items[item].content = f"<p>Item <b>number</b>{n}</p><script>x()</script>"
+    _account(store)
+    worker = _Worker(broken=broken)
+    result, asked = await _sync_with(store, server, worker)
+    assert (result.error, result.new, asked) == (None, 8, 1)
+    # Every body went to the worker, in pieces of WORDS_PIECE; a broken one
+    # leaves the words to this process, and they are the same.
+    sent = [html for fn, (piece,) in worker.tasks for html in piece]
+    assert all(fn is words_of for fn, _ in worker.tasks)
+    assert all(len(piece) <= 2 for _, (piece,) in worker.tasks)
+    assert sorted(sent) == sorted(e.content for e in server.items.values())
+    assert _words(store) == {i: html_text(e.content) for i, e in server.items.items()}
+    assert set(_words(store).values()) >= {"Item number0", "Item number7"}
+    found = store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'number7'"
+    ).fetchone()[0]
+    assert found == 1
+
+
+async def test_a_pull_of_one_batch_starts_no_worker(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    worker = _Worker()
+    result, asked = await _sync_with(store, server, worker)
+    assert (result.error, result.new, asked, worker.tasks) == (None, 8, 0, [])
+    assert set(_words(store).values()) == {"Body"}
