@@ -21,10 +21,9 @@ from typing_extensions import override
 from tui.core.errors import StoreError
 from tui.core.models import Account, SyncResult
 from tui.core.storage import Store
-from tui.core.storage.packing import unpack
+from tui.core.storage.packing import unpack, words_and_packs
 from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
 from tui.core.sync.engine import sync_account
-from tui.core.sync.items import words_of
 from tui.core.text import html_text
 
 NOW = 1_800_000_100
@@ -411,16 +410,18 @@ async def _sync_with(store: Store, server: ReaderDouble, worker: _Worker) -> tup
     return result, asked
 
 
-def _words(store: Store) -> dict[str, str | None]:
-    """Each synced item's stored words."""
+def _words(store: Store, server: ReaderDouble) -> dict[str, str | None]:
+    """Each synced item's stored words (and its HTML, checked: its content)."""
     rows = store.conn.execute(
         "SELECT r.remote_id, a.body FROM remote_items r JOIN articles a ON a.id = r.article_id"
     )
-    return {item: unpack(body).words for item, body in rows}
+    texts = {item: unpack(body) for item, body in rows}
+    assert {i: t.html for i, t in texts.items()} == {i: e.content for i, e in server.items.items()}
+    return {item: t.words for item, t in texts.items()}
 
 
 @pytest.mark.parametrize("broken", [False, True])
-async def test_a_large_pull_makes_its_words_in_the_worker_and_search_finds_them(
+async def test_a_large_pull_makes_words_and_bodies_in_the_worker_and_search_finds_them(
     store: Store, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch, broken: bool
 ) -> None:
     monkeypatch.setattr("tui.core.sync.engine.ITEMS_BATCH", 3)  # 8 items: three batches
@@ -432,13 +433,13 @@ async def test_a_large_pull_makes_its_words_in_the_worker_and_search_finds_them(
     result, asked = await _sync_with(store, server, worker)
     assert (result.error, result.new, asked) == (None, 8, 1)
     # Every body went to the worker, in pieces of WORDS_PIECE; a broken one
-    # leaves the words to this process, and they are the same.
+    # leaves the words and packing to this process and the store, the same.
     sent = [html for fn, (piece,) in worker.tasks for html in piece]
-    assert all(fn is words_of for fn, _ in worker.tasks)
+    assert all(fn is words_and_packs for fn, _ in worker.tasks)
     assert all(len(piece) <= 2 for _, (piece,) in worker.tasks)
     assert sorted(sent) == sorted(e.content for e in server.items.values())
-    assert _words(store) == {i: html_text(e.content) for i, e in server.items.items()}
-    assert set(_words(store).values()) >= {"Item number0", "Item number7"}
+    assert _words(store, server) == {i: html_text(e.content) for i, e in server.items.items()}
+    assert set(_words(store, server).values()) >= {"Item number0", "Item number7"}
     found = store.conn.execute(
         "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'number7'"
     ).fetchone()[0]
@@ -450,4 +451,4 @@ async def test_a_pull_of_one_batch_starts_no_worker(store: Store, server: Reader
     worker = _Worker()
     result, asked = await _sync_with(store, server, worker)
     assert (result.error, result.new, asked, worker.tasks) == (None, 8, 0, [])
-    assert set(_words(store).values()) == {"Body"}
+    assert set(_words(store, server).values()) == {"Body"}

@@ -23,11 +23,12 @@ from tui.core.models import Account, ParsedFeed, SyncResult
 from tui.core.parse.fields import plain, web_url
 from tui.core.storage import Store
 from tui.core.storage.accounts import QueuedChange, RemoteFeed
+from tui.core.storage.packing import words_and_packs
 from tui.core.sync.dialects import Dialect
 from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError, Unreachable
 from tui.core.sync.greader import GReaderClient
 from tui.core.sync.ids import READ, READING_LIST, STARRED, label_stream
-from tui.core.sync.items import entry_of, label_names, words_of
+from tui.core.sync.items import body_of, entry_of, label_names
 from tui.core.sync.records import Item
 from tui.core.urls import is_web_url
 
@@ -81,9 +82,9 @@ async def sync_account(
     """Push then pull one account; failures are recorded on the account and
     returned in the result, never raised (one account never stops another).
 
-    ``worker`` gives a worker process to make the words of the items in
-    (the search index's text), asked for only when more than one batch of
-    items comes in: see :func:`_fetch_items`."""
+    ``worker`` gives a worker process to make the words and packed bodies
+    of new items in, asked for only when more than one batch of items comes
+    in: see :func:`_fetch_items`."""
     tally = _Tally()
     started = now()
     error: str | None = None
@@ -401,12 +402,21 @@ async def _bring_items(
 
 
 @dataclass(frozen=True, slots=True)
-class _Ready:
-    """One batch of items made ready to store: by feed id, the feed's entries
-    (prepared) and each item's (read, starred); the ids among them, and how
-    many items named a feed not stored here."""
+class _Group:
+    """One feed's items of a batch: its entries (prepared), each item's
+    (read, starred), and the packed bodies made already, by item id."""
 
-    by_feed: dict[int, tuple[ParsedFeed, dict[str, tuple[bool, bool]]]]
+    parsed: ParsedFeed
+    states: dict[str, tuple[bool, bool]]
+    packed: dict[str, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """One batch of items made ready to store: each feed's, by feed id; the
+    ids among them, and how many items named a feed not stored here."""
+
+    by_feed: dict[int, _Group]
     stored: set[str]
     skipped: int
 
@@ -422,11 +432,13 @@ async def _fetch_items(
     of them exist (Miniflux answers 400 for ids read and purged since they
     were listed).
 
-    With a ``pool`` (a worker process), the words of their bodies are made
-    there: the costliest part of making items ready (~60%), which this
-    process would otherwise do while the last batch is written.  Only the
-    bodies go and only the words come back, so the pickling costs a tenth
-    of what it moves.  Should the worker be gone, the words are made here.
+    With a ``pool`` (a worker process), the words of their bodies and the
+    packed bodies the store writes are made there
+    (:func:`~tui.core.storage.packing.words_and_packs`): two thirds of the
+    Python work of a batch, which this process would otherwise do while the
+    last batch is written.  Only the bodies go, and only the words and packed
+    values come back, so the pickling costs a tenth of what it moves.  Should
+    the worker be gone, the store makes them as it does for a refresh.
     """
     try:
         items = await client.items(ids, folders=folders)
@@ -434,45 +446,54 @@ async def _fetch_items(
         if exc.status != 400:
             raise
         return None
-    words: list[str] | None = None
+    texts: list[tuple[str, bytes]] | None = None
     if pool is not None and items:
-        htmls = [i.content_html for i in items]
-        pieces = [htmls[i : i + WORDS_PIECE] for i in range(0, len(htmls), WORDS_PIECE)]
+        bodies = [body_of(i) for i in items]
+        pieces = [bodies[i : i + WORDS_PIECE] for i in range(0, len(bodies), WORDS_PIECE)]
         try:
             done = await asyncio.gather(
-                *(asyncio.wrap_future(pool.submit(words_of, piece)) for piece in pieces)
+                *(asyncio.wrap_future(pool.submit(words_and_packs, piece)) for piece in pieces)
             )
         except BrokenExecutor:
             pass
         else:
-            words = [w for piece in done for w in piece]
-    return _prepare(items, feeds, words)
+            texts = [t for piece in done for t in piece]
+    return _prepare(items, feeds, texts)
 
 
 def _prepare(
-    items: list[Item], feeds: dict[str, int], words: Sequence[str] | None = None
+    items: list[Item],
+    feeds: dict[str, int],
+    texts: Sequence[tuple[str, bytes]] | None = None,
 ) -> _Ready:
-    """Group ``items`` by feed as entries with their words (``words``, one
-    per item, else made here) and fingerprints (:func:`~tui.core.entries.prepared`):
-    the Python work of a batch, done in the fetching thread, so that the
-    writing thread does little but SQLite (which runs without the
-    interpreter's lock) while this one works."""
-    each: Sequence[str | None] = [None] * len(items) if words is None else words
-    groups: dict[int, list[tuple[Item, str | None]]] = {}
+    """Group ``items`` by feed as entries with their words and fingerprints
+    (:func:`~tui.core.entries.prepared`), and with their packed bodies when
+    ``texts`` gives them (with the words, one per item; else the words are
+    made here and the store packs): the Python work of a batch, done in the
+    fetching thread, so that the writing thread does little but SQLite
+    (which runs without the interpreter's lock) while this one works."""
+    each: Sequence[tuple[str, bytes] | None] = [None] * len(items) if texts is None else texts
+    groups: dict[int, list[tuple[Item, tuple[str, bytes] | None]]] = {}
     skipped = 0
-    for item, item_words in zip(items, each, strict=True):
+    for item, text in zip(items, each, strict=True):
         feed_id = feeds.get(item.feed)
         if feed_id is None:  # a starred item of a feed no longer subscribed, say
             skipped += 1
             continue
-        groups.setdefault(feed_id, []).append((item, item_words))
-    by_feed = {
-        feed_id: (
-            ParsedFeed("greader", None, None, tuple(prepared(entry_of(*i)) for i in group)),
+        groups.setdefault(feed_id, []).append((item, text))
+    by_feed: dict[int, _Group] = {}
+    for feed_id, group in groups.items():
+        packed: dict[str, bytes] = {}
+        for item, text in group:
+            if text is not None:
+                # An id the answer repeats is stored once, as its first item.
+                packed.setdefault(item.id, text[1])
+        entries = (prepared(entry_of(i, None if t is None else t[0])) for i, t in group)
+        by_feed[feed_id] = _Group(
+            ParsedFeed("greader", None, None, tuple(entries)),
             {i.id: (i.read, i.starred) for i, _ in group},
+            packed,
         )
-        for feed_id, group in groups.items()
-    }
     return _Ready(by_feed, {i.id for group in groups.values() for i, _ in group}, skipped)
 
 
@@ -490,8 +511,10 @@ def _store_batch(
     tally.unstored.update(i for i in ids if i not in ready.stored)
     store.begin_batch()
     try:
-        for feed_id, (parsed, states) in ready.by_feed.items():
-            tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
+        for feed_id, group in ready.by_feed.items():
+            tally.new += store.store_items(
+                account.id, feed_id, group.parsed, group.states, now=now(), packed=group.packed
+            )
         store.commit_batch()
     except BaseException:
         store.abort_batch()

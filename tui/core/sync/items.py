@@ -8,13 +8,12 @@ converter when it is shown, like every feed's.  Pure: no network, no storage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from tui.core.models import ParsedEntry
 from tui.core.parse.fields import author_line, plain, storable, web_url
 from tui.core.sync.records import Item
 from tui.core.tags import clean_tag
-from tui.core.text import html_text
 
 #: Items' bodies are capped as a feed document is (a hostile server may send anything).
 MAX_BODY = 2 * 1024 * 1024
@@ -23,9 +22,9 @@ MAX_BODY = 2 * 1024 * 1024
 def entry_of(item: Item, words: str | None = None) -> ParsedEntry:
     """The entry stored for ``item``; its key is the item's id, so that the
     next pull finds it whatever the server does to its link or title.
-    ``words``: its body's words (:func:`words_of`), when they were made apart."""
+    ``words``: the words of its body (:func:`body_of`), when they were made apart."""
     url = web_url(item.url) if item.url else None
-    body = _body(item.content_html)
+    body = body_of(item)
     return ParsedEntry(
         key=item.id,
         guid=None,
@@ -41,16 +40,9 @@ def entry_of(item: Item, words: str | None = None) -> ParsedEntry:
     )
 
 
-def _body(html: str) -> str | None:
-    return storable(html[:MAX_BODY]) if html else None
-
-
-def words_of(htmls: Sequence[str]) -> list[str]:
-    """The words, for the search index, of the bodies :func:`entry_of` makes
-    of these ``content_html`` values, as :func:`~tui.core.entries.prepared`
-    would make them.  A large sync runs this in a worker process (see
-    ``engine._fetch_items``): only strings travel, both ways."""
-    return [html_text(_body(html)) for html in htmls]
+def body_of(item: Item) -> str | None:
+    """The HTML body stored for ``item`` (its entry's ``content``)."""
+    return storable(item.content_html[:MAX_BODY]) if item.content_html else None
 
 
 def label_names(names: Iterable[str], folders: Iterable[str]) -> set[str]:
