@@ -7,6 +7,7 @@ test wants it.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
@@ -390,7 +391,9 @@ class _Worker(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-async def _sync_with(store: Store, server: ReaderDouble, worker: _Worker) -> tuple[SyncResult, int]:
+async def _sync_with(
+    store: Store, server: ReaderDouble, worker: _Worker, dialect: Dialect = FRESHRSS
+) -> tuple[SyncResult, int]:
     """A sync given ``worker``; its result and how many times the worker was asked for."""
     asked = 0
 
@@ -399,10 +402,10 @@ async def _sync_with(store: Store, server: ReaderDouble, worker: _Worker) -> tup
         asked += 1
         return worker
 
-    client = server.client(FRESHRSS)
+    client = server.client(dialect)
     try:
         result = await sync_account(
-            store, client, store.find_account("home"), FRESHRSS, now=lambda: NOW, worker=give
+            store, client, store.find_account("home"), dialect, now=lambda: NOW, worker=give
         )
     finally:
         await client.api.aclose()
@@ -425,18 +428,19 @@ async def test_a_large_pull_makes_words_and_bodies_in_the_worker_and_search_find
     store: Store, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch, broken: bool
 ) -> None:
     monkeypatch.setattr("tui.core.sync.engine.ITEMS_BATCH", 3)  # 8 items: three batches
-    monkeypatch.setattr("tui.core.sync.engine.WORDS_PIECE", 2)
     for n, item in enumerate(sorted(server.items)):
         server.items[item].content = f"<p>Item <b>number</b>{n}</p><script>x()</script>"
     _account(store)
     worker = _Worker(broken=broken)
-    result, asked = await _sync_with(store, server, worker)
+    two = dataclasses.replace(FRESHRSS, contents_batch=2)
+    result, asked = await _sync_with(store, server, worker, two)
     assert (result.error, result.new, asked) == (None, 8, 1)
-    # Every body went to the worker, in pieces of WORDS_PIECE; a broken one
-    # leaves the words and packing to this process and the store, the same.
+    # Every body went to the worker, a contents request's at a time (two
+    # items a request, batches of three); a broken worker leaves the words
+    # and packing to this process and the store, which make the same.
     sent = [html for fn, (piece,) in worker.tasks for html in piece]
     assert all(fn is words_and_packs for fn, _ in worker.tasks)
-    assert all(len(piece) <= 2 for _, (piece,) in worker.tasks)
+    assert [len(piece) for _, (piece,) in worker.tasks] == [2, 1, 2, 1, 2]
     assert sorted(sent) == sorted(e.content for e in server.items.values())
     assert _words(store, server) == {i: html_text(e.content) for i, e in server.items.items()}
     assert set(_words(store, server).values()) >= {"Item number0", "Item number7"}

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import BrokenExecutor, Executor
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 
 from tui.core.entries import prepared
@@ -39,9 +39,6 @@ INITIAL_ITEMS = 10_000
 OVERLAP_S = 3600
 #: Items fetched and written together: one request or a few, one transaction.
 ITEMS_BATCH = 2000
-#: Bodies sent to the worker process at a time (see ``_fetch_items``): the
-#: worker holds a piece's bodies and words, pickled and not, at once.
-WORDS_PIECE = 500
 #: How long to wait after a server said it is busy without saying how long.
 BUSY_WAIT_S = 300
 #: The most ids taken from one list (a server that never ends its list stops here).
@@ -434,26 +431,33 @@ async def _fetch_items(
 
     With a ``pool`` (a worker process), the words of their bodies and the
     packed bodies the store writes are made there
-    (:func:`~tui.core.storage.packing.words_and_packs`): two thirds of the
-    Python work of a batch, which this process would otherwise do while the
-    last batch is written.  Only the bodies go, and only the words and packed
-    values come back, so the pickling costs a tenth of what it moves.  Should
-    the worker be gone, the store makes them as it does for a refresh.
+    (:func:`~tui.core.storage.packing.words_and_packs`), each request's
+    while the next is asked for: two thirds of the Python work of a batch,
+    which this process would otherwise do while the last batch is written.
+    Only the bodies go, and only the words and packed values come back, so
+    the pickling costs a tenth of what it moves.  Should the worker be gone,
+    the store makes them as it does for a refresh.
     """
+    items: list[Item] = []
+    making: list[Future[list[tuple[str, bytes]]]] | None = [] if pool is not None else None
+    step = client.dialect.contents_batch  # one request each, as the client sends them
     try:
-        items = await client.items(ids, folders=folders)
+        for start in range(0, len(ids), step):
+            got = await client.items(ids[start : start + step], folders=folders)
+            items += got
+            if pool is not None and making is not None and got:
+                try:
+                    making.append(pool.submit(words_and_packs, [body_of(i) for i in got]))
+                except BrokenExecutor:
+                    making = None
     except SyncError as exc:
         if exc.status != 400:
             raise
         return None
     texts: list[tuple[str, bytes]] | None = None
-    if pool is not None and items:
-        bodies = [body_of(i) for i in items]
-        pieces = [bodies[i : i + WORDS_PIECE] for i in range(0, len(bodies), WORDS_PIECE)]
+    if making is not None:
         try:
-            done = await asyncio.gather(
-                *(asyncio.wrap_future(pool.submit(words_and_packs, piece)) for piece in pieces)
-            )
+            done = await asyncio.gather(*(asyncio.wrap_future(f) for f in making))
         except BrokenExecutor:
             pass
         else:
