@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ INITIAL_ITEMS = 10_000
 OVERLAP_S = 3600
 #: Items fetched and written together: one request or a few, one transaction.
 ITEMS_BATCH = 2000
+#: Contents requests out at once: the server answers one while this process
+#: reads the last answer (FreshRSS took them one at a time all the same).
+CONTENTS_IN_FLIGHT = 2
 #: How long to wait after a server said it is busy without saying how long.
 BUSY_WAIT_S = 300
 #: The most ids taken from one list (a server that never ends its list stops here).
@@ -429,7 +433,9 @@ async def _fetch_items(
     of them exist (Miniflux answers 400 for ids read and purged since they
     were listed).
 
-    With a ``pool`` (a worker process), the words of their bodies and the
+    Two requests are out at a time (``CONTENTS_IN_FLIGHT``), so the server
+    is not idle while this process reads an answer.  With a ``pool`` (a
+    worker process), the words of their bodies and the
     packed bodies the store writes are made there
     (:func:`~tui.core.storage.packing.words_and_packs`), each request's
     while the next is asked for: two thirds of the Python work of a batch,
@@ -441,9 +447,15 @@ async def _fetch_items(
     items: list[Item] = []
     making: list[Future[list[tuple[str, bytes]]]] | None = [] if pool is not None else None
     step = client.dialect.contents_batch  # one request each, as the client sends them
+    pieces = deque(ids[i : i + step] for i in range(0, len(ids), step))
+    asking: deque[asyncio.Future[list[Item]]] = deque()
     try:
-        for start in range(0, len(ids), step):
-            got = await client.items(ids[start : start + step], folders=folders)
+        await client.token()  # once, before requests that would each ask for it
+        while pieces or asking:
+            while pieces and len(asking) < CONTENTS_IN_FLIGHT:
+                piece = pieces.popleft()
+                asking.append(asyncio.ensure_future(client.items(piece, folders=folders)))
+            got = await asking.popleft()
             items += got
             if pool is not None and making is not None and got:
                 try:
@@ -454,6 +466,11 @@ async def _fetch_items(
         if exc.status != 400:
             raise
         return None
+    finally:
+        for left in asking:  # one failed, or the sync was stopped
+            left.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.gather(*asking, return_exceptions=True)
     texts: list[tuple[str, bytes]] | None = None
     if making is not None:
         try:
