@@ -7,6 +7,7 @@ test wants it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import threading
 from collections.abc import Callable
@@ -16,15 +17,17 @@ from typing import Any
 
 import httpx
 import pytest
-from reader_double import ReaderDouble
+from reader_double import BASE, ReaderDouble
 from typing_extensions import override
 
 from tui.core.errors import StoreError
+from tui.core.fetch.api import ApiClient
 from tui.core.models import Account, SyncResult
 from tui.core.storage import Store
 from tui.core.storage.packing import unpack, words_and_packs
 from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
 from tui.core.sync.engine import sync_account
+from tui.core.sync.greader import GReaderClient
 from tui.core.text import html_text
 
 NOW = 1_800_000_100
@@ -456,3 +459,33 @@ async def test_a_pull_of_one_batch_starts_no_worker(store: Store, server: Reader
     result, asked = await _sync_with(store, server, worker)
     assert (result.error, result.new, asked, worker.tasks) == (None, 8, 0, [])
     assert set(_words(store, server).values()) == {"Body"}
+
+
+async def test_contents_are_asked_two_requests_at_a_time_with_one_token(
+    store: Store, server: ReaderDouble
+) -> None:
+    """The server answers one contents request while the last answer is read:
+    two are out at once, never more, and the action token is asked for once."""
+    out = most = 0
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        nonlocal out, most
+        contents = request.url.path.endswith("stream/items/contents")
+        out += contents
+        most = max(most, out)
+        for _ in range(3):  # let the engine send what it would send meanwhile
+            await asyncio.sleep(0)
+        out -= contents
+        return server.handle(request)
+
+    two = dataclasses.replace(FRESHRSS, contents_batch=2)  # 8 items: four requests
+    client = GReaderClient(
+        ApiClient(BASE, transport=httpx.MockTransport(slow)), two, auth=server.auth
+    )
+    _account(store)
+    try:
+        result = await sync_account(store, client, store.find_account("home"), two, now=lambda: NOW)
+    finally:
+        await client.api.aclose()
+    assert (result.error, result.new, most) == (None, 8, 2)
+    assert server.count("stream/items/contents") == 4 and server.count("token") == 1
