@@ -285,7 +285,8 @@ async def sync_run(
     started: list[Executor] = []
 
     def worker() -> Executor:
-        """One parser process, for the words of many items (see ``sync_account``)."""
+        """One parser process, for the words and packed bodies of many items
+        (see ``sync_account``); stopped with the sync."""
         from tui.core.refresh.pool import ParserProcesses
 
         if not started:
