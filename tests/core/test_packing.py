@@ -14,6 +14,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ import zstandard
 from tui.core.library import Library
 from tui.core.models import ParsedEntry, ParsedFeed
 from tui.core.storage import Store
-from tui.core.storage.packing import Texts, pack, unpack, with_markdown
+from tui.core.storage.packing import Texts, pack, unpack, with_markdown, words_and_packs
 
 NOW = 1_700_000_000
 DBS = Path(__file__).parent.parent / "fixtures" / "db"
@@ -409,3 +410,41 @@ def test_the_articles_wanting_a_full_text_are_those_of_feeds_set_to_always(store
     ]
     store.update_feed_settings(always, {"full_text": "on_open"})
     assert store.wanting_full_text(10) == []
+
+
+def test_words_and_packs_made_apart_are_what_the_store_makes(tmp_path: Path) -> None:
+    """A sync makes new articles' words and packed bodies in a worker process
+    (``words_and_packs``) and hands them to ``store_entries``: the rows, the
+    index and search are then those of entries the store packs itself."""
+    bodies = ["<p>zebra <b>okapi</b></p><script>x()</script>", None, "plain &amp; tapir"]
+    made = words_and_packs(bodies)
+    expected = [Texts(b, w, None) for b, (w, _) in zip(bodies, made, strict=True)]
+    assert [unpack(v) for _, v in made] == expected
+    assert [w for w, _ in made] == ["zebra okapi", "", "plain & tapir"]
+
+    def entries(words: list[str | None]) -> ParsedFeed:
+        return doc(
+            *(
+                replace(entry(f"k{n}", content=body or ""), content=body, words=w)
+                for n, (body, w) in enumerate(zip(bodies, words, strict=True))
+            )
+        )
+
+    apart, itself = Store(tmp_path / "apart.db"), Store(tmp_path / "itself.db")
+    for s in (apart, itself):
+        s.add_feed("https://example.org/feed")
+    packed = {f"k{n}": v for n, (_, v) in enumerate(made)}
+    apart.store_entries(1, entries([w for w, _ in made]), now=NOW, packed=packed)
+    itself.store_entries(1, entries([None] * 3), now=NOW)
+    rows = "SELECT key, title, body, version FROM articles ORDER BY key"
+    assert apart.conn.execute(rows).fetchall() == itself.conn.execute(rows).fetchall()
+    assert_index_exact(apart)
+    assert hits(apart, "okapi") == hits(itself, "okapi") == [1]
+    # The value given is the one written, not made again.
+    given = doc(replace(entry("k9"), words="elephant"))
+    apart.store_entries(1, given, now=NOW, packed={"k9": pack("<p>zebra</p>", "elephant")})
+    (k9,) = [r[0] for r in apart.conn.execute("SELECT id FROM articles WHERE key = 'k9'")]
+    assert hits(apart, "elephant") == [k9]
+    assert_index_exact(apart)
+    apart.close()
+    itself.close()

@@ -7,19 +7,28 @@ test wants it.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import threading
+from collections.abc import Callable
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from reader_double import ReaderDouble
+from reader_double import BASE, ReaderDouble
+from typing_extensions import override
 
 from tui.core.errors import StoreError
+from tui.core.fetch.api import ApiClient
 from tui.core.models import Account, SyncResult
 from tui.core.storage import Store
+from tui.core.storage.packing import unpack, words_and_packs
 from tui.core.sync.dialects import FRESHRSS, MINIFLUX, Dialect
 from tui.core.sync.engine import sync_account
+from tui.core.sync.greader import GReaderClient
+from tui.core.text import html_text
 
 NOW = 1_800_000_100
 
@@ -364,3 +373,119 @@ async def test_a_batch_of_items_from_several_feeds_is_one_transaction(
     assert result.error == "disk full"
     assert store2.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert store2.known_items(store2.find_account("home").id) == set()
+
+
+class _Worker(ThreadPoolExecutor):
+    """A worker process's stand-in: records what it was given; ``broken``
+    fails every task as a worker process that died does."""
+
+    def __init__(self, *, broken: bool = False) -> None:
+        super().__init__(max_workers=1)
+        self.broken = broken
+        self.tasks: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+
+    @override
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.tasks.append((fn, args))
+        if self.broken:
+            failed: Future[Any] = Future()
+            failed.set_exception(BrokenExecutor("every parser process has ended"))
+            return failed
+        return super().submit(fn, *args, **kwargs)
+
+
+async def _sync_with(
+    store: Store, server: ReaderDouble, worker: _Worker, dialect: Dialect = FRESHRSS
+) -> tuple[SyncResult, int]:
+    """A sync given ``worker``; its result and how many times the worker was asked for."""
+    asked = 0
+
+    def give() -> Executor:
+        nonlocal asked
+        asked += 1
+        return worker
+
+    client = server.client(dialect)
+    try:
+        result = await sync_account(
+            store, client, store.find_account("home"), dialect, now=lambda: NOW, worker=give
+        )
+    finally:
+        await client.api.aclose()
+        worker.shutdown()
+    return result, asked
+
+
+def _words(store: Store, server: ReaderDouble) -> dict[str, str | None]:
+    """Each synced item's stored words (and its HTML, checked: its content)."""
+    rows = store.conn.execute(
+        "SELECT r.remote_id, a.body FROM remote_items r JOIN articles a ON a.id = r.article_id"
+    )
+    texts = {item: unpack(body) for item, body in rows}
+    assert {i: t.html for i, t in texts.items()} == {i: e.content for i, e in server.items.items()}
+    return {item: t.words for item, t in texts.items()}
+
+
+@pytest.mark.parametrize("broken", [False, True])
+async def test_a_large_pull_makes_words_and_bodies_in_the_worker_and_search_finds_them(
+    store: Store, server: ReaderDouble, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    monkeypatch.setattr("tui.core.sync.engine.ITEMS_BATCH", 3)  # 8 items: three batches
+    for n, item in enumerate(sorted(server.items)):
+        server.items[item].content = f"<p>Item <b>number</b>{n}</p><script>x()</script>"
+    _account(store)
+    worker = _Worker(broken=broken)
+    two = dataclasses.replace(FRESHRSS, contents_batch=2)
+    result, asked = await _sync_with(store, server, worker, two)
+    assert (result.error, result.new, asked) == (None, 8, 1)
+    # Every body went to the worker, a contents request's at a time (two
+    # items a request, batches of three); a broken worker leaves the words
+    # and packing to this process and the store, which make the same.
+    sent = [html for fn, (piece,) in worker.tasks for html in piece]
+    assert all(fn is words_and_packs for fn, _ in worker.tasks)
+    assert [len(piece) for _, (piece,) in worker.tasks] == [2, 1, 2, 1, 2]
+    assert sorted(sent) == sorted(e.content for e in server.items.values())
+    assert _words(store, server) == {i: html_text(e.content) for i, e in server.items.items()}
+    assert set(_words(store, server).values()) >= {"Item number0", "Item number7"}
+    found = store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'number7'"
+    ).fetchone()[0]
+    assert found == 1
+
+
+async def test_a_pull_of_one_batch_starts_no_worker(store: Store, server: ReaderDouble) -> None:
+    _account(store)
+    worker = _Worker()
+    result, asked = await _sync_with(store, server, worker)
+    assert (result.error, result.new, asked, worker.tasks) == (None, 8, 0, [])
+    assert set(_words(store, server).values()) == {"Body"}
+
+
+async def test_contents_are_asked_two_requests_at_a_time_with_one_token(
+    store: Store, server: ReaderDouble
+) -> None:
+    """The server answers one contents request while the last answer is read:
+    two are out at once, never more, and the action token is asked for once."""
+    out = most = 0
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        nonlocal out, most
+        contents = request.url.path.endswith("stream/items/contents")
+        out += contents
+        most = max(most, out)
+        for _ in range(3):  # let the engine send what it would send meanwhile
+            await asyncio.sleep(0)
+        out -= contents
+        return server.handle(request)
+
+    two = dataclasses.replace(FRESHRSS, contents_batch=2)  # 8 items: four requests
+    client = GReaderClient(
+        ApiClient(BASE, transport=httpx.MockTransport(slow)), two, auth=server.auth
+    )
+    _account(store)
+    try:
+        result = await sync_account(store, client, store.find_account("home"), two, now=lambda: NOW)
+    finally:
+        await client.api.aclose()
+    assert (result.error, result.new, most) == (None, 8, 2)
+    assert server.count("stream/items/contents") == 4 and server.count("token") == 1

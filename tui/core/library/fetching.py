@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -281,8 +282,28 @@ async def sync_run(
     from tui.core.sync.engine import sync_account
 
     client = _greader(settings, account.url, account.dialect, token)
+    started: list[Executor] = []
+
+    def worker() -> Executor:
+        """One parser process, for the words and packed bodies of many items
+        (see ``sync_account``); stopped with the sync."""
+        from tui.core.refresh.pool import ParserProcesses
+
+        if not started:
+            started.append(ParserProcesses(1))
+        return started[0]
+
     task = asyncio.ensure_future(
-        sync_account(store, client, account, client.dialect, now=now, stop=stop, report=report)
+        sync_account(
+            store,
+            client,
+            account,
+            client.dialect,
+            now=now,
+            stop=stop,
+            report=report,
+            worker=worker,
+        )
     )
     try:
         while stop is not None and not task.done():
@@ -296,3 +317,5 @@ async def sync_run(
             return SyncResult(account.name, pending=pending, error="stopped", stopped=True)
     finally:
         await client.api.aclose()
+        for pool in started:
+            pool.shutdown(wait=False, cancel_futures=True)

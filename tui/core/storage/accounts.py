@@ -319,9 +319,11 @@ class AccountsMixin(IngestMixin):
         states: Mapping[str, tuple[bool, bool]],
         *,
         now: int,
+        packed: Mapping[str, bytes] | None = None,
     ) -> int:
         """Store one feed's items from the server, in one transaction (or in the
         caller's open batch: see :meth:`begin_batch`); the number of new articles.
+        ``packed``: as :meth:`store_entries` takes it.
 
         Items go through :meth:`store_entries`, as a refreshed feed's entries
         do (their key is the item id).  An item whose link is an article of
@@ -349,7 +351,7 @@ class AccountsMixin(IngestMixin):
                 tombs = conn.execute(
                     "SELECT key, removed FROM removed_keys WHERE feed_id = ?", (feed_id,)
                 ).fetchall()
-                new, _ = self.store_entries(feed_id, fresh, now=now)
+                new, _ = self.store_entries(feed_id, fresh, now=now, packed=packed)
                 conn.executemany(
                     "INSERT OR IGNORE INTO removed_keys(feed_id, key, removed) VALUES (?, ?, ?)",
                     [(feed_id, key, when) for key, when in tombs if key not in keys],

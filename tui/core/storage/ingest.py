@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from tui.core.entries import entry_changes
@@ -47,12 +48,14 @@ class IngestMixin(StoreBase):
         etag: str | None = None,
         last_modified: str | None = None,
         now: int | None = None,
+        packed: Mapping[str, bytes] | None = None,
     ) -> tuple[int, int]:
         """Write one fetched document in one transaction; returns (new, updated).
 
         New entries are inserted; known entries whose feed-owned fields changed
         are updated in place (their Markdown is dropped, to be made again);
-        user state is never written here.
+        user state is never written here.  ``packed``: by key, new entries'
+        ``body`` values made already (``packing.words_and_packs``).
         """
         now = int(time.time()) if now is None else now
         with self.transaction() as conn:
@@ -70,6 +73,7 @@ class IngestMixin(StoreBase):
                 for r in conn.execute("SELECT key FROM removed_keys WHERE feed_id = ?", (feed_id,))
             }
             changes = entry_changes(parsed.entries, known, removed, now)
+            given = packed or {}
             inserts = [
                 (
                     _uid(feed_url[0], entry.key),
@@ -82,7 +86,7 @@ class IngestMixin(StoreBase):
                     published,
                     entry.updated,
                     entry.summary,
-                    pack(entry.content, entry.words),
+                    given.get(entry.key) or pack(entry.content, entry.words),
                     entry.base,
                     _enclosures_json(entry),
                     entry.version,

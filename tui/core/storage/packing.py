@@ -28,9 +28,12 @@ import sqlite3
 import struct
 import threading
 import zlib
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import zstandard
+
+from tui.core.text import html_text
 
 #: Zstandard level, chosen by measurement on the benchmark's articles (HTML
 #: and words, ~7.2 KB): level 1 packs them into 1,838 bytes in ~19 us, level
@@ -79,6 +82,22 @@ def pack(html: str | None, words: str | None, markdown: str | None = None) -> by
             raw = text.encode("utf-8")
             parts += (_LENGTH.pack(len(raw)), raw)
     return _codecs.compressor.compress(b"".join(parts))
+
+
+def words_and_packs(bodies: Sequence[str | None]) -> list[tuple[str, bytes]]:
+    """For each new article's HTML body, its words for the search index (as
+    :func:`tui.core.entries.prepared` makes them) and its packed value (as
+    ``Store.store_entries`` makes it of the body and the words).
+
+    For doing elsewhere what the store would do: a large sync runs this in a
+    worker process (see ``tui.core.sync.engine._fetch_items``), so that only
+    strings go and only strings and bytes come back.
+    """
+    out: list[tuple[str, bytes]] = []
+    for body in bodies:
+        words = html_text(body)
+        out.append((words, pack(body, words)))
+    return out
 
 
 def unpack(body: bytes) -> Texts:

@@ -13,19 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 
+from tui.core.entries import prepared
 from tui.core.errors import GazetteError
 from tui.core.models import Account, ParsedFeed, SyncResult
 from tui.core.parse.fields import plain, web_url
 from tui.core.storage import Store
 from tui.core.storage.accounts import QueuedChange, RemoteFeed
+from tui.core.storage.packing import words_and_packs
 from tui.core.sync.dialects import Dialect
 from tui.core.sync.errors import AuthFailed, ServerBusy, SyncError, Unreachable
 from tui.core.sync.greader import GReaderClient
 from tui.core.sync.ids import READ, READING_LIST, STARRED, label_stream
-from tui.core.sync.items import entry_of, label_names
+from tui.core.sync.items import body_of, entry_of, label_names
 from tui.core.sync.records import Item
 from tui.core.urls import is_web_url
 
@@ -36,6 +40,9 @@ INITIAL_ITEMS = 10_000
 OVERLAP_S = 3600
 #: Items fetched and written together: one request or a few, one transaction.
 ITEMS_BATCH = 2000
+#: Contents requests out at once: the server answers one while this process
+#: reads the last answer (FreshRSS took them one at a time all the same).
+CONTENTS_IN_FLIGHT = 2
 #: How long to wait after a server said it is busy without saying how long.
 BUSY_WAIT_S = 300
 #: The most ids taken from one list (a server that never ends its list stops here).
@@ -71,9 +78,14 @@ async def sync_account(
     now: Callable[[], int],
     stop: threading.Event | None = None,
     report: Report | None = None,
+    worker: Callable[[], Executor] | None = None,
 ) -> SyncResult:
     """Push then pull one account; failures are recorded on the account and
-    returned in the result, never raised (one account never stops another)."""
+    returned in the result, never raised (one account never stops another).
+
+    ``worker`` gives a worker process to make the words and packed bodies
+    of new items in, asked for only when more than one batch of items comes
+    in: see :func:`_fetch_items`."""
     tally = _Tally()
     started = now()
     error: str | None = None
@@ -91,7 +103,7 @@ async def sync_account(
         step("sending changes")
         await _push(store, client, account, dialect, tally, step)
         step("reading subscriptions")
-        state = await _pull(store, client, account, dialect, tally, step, now)
+        state = await _pull(store, client, account, dialect, tally, step, now, worker)
         state["since"] = started
     except Stopped:
         stopped = True
@@ -266,6 +278,7 @@ async def _pull(
     tally: _Tally,
     step: Callable[[str], None],
     now: Callable[[], int],
+    worker: Callable[[], Executor] | None = None,
 ) -> dict[str, object]:
     """Feeds, then new items, then every synced article's state; the state to
     keep for the next sync."""
@@ -308,7 +321,8 @@ async def _pull(
     unstored = {i for i in before if isinstance(i, str)} if isinstance(before, list) else set()
     known = store.known_items(account.id)
     wanted = [i for i in on_server if i not in known and i not in unstored]
-    await _bring_items(store, client, account, feeds, wanted, folder_names, tally, step, now)
+    pool = worker() if worker is not None and len(wanted) > ITEMS_BATCH else None
+    await _bring_items(store, client, account, feeds, wanted, folder_names, tally, step, now, pool)
     still = set(on_server)
     unstored = {i for i in unstored | tally.unstored if i in still}
 
@@ -343,29 +357,35 @@ async def _bring_items(
     tally: _Tally,
     step: Callable[[str], None],
     now: Callable[[], int],
+    pool: Executor | None = None,
 ) -> None:
     """Fetch the contents of ``wanted`` in batches and store each batch.
 
-    The next batch is asked for while the last one is written (in a thread:
-    the store is used by one thread at a time, this one waiting meanwhile),
-    so the server's time and the database's overlap.
+    The next batch is asked for and made ready (its entries cleaned, their
+    words and fingerprints computed: :func:`_prepare`) while the last one is
+    written, in a thread: the store is used by one thread at a time, this one
+    waiting meanwhile.  SQLite lets go of the interpreter while it works, so
+    the server's time, the Python work of one batch and the database's work
+    on the other overlap.
     """
     batches = [wanted[i : i + ITEMS_BATCH] for i in range(0, len(wanted), ITEMS_BATCH)]
     if not batches:
         return
-    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], folders))
+    fetching = asyncio.ensure_future(_fetch_items(client, batches[0], folders, feeds, pool))
     try:
         for n, batch in enumerate(batches):
             first = n * ITEMS_BATCH + 1
             step(f"fetching items {first}-{first + len(batch) - 1} of {len(wanted)}")
-            items = await fetching
-            if items is None:  # none of these ids exist any more
+            ready = await fetching
+            if ready is None:  # none of these ids exist any more
                 tally.skipped += len(batch)
-                items = []
+                ready = _Ready({}, set(), 0)
             if n + 1 < len(batches):
-                fetching = asyncio.ensure_future(_fetch_items(client, batches[n + 1], folders))
+                fetching = asyncio.ensure_future(
+                    _fetch_items(client, batches[n + 1], folders, feeds, pool)
+                )
             writing = asyncio.ensure_future(
-                asyncio.to_thread(_store_batch, store, account, feeds, batch, items, tally, now)
+                asyncio.to_thread(_store_batch, store, account, batch, ready, tally, now)
             )
             try:
                 await asyncio.shield(writing)
@@ -382,46 +402,140 @@ async def _bring_items(
                 await fetching
 
 
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """One feed's items of a batch: its entries (prepared), each item's
+    (read, starred), and the packed bodies made already, by item id."""
+
+    parsed: ParsedFeed
+    states: dict[str, tuple[bool, bool]]
+    packed: dict[str, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """One batch of items made ready to store: each feed's, by feed id; the
+    ids among them, and how many items named a feed not stored here."""
+
+    by_feed: dict[int, _Group]
+    stored: set[str]
+    skipped: int
+
+
 async def _fetch_items(
-    client: GReaderClient, ids: Sequence[str], folders: set[str]
-) -> list[Item] | None:
-    """The items of ``ids``; None when the server says none of them exist
-    (Miniflux answers 400 for ids read and purged since they were listed)."""
+    client: GReaderClient,
+    ids: Sequence[str],
+    folders: set[str],
+    feeds: dict[str, int],
+    pool: Executor | None,
+) -> _Ready | None:
+    """The items of ``ids``, ready to store; None when the server says none
+    of them exist (Miniflux answers 400 for ids read and purged since they
+    were listed).
+
+    Two requests are out at a time (``CONTENTS_IN_FLIGHT``), so the server
+    is not idle while this process reads an answer.  With a ``pool`` (a
+    worker process), the words of their bodies and the
+    packed bodies the store writes are made there
+    (:func:`~tui.core.storage.packing.words_and_packs`), each request's
+    while the next is asked for: two thirds of the Python work of a batch,
+    which this process would otherwise do while the last batch is written.
+    Only the bodies go, and only the words and packed values come back, so
+    the pickling costs a tenth of what it moves.  Should the worker be gone,
+    the store makes them as it does for a refresh.
+    """
+    items: list[Item] = []
+    making: list[Future[list[tuple[str, bytes]]]] | None = [] if pool is not None else None
+    step = client.dialect.contents_batch  # one request each, as the client sends them
+    pieces = deque(ids[i : i + step] for i in range(0, len(ids), step))
+    asking: deque[asyncio.Future[list[Item]]] = deque()
     try:
-        return await client.items(ids, folders=folders)
+        await client.token()  # once, before requests that would each ask for it
+        while pieces or asking:
+            while pieces and len(asking) < CONTENTS_IN_FLIGHT:
+                piece = pieces.popleft()
+                asking.append(asyncio.ensure_future(client.items(piece, folders=folders)))
+            got = await asking.popleft()
+            items += got
+            if pool is not None and making is not None and got:
+                try:
+                    making.append(pool.submit(words_and_packs, [body_of(i) for i in got]))
+                except BrokenExecutor:
+                    making = None
     except SyncError as exc:
         if exc.status != 400:
             raise
         return None
+    finally:
+        for left in asking:  # one failed, or the sync was stopped
+            left.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.gather(*asking, return_exceptions=True)
+    texts: list[tuple[str, bytes]] | None = None
+    if making is not None:
+        try:
+            done = await asyncio.gather(*(asyncio.wrap_future(f) for f in making))
+        except BrokenExecutor:
+            pass
+        else:
+            texts = [t for piece in done for t in piece]
+    return _prepare(items, feeds, texts)
+
+
+def _prepare(
+    items: list[Item],
+    feeds: dict[str, int],
+    texts: Sequence[tuple[str, bytes]] | None = None,
+) -> _Ready:
+    """Group ``items`` by feed as entries with their words and fingerprints
+    (:func:`~tui.core.entries.prepared`), and with their packed bodies when
+    ``texts`` gives them (with the words, one per item; else the words are
+    made here and the store packs): the Python work of a batch, done in the
+    fetching thread, so that the writing thread does little but SQLite
+    (which runs without the interpreter's lock) while this one works."""
+    each: Sequence[tuple[str, bytes] | None] = [None] * len(items) if texts is None else texts
+    groups: dict[int, list[tuple[Item, tuple[str, bytes] | None]]] = {}
+    skipped = 0
+    for item, text in zip(items, each, strict=True):
+        feed_id = feeds.get(item.feed)
+        if feed_id is None:  # a starred item of a feed no longer subscribed, say
+            skipped += 1
+            continue
+        groups.setdefault(feed_id, []).append((item, text))
+    by_feed: dict[int, _Group] = {}
+    for feed_id, group in groups.items():
+        packed: dict[str, bytes] = {}
+        for item, text in group:
+            if text is not None:
+                # An id the answer repeats is stored once, as its first item.
+                packed.setdefault(item.id, text[1])
+        entries = (prepared(entry_of(i, None if t is None else t[0])) for i, t in group)
+        by_feed[feed_id] = _Group(
+            ParsedFeed("greader", None, None, tuple(entries)),
+            {i.id: (i.read, i.starred) for i, _ in group},
+            packed,
+        )
+    return _Ready(by_feed, {i.id for group in groups.values() for i, _ in group}, skipped)
 
 
 def _store_batch(
     store: Store,
     account: Account,
-    feeds: dict[str, int],
     ids: Sequence[str],
-    items: list[Item],
+    ready: _Ready,
     tally: _Tally,
     now: Callable[[], int],
 ) -> None:
     """Write one batch of items in one transaction: the reading list mixes the
     feeds, and a commit per feed was ~3 commits (and index flushes) per 10 items."""
-    by_feed: dict[int, list[Item]] = {}
-    stored: set[str] = set()
-    for item in items:
-        feed_id = feeds.get(item.feed)
-        if feed_id is None:  # a starred item of a feed no longer subscribed, say
-            tally.skipped += 1
-            continue
-        stored.add(item.id)
-        by_feed.setdefault(feed_id, []).append(item)
-    tally.unstored.update(i for i in ids if i not in stored)
+    tally.skipped += ready.skipped
+    tally.unstored.update(i for i in ids if i not in ready.stored)
     store.begin_batch()
     try:
-        for feed_id, group in by_feed.items():
-            parsed = ParsedFeed("greader", None, None, tuple(entry_of(i) for i in group))
-            states = {i.id: (i.read, i.starred) for i in group}
-            tally.new += store.store_items(account.id, feed_id, parsed, states, now=now())
+        for feed_id, group in ready.by_feed.items():
+            tally.new += store.store_items(
+                account.id, feed_id, group.parsed, group.states, now=now(), packed=group.packed
+            )
         store.commit_batch()
     except BaseException:
         store.abort_batch()

@@ -19,11 +19,12 @@ from tui.core.tags import clean_tag
 MAX_BODY = 2 * 1024 * 1024
 
 
-def entry_of(item: Item) -> ParsedEntry:
+def entry_of(item: Item, words: str | None = None) -> ParsedEntry:
     """The entry stored for ``item``; its key is the item's id, so that the
-    next pull finds it whatever the server does to its link or title."""
+    next pull finds it whatever the server does to its link or title.
+    ``words``: the words of its body (:func:`body_of`), when they were made apart."""
     url = web_url(item.url) if item.url else None
-    body = storable(item.content_html[:MAX_BODY]) if item.content_html else None
+    body = body_of(item)
     return ParsedEntry(
         key=item.id,
         guid=None,
@@ -35,7 +36,13 @@ def entry_of(item: Item) -> ParsedEntry:
         summary=None,
         content=body,
         base=url,
+        words=words,
     )
+
+
+def body_of(item: Item) -> str | None:
+    """The HTML body stored for ``item`` (its entry's ``content``)."""
+    return storable(item.content_html[:MAX_BODY]) if item.content_html else None
 
 
 def label_names(names: Iterable[str], folders: Iterable[str]) -> set[str]:
