@@ -153,3 +153,24 @@ def test_a_broken_file_names_the_line_and_imports_nothing(
     code, _, err = run_cli(capsys, "--db", db, "rules", "import", str(tmp_path / "none.toml"))
     assert code == 2 and "cannot read" in err
     assert _rules(capsys, db) == []
+
+
+def test_articles_json_names_the_other_feeds_of_a_story(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    """Duplicate stories: one row, its ``also_in`` the other feeds carrying it."""
+    store = Store(db)
+    first = store.add_feed("https://b.example/rss")
+    second = store.add_feed("https://c.example/rss")
+    story = "https://news.example/story"
+    store.store_entries(first, parsed_feed(item("s1", "Story", url=story), title="Bee"), now=NOW)
+    store.store_entries(
+        second,
+        parsed_feed(item("s2", "Story", url=story + "?utm_source=feed"), title="Sea"),
+        now=NOW,
+    )
+    store.close()
+    code, out, _ = run_cli(capsys, "--db", db, "articles", "--json")
+    rows = [a for a in json.loads(out) if a["title"] == "Story"]
+    assert code == 0 and [(a["feed_title"], a["also_in"]) for a in rows] == [("Bee", ["Sea"])]
+    assert all(a["also_in"] == [] for a in json.loads(out) if a["title"] != "Story")

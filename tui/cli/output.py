@@ -92,6 +92,7 @@ def article_json(a: Article) -> dict[str, Any]:
         "noted": a.has_note,
         "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures],
         "highlight": a.highlight,
+        "also_in": list(a.also_in),
     }
 
 
