@@ -270,3 +270,32 @@ def test_a_label_emptied_by_the_pull_leaves_no_empty_tag(store: Store) -> None:
     assert [t.name for t in store.all_tags()] == ["Foo"]
     store.apply_remote_labels(account, {"Foo": set()}, dropped=[])
     assert store.all_tags() == []
+
+
+def test_a_pulled_read_or_star_moves_the_other_copies_of_its_story(store: Store) -> None:
+    """Duplicate stories: the server reads one copy; the story's other copies follow,
+    and the synced one among them is queued for the server."""
+    story = partial(entry, url="https://news.example/story", title="One story told twice")
+    account = _account(store)
+    store.sync_feeds(
+        account,
+        [
+            RemoteFeed("feed/1", "https://a.example/feed", "A", None, "News"),
+            RemoteFeed("feed/2", "https://b.example/feed", "B", None, "News"),
+        ],
+    )
+    feeds = store.remote_feeds(account)
+    store.store_items(account, feeds["feed/1"], parsed_feed(story("101")), {}, now=NOW)
+    store.store_items(account, feeds["feed/2"], parsed_feed(story("201")), {}, now=NOW)
+    local = store.add_feed("https://local.example/feed")
+    store.store_entries(local, parsed_feed(story("l1")), now=NOW)
+    store.apply_remote_state(account, unread={"201"}, starred={"101"})
+    rows = dict(store.conn.execute("SELECT key, read || starred FROM articles").fetchall())
+    assert rows == {"101": "11", "201": "11", "l1": "11"}
+    assert sorted(_queue(store, account)) == [("read", "201", "", 1), ("star", "201", "", 1)]
+    # The next pull, before the queue is sent, changes nothing back.
+    assert store.apply_remote_state(account, unread={"201"}, starred={"101"}) == 0
+    store.group_stories = False  # the setting off: copies stay apart
+    store.apply_remote_state(account, unread={"101", "201"}, starred=set())
+    rows = dict(store.conn.execute("SELECT key, read || starred FROM articles").fetchall())
+    assert rows == {"101": "00", "201": "11", "l1": "11"}

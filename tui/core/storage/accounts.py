@@ -23,6 +23,7 @@ from tui.core.errors import NotFound, StoreError
 from tui.core.models import Account, ParsedFeed
 from tui.core.storage.base import in_chunks
 from tui.core.storage.ingest import IngestMixin
+from tui.core.storage.stories import story_members
 from tui.core.storage.tags import drop_orphan_tags, ensure_tag, tag_index
 
 _ACCOUNT_COLUMNS = (
@@ -409,33 +410,67 @@ class AccountsMixin(IngestMixin):
         number of articles changed.  Articles with a queued read (or star)
         change keep theirs: the change is sent first."""
         changed = 0
-        with self.transaction() as conn, self._pulling(conn):
-            for name, ids in (("sync_unread", unread), ("sync_starred", starred)):
-                conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}(id TEXT PRIMARY KEY)")
-                conn.execute(f"DELETE FROM temp.{name}")
-                conn.executemany(
-                    f"INSERT OR IGNORE INTO temp.{name}(id) VALUES (?)", ((i,) for i in ids)
-                )
-            for column, kind, table in (
-                ("read", "read", "sync_unread"),
-                ("starred", "star", "sync_starred"),
-            ):
-                # read flips where it equals "listed as unread"; starred where it
-                # differs from "listed as starred".
-                test = "=" if column == "read" else "!="
-                cur = conn.execute(
-                    f"UPDATE articles SET {column} = 1 - {column} WHERE id IN ("
-                    "SELECT r.article_id FROM remote_items r "
-                    "JOIN articles a ON a.id = r.article_id "
-                    f"WHERE r.account_id = ? AND a.{column} {test} "
-                    f"(r.remote_id IN (SELECT id FROM temp.{table})) "
-                    "AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = r.article_id "
-                    "AND q.kind = ?))",
-                    (account_id, kind),
-                )
-                changed += cur.rowcount
-            conn.execute("DELETE FROM temp.sync_unread")
-            conn.execute("DELETE FROM temp.sync_starred")
+        moved: dict[str, dict[int, int]] = {"read": {}, "starred": {}}
+        with self.transaction() as conn:
+            with self._pulling(conn):
+                for name, ids in (("sync_unread", unread), ("sync_starred", starred)):
+                    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}(id TEXT PRIMARY KEY)")
+                    conn.execute(f"DELETE FROM temp.{name}")
+                    conn.executemany(
+                        f"INSERT OR IGNORE INTO temp.{name}(id) VALUES (?)", ((i,) for i in ids)
+                    )
+                for column, kind, table in (
+                    ("read", "read", "sync_unread"),
+                    ("starred", "star", "sync_starred"),
+                ):
+                    # read flips where it equals "listed as unread"; starred where it
+                    # differs from "listed as starred".
+                    test = "=" if column == "read" else "!="
+                    rows = conn.execute(
+                        f"UPDATE articles SET {column} = 1 - {column} WHERE id IN ("
+                        "SELECT r.article_id FROM remote_items r "
+                        "JOIN articles a ON a.id = r.article_id "
+                        f"WHERE r.account_id = ? AND a.{column} {test} "
+                        f"(r.remote_id IN (SELECT id FROM temp.{table})) "
+                        "AND NOT EXISTS (SELECT 1 FROM sync_queue q "
+                        "WHERE q.article_id = r.article_id AND q.kind = ?)) "
+                        f"RETURNING id, {column}",
+                        (account_id, kind),
+                    ).fetchall()
+                    moved[column].update((r[0], r[1]) for r in rows)
+                    changed += len(rows)
+                conn.execute("DELETE FROM temp.sync_unread")
+                conn.execute("DELETE FROM temp.sync_starred")
+            if self.group_stories:
+                changed += self._follow_story(conn, moved)
+        return changed
+
+    @staticmethod
+    def _follow_story(conn: sqlite3.Connection, moved: Mapping[str, Mapping[int, int]]) -> int:
+        """The other copies of the stories a pull read or starred follow them.
+
+        Why: reading and starring act on a story (duplicate stories), and a
+        copy left unread in another feed would list the story as unread
+        again.  Written after the pull's own writes, with ``pulling`` off, so
+        a copy that is synced (through another feed or account) is queued
+        like the user's change.  Only what this pull changed moves its
+        copies, so state never goes back and forth; a copy with its own
+        queued change keeps it.
+        """
+        changed = 0
+        for column, values in moved.items():
+            kind = "read" if column == "read" else "star"
+            for value in (0, 1):
+                ids = [aid for aid, v in values.items() if v == value]
+                copies = [c for c in story_members(conn, ids)[len(ids) :] if c not in values]
+                for marks, chunk in in_chunks(copies):
+                    cur = conn.execute(
+                        f"UPDATE articles SET {column} = ? WHERE id IN ({marks}) "
+                        f"AND {column} != ? AND NOT EXISTS (SELECT 1 FROM sync_queue q "
+                        "WHERE q.article_id = articles.id AND q.kind = ?)",
+                        [value, *chunk, value, kind],
+                    )
+                    changed += cur.rowcount
         return changed
 
     def apply_remote_labels(
