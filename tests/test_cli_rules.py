@@ -155,6 +155,24 @@ def test_a_broken_file_names_the_line_and_imports_nothing(
     assert _rules(capsys, db) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ('[[rule]]\nquery = "python"\nhide = true\nfeed = ""\n', "feed is empty"),
+    ],
+)
+def test_a_hostile_or_empty_value_in_the_file_is_one_line(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    code, out, err = run_cli(capsys, "--db", db, "rules", "import", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert str(path) in err and said in err
+    assert _rules(capsys, db) == []
+
+
 def test_articles_json_names_the_other_feeds_of_a_story(
     capsys: pytest.CaptureFixture[str], db: str
 ) -> None:

@@ -341,3 +341,19 @@ def test_regex_is_imported_only_for_a_pattern() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True"]
+
+
+@pytest.mark.parametrize(
+    "pattern", ["((a{300}){300}){300}", "(((a{100}){100}){100}){100}", r"\p{L}{500}(x{99}){99}"]
+)
+def test_a_pattern_whose_repeats_unroll_too_far_is_refused_before_compiling(pattern: str) -> None:
+    """Compiling unrolls counted repeats and is not bounded in time (the first
+    pattern took 39 s and 7 GB): such a pattern is a one-line error instead."""
+    error = parse_query(f"title:/{pattern}/").error
+    assert error is not None and "repeats are too large" in error
+    assert patterns.search(pattern, "a" * 100) is False
+
+
+def test_counted_repeats_of_a_sane_size_still_work() -> None:
+    assert parse_query("title:/(?:ab{2}){3}$/").error is None
+    assert patterns.search("(?:ab{2}){3}$", "xabbabbabb") is True

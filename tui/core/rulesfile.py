@@ -83,6 +83,8 @@ def rules_from_toml(text: str, where: str) -> list[RuleDraft]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{where}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses into nested arrays and tables
+        raise InputError(f"{where}: not valid TOML: nested too deeply") from exc
     found = data.get("rule", [])
     if not isinstance(found, list) or set(data) - {"rule"}:
         raise InputError(f"{where}: expected only [[rule]] tables")
@@ -109,10 +111,12 @@ def _draft(item: Any, where: str) -> RuleDraft:
         )
         name = rule_name(_typed(item, "name", str, None))
         feed = _typed(item, "feed", str, None)
+        if feed is not None and not feed.strip():
+            raise InputError("feed is empty (leave it out for every feed)")
         enabled = _typed(item, "enabled", bool, True)
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from exc
-    return RuleDraft(query, actions, feed or None, name, enabled)
+    return RuleDraft(query, actions, feed, name, enabled)
 
 
 def _typed(item: dict[str, Any], key: str, kind: type, default: Any) -> Any:

@@ -12,10 +12,11 @@ A pattern is one line (so is the query it comes from), case is ignored, and
 
 from __future__ import annotations
 
+import importlib
 import re
 import sqlite3
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import regex
@@ -33,7 +34,14 @@ MATCH_TIMEOUT = 0.05
 #: useful filter needs more.
 MAX_PATTERN = 1000
 
+#: The most a pattern may expand to once its counted repeats are unrolled
+#: (``(a{100}){100}`` is 10,000): ``regex`` unrolls them when it compiles,
+#: and compiling is not bounded in time, so a 22-character pattern nesting
+#: three ``{300}`` took 39 s and 7 GB.  100,000 compiles in about 50 ms.
+MAX_EXPANSION = 100_000
+
 _LENGTH = re.compile(r"(>=|<=|>|<)(\d{1,12})")
+_COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
 
 
 class BadPattern(ValueError):
@@ -50,10 +58,47 @@ def compiled(pattern: str) -> regex.Pattern[str]:
     """
     import regex
 
+    if expansion(pattern) > MAX_EXPANSION:
+        raise BadPattern(f"its repeats are too large (over {MAX_EXPANSION:,} once unrolled)")
     try:
         return regex.compile(pattern, regex.IGNORECASE | regex.UNICODE)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:
         raise BadPattern(" ".join(str(exc).split()) or type(exc).__name__) from exc
+
+
+def expansion(pattern: str) -> int:
+    """How long ``pattern`` is with its counted repeats unrolled (an upper bound).
+
+    Read from Python's own parse of the pattern (repeats multiply what they
+    repeat, a sequence adds up); a pattern only ``regex`` understands
+    (``\\p{L}``) is bounded by the product of every count written in it.
+    """
+    # Python's own regular-expression parser (private modules, read by name:
+    # the public ``sre_parse`` warns that it is deprecated).
+    c = importlib.import_module("re._constants")
+    parser = importlib.import_module("re._parser")
+
+    def weight(items: Any) -> int:
+        total = 0
+        for op, arg in items:
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                lo, hi, sub = arg
+                total += max(lo if hi == c.MAXREPEAT else hi, 1) * weight(sub)
+            elif op in (c.SUBPATTERN, c.ATOMIC_GROUP):
+                total += weight(arg[-1])
+            elif op == c.BRANCH:
+                total += max(weight(sub) for sub in arg[1])
+            else:
+                total += 1
+        return total
+
+    try:
+        return weight(parser.parse(pattern))
+    except (re.error, RecursionError, OverflowError, ValueError, TypeError):
+        product = 1
+        for m in _COUNT.finditer(pattern):
+            product *= max(int(m.group(2) or m.group(1) or 1), 1)
+        return product * max(len(pattern), 1)
 
 
 def pattern_error(pattern: str) -> str | None:
