@@ -278,11 +278,20 @@ class StateChange:
 
     ``changed`` had the other state before (the ones to report and undo),
     ``unchanged`` already had this one, ``missing`` names no article.
+    ``copies`` are those of ``changed`` not asked for: other copies of the
+    stories asked for (duplicate stories), set with them.
     """
 
     changed: tuple[int, ...]
     unchanged: tuple[int, ...]
     missing: tuple[int, ...]
+    copies: tuple[int, ...] = ()
+
+    @property
+    def asked(self) -> int:
+        """How many articles the change was about, as a user counts them: those
+        asked for that changed, else (only copies moved) the copies."""
+        return len(self.changed) - len(self.copies) or len(self.copies)
 
 
 @dataclass(slots=True)

@@ -161,7 +161,7 @@ class ArticlesMixin(LibraryBase):
 
     @undoable(
         lambda lib, change, ids, read=True: (
-            f"Marked {plural(len(change.changed), 'article')} {'read' if read else 'unread'}"
+            f"Marked {plural(change.asked, 'article')} {'read' if read else 'unread'}"
         )
     )
     def set_read(self, ids: Iterable[int], read: bool = True) -> StateChange:
@@ -185,7 +185,7 @@ class ArticlesMixin(LibraryBase):
 
     @undoable(
         lambda lib, change, ids, starred=True: (
-            f"{'Starred' if starred else 'Unstarred'} {plural(len(change.changed), 'article')}"
+            f"{'Starred' if starred else 'Unstarred'} {plural(change.asked, 'article')}"
         )
     )
     def set_starred(self, ids: Iterable[int], starred: bool = True) -> StateChange:
@@ -193,5 +193,8 @@ class ArticlesMixin(LibraryBase):
         return self._set_flag(ids, "starred", starred)
 
     def _set_flag(self, ids: Iterable[int], column: str, value: bool) -> StateChange:
-        changed, unchanged, missing = self.store.set_flag(list(ids), column, value)
-        return StateChange(tuple(changed), tuple(unchanged), tuple(missing))
+        asked = list(ids)
+        changed, unchanged, missing = self.store.set_flag(asked, column, value)
+        given = set(asked)
+        copies = tuple(i for i in changed if i not in given)
+        return StateChange(tuple(changed), tuple(unchanged), tuple(missing), copies)

@@ -38,6 +38,7 @@ class RulesMixin(LibraryBase):
         """One rule; NotFound if there is none."""
         return self.store.rule(rule_id)
 
+    @undoable(lambda lib, rule, *args, **kwargs: f"Added rule {rule.label}")
     def add_rule(
         self,
         query: str,
@@ -55,6 +56,7 @@ class RulesMixin(LibraryBase):
         )
         return self.store.rule(rule_id)
 
+    @undoable(lambda lib, rule, *args, **kwargs: f"Edited rule {rule.label}")
     def edit_rule(
         self,
         rule_id: int,
@@ -82,11 +84,17 @@ class RulesMixin(LibraryBase):
         )
         return self.store.rule(rule_id)
 
+    @undoable(
+        lambda lib, rule, *args, **kwargs: (
+            f"Turned rule {rule.label} {'on' if rule.enabled else 'off'}"
+        )
+    )
     def set_rule_enabled(self, rule_id: int, enabled: bool) -> Rule:
         """Turn a rule on or off (off: what it hid shows again, until it is on)."""
         self.store.set_rule_enabled(rule_id, enabled)
         return self.store.rule(rule_id)
 
+    @undoable(lambda lib, rule, *args, **kwargs: f"Removed rule {rule.label}")
     def remove_rule(self, rule_id: int) -> Rule:
         """Delete a rule (returned as it was); what it hid comes back, and what
         it marked, starred or tagged stays as it is."""

@@ -146,6 +146,7 @@ class HistoryMixin(StoreBase):
             conn.execute("UPDATE history_flags SET recording = 1, action_id = ?", (entry.id,))
             try:
                 _run(conn, statements)
+                _flatten_stories(conn)
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO replay")
                 failed = (entry, exc)
@@ -194,3 +195,20 @@ def _run(conn: sqlite3.Connection, statements: list[str]) -> None:
             rows.append(params)
     if rows:
         conn.executemany(str(shape), rows)
+
+
+def _flatten_stories(conn: sqlite3.Connection) -> None:
+    """Point every copy at its story's first copy again after a replay.
+
+    Why: deleting a story's first copy hands the story on to the next copy,
+    and copies stored later point at that one; putting the first copy back
+    makes the next one a copy again, and the later ones would point at a
+    copy (a chain the views and ``story_members`` do not follow).  Recorded
+    like the replay, so a redo puts the chain back as it was.
+    """
+    while conn.execute(
+        "UPDATE articles SET story_id = (SELECT p.story_id FROM articles p "
+        "WHERE p.id = articles.story_id) WHERE story_id IN "
+        "(SELECT id FROM articles WHERE story_id IS NOT NULL)"
+    ).rowcount:
+        pass

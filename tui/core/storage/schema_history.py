@@ -72,6 +72,7 @@ _INSERTED = (
     "article_tags",
     "feed_tags",
     "saved_searches",
+    "rules",
     "rule_hits",
 )
 # Columns a user action updates (story_id: by the stories' trigger when a first copy goes).
@@ -81,7 +82,26 @@ _UPDATED = {
     "notes": ("body", "created", "updated"),
     "tags": ("name",),
     "saved_searches": ("name", "query"),
+    "rules": (
+        "name",
+        "query",
+        "feed_id",
+        "hide",
+        "mark_read",
+        "star",
+        "tags",
+        "highlight",
+        "enabled",
+    ),
 }
+
+# A rule's hit put back only while its rule is there, and never twice (a
+# refresh may have made the same hit since): a hit is a derived record, and a
+# failed insert would drop the whole action from the history.
+_HIT_BACK = (
+    "'INSERT OR IGNORE INTO rule_hits(article_id, rule_id) SELECT ' || old.article_id || "
+    "', ' || old.rule_id || ' WHERE EXISTS (SELECT 1 FROM rules WHERE id = ' || old.rule_id || ')'"
+)
 
 # A restored article's index row, read from the tables as they are when it runs.
 _INDEX_ROW = (
@@ -127,7 +147,7 @@ def _triggers(db: sqlite3.Connection) -> list[str]:
     have = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     out: list[str] = []
     for table in (t for t in _KEYS if t in have):
-        steps = _log(_insert(db, table))
+        steps = _log(_HIT_BACK if table == "rule_hits" else _insert(db, table))
         if table == "articles":
             steps = _log(f"'{_INDEX_ROW}' || old.id") + " " + steps
         out.append(
@@ -140,7 +160,7 @@ def _triggers(db: sqlite3.Connection) -> list[str]:
             f"CREATE TRIGGER history_{table}_insert AFTER INSERT ON {table} "
             f"WHEN {_RECORDING} BEGIN {_log(back)} END"
         )
-    for table, columns in _UPDATED.items():
+    for table, columns in ((t, cs) for t, cs in _UPDATED.items() if t in have):
         for column in (c for c in columns if c in _columns(db, table)):
             back = (
                 f"'UPDATE {table} SET {column} = ' || quote(old.{column}) || {_where(table, 'old')}"

@@ -71,7 +71,10 @@ _RULES_TABLES = (
     # check was 40 times the insert itself: most of the rules' cost in a refresh).
     "CREATE TRIGGER rule_hits_article AFTER DELETE ON articles BEGIN "
     "DELETE FROM rule_hits WHERE article_id = old.id; END",
-    "CREATE TRIGGER rule_hits_rule AFTER DELETE ON rules BEGIN "
+    # BEFORE: the undo history then records the hits going before the rule, and
+    # an undo (newest first) puts the rule back before its hits, which it
+    # puts back only while their rule is there.
+    "CREATE TRIGGER rule_hits_rule BEFORE DELETE ON rules BEGIN "
     "DELETE FROM rule_hits WHERE rule_id = old.id; END",
 )
 
