@@ -86,7 +86,7 @@ class RuleFormScreen(Dialog[Rule | None]):
                 yield Label(safe.content("Query"), classes="rule-label")
                 yield Input(
                     safe.clean(rule.query) if rule else "",
-                    placeholder="e.g. title:sponsored OR feed:ads",
+                    placeholder="a search: sponsored OR title:deal",
                     compact=True,
                     id="rule-query",
                 )

@@ -47,8 +47,11 @@ def _label(rule: Rule) -> str:
     return safe.truncate(safe.clean(rule.label), 40)
 
 
-def dry_run_message(report: RulesReport) -> str:
-    """The confirm dialog's question: what applying would do, rule by rule, with a few titles."""
+def dry_run_message(report: RulesReport, undo_key: str = "u") -> str:
+    """The confirm dialog's question: what applying would do, rule by rule, with a few titles.
+
+    Titles are marked with "·" (the dialog cleans each line, which drops
+    an indent)."""
     which = (
         f"rule {_label(report.outcomes[0].rule)}"
         if len(report.outcomes) == 1
@@ -58,10 +61,12 @@ def dry_run_message(report: RulesReport) -> str:
     for o in report.outcomes:
         lines.append(f"{_label(o.rule)}: {', '.join(outcome_parts(o))}")
         titles = [safe.clean(t) or "(untitled)" for t in o.titles[:SAMPLE]]
-        lines += [f"  {safe.truncate(t, 50)}" for t in titles]
-        if len(o.matched) > min(len(o.titles), SAMPLE):
-            lines.append(f"  … and {len(o.matched) - min(len(o.titles), SAMPLE)} more")
-    lines += ["", f"{plural(report.changed, 'article')} would change (u undoes it)."]
+        lines += [f"· {safe.truncate(t, 50)}" for t in titles]
+        if len(o.matched) > len(titles):
+            lines.append(f"· … and {len(o.matched) - len(titles)} more")
+    changed = plural(report.changed, "article")
+    total = f"{changed} would change" if report.changed else "No article's state would change"
+    lines += ["", f"{total} ({undo_key} undoes it)." if undo_key else f"{total}."]
     return "\n".join(lines)
 
 

@@ -325,7 +325,7 @@ class RulesScreen(Dialog[None]):
                     ),
                 )
 
-        self.app.push_screen(ConfirmScreen(dry_run_message(report), "Apply"), answered)
+        self.app.push_screen(ConfirmScreen(dry_run_message(report, self._undo_key), "Apply"), answered)
 
     def action_undo(self) -> None:
         """u: undo the newest change (an apply made here, or anything before it)."""
