@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual.command import CommandPalette
+from textual.coordinate import Coordinate
 from textual.widgets import Checkbox, DataTable, Input, OptionList
 
 from tui.core import RulesReport, rule_actions
@@ -138,8 +139,8 @@ async def test_the_rules_screen_adds_a_rule_and_refuses_a_bad_query(
         expected = library.count_rule_matches(rule.id)
         await ui.wait_for(pilot, lambda: screen.matches.get(rule.id) == expected)
         table = screen.query_one(DataTable)
-        assert str(table.get_cell_at((0, 4))) == str(expected)
-        assert str(table.get_cell_at((0, 1))) == "No Garmin: garmin"
+        assert str(table.get_cell_at(Coordinate(0, 4))) == str(expected)
+        assert str(table.get_cell_at(Coordinate(0, 1))) == "No Garmin: garmin"
 
 
 async def test_the_rules_screen_refuses_a_rule_without_an_action(

@@ -21,7 +21,7 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -120,6 +120,7 @@ class RulesScreen(Dialog[None]):
         self.rules: list[Rule] = []
         #: Matches counted now, by rule id (a rule not in it is being counted).
         self.matches: dict[int, int] = {}
+        self._widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rules-box", classes="dialog-box") as box:
@@ -131,10 +132,28 @@ class RulesScreen(Dialog[None]):
             yield Label(safe.content(HINT), id="rules-hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for name in COLUMNS:
-            table.add_column(Text(name), key=name)
+        self._fit(self.app.size.width)
         self._read()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Columns sized to the dialog, the rule's label taking what is left (no
+        sideways scrolling); the rows are drawn again in them."""
+        box = min(120, width * 95 // 100) - 5  # border, padding, scrollbar
+        narrow = box < 100
+        widths = {"On": 3, "Actions": 16 if narrow else 22, "Feed": 10 if narrow else 18}
+        widths["Matches"] = 7
+        widths["Rule"] = max(12, box - sum(widths.values()) - 2 * len(COLUMNS))
+        if widths == self._widths:
+            return
+        self._widths = widths
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for name in COLUMNS:
+            table.add_column(Text(name), width=widths[name], key=name)
+        self._fill()
 
     # -- the list ---------------------------------------------------------------
 
@@ -155,19 +174,22 @@ class RulesScreen(Dialog[None]):
         if message.outcome.value is None:
             self._status(f"Rules not read: {message.outcome.error}")
             return
-        table = self.query_one(DataTable)
         selected = self.selected
         self.rules = message.outcome.value
         self.matches = {}
+        self._fill(selected.id if selected is not None else None)
+        self._status(message.said or ("" if self.rules else "No rules yet. Press a to add one."))
+        self._count([r.id for r in self.rules])
+
+    def _fill(self, keep: int | None = None) -> None:
+        """The rows, from the rules read (the cursor on rule ``keep`` if given)."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
         for rule in self.rules:
             table.add_row(*self._cells(rule), key=str(rule.id))
-        if selected is not None:
-            for row, rule in enumerate(self.rules):
-                if rule.id == selected.id:
-                    table.move_cursor(row=row)
-        self._status(message.said or ("" if self.rules else "No rules yet. Press a to add one."))
-        self._count([r.id for r in self.rules])
+        ids = [r.id for r in self.rules]
+        table.move_cursor(row=ids.index(keep) if keep in ids else row)
 
     def _cells(self, rule: Rule) -> list[Text]:
         on, label, actions, feed, matches = rule_cells(rule, self.matches.get(rule.id))
@@ -325,7 +347,8 @@ class RulesScreen(Dialog[None]):
                     ),
                 )
 
-        self.app.push_screen(ConfirmScreen(dry_run_message(report, self._undo_key), "Apply"), answered)
+        question = dry_run_message(report, self._undo_key)
+        self.app.push_screen(ConfirmScreen(question, "Apply"), answered)
 
     def action_undo(self) -> None:
         """u: undo the newest change (an apply made here, or anything before it)."""
