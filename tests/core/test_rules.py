@@ -61,7 +61,7 @@ def test_hidden_articles_are_in_no_view_count_or_search(store: Store) -> None:
     store.set_tags(_ids(store, "python one", "kept"), add=["t"])
     assert store.count_articles(View()) == 1
     assert store.count_articles(View(feed_id=feed_id, unread=True)) == 1
-    assert store.smart_counts() == {"all": 1, "unread": 1, "starred": 0, "noted": 0}
+    assert store.smart_counts() == {"all": 1, "unread": 1, "starred": 0, "noted": 0, "hidden": 2}
     assert store.count_articles(View(hidden=True)) == 2
     feed = store.feed(feed_id)
     assert (feed.total, feed.unread) == (1, 1)

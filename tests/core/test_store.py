@@ -265,7 +265,7 @@ def test_views_by_folder_include_subfolders_and_smart_counts(store: Store) -> No
     first = store.articles(View(feed_id=c))[0]
     store.set_starred([first.id], True)
     store.save_note(first.id, "thoughts", NOW)
-    assert store.smart_counts() == {"all": 6, "unread": 6, "starred": 1, "noted": 1}
+    assert store.smart_counts() == {"all": 6, "unread": 6, "starred": 1, "noted": 1, "hidden": 0}
     assert [x.id for x in store.articles(View(noted=True))] == [first.id]
 
 

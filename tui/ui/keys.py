@@ -30,6 +30,8 @@ LATE_SCREENS = (
     "tui.ui.screens.feed_settings",
     "tui.ui.screens.help",
     "tui.ui.screens.prompt",
+    "tui.ui.screens.rule_form",
+    "tui.ui.screens.rules",
     "tui.ui.screens.tag_editor",
 )
 

@@ -37,7 +37,7 @@ class Counts:
     """Every count the reader shows, as last read from the database together.
 
     ``feeds`` by id (each with its unread count), ``smart`` the smart views'
-    totals (all, unread, starred, noted), ``tags`` and ``searches`` with
+    totals (all, unread, starred, noted, hidden), ``tags`` and ``searches`` with
     their unread counts.  ``loaded`` is False until the first read.
     """
 
@@ -97,16 +97,18 @@ class Counts:
 def changed_feeds(old: Counts, new: Counts) -> list[Feed] | None:
     """The feeds whose entry changed from ``old`` to ``new``, when only entries did.
 
-    None when the set of feeds or accounts, the tags or the searches differ (the feed
-    list must then be rebuilt).  Unchanged feeds keep their identity
-    (``Counts.with_feed`` copies the rest), so this is one identity check a
-    feed, not a comparison of every field of 2,000 feeds.
+    None when the set of feeds or accounts, the tags or the searches differ, or
+    the Hidden view comes or goes (the feed list must then be rebuilt).
+    Unchanged feeds keep their identity (``Counts.with_feed`` copies the
+    rest), so this is one identity check a feed, not a comparison of every
+    field of 2,000 feeds.
     """
     if (
         old.tags != new.tags
         or old.searches != new.searches
         or old.feeds.keys() != new.feeds.keys()
         or [a.id for a in old.accounts] != [a.id for a in new.accounts]
+        or bool(old.smart.get("hidden")) != bool(new.smart.get("hidden"))
     ):
         return None
     return [feed for key, feed in new.feeds.items() if feed is not old.feeds[key]]

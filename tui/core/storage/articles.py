@@ -231,11 +231,12 @@ class ArticlesMixin(StoreBase):
 
     def smart_counts(self) -> dict[str, int]:
         """Counts for the smart views: all, unread, starred, noted (each story once
-        when stories are grouped, as the views list them).
+        when stories are grouped, as the views list them), and hidden.
 
-        Articles rules hide are in none (``count_articles(View(hidden=True))``
-        counts them): they are counted apart and taken off, so the others
-        stay index-only counts and the hidden set is read once.
+        Articles rules hide are in none but "hidden" (the size of
+        ``View(hidden=True)``, which lists every copy): they are counted
+        apart and taken off, so the others stay index-only counts and the
+        hidden set is read once.
         """
         # Separate counts so each uses its (partial) index instead of a table scan.
         row = self.conn.execute(
@@ -249,6 +250,7 @@ class ArticlesMixin(StoreBase):
             "coalesce(sum(EXISTS (SELECT 1 FROM notes n WHERE n.article_id = a.id)), 0) "
             f"FROM articles a WHERE a.id IN ({HIDDEN_IDS})"
         ).fetchone()
+        hidden = hid[0]
         row = tuple(n - h for n, h in zip(row, hid, strict=True))
         if self.group_stories:
             # Less the copies those views hide (whose first copy they list): few
@@ -264,7 +266,13 @@ class ArticlesMixin(StoreBase):
                 f"WHERE c.story_id IS NOT NULL{visible if self._hiding() else ''}"
             ).fetchone()
             row = tuple(n - h for n, h in zip(row, copies, strict=True))
-        return {"all": row[0], "unread": row[1], "starred": row[2], "noted": row[3]}
+        return {
+            "all": row[0],
+            "unread": row[1],
+            "starred": row[2],
+            "noted": row[3],
+            "hidden": hidden,
+        }
 
     def view_ids(self, view: View) -> list[int]:
         """Ids of every article in a view, newest first (for tagging a whole view)."""

@@ -82,6 +82,7 @@ BINDINGS: list[BindingType] = [
         "Quote the paragraph or selection in the note",
     ),
     _b("a", "app.add_feed", "Add feed", "add_feed", "Subscribe to a feed"),
+    _b("f", "rules", "Rules…", "rules", "Rules: add, edit, turn on/off, apply to stored articles"),
     _b(
         "d",
         "delete_selected",

@@ -32,7 +32,8 @@ bindings and ``@on`` dispatch look for them:
 * ``sources.SourcesBase``: counts, sources, the list header;
 * ``reading.ReadingBase``: opening articles, read/star, refresh redraws;
 * beside each other on those: ``navigation``, ``noting``, ``linking``,
-  ``searching``, ``tagging``, ``folders`` and ``fulltext``.
+  ``searching``, ``tagging``, ``folders`` and ``fulltext``; ``undoing`` and
+  ``ruling`` (the Rules screen, the Hidden view's "hidden by") on top.
 
 This module composes the widgets, routes the panes' events, and holds the
 keys whose meaning depends on the selected source, and the palette commands.
@@ -60,6 +61,7 @@ from tui.ui.screens.linking import LinkActions
 from tui.ui.screens.navigation import Navigation
 from tui.ui.screens.noting import NoteActions
 from tui.ui.screens.reading import WATCH_EVERY
+from tui.ui.screens.ruling import RuleFlows
 from tui.ui.screens.searching import SearchFlows
 from tui.ui.screens.tagging import TagFlows
 from tui.ui.screens.undoing import UndoActions
@@ -87,6 +89,7 @@ class MainScreen(
     TagFlows,
     FolderFlows,
     FullTextActions,
+    RuleFlows,
     UndoActions,
 ):
     """Everything the reader shows; the keys of the issue are bound here."""

@@ -49,10 +49,15 @@ class UndoActions(ReadingBase):
             )
             return
         self.status.flash(history_line(message.verb, outcome.value.label))
+        self.show_changed_data()
+
+    def show_changed_data(self) -> None:
+        """Read the lists, the counts and the open article again (after an undo,
+        or a rule changed or applied in the Rules screen)."""
         self.bodies.forget()
         self.refresh_counts(with_searches=True)
         self.article_list.reload(keep=self.article_list.current)
         self._show_source_header()
         self._reload_open()
-        # The lane's write is this screen's own: no reload for it from watch_database.
+        # The write is this app's own: no reload for it from watch_database.
         self._seen_version = self.library.data_version()

@@ -88,6 +88,8 @@ class PaneHeader(VerticalScroll):
         self.links: tuple[Link, ...] = ()
         #: The body shown is the article's full text (reader mode), not the feed's.
         self.full_text = False
+        #: (article id, the rules hiding it), said in that article's header (the Hidden view).
+        self.hidden_by: tuple[int, str] | None = None
 
     def link_number(self, url: str) -> int | None:
         """The number shown after ``url`` in the article, if it has one."""
@@ -103,6 +105,12 @@ class PaneHeader(VerticalScroll):
         if self.article is not None and self.article.id == article.id:
             self.article = article
             self.query_one("#article-header", Fitted).fit(partial(self._header, article))
+
+    def show_hidden_by(self, article_id: int, rules: str) -> None:
+        """Say which rules hide the open article (read in the lane after it opened)."""
+        self.hidden_by = (article_id, rules)
+        if self.article is not None and self.article.id == article_id:
+            self.update_header(self.article)
 
     def show_match(self, article_id: int, snippet: str) -> None:
         """Show where the searched words are in the body, highlighted (one line)."""
@@ -141,6 +149,10 @@ class PaneHeader(VerticalScroll):
             text.append("\n")
             text.append("also in: ", "dim")
             text.append(", ".join(safe.clean(name) for name in a.also_in), "italic")
+        if self.hidden_by is not None and self.hidden_by[0] == a.id:
+            text.append("\n")
+            text.append("hidden by: ", "dim")
+            text.append(safe.clean(self.hidden_by[1]), "italic")
         if a.url:
             text.append("\n")
             text.append(ellipsize_middle(safe.clean(a.url), width), "underline dim")

@@ -25,6 +25,8 @@ from tui.core import Article
 __all__ = ["LOOKS_KEPT", "DrawnLines", "Line"]
 
 #: (article, cursor, width, date label, line): a row as drawn, and what it showed.
+#: The article record is compared by identity: a new highlight colour (or any
+#: other change) is a new record, so the colour is part of what keys a line.
 Line = tuple[Article, bool, int, str, Strip]
 
 #: Sets of lines kept (the list's focused and blurred looks, at two widths each).

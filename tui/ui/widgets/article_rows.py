@@ -33,7 +33,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from tui.core import Article, highlight_spans
+from tui.core import HIGHLIGHT_COLORS, Article, highlight_spans
 from tui.ui import safe
 from tui.ui.widgets.article_lines import Line
 from tui.ui.widgets.article_pages import ListPages
@@ -201,7 +201,8 @@ class ListRows(ListPages):
             ("#" if article.tags else " ", mark),
         )
         markers.stylize(Style(bgcolor=style("article-list--gutter").bgcolor))
-        markers.append(" ", base)
+        colour = article.highlight if article.highlight in HIGHLIGHT_COLORS else None
+        markers.append("▌" if colour else " ", base)
         if date is None:
             date = relative_date(article.published, self.clock())
         date = date.rjust(DATE_WIDTH)
@@ -210,7 +211,7 @@ class ListRows(ListPages):
         full = safe.clean(article.title) or "(untitled)"
         title = safe.truncate(full, title_width)
         row = markers
-        title_at = len(row.plain)
+        title_at = len(row.plain)  # the bar (or space) before it is ``title_at - 1``
         row.append(title + " " * max(0, title_width - Text(title).cell_len), base)
         if feed_width:
             feed = safe.truncate(safe.clean(article.feed_title), feed_width)
@@ -220,6 +221,12 @@ class ListRows(ListPages):
         row.end = ""
         if cursor:
             row.stylize(style("article-list--cursor"))
+        if colour:
+            # A rule's colour: a bar before the title, on the list's own
+            # background even under the cursor (a yellow or green cursor
+            # would swallow it), so it shows in every theme.
+            bar = Style(color=colour, bgcolor=self.base_style.bgcolor, bold=False)
+            row.stylize(bar, title_at - 1, title_at)
         if self.terms:
             # ``title`` is a prefix of ``full`` plus "…" when cut: clip to it.
             shown = len(title) - (0 if title == full else 1)

@@ -29,7 +29,13 @@ from textual.widgets.tree import TreeNode
 from tui.core import Account, Feed, SavedSearch, TagCount, folders
 from tui.ui import safe
 from tui.ui.state import Counts, changed_feeds
-from tui.ui.widgets.feed_sources import SMART, Source, account_source, build_sources, tag_key
+from tui.ui.widgets.feed_sources import (
+    Source,
+    account_source,
+    build_sources,
+    smart_views,
+    tag_key,
+)
 
 __all__ = ["FeedList", "Source", "build_sources", "tag_key"]
 
@@ -202,7 +208,7 @@ class FeedList(Tree[Source]):
     def _show_smart(self, counts: Mapping[str, int]) -> None:
         """The smart views' counts (starring changes no feed's unread count)."""
         changed = []
-        for key, _title, _view in SMART:
+        for key, _title, _view in smart_views(counts):
             smart = self._by_key.get(f"smart:{key}")
             if smart is not None and smart.data is not None:
                 changed.append((smart, replace(smart.data, unread=counts.get(key, 0))))

@@ -30,6 +30,7 @@ from tui.core import (
 )
 
 __all__ = [
+    "HIDDEN",
     "SECTION_ACCOUNTS",
     "SECTION_SEARCHES",
     "SECTION_TAGS",
@@ -38,6 +39,7 @@ __all__ = [
     "account_detail",
     "account_source",
     "build_sources",
+    "smart_views",
     "tag_key",
 ]
 
@@ -83,6 +85,15 @@ SMART: tuple[tuple[str, str, View], ...] = (
     ("starred", "Starred", View(starred=True)),
     ("noted", "Noted", View(noted=True)),
 )
+
+#: The articles rules hide: a smart view shown only while a rule hides some.
+HIDDEN: tuple[str, str, View] = ("hidden", "Hidden", View(hidden=True))
+
+
+def smart_views(counts: Mapping[str, int]) -> tuple[tuple[str, str, View], ...]:
+    """The smart views to show: Hidden only when something is hidden (it is
+    an answer to "where did that article go", not a place to read)."""
+    return (*SMART, HIDDEN) if counts.get(HIDDEN[0]) else SMART
 
 
 def account_source(account: Account, feeds: Iterable[Feed]) -> Source:
@@ -138,7 +149,7 @@ def build_sources(
     """
     out: list[tuple[str, Source]] = [
         ("", Source("smart", f"smart:{key}", title, view, unread=counts.get(key, 0)))
-        for key, title, view in SMART
+        for key, title, view in smart_views(counts)
     ]
     searches = list(searches)
     if searches:
