@@ -12,6 +12,7 @@ import sqlite3
 from functools import partial
 from pathlib import Path
 
+import pytest
 from builders import entry as make_entry
 from builders import parsed_feed
 
@@ -79,7 +80,7 @@ def test_a_deleted_feed_comes_back_after_another_feed_was_added(lib: Library) ->
 def test_a_redone_delete_is_undone_again_after_a_refresh(lib: Library) -> None:
     older, newest, kept, _before = _newest_deleted(lib)
     lib.undo()
-    lib.redo()  # the redo's deletion is recorded as well
+    lib.redo()  # the ids stay held through an undo and a redo
     lib.store.store_entries(older, parsed_feed(entry("b3"), title="B"), now=NOW + 60)
     _feed(lib, "https://c.example/feed", "c1", title="C")
     assert lib.undo() is not None
@@ -102,12 +103,28 @@ def test_a_feed_a_sync_pull_adds_takes_no_deleted_id(lib: Library) -> None:
 def test_a_feed_subscribed_again_meanwhile_still_conflicts(lib: Library) -> None:
     _newest_deleted(lib)
     lib.store.add_feed("https://a.example/feed")
-    try:
+    with pytest.raises(StoreError, match=r"^cannot undo 'Deleted feed A \(3 articles\)'"):
         lib.undo()
-    except StoreError as exc:
-        assert str(exc).startswith("cannot undo 'Deleted feed A (3 articles)'")
-    else:
-        raise AssertionError("the undo should conflict with the feed subscribed again")
+
+
+def test_a_refresh_asks_for_the_first_free_id_once_per_feed_with_new_articles(
+    lib: Library,
+) -> None:
+    """The hot path: one look per batch of new articles, none when nothing is new."""
+    older, *_ = _newest_deleted(lib)
+    seen: list[str] = []
+    lib.store.conn.set_trace_callback(seen.append)
+    try:
+        lib.store.store_entries(
+            older, parsed_feed(entry("b3"), entry("b4"), entry("b5"), title="B"), now=NOW + 60
+        )
+        asked = sum("held_ids" in s for s in seen)
+        seen.clear()
+        lib.store.store_entries(older, parsed_feed(entry("b3"), title="B"), now=NOW + 120)
+    finally:
+        lib.store.conn.set_trace_callback(None)
+    assert asked == 1
+    assert not any("held_ids" in s for s in seen)
 
 
 def test_ids_run_on_when_nothing_recorded_was_deleted(lib: Library) -> None:

@@ -124,10 +124,7 @@ class IngestMixin(StoreBase):
                     "published, updated, summary, body, base_url, enclosures, version, "
                     "first_seen, link_key, title_key) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (None if start is None else start + i, *row)
-                        for i, row in enumerate(inserts)
-                    ),
+                    ((None if start is None else start + i, *row) for i, row in enumerate(inserts)),
                 )
                 ids = dict(
                     conn.execute(
