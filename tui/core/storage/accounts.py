@@ -23,6 +23,7 @@ from tui.core.errors import NotFound, StoreError
 from tui.core.models import Account, ParsedFeed
 from tui.core.storage.base import in_chunks
 from tui.core.storage.ingest import IngestMixin
+from tui.core.storage.schema_held_ids import first_free_id
 from tui.core.storage.stories import story_members
 from tui.core.storage.tags import drop_orphan_tags, ensure_tag, tag_index
 
@@ -229,9 +230,10 @@ class AccountsMixin(IngestMixin):
                         continue  # listed twice by this server: the first listing holds
                     if row is None:
                         conn.execute(
-                            "INSERT INTO feeds(url, title, site_url, folder, added, "
-                            "account_id, remote_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            "INSERT INTO feeds(id, url, title, site_url, folder, added, "
+                            "account_id, remote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             (
+                                first_free_id(conn, "feeds"),
                                 feed.url,
                                 feed.title,
                                 feed.site_url,

@@ -17,6 +17,7 @@ from tui.core import folders
 from tui.core.errors import NotFound, StoreError
 from tui.core.models import FEED_TITLE, NOT_BEFORE, USER_TITLE, Feed
 from tui.core.storage.base import StoreBase
+from tui.core.storage.schema_held_ids import first_free_id
 from tui.core.storage.schema_rules import hidden_per_feed
 
 
@@ -40,8 +41,10 @@ class FeedsMixin(StoreBase):
         with self.transaction() as conn:
             try:
                 cur = conn.execute(
-                    "INSERT INTO feeds(url, title, site_url, folder, added) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO feeds(id, url, title, site_url, folder, added) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
+                        first_free_id(conn, "feeds"),  # not an id an undo will put back
                         url,
                         title or "",
                         site_url,

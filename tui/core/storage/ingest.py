@@ -21,6 +21,7 @@ from tui.core.errors import NotFound
 from tui.core.models import USER_TITLE, ParsedEntry, ParsedFeed
 from tui.core.storage.base import StoreBase, in_chunks, write_index, written_rows
 from tui.core.storage.packing import index_words, pack, unpack
+from tui.core.storage.schema_held_ids import first_free_id
 from tui.core.storage.stories import group_copies
 from tui.core.stories import story_keys
 
@@ -116,12 +117,14 @@ class IngestMixin(StoreBase):
             index_new: list[tuple[Any, ...]] = []
             if inserts:
                 self._unique_uids(conn, inserts, feed_id)
+                # Above ids an undo will put back, when they are the highest.
+                start = first_free_id(conn, "articles")
                 conn.executemany(
-                    "INSERT INTO articles(uid, feed_id, key, guid, url, title, author, "
+                    "INSERT INTO articles(id, uid, feed_id, key, guid, url, title, author, "
                     "published, updated, summary, body, base_url, enclosures, version, "
                     "first_seen, link_key, title_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    inserts,
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((None if start is None else start + i, *row) for i, row in enumerate(inserts)),
                 )
                 ids = dict(
                     conn.execute(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.errors import StoreError
+from tui.core.storage.schema_held_ids import migrate_held_ids
 from tui.core.storage.schema_history import migrate_history
 from tui.core.storage.schema_rules import migrate_rules
 from tui.core.storage.schema_stories import migrate_stories
@@ -21,7 +22,7 @@ from tui.core.storage.schema_stories import migrate_stories
 if TYPE_CHECKING:
     from tui.core.storage.base import StoreBase
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _schema_v1(db: sqlite3.Connection) -> None:
@@ -567,6 +568,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     migrate_history,
     migrate_rules,
     migrate_stories,
+    migrate_held_ids,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
