@@ -26,6 +26,14 @@ class FeedsMixin(LibraryBase):
     def feeds(self) -> list[Feed]:
         return self.store.feeds()
 
+    def folder_unread_copies(self) -> dict[str, int]:
+        """Per folder, by :func:`folders.key` (a folder includes its subfolders):
+        how many unread articles its feeds count twice, as copies of a story
+        whose first copy is unread in the same folder.  The folder's view
+        lists such a story once, so its unread count is the sum of its feeds'
+        less this.  Empty with ``[reading] group_duplicates = false``."""
+        return self.store.folder_unread_copies()
+
     def find_feed(self, ref: str) -> Feed:
         return self.store.find_feed(ref)
 

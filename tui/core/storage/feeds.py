@@ -18,7 +18,8 @@ from tui.core.errors import NotFound, StoreError
 from tui.core.models import FEED_TITLE, NOT_BEFORE, USER_TITLE, Feed
 from tui.core.storage.base import StoreBase
 from tui.core.storage.schema_held_ids import first_free_id
-from tui.core.storage.schema_rules import hidden_per_feed
+from tui.core.storage.schema_rules import HIDING, hidden_per_feed
+from tui.core.storage.stories import folder_unread_copies
 
 
 class FeedsMixin(StoreBase):
@@ -160,6 +161,15 @@ class FeedsMixin(StoreBase):
             )
             for r in rows
         ]
+
+    def folder_unread_copies(self) -> dict[str, int]:
+        """Per folder key: the unread copies its view lists once (none when
+        stories are not grouped); a folder's unread count is its feeds'
+        sum less this (see :func:`.stories.folder_unread_copies`)."""
+        if not self.group_stories:
+            return {}
+        hiding = bool(self.conn.execute(HIDING).fetchone()[0])
+        return folder_unread_copies(self.conn, hiding=hiding)
 
     def feed(self, feed_id: int) -> Feed:
         found = self._feeds(" WHERE id = ?", (feed_id,))

@@ -18,7 +18,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from tui.core import folders
 from tui.core.storage.base import in_chunks
+from tui.core.storage.schema_rules import HIDDEN_IDS
 from tui.core.stories import TITLE_WINDOW
 
 #: Ids of the copies of stories (not their first copies), from the partial index.
@@ -123,3 +125,41 @@ def also_in(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str
         for gid, name in rows:
             out.setdefault(gid, {})[name] = None
     return {gid: tuple(names) for gid, names in out.items()}
+
+
+def folder_unread_copies(conn: sqlite3.Connection, *, hiding: bool) -> dict[str, int]:
+    """Per folder (by :func:`tui.core.folders.key`, ancestors included): the
+    unread copies whose story's first copy is unread and in that folder too.
+
+    A folder's view lists such a story once (``storage/articles.py``,
+    ``story_where``) while its feeds' unread counts hold both copies: the
+    feed list takes this off the sum.  With ``hiding`` (some enabled rule
+    hides), a copy or first copy a rule hides is in no count and is left
+    out, as the view leaves it.  One statement over the copies alone (the
+    partial index ``articles_story``), grouped by the two feeds' folders;
+    which folders hold both is the folder rule, in Python, once a pair.
+    """
+    visible = f" AND c.id NOT IN ({HIDDEN_IDS}) AND p.id NOT IN ({HIDDEN_IDS})"
+    rows = conn.execute(
+        "SELECT fc.folder, fp.folder, count(*) "
+        "FROM articles c CROSS JOIN articles p ON p.id = c.story_id "
+        "JOIN feeds fc ON fc.id = c.feed_id JOIN feeds fp ON fp.id = p.feed_id "
+        "WHERE c.story_id IS NOT NULL AND c.read = 0 AND p.read = 0 "
+        f"AND fc.folder > '' AND fp.folder > ''{visible if hiding else ''} "
+        "GROUP BY fc.folder, fp.folder"
+    )
+    out: dict[str, int] = {}
+    for copy_folder, first_folder, n in rows:
+        # The folders holding both feeds: the names their paths share from the top.
+        shared: list[str] = []
+        for mine, theirs in zip(
+            folders.key(copy_folder).split(folders.SEP),
+            folders.key(first_folder).split(folders.SEP),
+            strict=False,
+        ):
+            if mine != theirs or not mine:
+                break
+            shared.append(mine)
+            path = folders.SEP.join(shared)
+            out[path] = out.get(path, 0) + n
+    return out
