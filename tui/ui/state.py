@@ -39,6 +39,8 @@ class Counts:
     ``feeds`` by id (each with its unread count), ``smart`` the smart views'
     totals (all, unread, starred, noted, hidden), ``tags`` and ``searches`` with
     their unread counts.  ``loaded`` is False until the first read.
+    ``folder_copies``: per folder key, the unread copies its feeds count twice
+    (``Library.folder_unread_copies``), taken off the folder's sum.
     """
 
     feeds: Mapping[int, Feed] = field(default_factory=lambda: _NO_FEEDS)
@@ -48,6 +50,7 @@ class Counts:
     loaded: bool = False
     #: Sync accounts, with their last sync and the changes waiting to be sent.
     accounts: tuple[Account, ...] = ()
+    folder_copies: Mapping[str, int] = field(default_factory=lambda: _NO_COUNTS)
 
     @classmethod
     def read(
@@ -57,6 +60,7 @@ class Counts:
         tags: list[TagCount],
         searches: tuple[SavedSearch, ...],
         accounts: list[Account] | tuple[Account, ...] = (),
+        folder_copies: Mapping[str, int] = _NO_COUNTS,
     ) -> Counts:
         """A full read (``searches`` are kept from before: a worker counts them apart)."""
         return cls(
@@ -66,6 +70,7 @@ class Counts:
             searches,
             loaded=True,
             accounts=tuple(accounts),
+            folder_copies=MappingProxyType(dict(folder_copies)),
         )
 
     @property

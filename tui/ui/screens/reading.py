@@ -314,7 +314,13 @@ class ReadingBase(SourcesBase):
         def run() -> Marked:
             ids = change()
             lib = self.library
-            counts = Counts.read(lib.feeds(), lib.smart_counts(), lib.tags(), ())
+            counts = Counts.read(
+                lib.feeds(),
+                lib.smart_counts(),
+                lib.tags(),
+                (),
+                folder_copies=lib.folder_unread_copies(),
+            )
             try:
                 shown = lib.article(open_id) if open_id is not None else None
             except NotFound:

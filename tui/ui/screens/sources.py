@@ -55,7 +55,12 @@ class SourcesBase(PanesBase):
             lib = self.library
             searches = tuple(lib.saved_searches()) if with_searches else ()
             return Counts.read(
-                lib.feeds(), lib.smart_counts(), lib.tags(), searches, lib.accounts()
+                lib.feeds(),
+                lib.smart_counts(),
+                lib.tags(),
+                searches,
+                lib.accounts(),
+                lib.folder_unread_copies(),
             )
 
         self.lane.put(read, lambda outcome: Counted(outcome, then, with_searches=with_searches))

@@ -119,10 +119,14 @@ class FeedList(Tree[Source]):
         if changed is not None and all(self.update_feed(f, new.smart) for f in changed):
             if not changed:
                 self._show_smart(new.smart)
+            if new.folder_copies != old.folder_copies:
+                self._show_folder_copies(old.folder_copies, new.folder_copies)
             if new.accounts and (new.accounts != old.accounts or changed):
                 self._show_accounts(new)
             return
-        self.load(new.feeds.values(), new.smart, new.tags, new.searches, new.accounts)
+        self.load(
+            new.feeds.values(), new.smart, new.tags, new.searches, new.accounts, new.folder_copies
+        )
 
     def load(
         self,
@@ -131,9 +135,14 @@ class FeedList(Tree[Source]):
         tags: Iterable[TagCount] = (),
         searches: Iterable[SavedSearch] = (),
         accounts: Iterable[Account] = (),
+        folder_copies: Mapping[str, int] | None = None,
     ) -> None:
-        """Show these feeds, tags, searches, accounts and counts, keeping folds and the cursor."""
-        sources = build_sources(feeds, counts, tags, searches, accounts)
+        """Show these feeds, tags, searches, accounts and counts, keeping folds and the cursor.
+
+        ``folder_copies`` (by folder key) is taken off the folders' sums, as
+        ``build_sources`` says.
+        """
+        sources = build_sources(feeds, counts, tags, searches, accounts, folder_copies)
         shape = tuple((parent, s.key) for parent, s in sources)
         if shape == self._shape:
             for _parent, source in sources:
@@ -194,6 +203,20 @@ class FeedList(Tree[Source]):
         self._relabel(changed)
         self._show_smart(counts)
         return True
+
+    def _show_folder_copies(self, old: Mapping[str, int], new: Mapping[str, int]) -> None:
+        """The folders whose copies counted twice moved (a story with copies was
+        read or unread): their counts move by the difference, as ``update_feed``
+        moves them by a feed's, which keeps them what ``build_sources`` makes."""
+        moved = {k: old.get(k, 0) - new.get(k, 0) for k in old.keys() | new.keys()}
+        changed = []
+        for node in self._by_key.values():
+            source = node.data
+            if source is not None and source.kind == "folder":
+                delta = moved.get(folders.key(source.view.folder), 0)
+                if delta:
+                    changed.append((node, replace(source, unread=source.unread + delta)))
+        self._relabel(changed)
 
     def _show_accounts(self, counts: Counts) -> None:
         """The accounts' nodes in place: their feeds' unread counts, changes waiting."""

@@ -137,11 +137,14 @@ def build_sources(
     tags: Iterable[TagCount] = (),
     searches: Iterable[SavedSearch] = (),
     accounts: Iterable[Account] = (),
+    folder_copies: Mapping[str, int] | None = None,
 ) -> list[tuple[str, Source]]:
     """(parent key, source) pairs in display order; parents come before children.
 
     Folder names may nest with "/" ("Tech/Rust"); a folder's count is the sum
-    of the feeds below it.  Which feeds a folder holds and how it is spelled
+    of the feeds below it, less ``folder_copies`` (by folder key: the unread
+    copies of stories whose first copy the folder lists too, which its view
+    lists once, ``Library.folder_unread_copies``).  Which feeds a folder holds and how it is spelled
     is :mod:`tui.core.folders`' rule (``Tech`` and ``tech`` are one folder),
     the rule the article list, refresh and ``folder:`` search follow too.
     Saved searches, tags and sync accounts come after the smart views, each
@@ -194,7 +197,8 @@ def build_sources(
     direct: dict[str, int] = {}
     for f in feeds:
         direct[keys[f.folder]] = direct.get(keys[f.folder], 0) + f.unread
-    unread = dict.fromkeys(shown, 0)
+    copies = folder_copies or {}
+    unread = {folder_key: -copies.get(folder_key, 0) for folder_key in shown}
     for folder_key, count in direct.items():
         while folder_key:  # the feeds' folder and every folder above it
             unread[folder_key] += count
