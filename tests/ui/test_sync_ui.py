@@ -142,3 +142,23 @@ async def test_r_on_an_account_syncs_only_it(
         assert m.status.plain.endswith("home: 4 new")
         assert "Refreshed" not in m.status.plain
         assert double.count("subscription/list") == 1
+
+
+async def test_marking_an_account_read_keeps_it_listed_with_its_changes_to_send(
+    synced_library: Library, ui: Helpers
+) -> None:
+    """A mark-all-read reads every count again: the accounts with them (they were
+    dropped until the next full recount, and their section with them)."""
+    app = GazetteApp(synced_library, clock=ui.clock, auto_refresh_every=0)
+    seen = notifications(app)
+    async with app.run_test(size=WIDE) as pilot:
+        m = app.main
+        await ui.settle(pilot)
+        await _sync_all(pilot, ui)
+        m.feed_list.select_key("account:1")
+        await ui.wait_for(pilot, lambda: m.article_list.count == 4)
+        await pilot.press("A")
+        await ui.wait_for(pilot, lambda: any(n.startswith("Marked 4 read") for n in seen))
+        await ui.settle(pilot)
+        assert m.tally.pending == 4 and "account:1" in m.feed_list._by_key
+        assert _account_title(app) == "home ↑4"

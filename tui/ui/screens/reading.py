@@ -319,7 +319,8 @@ class ReadingBase(SourcesBase):
                 lib.smart_counts(),
                 lib.tags(),
                 (),
-                folder_copies=lib.folder_unread_copies(),
+                lib.accounts(),
+                lib.folder_unread_copies(),
             )
             try:
                 shown = lib.article(open_id) if open_id is not None else None
