@@ -48,6 +48,7 @@ from textual.timer import Timer
 
 from tui.core import Library, match_snippet
 from tui.ui import safe
+from tui.ui.collector import collector_of
 from tui.ui.messages import ArticleBody, BodyStored
 from tui.ui.widgets.article_header import BodyMatch
 from tui.ui.widgets.article_links import Link
@@ -87,7 +88,8 @@ class PaintHold:
 
     Built on ``App.batch_update`` (Textual's way to paint a change of many
     widgets once); the timer, set on the app so that it outlives any screen,
-    makes sure the hold always ends.
+    makes sure the hold always ends.  The garbage collector waits from the
+    hold until the frame after it is drawn (``Collector.pause`` says why).
     """
 
     def __init__(self) -> None:
@@ -107,6 +109,9 @@ class PaintHold:
         if self._batch is None:
             self._batch = app.batch_update()
             self._batch.__enter__()
+            collector = collector_of(app)
+            if collector is not None:
+                collector.pause()
         self._timer = app.set_timer(seconds, self.release, name="article-paint-hold")
 
     def release(self) -> None:
@@ -122,8 +127,12 @@ class PaintHold:
         batch, self._batch = self._batch, None
         if batch is not None:
             batch.__exit__(None, None, None)
-            if self._app is not None and not self._app._batch_count:
-                self._app.screen.refresh()
+            app = self._app
+            if app is not None and not app._batch_count:
+                app.screen.refresh()
+            collector = collector_of(app)
+            if app is not None and collector is not None:
+                app.call_after_refresh(collector.resume)
 
 
 class Prepared(NamedTuple):
