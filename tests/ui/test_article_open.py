@@ -195,6 +195,45 @@ async def test_the_next_articles_are_prepared_while_one_is_read(db_path: Any, ui
         library.close()
 
 
+async def test_a_body_prepared_ahead_shows_without_waiting_for_the_body_thread(
+    db_path: Any, ui: Helpers
+) -> None:
+    """The open takes a body prepared ahead itself: a body thread still busy
+    (another store, another prefetch) does not hold the article back."""
+    library = CountingLibrary(db_path, clock=ui.clock)
+    app = GazetteApp(library, clock=ui.clock)
+    gate = threading.Event()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            m = app.main
+            lst = m.article_list
+            await ui.settle(pilot)
+            ids = [a.id for a in (lst.held_article_at(i) for i in range(3)) if a is not None]
+            await pilot.press("enter", "escape", "down", "enter")
+            await ui.settle(pilot)
+            await ui.wait_for(pilot, lambda: library.reads.get(ids[2]) == 1)
+            # Read ahead for the width the pane has now (a scroll bar or none
+            # changes it by a column: a body laid out for another width is
+            # laid out again in the body thread).
+            width = m.pane.body_width
+            m.bodies.prefetch([ids[2]], (), width)
+            await ui.wait_for(pilot, lambda: m.bodies._ahead[ids[2]].width == width)
+            pool = m.bodies._pool
+            assert pool is not None
+            pool.submit(gate.wait, 30)  # the body thread is busy from here on
+            await pilot.press("escape", "down", "enter")
+            await ui.wait_for(pilot, lambda: not m.pane.loading_body, timeout=5)
+            assert m.pane.article is not None and m.pane.article.id == ids[2]
+            assert m.pane.query(ArticleText)
+            assert not m.paint_hold.held
+            assert library.reads[ids[2]] == 1
+            gate.set()
+            await ui.settle(pilot)
+    finally:
+        gate.set()
+        library.close()
+
+
 async def test_bodies_prepared_before_a_change_are_prepared_again(
     db_path: Any, ui: Helpers
 ) -> None:

@@ -93,3 +93,47 @@ async def test_an_opened_article_that_painted_collects_when_idle(
         await ui.settle(pilot)
         await ui.wait_for(pilot, lambda: bool(idle))
         assert app.main.pane.article is not None
+
+
+def test_pause_stops_automatic_collection_until_resume_or_restore() -> None:
+    """While an article opens the collector waits (``pause``); nothing is
+    paused before ``settle``, and ``restore`` never leaves it off."""
+    c = Collector()
+    c.pause()  # not settled: nothing
+    assert gc.isenabled()
+    try:
+        c.settle()
+        c.pause()
+        assert not gc.isenabled()
+        c.pause()  # twice is once
+        c.resume()
+        assert gc.isenabled()
+        c.resume()  # nothing paused: nothing happens
+        assert gc.isenabled()
+        c.pause()
+    finally:
+        c.restore()
+    assert gc.isenabled()
+
+
+async def test_an_open_pauses_the_collector_until_its_first_frame(
+    make_app: Any, ui: Helpers
+) -> None:
+    app = make_app()
+    paused: list[bool] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ui.wait_for(pilot, lambda: app.collector.settled, timeout=collector.SETTLE_AFTER + 10)
+        m = app.main
+        original = m.pane.show_body
+
+        def show_body(*args: Any, **kwargs: Any) -> Any:
+            paused.append(not gc.isenabled())
+            return original(*args, **kwargs)
+
+        m.pane.show_body = show_body
+        await pilot.press("enter")
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not m.pane.loading_body and not m.paint_hold.held)
+        await ui.wait_for(pilot, gc.isenabled)
+    assert paused == [True]
+    assert gc.isenabled()

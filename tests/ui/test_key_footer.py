@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING, Any
 
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.widgets._footer import FooterKey
 
 from tui.ui.widgets.key_footer import KeyFooter, shown_keys
@@ -52,3 +54,31 @@ async def test_keys_removed_by_a_rebuild_are_let_go(make_app: Any, ui: Helpers) 
         gc.collect()
         keys = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
         assert keys and all(key.is_attached for key in keys)
+
+
+async def test_a_rebuild_styles_each_new_key_once(
+    make_app: Any, ui: Helpers, monkeypatch: Any
+) -> None:
+    """The keys are made compact before they mount: the footer's ``compact``
+    watcher then finds nothing to change and does not restyle them again."""
+    styled: dict[int, int] = {}
+    apply = Stylesheet.apply
+
+    def counting(self: Stylesheet, node: DOMNode, *args: Any, **kwargs: Any) -> None:
+        if isinstance(node, FooterKey):
+            styled[id(node)] = styled.get(id(node), 0) + 1
+        apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.settle(pilot)
+        screen = app.main
+        footer = screen.query_one(KeyFooter)
+        styled.clear()
+        await pilot.press("enter")  # the article pane's keys: a rebuild
+        await ui.settle(pilot)
+        await ui.wait_for(pilot, lambda: not screen.pane.loading_body)
+        keys = list(footer.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        assert [styled.get(id(key)) for key in keys] == [1] * len(keys)

@@ -15,9 +15,13 @@ dropped if another was asked for meanwhile (or the screen has gone).
 While an article is being read, the next ones in the list are prepared in
 the same thread (``prefetch``): a reader who goes on to the next article
 finds its body converted and laid out, and the open has only the paint
-left to do.  An open always comes first: a prefetch stops at the next
-article boundary when one is asked for, and what it prepared is kept for a
-few articles only, and forgotten when the database changes (``forget``).
+left to do.  Such a body is taken on the UI thread by the open itself and
+its answer posted at once: waiting for the body thread to be scheduled
+(behind the open's own work, on a busy machine behind other processes)
+cost 5-35 ms of an open that had nothing left to prepare.  An open always
+comes first: a prefetch stops at the next article boundary when one is
+asked for, and what it prepared is kept for a few articles only, and
+forgotten when the database changes (``forget``).
 
 ``PaintHold`` keeps the screen from painting the half-opened article (the
 new layout with "Loading…") while the body is being prepared: the screen is
@@ -44,6 +48,7 @@ from textual.timer import Timer
 
 from tui.core import Library, match_snippet
 from tui.ui import safe
+from tui.ui.collector import collector_of
 from tui.ui.messages import ArticleBody, BodyStored
 from tui.ui.widgets.article_header import BodyMatch
 from tui.ui.widgets.article_links import Link
@@ -61,6 +66,7 @@ PAINT_WAIT = 1.0
 #: Seconds after the reader is shown before the body machinery is loaded (``Bodies.warm``).
 WARM_AFTER = 1.0
 
+#: Bodies prepared ahead and not yet opened, kept at most (the oldest go first).
 #: Bodies prepared ahead and not yet opened, kept at most (the oldest go first).
 KEEP_AHEAD = 6
 
@@ -82,7 +88,8 @@ class PaintHold:
 
     Built on ``App.batch_update`` (Textual's way to paint a change of many
     widgets once); the timer, set on the app so that it outlives any screen,
-    makes sure the hold always ends.
+    makes sure the hold always ends.  The garbage collector waits from the
+    hold until the frame after it is drawn (``Collector.pause`` says why).
     """
 
     def __init__(self) -> None:
@@ -102,6 +109,9 @@ class PaintHold:
         if self._batch is None:
             self._batch = app.batch_update()
             self._batch.__enter__()
+            collector = collector_of(app)
+            if collector is not None:
+                collector.pause()
         self._timer = app.set_timer(seconds, self.release, name="article-paint-hold")
 
     def release(self) -> None:
@@ -117,8 +127,12 @@ class PaintHold:
         batch, self._batch = self._batch, None
         if batch is not None:
             batch.__exit__(None, None, None)
-            if self._app is not None and not self._app._batch_count:
-                self._app.screen.refresh()
+            app = self._app
+            if app is not None and not app._batch_count:
+                app.screen.refresh()
+            collector = collector_of(app)
+            if app is not None and collector is not None:
+                app.call_after_refresh(collector.resume)
 
 
 class Prepared(NamedTuple):
@@ -155,6 +169,12 @@ def _laid(
     return Prepared(epoch, width, terms, md, fresh, chunks, links, snippet, full, fetch)
 
 
+def _answers(article_id: int, made: Prepared) -> list[Message]:
+    """The messages that show a prepared body (its snippet first, if any)."""
+    body = ArticleBody(article_id, made.chunks, links=made.links, full=made.full, fetch=made.fetch)
+    return [BodyMatch(article_id, made.snippet), body] if made.snippet else [body]
+
+
 def _relaid(held: Prepared, terms: tuple[str, ...], width: int, images: bool) -> Prepared:
     """A prepared body laid out again for other terms or another width."""
     return _laid(
@@ -183,8 +203,10 @@ class Bodies:
         self._epoch = 0
         #: Set by ``painted`` once an opened body is on screen, by article id.
         self._painted: dict[int, threading.Event] = {}
-        #: Bodies prepared ahead (body thread only), by article id.
+        #: Bodies prepared ahead, by article id (the body thread fills it, an
+        #: open may take from it on the UI thread: ``_ahead_lock`` guards it).
         self._ahead: OrderedDict[int, Prepared] = OrderedDict()
+        self._ahead_lock = threading.Lock()
         #: Set once ``warm`` has loaded the body machinery.
         self.warmed = threading.Event()
         #: Whether block images are chunks of their own (the pane draws pictures).
@@ -219,7 +241,16 @@ class Bodies:
         self._asked += 1
         ready: Future[list[Message]] = Future()
         painted = self._painted[article_id] = threading.Event()
-        job = self._start().submit(self._prepare, article_id, tuple(terms), width, ready, painted)
+        made = self._take_ahead(article_id, tuple(terms), width)
+        if made is None:
+            job = self._start().submit(
+                self._prepare, article_id, tuple(terms), width, ready, painted
+            )
+        else:  # prepared ahead: answered now, stored by the thread after the paint
+            ready.set_result([])
+            for answer in _answers(article_id, made):
+                self._node.post_message(answer)
+            job = self._start().submit(self._stored, article_id, made, painted)
         self._node.run_worker(
             self._answer(article_id, ready, painted, job, clean),
             name="article-body",
@@ -233,7 +264,7 @@ class Bodies:
         Called once an opened article has painted, with the articles the
         reader is likely to open next.  Stops early when an article is
         opened meanwhile; what it prepared serves that open if it is one
-        of them (``_prepare``).
+        of them (``load`` takes it).
         """
         if self._pool is None or not article_ids:
             return
@@ -268,7 +299,9 @@ class Bodies:
         """UI loop: post the body when ready (if still wanted), let the thread store
         it once the screen has painted, then wait for that."""
         answers = await asyncio.wrap_future(ready)
-        if self._wanted == article_id and not gone(self._node):
+        if not answers:  # answered already (prepared ahead), or skipped
+            pass
+        elif self._wanted == article_id and not gone(self._node):
             for answer in answers:
                 self._node.post_message(answer)
         else:
@@ -298,22 +331,49 @@ class Bodies:
             except Exception as exc:  # shown in the pane; never kills the app
                 ready.set_result([ArticleBody(article_id, [], error=safe.clean(str(exc)))])
                 return False
-            body = ArticleBody(
-                article_id, made.chunks, links=made.links, full=made.full, fetch=made.fetch
-            )
-            snippet = made.snippet
-            ready.set_result([BodyMatch(article_id, snippet), body] if snippet else [body])
-            if made.fresh:
-                painted.wait(timeout=PAINT_WAIT)
-                self._save(article_id, made.md)
-            return made.fresh
+            ready.set_result(_answers(article_id, made))
+            return self._store_when_painted(article_id, made, painted)
         finally:
             self._library.release_thread()
+
+    def _stored(self, article_id: int, made: Prepared, painted: threading.Event) -> bool:
+        """Body thread: ``_store_when_painted`` for a body prepared ahead and answered
+        by its open."""
+        try:
+            return self._store_when_painted(article_id, made, painted)
+        finally:
+            self._library.release_thread()
+
+    def _store_when_painted(
+        self, article_id: int, made: Prepared, painted: threading.Event
+    ) -> bool:
+        """Body thread: store a fresh conversion once the screen has painted
+        (storing runs Python for the search index: it would slow that paint
+        down).  True if one was stored."""
+        if made.fresh:
+            painted.wait(timeout=PAINT_WAIT)
+            self._save(article_id, made.md)
+        return made.fresh
+
+    def _take_ahead(self, article_id: int, terms: tuple[str, ...], width: int) -> Prepared | None:
+        """The body prepared ahead for this open, taken from ``_ahead`` (any thread),
+        or None when there is none for this width, these terms and this epoch."""
+        with self._ahead_lock:
+            ahead = self._ahead.get(article_id)
+            if ahead is None or (ahead.epoch, ahead.width, ahead.terms) != (
+                self._epoch,
+                width,
+                terms,
+            ):
+                return None
+            del self._ahead[article_id]
+            return ahead
 
     def _body(self, article_id: int, terms: tuple[str, ...], width: int) -> Prepared:
         """Body thread: the body to show, from ``_ahead`` when it was prepared
         ahead (laid out again if the width or the terms changed since)."""
-        ahead = self._ahead.pop(article_id, None)
+        with self._ahead_lock:
+            ahead = self._ahead.pop(article_id, None)
         if ahead is None or ahead.epoch != self._epoch:
             return self._made(article_id, terms, width)
         if ahead.width == width and ahead.terms == terms:
@@ -340,19 +400,22 @@ class Bodies:
             for article_id in article_ids:
                 if self._asked != asked or self._pool is None:
                     return
-                held = self._ahead.get(article_id)
+                with self._ahead_lock:
+                    held = self._ahead.get(article_id)
                 try:
                     if held is None or held.epoch != self._epoch:
-                        self._ahead[article_id] = self._made(article_id, terms, width)
+                        made = self._made(article_id, terms, width)
                     elif (held.width, held.terms) != (width, terms):
-                        self._ahead[article_id] = _relaid(held, terms, width, self.images)
+                        made = _relaid(held, terms, width, self.images)
                     else:
                         continue
                 except Exception:
                     continue
-                self._ahead.move_to_end(article_id)
-                while len(self._ahead) > KEEP_AHEAD:
-                    self._ahead.popitem(last=False)
+                with self._ahead_lock:
+                    self._ahead[article_id] = made
+                    self._ahead.move_to_end(article_id)
+                    while len(self._ahead) > KEEP_AHEAD:
+                        self._ahead.popitem(last=False)
         finally:
             self._library.release_thread()
 

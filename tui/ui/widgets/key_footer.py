@@ -14,6 +14,12 @@ the key; Textual prunes a watcher list only when the value changes, which
 with all their styles and caches (textual 8.2.8): 958 of them after 40
 articles opened, the live objects doubled, and the full garbage
 collections, which walk them all, took ever longer.
+
+And its keys are made compact already: each key is bound to the footer's
+``compact``, whose watcher adds the ``-compact`` class once the key is
+mounted, and so restyles it (with its parts) a second time; an open
+rebuilt about fifteen keys, and that second restyle of each was a third of
+the rebuild.  A key that has the class already is left as it is.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from textual.app import ComposeResult
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 __all__ = ["KeyFooter"]
 
@@ -63,7 +70,10 @@ class KeyFooter(Footer):
         if self._bindings_ready:
             self._shown = shown_keys(self.screen)
         self._drop_removed_watchers()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def _drop_removed_watchers(self) -> None:
         """Forget the watchers of nodes no longer in the DOM (the old keys: a
