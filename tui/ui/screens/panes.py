@@ -23,7 +23,8 @@ from textual.screen import Screen
 
 from tui.config import ReadingConfig
 from tui.core import Article, Feed, Library, SavedSearch, TagCount
-from tui.ui.screens.bodies import Bodies, PaintHold
+from tui.ui.screens.bodies import Bodies
+from tui.ui.screens.paint_hold import PaintHold
 from tui.ui.state import Counts, FlagLedger, ListHeader
 from tui.ui.widgets.article_list import ArticleList
 from tui.ui.widgets.article_pane import ArticlePane
