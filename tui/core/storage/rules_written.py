@@ -142,6 +142,8 @@ def run_on_written(
         "SELECT EXISTS (SELECT 1 FROM rule_hits WHERE article_id IN "
         "(SELECT id FROM temp.rule_scope))"
     ).fetchone()[0]
+    # The tags by name, read once the first rule that tags acts (and kept up
+    # to date as rules make tags: an empty one too, which ``or {}`` lost).
     index: dict[str, tuple[int, str]] | None = None
     try:
         for stage in stages(plans):
@@ -151,7 +153,7 @@ def run_on_written(
             acting = [rule for rule, _ in stage if rule.id in matched]
             if index is None and any(rule.actions.tags for rule in acting):
                 index = tag_index(conn)
-            _act(conn, acting, index or {})
+            _act(conn, acting, {} if index is None else index)
             conn.execute("DELETE FROM temp.rule_matches")
     finally:
         if conn.in_transaction:
