@@ -146,7 +146,9 @@ def run_on_written(
     # to date as rules make tags: an empty one too, which ``or {}`` lost).
     index: dict[str, tuple[int, str]] | None = None
     try:
-        for stage in stages(plans):
+        for n, stage in enumerate(stages(plans)):
+            if n:
+                conn.execute("DELETE FROM temp.rule_matches")
             if stale:
                 _forget(conn, [rule for rule, _ in stage if kept(rule)])
             matched = _match(conn, stage, ranges)
@@ -154,7 +156,6 @@ def run_on_written(
             if index is None and any(rule.actions.tags for rule in acting):
                 index = tag_index(conn)
             _act(conn, acting, {} if index is None else index)
-            conn.execute("DELETE FROM temp.rule_matches")
     finally:
         if conn.in_transaction:
             conn.execute("DELETE FROM temp.rule_matches")
@@ -199,7 +200,10 @@ def _match(
         group.append(arms)
     if group:
         _match_group(conn, group)
-    return {r[0] for r in conn.execute("SELECT DISTINCT rule_id FROM temp.rule_matches")}
+    (found,) = conn.execute(
+        "SELECT json_group_array(rule_id) FROM (SELECT DISTINCT rule_id FROM temp.rule_matches)"
+    ).fetchone()
+    return set(json.loads(found))
 
 
 def _match_group(
