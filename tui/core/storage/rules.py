@@ -7,7 +7,8 @@ articles in Python.  Two ways in:
 
 * :meth:`RulesMixin.rules_on_written`, inside the write of a refresh or sync
   pull (see :meth:`~tui.core.storage.base.StoreBase.commit_batch`), with the
-  ids of the articles that write stored or changed.  It runs after the search
+  ids of the articles that write stored or changed (every rule together,
+  see :mod:`.rules_written`).  It runs after the search
   index rows are written (a rule with words needs them), and outside the
   pull's ``sync_flags.pulling``, so a rule's mark-read, star or tag on a
   synced article is queued for the server like a user's change.
@@ -31,6 +32,7 @@ from tui.core.query.parse import parse_query, show_value
 from tui.core.query.sql import Compiled, compile_query
 from tui.core.rules import Rule, RuleActions, RuleOutcome, RulesReport
 from tui.core.storage.base import StoreBase, in_chunks
+from tui.core.storage.rules_written import kept, run_on_written, select_ids
 from tui.core.storage.schema_rules import HIDDEN_IDS
 from tui.core.storage.tags import ensure_tag, tag_index
 
@@ -47,13 +49,7 @@ _RULE_HITS = (
     " LEFT JOIN (SELECT rule_id, count(*) AS hits FROM rule_hits GROUP BY rule_id) n "
     "ON n.rule_id = r.id"
 )
-_TEMP = (
-    "CREATE TEMP TABLE IF NOT EXISTS rule_scope (id INTEGER PRIMARY KEY)",
-    "CREATE TEMP TABLE IF NOT EXISTS rule_match (id INTEGER PRIMARY KEY)",
-)
-#: How compiled SQL looks words up in the index (``tui.core.query.sql``):
-#: bounded to id ranges when rules run on a write's articles.
-_FTS_LOOKUP = "articles_fts MATCH ?"
+_TEMP = "CREATE TEMP TABLE IF NOT EXISTS rule_match (id INTEGER PRIMARY KEY)"
 #: A gap between article ids that splits a write's ids into separate ranges
 #: (see ``_ranges``), and the most ranges looked up one by one.
 RANGE_GAP = 1000
@@ -81,21 +77,6 @@ def _plan(rule: Rule, now: int) -> Compiled | None:
         return None
 
 
-def _select(plan: Compiled, feed_id: int | None) -> tuple[str, list[Any]]:
-    """The SELECT of a plan's article ids (in one feed, if given) and its
-    parameters: over ``articles`` (ids as ``id``) or, with words, over the
-    index (ids as ``rowid``)."""
-    if plan.match is None:
-        sql, args, ident = f"SELECT id FROM articles WHERE {plan.where}", [*plan.params], "id"
-    else:
-        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND {plan.where}"
-        args, ident = [plan.match, *plan.params], "rowid"
-    if feed_id is not None:
-        sql += f" AND +{ident} IN (SELECT id FROM articles WHERE feed_id = ?)"
-        args.append(feed_id)
-    return sql, args
-
-
 def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
     """Sorted ids as a few (low, high) ranges: a refresh's new articles are
     one run of ids, an updated older one a range of its own; past
@@ -109,14 +90,6 @@ def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
     if len(ranges) > MAX_RANGES:
         return [(ranges[0][0], ranges[-1][1])]
     return ranges
-
-
-def _kept(rule: Rule) -> bool:
-    """Whether the rule's matches are kept in ``rule_hits``: only while they
-    mean something (hiding, highlighting); the other actions change the
-    articles themselves, and keeping every match was a third of the rules'
-    cost in a refresh."""
-    return rule.actions.hide or rule.actions.highlight is not None
 
 
 def _rule(r: Sequence[Any]) -> Rule:
@@ -267,7 +240,7 @@ class RulesMixin(StoreBase):
             plan = compile_query(parse_query(rule.query), now, counting=True)
         except _COMPILE_ERRORS as exc:
             raise InputError(f"rule {rule.id} ({show_value(rule.query, 60)}): {exc}") from exc
-        sql, args = _select(plan, rule.feed_id)
+        sql, args = select_ids(plan, rule.feed_id)
         return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
 
     # -- applying ---------------------------------------------------------------------
@@ -276,67 +249,31 @@ class RulesMixin(StoreBase):
         """Run every enabled rule on these just-written articles, in the open
         transaction (the refresh's or pull's own write).
 
-        ``rows`` are their search index rows (id first).  Every index lookup
-        of a rule (its words, ``author:``, exclusions) is bounded to the id
-        range(s) of these articles (``_ranges``): FTS5 seeks to a rowid
-        range, where a plain rowid list would run the MATCH once per id and
-        no bound at all walked a common word's or a prefix's every entry at
-        every commit (eight times the refresh's own work at 10,000 articles).
-        A refresh commits often, so compiled queries are kept (``_plans``)
-        and a rule that matched nothing writes nothing.  A rule whose query no longer compiles, or
-        whose statement fails, is skipped: a stored rule must never stop a
-        refresh.
+        ``rows`` are their search index rows (id first).  The rules run
+        together, a few statements per write (:mod:`.rules_written`), with
+        every index lookup bounded to the id range(s) of these articles
+        (``_ranges``).  A refresh commits often, so compiled queries are kept
+        (``_plans``).  A rule whose query no longer compiles, or whose
+        statement fails, is skipped: a stored rule must never stop a refresh.
         """
         if not rows:
             return
-        conn = self.conn
-        plans = self._plans(conn)
-        if not plans:
-            return
-        self._temp_tables(conn)
-        ids = sorted({int(r[0]) for r in rows})
-        conn.executemany(
-            "INSERT OR IGNORE INTO temp.rule_scope(id) VALUES (?)", [(i,) for i in ids]
-        )
-        ranges = _ranges(ids)
-        # Hits of earlier matches exist only for updated articles: new ones have none.
-        stale = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM rule_hits WHERE article_id IN "
-            "(SELECT id FROM temp.rule_scope))"
-        ).fetchone()[0]
-        index: dict[str, tuple[int, str]] | None = None
-        try:
-            for rule, plan in plans:
-                try:
-                    if stale and _kept(rule):
-                        conn.execute(
-                            "DELETE FROM rule_hits WHERE rule_id = ? "
-                            "AND article_id IN (SELECT id FROM temp.rule_scope)",
-                            (rule.id,),
-                        )
-                    if self._match(conn, rule, plan, ranges=ranges):
-                        if index is None and rule.actions.tags:
-                            index = tag_index(conn)
-                        self._act(conn, rule, index or {})
-                except sqlite3.OperationalError:
-                    # One statement failed and was undone alone; the others stand.
-                    if not conn.in_transaction:  # SQLite gave up the whole write
-                        raise
-        finally:
-            if conn.in_transaction:
-                conn.execute("DELETE FROM temp.rule_scope")
+        plans = self._plans(self.conn)
+        if plans:
+            ids = sorted({int(r[0]) for r in rows})
+            run_on_written(self.conn, plans, ids, _ranges(ids))
 
     def _plans(self, conn: sqlite3.Connection) -> list[tuple[Rule, Compiled]]:
         """The enabled rules and their compiled queries, compiled again when a
         rule changed or a minute has passed (dates like ``after:7d`` move)."""
         now = int(time.time())
-        # Without the match counts of rules(): this runs at every commit of a refresh.
-        rules = [
-            _rule((*r, 0))
-            for r in conn.execute(
-                f"SELECT {_RULE_FIELDS} {_RULE_FROM} WHERE r.enabled = 1 ORDER BY r.id"
-            )
-        ]
+        # Without the match counts of rules(): this runs at every commit of a
+        # refresh, in its writer thread, so as one row (each row fetched is a
+        # round trip for the GIL, which the event loop holds meanwhile).
+        (found,) = conn.execute(
+            f"SELECT json_group_array(json_array({_RULE_FIELDS})) {_RULE_FROM} WHERE r.enabled = 1"
+        ).fetchone()
+        rules = sorted((_rule((*r, 0)) for r in json.loads(found)), key=lambda r: r.id)
         cache = self._rule_plans = getattr(self, "_rule_plans", {})
         plans: list[tuple[Rule, Compiled]] = []
         for rule in rules:
@@ -371,7 +308,7 @@ class RulesMixin(StoreBase):
             chosen = [r for r in chosen if r.enabled]
         outcomes: list[RuleOutcome] = []
         with self.transaction() as conn:
-            self._temp_tables(conn)
+            conn.execute(_TEMP)
             index = tag_index(conn)
             for rule in chosen:
                 try:
@@ -392,44 +329,16 @@ class RulesMixin(StoreBase):
         return RulesReport(tuple(outcomes), dry_run)
 
     @staticmethod
-    def _temp_tables(conn: sqlite3.Connection) -> None:
-        for statement in _TEMP:
-            conn.execute(statement)
-
-    @staticmethod
-    def _match(
-        conn: sqlite3.Connection,
-        rule: Rule,
-        plan: Compiled,
-        *,
-        ranges: Sequence[tuple[int, int]] = (),
-    ) -> int:
-        """Fill ``temp.rule_match`` with the rule's matches: with ``ranges``
-        among ``temp.rule_scope`` (in those id ranges), else among all.
-        Returns how many."""
+    def _match(conn: sqlite3.Connection, rule: Rule, plan: Compiled) -> None:
+        """Fill ``temp.rule_match`` with the rule's matches among all articles."""
         conn.execute("DELETE FROM temp.rule_match")
-        base, args = _select(plan, rule.feed_id)
-        insert = "INSERT OR IGNORE INTO temp.rule_match(id) "
-        if not ranges:
-            return conn.execute(insert + base, args).rowcount
-        ident = "id" if plan.match is None else "+rowid"
-        scoped = f"{insert}{base} AND {ident} IN (SELECT id FROM temp.rule_scope)"
-        if _FTS_LOOKUP not in scoped:
-            return conn.execute(scoped, args).rowcount
-        # Every lookup in the index (the words, author:, exclusions) bounded to
-        # a range of the write's ids: what lies outside cannot be in the scope.
-        return sum(
-            conn.execute(
-                scoped.replace(_FTS_LOOKUP, f"{_FTS_LOOKUP} AND rowid BETWEEN {lo:d} AND {hi:d}"),
-                args,
-            ).rowcount
-            for lo, hi in ranges
-        )
+        base, args = select_ids(plan, rule.feed_id)
+        conn.execute(f"INSERT OR IGNORE INTO temp.rule_match(id) {base}", args)
 
     @staticmethod
     def _act(conn: sqlite3.Connection, rule: Rule, index: dict[str, tuple[int, str]]) -> None:
         """The rule's actions on ``temp.rule_match``: one statement each."""
-        if _kept(rule):
+        if kept(rule):
             conn.execute(
                 "INSERT OR IGNORE INTO rule_hits(article_id, rule_id) "
                 f"SELECT id, ? FROM ({_MATCHES})",
