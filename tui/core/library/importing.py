@@ -10,8 +10,8 @@ a line of the report, never an exception, unless no file could be read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import GazetteError, InputError
 from tui.core.library.base import LibraryBase
@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # the importer loads with the verb, not with the reader
 
 @dataclass(slots=True)
 class _Tally:
-    """Counts gathered while a plan is written (or, in a dry run, checked)."""
+    """Counts gathered while a plan is written (or, in a dry run, checked): the
+    report's counts, by the same names, plus the lines not imported."""
 
     feeds: int = 0
     feeds_known: int = 0
@@ -82,24 +83,15 @@ class ImportingMixin(LibraryBase):
             self._import_feed(planned, plan, tally, dry_run=dry_run, now=now)
         self._import_searches(plan, tally, dry_run=dry_run)
         made = self._import_rules(plan.rules, tally, dry_run=dry_run, now=now)
+        counts: dict[str, Any] = {
+            f.name: getattr(tally, f.name) for f in fields(tally) if f.name != "lines"
+        }
         return NewsboatReport(
             dry_run=dry_run,
             read_files=tuple(found.read),
-            feeds=tally.feeds,
-            feeds_known=tally.feeds_known,
-            renamed=tally.renamed,
-            hidden=tally.hidden,
-            articles=tally.articles,
-            articles_known=tally.articles_known,
-            read=tally.read,
-            starred=tally.starred,
-            flagged=tally.flagged,
-            searches=tally.searches,
-            searches_known=tally.searches_known,
-            rules=tally.rules,
-            rules_known=tally.rules_known,
             drafts=tuple(made),
             not_imported=tuple(tally.lines),
+            **counts,
         )
 
     def _import_feed(

@@ -322,7 +322,7 @@ class RulesMixin(StoreBase):
                     # Only the hits it no longer has go (and only the new ones
                     # come, in ``_act``): applying a rule that changes nothing
                     # writes nothing, so the undo history gets no entry.
-                    stale = "" if not _kept(rule) else f" AND article_id NOT IN ({_MATCHES})"
+                    stale = "" if not kept(rule) else f" AND article_id NOT IN ({_MATCHES})"
                     conn.execute(f"DELETE FROM rule_hits WHERE rule_id = ?{stale}", (rule.id,))
                     self._act(conn, rule, index)
             conn.execute("DELETE FROM temp.rule_match")
